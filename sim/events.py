@@ -1,0 +1,56 @@
+"""Events: what happens in a drill, in sim-time order. The journal, the UI and the scorer read these.
+
+An event is `Event(t, kind, data)`; `data` holds only JSON values. The kinds and their payloads:
+
+| kind | data |
+|---|---|
+| `drill.started` | scenario, playbook, seed, trainee, incident_id, channel, duration |
+| `fault.started` | fault, label |
+| `fault.resolved` | fault, label, by (action id) |
+| `alert` | metric, level (`warn`/`critical`/`clear`), value, threshold |
+| `inject` | id, kind (alert/page/chat/customer_report/log/exec_ping/vendor_notice/hint), sender, text |
+| `page.sent` | contact, title, team, actor, role (the trainee paged someone) |
+| `pager.escalated` | level (1-based), name, contact (nobody acknowledged in time) |
+| `action.started` | action, label, params, actor, role, finishes_at |
+| `action.finished` | action, label, params, actor, role, started_at |
+| `action.refused` | action, params, reason, actor, role (no state changed) |
+| `action.cancelled` | action, actor, role |
+| `clue.revealed` | clue, text, root_cause (bool), by (action id) |
+| `status.changed` | status (see STATUSES), previous |
+| `severity.declared` | severity, previous (None the first time), actor, role |
+| `role.assigned` | role, who, actor |
+| `comms.sent` | channel (see COMMS_CHANNELS), text, state (status page only), actor, role |
+| `timer.started` | timer, label, deadline, category (`sla`/`cadence`/`pager`/`matrix`/`progress`) |
+| `timer.met` | timer, label, deadline |
+| `timer.expired` | timer, label, deadline |
+| `timer.cancelled` | timer, label |
+| `escalation` | timer, contact, title, reason (a stakeholder or matrix step pushes in) |
+| `recovery.verified` | held_for (seconds metrics stayed healthy after resolving) |
+| `pir.scheduled` | actor, role |
+| `drill.ended` | reason (`resolved`/`timeout`/`ended`), verified (bool) |
+| `facilitator.*` | facilitator actions; `actor` is always `facilitator` |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES = ("quiet", "detected", "acknowledged", "investigating", "identified", "mitigated", "resolved")
+COMMS_CHANNELS = ("internal", "status_page", "customers", "executives", "support")
+STATUS_PAGE_STATES = ("investigating", "identified", "monitoring", "resolved")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    t: float
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"t": self.t, "kind": self.kind, **self.data}
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> Event:
+        data = dict(obj)
+        return cls(t=float(data.pop("t")), kind=str(data.pop("kind")), data=data)

@@ -1,0 +1,50 @@
+"""The `warroom` command line. Subcommands live in tui.commands and are imported only when used,
+so `warroom --help` and the TUI start fast."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from sim import __version__
+
+# name -> "module:attribute". Add a subcommand here and write it in tui/commands/<module>.py.
+COMMANDS: dict[str, str] = {
+    "play": "tui.commands.play:play",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+def needs_terminal() -> None:
+    """The TUI cannot run without a terminal (CI, pipes): say so in one line and exit 2."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo(
+            "warroom: the drill needs an interactive terminal; use `warroom run SCENARIO` for a headless drill.",
+            err=True,
+        )
+        sys.exit(2)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="warroom")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """warroom: incident-response tabletop drills in the terminal.
+
+    With no command, opens the scenario picker.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(main.get_command(ctx, "play"))  # type: ignore[union-attr]

@@ -1,0 +1,1 @@
+"""One module per `warroom` subcommand; tui.cli loads each only when it is called."""
