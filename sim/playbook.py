@@ -19,6 +19,7 @@ class Targets(Strict):
 
     acknowledge: Duration | None = None
     response: Duration | None = None
+    identify: Duration | None = Field(None, description="Root cause identified (e.g. an MTTI target).")
     mitigation: Duration | None = None
     resolution: Duration | None = None
 
@@ -44,6 +45,9 @@ class Severity(Strict):
     page: list[Id] = Field(default_factory=list, description="Contacts paged at this severity.")
     roles_required: list[Id] = Field(default_factory=list, description="Roles to assign at this severity.")
     pir_within: Duration | None = Field(None, description="Post-incident review deadline after resolution.")
+    no_progress_after: Duration | None = Field(
+        None, description="Per-severity override of escalation.no_progress_after, for seeds that set it per level."
+    )
 
 
 class Contact(Strict):
