@@ -1,0 +1,249 @@
+"""The drill history store: every finished drill in SQLite (WAL), with versioned migrations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Each entry upgrades the schema by one version; never edit a shipped entry, append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE drills (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        trainee TEXT NOT NULL,
+        team TEXT NOT NULL DEFAULT '',
+        scenario_id TEXT NOT NULL,
+        scenario_hash TEXT NOT NULL,
+        playbook TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        started_at TEXT NOT NULL,          -- wall clock, ISO 8601 UTC
+        sim_duration REAL NOT NULL,        -- seconds of sim time
+        score REAL NOT NULL,
+        grade TEXT NOT NULL,
+        passed INTEGER NOT NULL,
+        end_reason TEXT NOT NULL DEFAULT '',
+        kpis TEXT NOT NULL,                -- JSON object
+        answers TEXT NOT NULL DEFAULT '[]',-- JSON list of debrief answers
+        journal TEXT NOT NULL              -- the full JSONL journal
+    );
+    CREATE INDEX drills_trainee ON drills (trainee, started_at);
+    CREATE INDEX drills_team ON drills (team, started_at);
+    CREATE INDEX drills_scenario ON drills (scenario_id, started_at);
+    CREATE TABLE criteria (
+        drill_id INTEGER NOT NULL REFERENCES drills (id) ON DELETE CASCADE,
+        criterion TEXT NOT NULL,
+        category TEXT NOT NULL,
+        result TEXT NOT NULL,              -- pass / partial / fail / not evaluated
+        points REAL NOT NULL,
+        max_points REAL NOT NULL,
+        explanation TEXT NOT NULL,
+        PRIMARY KEY (drill_id, criterion)
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+_LISTED = (
+    "id, trainee, team, scenario_id, scenario_hash, playbook, seed, started_at, sim_duration, score, grade,"
+    " passed, end_reason, kpis, answers"
+)
+
+
+class HistoryError(Exception):
+    """A history database that cannot be used: newer schema, read-only, locked, not a database."""
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionRow:
+    criterion: str
+    category: str
+    result: str
+    points: float
+    max_points: float
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class DrillRow:
+    trainee: str
+    team: str
+    scenario_id: str
+    scenario_hash: str
+    playbook: str
+    seed: int
+    started_at: str
+    sim_duration: float
+    score: float
+    grade: str
+    passed: bool
+    end_reason: str
+    kpis: dict[str, Any]
+    journal: str
+    criteria: tuple[CriterionRow, ...] = ()
+    answers: tuple[str, ...] = ()
+    id: int | None = None
+
+    def to_json(self, with_journal: bool = False) -> dict[str, Any]:
+        data = asdict(self)
+        data["criteria"] = [asdict(c) for c in self.criteria]
+        data["answers"] = list(self.answers)
+        if not with_journal:
+            data.pop("journal")
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    trainee: str | None = None
+    team: str | None = None
+    scenario: str | None = None
+    since: str | None = None  # ISO date or datetime; compared as text, which ISO 8601 allows
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses, args = [], []
+        for column, value in (("trainee", self.trainee), ("team", self.team), ("scenario_id", self.scenario)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        if self.since is not None:
+            clauses.append("started_at >= ?")
+            args.append(self.since)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+@dataclass
+class History:
+    """One history database. Writers in several processes are safe: WAL plus a busy timeout."""
+
+    path: Path
+    timeout: float = 10.0
+    _conn: sqlite3.Connection | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise HistoryError(_explain(self.path, exc)) from None
+        except OSError as exc:
+            self.close()
+            raise HistoryError(f"{self.path}: cannot open the history database: {exc.strerror or exc}") from None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        assert self._conn is not None, "history is closed"
+        return self._conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        # BEGIN IMMEDIATE takes the write lock up front, so concurrent writers queue instead of failing mid-way.
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(_explain(self.path, exc)) from None
+
+    def version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        current = self.version()
+        if current > SCHEMA_VERSION:
+            raise HistoryError(
+                f"{self.path}: this history database was written by a newer warroom "
+                f"(schema {current}; this version understands up to {SCHEMA_VERSION}). Upgrade warroom to read it."
+            )
+        if current == SCHEMA_VERSION:
+            return
+        with self._write() as conn:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            for step in MIGRATIONS[current:]:
+                for statement in filter(str.strip, step.split(";")):
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def add(self, row: DrillRow) -> int:
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO drills (trainee, team, scenario_id, scenario_hash, playbook, seed, started_at,"
+                " sim_duration, score, grade, passed, end_reason, kpis, answers, journal)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (row.trainee, row.team, row.scenario_id, row.scenario_hash, row.playbook, row.seed,
+                 row.started_at, row.sim_duration, row.score, row.grade, int(row.passed), row.end_reason,
+                 json.dumps(row.kpis, sort_keys=True), json.dumps(list(row.answers)), row.journal),
+            )  # fmt: skip
+            drill_id = int(cur.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO criteria VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(drill_id, c.criterion, c.category, c.result, c.points, c.max_points, c.explanation)
+                 for c in row.criteria],
+            )  # fmt: skip
+        return drill_id
+
+    def drills(self, filters: Filters = Filters(), with_journal: bool = False) -> list[DrillRow]:
+        where, args = filters.where()
+        # Journals are large; leave them out of listings unless asked for.
+        journal = "journal" if with_journal else "'' AS journal"
+        cur = self.conn.execute(f"SELECT {_LISTED}, {journal} FROM drills{where} ORDER BY started_at, id", args)
+        names = [d[0] for d in cur.description]
+        return [self._row(dict(zip(names, r, strict=True)), with_journal) for r in cur.fetchall()]
+
+    def get(self, drill_id: int) -> DrillRow | None:
+        cur = self.conn.execute("SELECT * FROM drills WHERE id = ?", (drill_id,))
+        r = cur.fetchone()
+        if r is None:
+            return None
+        return self._row(dict(zip([d[0] for d in cur.description], r, strict=True)), with_journal=True)
+
+    def _row(self, r: dict[str, Any], with_journal: bool) -> DrillRow:
+        crit = self.conn.execute(
+            "SELECT criterion, category, result, points, max_points, explanation FROM criteria"
+            " WHERE drill_id = ? ORDER BY rowid",
+            (r["id"],),
+        ).fetchall()
+        return DrillRow(
+            id=r["id"], trainee=r["trainee"], team=r["team"], scenario_id=r["scenario_id"],
+            scenario_hash=r["scenario_hash"], playbook=r["playbook"], seed=r["seed"], started_at=r["started_at"],
+            sim_duration=r["sim_duration"], score=r["score"], grade=r["grade"], passed=bool(r["passed"]),
+            end_reason=r["end_reason"], kpis=json.loads(r["kpis"]), answers=tuple(json.loads(r["answers"])),
+            journal=r["journal"] if with_journal else "", criteria=tuple(CriterionRow(*c) for c in crit),
+        )  # fmt: skip
+
+
+def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"{path}: the history database is locked by another process; try again when it has finished"
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: the history database is read-only; pass --db PATH or set WARROOM_DB to a writable file"
+    if "not a database" in text or "malformed" in text:
+        return f"{path}: this file is not a warroom history database (or it is damaged)"
+    if "unable to open" in text:
+        return f"{path}: cannot open the history database (does the folder exist and is it writable?)"
+    return f"{path}: history database error: {text}"
