@@ -247,3 +247,38 @@ def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
     if "unable to open" in text:
         return f"{path}: cannot open the history database (does the folder exist and is it writable?)"
     return f"{path}: history database error: {text}"
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """How one trainee or team did over time: scores and response times, oldest first."""
+
+    who: str
+    drills: int
+    scores: tuple[float, ...]
+    mtta: tuple[float | None, ...]
+    mttr: tuple[float | None, ...]
+    dates: tuple[str, ...]
+
+    @property
+    def change(self) -> float:
+        """Last score minus first: positive means the team is improving."""
+        return self.scores[-1] - self.scores[0] if self.scores else 0.0
+
+
+def trends(rows: list[DrillRow], by: str = "trainee") -> list[Trend]:
+    """Group drills by trainee or team, in time order."""
+    groups: dict[str, list[DrillRow]] = {}
+    for row in sorted(rows, key=lambda r: (r.started_at, r.id or 0)):
+        groups.setdefault(getattr(row, by) or "(none)", []).append(row)
+    return [
+        Trend(
+            who=who,
+            drills=len(g),
+            scores=tuple(r.score for r in g),
+            mtta=tuple(r.kpis.get("mtta") for r in g),
+            mttr=tuple(r.kpis.get("mttr") for r in g),
+            dates=tuple(r.started_at[:10] for r in g),
+        )
+        for who, g in sorted(groups.items())
+    ]

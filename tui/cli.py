@@ -13,6 +13,7 @@ from sim import __version__
 # name -> "module:attribute". Add a subcommand here and write it in tui/commands/<module>.py.
 COMMANDS: dict[str, str] = {
     "play": "tui.commands.play:play",
+    "history": "tui.commands.history:history",
 }
 
 
