@@ -1,0 +1,175 @@
+"""`warroom lint` checks: one test per warning, each starting from a scenario that lints clean."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from sim.lint import lint_scenario, reachable
+from sim.playbook import Playbook
+from sim.scenario import Scenario
+
+PLAYBOOK = Playbook.model_validate({
+    "id": "pb", "name": "Test playbook",
+    "severities": [
+        {"id": "SEV1", "label": "Critical", "targets": {"resolution": "1h"},
+         "communication": {"internal_update_every": "15m", "status_page_within": "10m"}},
+        {"id": "SEV2", "label": "Major"},
+    ],
+    "escalation": {"chain": [{"name": "On-call", "contact": "oncall", "timeout": "5m"}]},
+    "contacts": [{"id": "oncall", "title": "On-call engineer"}],
+})  # fmt: skip
+
+CLEAN: dict[str, Any] = {
+    "id": "s", "title": "Checkout errors", "summary": "Errors rise.", "playbook": "pb", "difficulty": "easy",
+    "duration": "90m", "briefing": "You are on call.",
+    "truth": {"severity": "SEV1", "root_cause": "A bad deploy.", "category": "outage", "fixed_by": ["rollback"]},
+    "metrics": [{"id": "errors", "label": "Error rate", "unit": "%", "baseline": 1, "noise": 0.1, "warn": 5,
+                 "critical": 10}],
+    "faults": [{"id": "deploy", "label": "Bad deploy", "start": "2m",
+                "effects": [{"metric": "errors", "shape": "ramp", "to": 20, "over": "5m"}]}],
+    "injects": [
+        {"id": "a1", "kind": "alert", "text": "Errors high", "trigger": {"metric": {"metric": "errors", "above": 8}}},
+        {"id": "cto", "kind": "exec_ping", "text": "Status?", "trigger": {"timer_expired": "sla.status_page"}},
+        {"id": "thx", "kind": "chat", "text": "Thanks", "trigger": {"after_action": "rollback"}},
+    ],
+    "actions": [{"id": "rollback", "label": "Roll back", "effects": [{"resolve": "deploy"}]}],
+    "expectations": [{"id": "rb", "description": "Roll back within 30m", "done": "rollback", "within": "30m"}],
+}  # fmt: skip
+
+
+def lint(mutate: Any = None) -> list[tuple[tuple[str | int, ...], str]]:
+    data = copy.deepcopy(CLEAN)
+    if mutate:
+        mutate(data)
+    return [(f.loc, f.message) for f in lint_scenario(Scenario.model_validate(data), PLAYBOOK)]
+
+
+def test_clean_scenario_has_no_warnings() -> None:
+    assert lint() == []
+
+
+def test_inject_after_the_end() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["injects"].append({"id": "late", "kind": "chat", "text": "hi", "trigger": {"at": "2h"}})
+
+    assert lint(m) == [(("injects", 3, "trigger", "at"), "inject 'late' fires at or after the drill ends (1h30m), "
+                        "so nobody sees it")]  # fmt: skip
+
+
+def test_inject_waiting_for_an_action_that_can_never_be_taken() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["actions"].append({"id": "a", "label": "A", "requires": ["b"], "effects": [{"reveal": "x"}]})
+        d["actions"].append({"id": "b", "label": "B", "requires": ["a"], "effects": [{"reveal": "x"}]})
+        d["clues"] = [{"id": "x", "text": "x"}]
+        d["injects"][2]["trigger"] = {"after_action": "a"}
+
+    found = lint(m)
+    assert (("injects", 2, "trigger", "after_action"), "inject 'thx' waits for 'a', which can never be taken") in found
+    assert (
+        ("actions", 1, "requires"),
+        "action 'a' can never be taken: its prerequisites can never all be met",
+    ) in found
+
+
+def test_inject_on_a_metric_value_nothing_reaches() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["injects"][0]["trigger"]["metric"]["above"] = 50
+
+    assert lint(m) == [(("injects", 0, "trigger", "metric"),
+                        "inject 'a1' waits for errors above 50, but no fault or action takes it past 20")]  # fmt: skip
+
+
+def test_inject_on_a_timer_the_playbook_never_starts() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["injects"][1]["trigger"]["timer_expired"] = "sla.executives"
+
+    [(loc, message)] = lint(m)
+    assert loc == ("injects", 1, "trigger", "timer_expired")
+    assert "never starts" in message
+
+
+def test_action_with_no_effect() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["actions"].append({"id": "pray", "label": "Pray"})
+
+    assert lint(m) == [(("actions", 1, "id"), "action 'pray' has no effect and nothing expects or forbids it")]
+
+
+def test_action_with_no_effect_is_fine_when_an_expectation_names_it() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["actions"].append({"id": "preserve", "label": "Snapshot disks"})
+        d["expectations"].append({"id": "ev", "description": "Preserve evidence", "done": "preserve"})
+
+    assert lint(m) == []
+
+
+def test_fault_no_action_resolves() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["actions"][0]["effects"] = [{"move": {"metric": "errors", "shape": "step", "by": -5}}]
+
+    assert (("faults", 0, "id"), "no action resolves fault 'deploy'") in lint(m)
+
+
+def test_expectation_naming_an_action_that_can_never_be_taken() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["actions"].append(
+            {
+                "id": "isolate",
+                "label": "Isolate",
+                "requires": ["isolate"],
+                "effects": [{"move": {"metric": "errors", "shape": "step", "by": -1}}],
+            }
+        )
+        d["expectations"].append({"id": "iso", "description": "Never isolate", "never": "isolate"})
+
+    assert (
+        ("expectations", 1, "never"),
+        "expectation 'iso' names 'isolate', which the trainee can never take",
+    ) in lint(m)
+
+
+def test_thresholds_no_fault_crosses() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["metrics"][0]["critical"] = 30
+
+    assert lint(m) == [(("metrics", 0, "critical"),
+                        "no fault ever takes errors past its critical threshold (30); it only reaches 20")]  # fmt: skip
+
+
+def test_lower_is_worse_metrics_are_judged_downwards() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["metrics"].append({"id": "avail", "label": "Availability", "baseline": 99.9, "warn": 99, "critical": 95,
+                             "bad_when": "down"})  # fmt: skip
+        d["faults"][0]["effects"].append({"metric": "avail", "shape": "step", "to": 97})
+
+    assert reachable(Scenario.model_validate({**CLEAN, **{"metrics": CLEAN["metrics"]}}))["errors"] == (1, 20)
+    assert lint(m) == [(("metrics", 1, "critical"),
+                        "no fault ever takes avail past its critical threshold (95); it only reaches 97")]  # fmt: skip
+
+
+def test_drift_reaches_as_far_as_the_drill_lets_it() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["faults"][0]["effects"] = [{"metric": "errors", "shape": "drift", "by": 1, "over": "20m"}]
+
+    # 88 minutes of drift at 1 per 20 minutes from a baseline of 1 reach 5.4: past warn (5), short of 8 and 10.
+    found = lint(m)
+    assert [loc for loc, _ in found] == [("injects", 0, "trigger", "metric"), ("metrics", 0, "critical")]
+
+
+def test_duration_shorter_than_the_resolution_target() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["duration"] = "45m"
+
+    assert lint(m) == [(("duration",), "the drill lasts 45m, less than the playbook's 1h resolution target for SEV1")]
+
+
+@pytest.mark.parametrize("text", ["TODO: write the briefing", "Our [Brief description] is down", "<fill in>"])
+def test_placeholders_left_unfilled(text: str) -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["briefing"] = text
+
+    [(loc, message)] = lint(m)
+    assert loc == ("briefing",) and message.startswith("placeholder left unfilled")
