@@ -1,0 +1,155 @@
+"""`grade(record, scenario, playbook) -> ScoreCard`: the pure function from a drill record to its scorecard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from scoring import criteria_resolve, criteria_respond
+from scoring.facts import read_facts
+from scoring.kpi import Kpi, kpis
+from scoring.rubric import CATEGORIES, Category, Context, Criterion, Evidence
+from sim.playbook import Playbook
+from sim.record import DrillRecord
+from sim.scenario import Scenario
+
+__all__ = ["DEFAULT_PASS_MARK", "Criterion", "Evidence", "PersonScore", "ScoreCard", "grade", "letter_for"]
+
+DEFAULT_PASS_MARK = 70.0
+# (lowest score, letter), best first.
+LETTERS: tuple[tuple[float, str], ...] = ((90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"), (0.0, "F"))
+
+Check = Callable[[Context], Criterion | list[Criterion]]
+CHECKS: tuple[Check, ...] = (*criteria_respond.CHECKS, *criteria_resolve.CHECKS)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonScore:
+    """The criteria one person (or one role) had a hand in, with their points."""
+
+    who: str
+    points: int
+    max_points: int
+    criteria: tuple[str, ...]  # criterion ids, in scorecard order
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryScore:
+    category: Category
+    label: str
+    points: int
+    max_points: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreCard:
+    scenario: str
+    scenario_title: str
+    playbook: str
+    playbook_name: str
+    seed: int
+    trainee: str
+    team: str
+    true_severity: str
+    declared: tuple[str, ...]  # severities as declared, in order
+    detection: float
+    ended: float
+    criteria: tuple[Criterion, ...]
+    kpis: tuple[Kpi, ...]
+    points: int
+    max_points: int  # the evaluated maximum: not-evaluated criteria are excluded
+    score: float  # points / max_points * 100, to one decimal
+    pass_mark: float
+    by_category: tuple[CategoryScore, ...]
+    by_actor: tuple[PersonScore, ...]
+    by_role: tuple[PersonScore, ...]
+
+    @property
+    def letter(self) -> str:
+        return letter_for(self.score)
+
+    @property
+    def passed(self) -> bool:
+        return self.score >= self.pass_mark
+
+    @property
+    def evaluated(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.evaluated)
+
+    @property
+    def not_evaluated(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if not c.evaluated)
+
+    def criterion(self, cid: str) -> Criterion:
+        return next(c for c in self.criteria if c.id == cid)
+
+
+def letter_for(score: float) -> str:
+    return next(letter for floor, letter in LETTERS if score >= floor)
+
+
+def grade(
+    record: DrillRecord, scenario: Scenario, playbook: Playbook, *, pass_mark: float = DEFAULT_PASS_MARK
+) -> ScoreCard:
+    """Grade one drill. Pure: the same record, scenario and playbook always give the same card."""
+    if record.header.scenario != scenario.id:
+        raise ValueError(f"the journal is of scenario {record.header.scenario!r}, not {scenario.id!r}")
+    if scenario.playbook != playbook.id:
+        raise ValueError(f"scenario {scenario.id!r} follows playbook {scenario.playbook!r}, not {playbook.id!r}")
+    if scenario.truth.severity not in {s.id for s in playbook.severities}:
+        raise ValueError(f"the true severity {scenario.truth.severity!r} is not on playbook {playbook.id!r}'s scale")
+    facts = read_facts(record)
+    ctx = Context(facts, scenario, playbook, playbook.severity(scenario.truth.severity))
+    criteria = tuple(_flatten(check(ctx) for check in CHECKS))
+    evaluated = [c for c in criteria if c.evaluated]
+    points = sum(c.points for c in evaluated)
+    max_points = sum(c.max_points for c in evaluated)
+    return ScoreCard(
+        scenario=scenario.id,
+        scenario_title=scenario.title,
+        playbook=playbook.id,
+        playbook_name=playbook.name,
+        seed=record.header.seed,
+        trainee=record.header.trainee,
+        team=record.header.team,
+        true_severity=scenario.truth.severity,
+        declared=tuple(str(d.data.get("severity")) for d in facts.declarations),
+        detection=facts.detection,
+        ended=facts.end,
+        criteria=criteria,
+        kpis=kpis(facts, ctx.severity),
+        points=points,
+        max_points=max_points,
+        score=round(100.0 * points / max_points, 1) if max_points else 0.0,
+        pass_mark=pass_mark,
+        by_category=_by_category(criteria),
+        by_actor=_by(criteria, lambda c: c.actors),
+        by_role=_by(criteria, lambda c: c.roles),
+    )
+
+
+def _flatten(items: Iterable[Criterion | list[Criterion]]) -> list[Criterion]:
+    out: list[Criterion] = []
+    for item in items:
+        out.extend(item if isinstance(item, list) else [item])
+    return out
+
+
+def _by_category(criteria: tuple[Criterion, ...]) -> tuple[CategoryScore, ...]:
+    out = []
+    for cat, label in CATEGORIES:
+        mine = [c for c in criteria if c.category == cat and c.evaluated]
+        out.append(CategoryScore(cat, label, sum(c.points for c in mine), sum(c.max_points for c in mine)))
+    return tuple(out)
+
+
+def _by(criteria: tuple[Criterion, ...], keys: Callable[[Criterion], tuple[str, ...]]) -> tuple[PersonScore, ...]:
+    """Per actor (or role): every evaluated criterion their actions are evidence for. Sorted by name."""
+    names = sorted({k for c in criteria if c.evaluated for k in keys(c)})
+    out = []
+    for name in names:
+        mine = [c for c in criteria if c.evaluated and name in keys(c)]
+        out.append(
+            PersonScore(name, sum(c.points for c in mine), sum(c.max_points for c in mine), tuple(c.id for c in mine))
+        )
+    return tuple(out)

@@ -1,0 +1,305 @@
+"""The rubric's vocabulary: criteria, evidence, categories and weights, and the judging helpers they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from scoring.facts import Facts
+from sim.catalogue import STANDARD_IDS, standard
+from sim.durations import format_clock, format_duration
+from sim.events import Event
+from sim.playbook import Playbook, Severity
+from sim.scenario import Scenario
+
+Category = Literal["detection", "classification", "roles", "communication", "escalation", "mitigation", "closure"]
+Result = Literal["pass", "partial", "fail", "not_evaluated"]
+
+# Report order and wording of the categories (the issue's list).
+CATEGORIES: tuple[tuple[Category, str], ...] = (
+    ("detection", "Detection & acknowledgement"),
+    ("classification", "Classification"),
+    ("roles", "Roles"),
+    ("communication", "Communication cadence and deadlines"),
+    ("escalation", "Escalation"),
+    ("mitigation", "Mitigation"),
+    ("closure", "Closure"),
+)
+CATEGORY_LABEL: dict[str, str] = dict(CATEGORIES)
+RESULT_LABEL: dict[str, str] = {"pass": "pass", "partial": "partial", "fail": "fail", "not_evaluated": "not evaluated"}
+
+# Maximum points per playbook criterion. Weights follow what the seeds stress most: severity, the fix,
+# doing no harm and the customer-facing deadlines outweigh the bookkeeping.
+POINTS: dict[str, int] = {
+    "detect.acknowledge": 10,
+    "detect.response": 10,
+    "classify.severity": 15,
+    "role": 5,  # per required role
+    "comms.internal_cadence": 10,
+    "comms.status_page_first": 10,
+    "comms.status_page_cadence": 5,
+    "comms.customers": 10,
+    "comms.executives": 10,
+    "comms.support": 5,
+    "escalate.contact": 10,  # per contact the scenario says must be involved
+    "escalate.paging": 5,
+    "escalate.no_progress": 5,
+    "mitigate.fix": 15,
+    "mitigate.diagnosis": 5,
+    "mitigate.time": 10,
+    "mitigate.resolution": 10,
+    "mitigate.harmful": 15,
+    "close.verified": 10,
+    "close.pir": 5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One moment a criterion was judged on: a sim time, what happened, and who did it (if anyone)."""
+
+    t: float
+    what: str
+    actor: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One graded line of the scorecard."""
+
+    id: str
+    category: Category
+    title: str
+    max_points: int
+    points: int
+    result: Result
+    explanation: str  # one line, citing the playbook or scenario rule
+    advice: str = ""  # what to do next time: becomes an action item when the criterion is not passed
+    evidence: tuple[Evidence, ...] = ()
+    deadline: float | None = None
+    source: Literal["playbook", "scenario"] = "playbook"
+
+    @property
+    def evaluated(self) -> bool:
+        return self.result != "not_evaluated"
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        return tuple(sorted({e.actor for e in self.evidence if e.actor}))
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(sorted({e.role for e in self.evidence if e.role}))
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Everything a check may look at. Checks are pure functions of this."""
+
+    facts: Facts
+    scenario: Scenario
+    playbook: Playbook
+    severity: Severity  # the playbook's entry for the scenario's true severity
+
+    @property
+    def sev(self) -> str:
+        return self.severity.id
+
+    def action_label(self, action_id: str) -> str:
+        """A scenario action's label, or the catalogue's for a standard action."""
+        for action in self.scenario.actions:
+            if action.id == action_id:
+                return action.label
+        if action_id in STANDARD_IDS:
+            return standard(action_id).label
+        return action_id.replace("_", " ")
+
+    def contact_label(self, contact_id: str) -> str:
+        for contact in self.playbook.contacts:
+            if contact.id == contact_id:
+                return contact.title
+        return contact_id
+
+    def role_label(self, role_id: str) -> str:
+        for role in self.playbook.roles:
+            if role.id == role_id:
+                return role.name
+        return role_id
+
+
+def clock(t: float) -> str:
+    return format_clock(t)
+
+
+def evidence(facts: Facts, event: Event, what: str) -> Evidence:
+    """Evidence from a trainee's event: carries who did it and in which role."""
+    actor = facts.actor_of(event)
+    # In `role.assigned`, `role` is the role handed out, not the role of whoever handed it out.
+    role = event.data.get("role") if actor and event.kind != "role.assigned" else None
+    return Evidence(event.t, what, actor, str(role) if role else None)
+
+
+def system_evidence(t: float, what: str) -> Evidence:
+    return Evidence(t, what)
+
+
+def detection_evidence(facts: Facts) -> Evidence:
+    if facts.detection_event is None:
+        return Evidence(facts.detection, "no alert or page fired; targets count from T+0")
+    return Evidence(facts.detection, "detection (first alert or page)")
+
+
+def partial_points(max_points: int) -> int:
+    return max_points // 2
+
+
+def scored(
+    cid: str,
+    category: Category,
+    title: str,
+    max_points: int,
+    result: Result,
+    explanation: str,
+    advice: str,
+    evidence_: tuple[Evidence, ...] = (),
+    deadline: float | None = None,
+    *,
+    points: int | None = None,
+    source: Literal["playbook", "scenario"] = "playbook",
+) -> Criterion:
+    """A criterion with points following from its result unless given."""
+    if points is None:
+        points = {"pass": max_points, "partial": partial_points(max_points)}.get(result, 0)
+    return Criterion(cid, category, title, max_points, points, result, explanation, advice, evidence_, deadline, source)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdicts:
+    """A criterion's fixed parts, so each check states only its verdict: `v.fail("text", evidence)`."""
+
+    id: str
+    category: Category
+    title: str
+    max_points: int
+    advice: str = ""
+    source: Literal["playbook", "scenario"] = "playbook"
+
+    def judge(
+        self,
+        result: Result,
+        text: str,
+        evidence_: tuple[Evidence, ...] = (),
+        deadline: float | None = None,
+        *,
+        points: int | None = None,
+    ) -> Criterion:
+        return scored(
+            self.id,
+            self.category,
+            self.title,
+            self.max_points,
+            result,
+            text,
+            self.advice,
+            evidence_,
+            deadline,
+            points=points,
+            source=self.source,
+        )
+
+    def ok(self, text: str, evidence_: tuple[Evidence, ...] = (), deadline: float | None = None) -> Criterion:
+        return self.judge("pass", text, evidence_, deadline)
+
+    def partial(
+        self,
+        text: str,
+        evidence_: tuple[Evidence, ...] = (),
+        deadline: float | None = None,
+        *,
+        points: int | None = None,
+    ) -> Criterion:
+        return self.judge("partial", text, evidence_, deadline, points=points)
+
+    def fail(self, text: str, evidence_: tuple[Evidence, ...] = (), deadline: float | None = None) -> Criterion:
+        return self.judge("fail", text, evidence_, deadline)
+
+    def skip(self, why: str, evidence_: tuple[Evidence, ...] = ()) -> Criterion:
+        return not_evaluated(self.id, self.category, self.title, self.max_points, why, evidence_, source=self.source)
+
+
+def not_evaluated(
+    cid: str,
+    category: Category,
+    title: str,
+    max_points: int,
+    why: str,
+    evidence_: tuple[Evidence, ...] = (),
+    *,
+    source: Literal["playbook", "scenario"] = "playbook",
+) -> Criterion:
+    """A criterion this drill cannot judge: listed, excluded from the maximum, and said why."""
+    return Criterion(
+        cid, category, title, max_points, 0, "not_evaluated", f"not evaluated: {why}", "", evidence_, None, source
+    )
+
+
+def judge_deadline(
+    ctx: Context,
+    cid: str,
+    category: Category,
+    title: str,
+    *,
+    allowance: float | None,
+    rule: str,
+    done: Event | None,
+    done_what: str,
+    never: str,
+    advice: str,
+    start: float | None = None,
+    start_what: str = "detection",
+    max_points: int | None = None,
+) -> Criterion:
+    """Done by `start + allowance`: pass. Late by no more than the allowance again: partial. Else fail.
+
+    `rule` names the playbook rule ("status-page deadline"); `done_what` says what happened ("Status page
+    first updated"); `never` says what did not ("The status page was never updated").
+    """
+    pts = max_points if max_points is not None else POINTS[cid]
+    if allowance is None:
+        return not_evaluated(cid, category, title, pts, f"the playbook sets no {rule} for {ctx.sev}.")
+    facts = ctx.facts
+    origin = facts.detection if start is None else start
+    deadline = origin + allowance
+    since = "of detection" if start is None else f"of {start_what}"
+    requirement = f"the playbook requires it within {format_duration(allowance)} {since} for {ctx.sev}"
+    base = (detection_evidence(facts),) if start is None else (system_evidence(origin, start_what),)
+    if done is None:
+        if facts.end < deadline:
+            return not_evaluated(
+                cid,
+                category,
+                title,
+                pts,
+                f"the drill ended at {clock(facts.end)}, before the {rule} ({clock(deadline)}).",
+                base,
+            )
+        return scored(cid, category, title, pts, "fail", f"{never}; {requirement}.", advice, base, deadline)
+    ev = (*base, evidence(facts, done, done_what))
+    if done.t <= deadline:
+        return scored(
+            cid, category, title, pts, "pass", f"{done_what} at {clock(done.t)}; {requirement}.", advice, ev, deadline
+        )
+    late = done.t - deadline
+    result: Result = "partial" if late <= allowance else "fail"
+    return scored(
+        cid,
+        category,
+        title,
+        pts,
+        result,
+        f"{done_what} at {clock(done.t)}, {format_duration(late)} late; {requirement} (by {clock(deadline)}).",
+        advice,
+        ev,
+        deadline,
+    )

@@ -1,0 +1,149 @@
+"""Synthetic drill records for the scorer's tests: a list of timed steps turned into contract events.
+
+`grade` is pure, so its tests build records event by event instead of running the engine. The builder
+emits what sim/events.py promises for each action (start, finish, and the dedicated event at finish)
+plus the few consequences the test scenario defines (the fix resolves the fault, the logs reveal the
+root cause, a clean resolution is verified after the monitoring period).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sim import loading
+from sim.catalogue import COMMS_ACTIONS, STANDARD_IDS, standard
+from sim.events import Event
+from sim.playbook import Playbook
+from sim.record import JOURNAL_FORMAT, DrillRecord, Header
+from sim.scenario import Scenario
+
+DATA = Path(__file__).parent / "data"
+DETECTED = 150.0  # the first page fires at 2m30s
+
+
+def load_playbook() -> Playbook:
+    return loading.load_playbook(DATA / "playbook.yaml")
+
+
+def load_scenario() -> Scenario:
+    return loading.load_scenario(DATA / "scenario.yaml", {"drillbook": load_playbook()})
+
+
+@dataclass(frozen=True)
+class Step:
+    at: float
+    do: str
+    params: dict[str, Any] = field(default_factory=dict)
+    actor: str = "dana"
+    role: str | None = "ic"
+
+
+def step(at: float, do: str, actor: str = "dana", as_: str | None = "ic", **params: Any) -> Step:
+    """A step by `actor` acting as `as_` (a role id); `params` are the action's own (role, who, severity…)."""
+    return Step(float(at), do, params, actor, as_)
+
+
+def m(minutes: float) -> float:
+    return minutes * 60.0
+
+
+# The model answer: acknowledge fast, declare SEV1, staff the roles, page the DBA, communicate on every
+# channel on time, find the leak in the logs, snapshot then kill idle connections, resolve, schedule the PIR.
+IDEAL: tuple[Step, ...] = (
+    step(180, "acknowledge"),
+    step(200, "declare", severity="SEV1"),
+    step(240, "assign_role", role="ic", who="dana"),
+    step(262, "assign_role", role="comms", who="erin"),
+    step(290, "page", contact="dba"),
+    step(300, "page", contact="eng_lead"),
+    step(320, "post_update", actor="erin", as_="comms", text="Investigating API errors."),
+    step(330, "status_page", actor="erin", as_="comms", state="investigating"),
+    step(400, "brief_executives", actor="erin", as_="comms"),
+    step(420, "notify_customers", actor="erin", as_="comms"),
+    step(450, "brief_support", actor="erin", as_="comms"),
+    step(500, "investigate", target="logs"),
+    step(700, "snapshot"),
+    step(760, "kill_idle"),
+    step(1200, "post_update", actor="erin", as_="comms", text="Mitigated; monitoring."),
+    step(1300, "status_page", actor="erin", as_="comms", state="monitoring"),
+    step(1500, "resolve"),
+    step(1600, "schedule_pir"),
+)
+
+
+def without(steps: tuple[Step, ...], do: str, **match: Any) -> tuple[Step, ...]:
+    """Drop every step doing `do` whose params include `match`."""
+    return tuple(s for s in steps if not (s.do == do and all(s.params.get(k) == v for k, v in match.items())))
+
+
+def moved(steps: tuple[Step, ...], do: str, to: float, **match: Any) -> tuple[Step, ...]:
+    """Move the steps doing `do` (and matching) to time `to`, keeping the list in time order."""
+    hit = [s.do == do and all(s.params.get(k) == v for k, v in match.items()) for s in steps]
+    out = [replace(s, at=float(to)) if h else s for s, h in zip(steps, hit, strict=True)]
+    return tuple(sorted(out, key=lambda s: s.at))
+
+
+def plus(steps: tuple[Step, ...], *more: Step) -> tuple[Step, ...]:
+    return tuple(sorted((*steps, *more), key=lambda s: s.at))
+
+
+def build(steps: tuple[Step, ...], scenario: Scenario | None = None, end: float | None = None) -> DrillRecord:
+    """Turn steps into a record the way the engine would journal them."""
+    scenario = scenario or load_scenario()
+    durations = {a.id: a.duration for a in scenario.actions}
+    events: list[Event] = [
+        Event(0.0, "drill.started", {"scenario": scenario.id, "playbook": scenario.playbook, "seed": scenario.seed}),
+        Event(120.0, "fault.started", {"fault": "pool_leak", "label": "Connection pool leak"}),
+        Event(DETECTED, "alert", {"metric": "db_connections", "level": "warn", "value": 81.0, "threshold": 80.0}),
+        Event(DETECTED, "inject", {"id": "first_page", "kind": "page", "sender": "pagerduty", "text": "db pool"}),
+        Event(170.0, "alert", {"metric": "error_rate", "level": "critical", "value": 6.1, "threshold": 5.0}),
+    ]
+    active = True
+    severity: str | None = None
+    resolved_at: float | None = None
+    for s in steps:
+        dur = standard(s.do).duration if s.do in STANDARD_IDS else durations[s.do]
+        who = {"actor": s.actor, "role": s.role}
+        label = s.do.replace("_", " ")
+        done = s.at + dur
+        events.append(Event(s.at, "action.started", {"action": s.do, "label": label, "params": s.params, **who}))
+        events.append(Event(done, "action.finished", {"action": s.do, "label": label, "params": s.params, **who}))
+        if s.do == "acknowledge":
+            events.append(Event(done, "status.changed", {"status": "acknowledged", "previous": "detected"}))
+        elif s.do == "declare":
+            events.append(Event(done, "severity.declared", {"severity": s.params["severity"], "previous": severity}))
+            severity = s.params["severity"]
+        elif s.do == "assign_role":
+            events.append(
+                Event(done, "role.assigned", {"role": s.params["role"], "who": s.params["who"], "actor": s.actor})
+            )
+        elif s.do == "page":
+            events.append(Event(done, "page.sent", {"contact": s.params["contact"], "title": "", "team": "", **who}))
+        elif s.do in COMMS_ACTIONS:
+            data = {"channel": COMMS_ACTIONS[s.do], "text": s.params.get("text", ""), "state": s.params.get("state")}
+            events.append(Event(done, "comms.sent", {**data, **who}))
+        elif s.do == "investigate" and s.params["target"] == "logs":
+            clue = {"clue": "leak_in_logs", "text": "leak", "root_cause": True, "by": "investigate"}
+            events.append(Event(done, "clue.revealed", clue))
+        elif s.do == "kill_idle" and active:
+            active = False
+            events.append(Event(done, "fault.resolved", {"fault": "pool_leak", "label": "leak", "by": "kill_idle"}))
+            events.append(Event(done, "status.changed", {"status": "mitigated", "previous": "identified"}))
+        elif s.do == "resolve":
+            resolved_at = done
+            events.append(Event(done, "status.changed", {"status": "resolved", "previous": "mitigated"}))
+        elif s.do == "schedule_pir":
+            events.append(Event(done, "pir.scheduled", who))
+    verified = resolved_at is not None and not active
+    if verified:
+        assert resolved_at is not None
+        events.append(Event(resolved_at + 600.0, "recovery.verified", {"held_for": 600.0}))
+    last = max(e.t for e in events)
+    finish = end if end is not None else last + 1.0
+    reason = "resolved" if resolved_at is not None else "timeout"
+    events.append(Event(finish, "drill.ended", {"reason": reason, "verified": verified}))
+    events.sort(key=lambda e: e.t)  # stable: same-time events keep their emission order
+    header = Header(JOURNAL_FORMAT, scenario.id, "0" * 64, scenario.playbook, "1" * 64, scenario.seed, "dana", "blue")
+    return DrillRecord(header, tuple(events))

@@ -1,0 +1,237 @@
+"""grade() on synthetic records: the ideal and negligent responses, and one pass->fail flip per criterion."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from scoring.grade import ScoreCard, grade, letter_for
+from sim.events import Event
+from sim.playbook import Playbook
+from sim.record import DrillRecord
+from sim.scenario import Scenario
+from tests.scoring.builder import IDEAL, Step, build, load_playbook, load_scenario, m, moved, plus, step, without
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    return load_scenario()
+
+
+@pytest.fixture(scope="module")
+def playbook() -> Playbook:
+    return load_playbook()
+
+
+@pytest.fixture(scope="module")
+def ideal(scenario: Scenario, playbook: Playbook) -> ScoreCard:
+    return grade(build(IDEAL, scenario), scenario, playbook)
+
+
+NEGLIGENT: tuple[Step, ...] = (
+    step(m(20), "acknowledge"),
+    step(m(21), "declare", severity="SEV3"),
+    step(m(25), "drop_db"),
+    step(m(45), "kill_idle"),
+    step(m(50), "resolve"),
+)
+
+
+def test_ideal_response_scores_at_least_90(ideal: ScoreCard) -> None:
+    assert ideal.score >= 90
+    assert ideal.passed
+    assert ideal.letter == "A"
+    assert not [c.id for c in ideal.evaluated if c.result != "pass"]
+
+
+def test_negligent_response_scores_below_50(scenario: Scenario, playbook: Playbook) -> None:
+    card = grade(build(NEGLIGENT, scenario), scenario, playbook)
+    assert card.score < 50
+    assert not card.passed
+    assert card.letter == "F"
+    for cid in ("detect.acknowledge", "classify.severity", "comms.internal_cadence", "mitigate.harmful"):
+        assert card.criterion(cid).result == "fail", cid
+
+
+Mutation = Callable[[tuple[Step, ...]], tuple[Step, ...]]
+
+# One mutation of the ideal per criterion that turns it from pass to fail.
+FLIPS: dict[str, Mutation] = {
+    "detect.acknowledge": lambda s: moved(s, "acknowledge", m(20)),
+    "detect.response": lambda s: moved(moved(s, "declare", m(50)), "assign_role", m(50)),
+    "classify.severity": lambda s: plus(without(s, "declare"), step(200, "declare", severity="SEV3")),
+    "role.ic": lambda s: without(s, "assign_role", role="ic"),
+    "role.comms": lambda s: without(s, "assign_role", role="comms"),
+    "comms.internal_cadence": lambda s: without(s, "post_update"),
+    "comms.status_page_first": lambda s: moved(s, "status_page", m(40), state="investigating"),
+    "comms.status_page_cadence": lambda s: without(s, "status_page"),
+    "comms.customers": lambda s: without(s, "notify_customers"),
+    "comms.executives": lambda s: without(s, "brief_executives"),
+    "comms.support": lambda s: without(s, "brief_support"),
+    "escalate.dba": lambda s: without(s, "page", contact="dba"),
+    "escalate.paging": lambda s: without(s, "page", contact="eng_lead"),
+    "mitigate.fix": lambda s: without(s, "kill_idle"),
+    "mitigate.diagnosis": lambda s: without(s, "investigate"),
+    "mitigate.time": lambda s: moved(s, "kill_idle", m(70)),
+    "mitigate.resolution": lambda s: moved(s, "resolve", m(200)),
+    "mitigate.harmful": lambda s: plus(s, step(600, "drop_db")),
+    "close.verified": lambda s: moved(s, "kill_idle", m(30)),
+    "close.pir": lambda s: without(s, "schedule_pir"),
+    "expect.snapshot_first": lambda s: moved(s, "snapshot", m(20)),
+    "expect.snapshot_early": lambda s: without(s, "snapshot"),
+    "expect.no_failover": lambda s: plus(s, step(600, "failover")),
+}
+
+
+def test_every_evaluated_criterion_has_a_flip(ideal: ScoreCard) -> None:
+    assert {c.id for c in ideal.evaluated} == set(FLIPS)
+
+
+@pytest.mark.parametrize("cid", sorted(FLIPS))
+def test_criterion_flips_from_pass_to_fail(cid: str, ideal: ScoreCard, scenario: Scenario, playbook: Playbook) -> None:
+    assert ideal.criterion(cid).result == "pass"
+    flipped = grade(build(FLIPS[cid](IDEAL), scenario), scenario, playbook).criterion(cid)
+    assert flipped.result == "fail", flipped.explanation
+    assert flipped.points == 0
+    assert flipped.explanation and "\n" not in flipped.explanation
+
+
+def test_no_progress_escalation_flips(scenario: Scenario, playbook: Playbook) -> None:
+    # Without the logs the cause is never found: paging the engineering lead (the playbook's contact) is what counts.
+    stuck = without(IDEAL, "investigate")
+    assert grade(build(stuck, scenario), scenario, playbook).criterion("escalate.no_progress").result == "pass"
+    silent = without(stuck, "page", contact="eng_lead")
+    crit = grade(build(silent, scenario), scenario, playbook).criterion("escalate.no_progress")
+    assert crit.result == "fail"
+    assert "Engineering Lead" in crit.explanation and "15m" in crit.explanation
+
+
+def test_explanation_cites_the_playbook_rule(scenario: Scenario, playbook: Playbook) -> None:
+    late = moved(IDEAL, "status_page", m(12), state="investigating")  # lands at T+00:14:00
+    crit = grade(build(late, scenario), scenario, playbook).criterion("comms.status_page_first")
+    assert crit.explanation == (
+        "Status page first updated at T+00:14:00, 1m30s late; "
+        "the playbook requires it within 10m of detection for SEV1 (by T+00:12:30)."
+    )
+    assert crit.result == "partial" and crit.points == 5
+    assert crit.deadline == 750.0
+    assert [e.t for e in crit.evidence] == [150.0, 840.0]
+
+
+def _as(scenario: Scenario, severity: str) -> Scenario:
+    return scenario.model_copy(update={"truth": scenario.truth.model_copy(update={"severity": severity})})
+
+
+def test_missing_playbook_rule_is_listed_as_not_evaluated(scenario: Scenario, playbook: Playbook) -> None:
+    sev2 = _as(scenario, "SEV2")
+    card = grade(build(IDEAL, sev2), sev2, playbook)
+    execs = card.criterion("comms.executives")
+    assert execs.result == "not_evaluated"
+    assert execs.explanation == "not evaluated: the playbook sets no executive deadline for SEV2."
+    assert execs.points == 0
+    # Excluded from the maximum, never dropped from the card.
+    assert card.max_points == sum(c.max_points for c in card.criteria if c.evaluated)
+    assert card.max_points < sum(c.max_points for c in card.criteria)
+    assert {"comms.customers", "comms.support", "mitigate.time", "escalate.paging"} <= {
+        c.id for c in card.not_evaluated
+    }
+
+
+def test_deadline_after_the_drill_ended_is_not_evaluated(scenario: Scenario, playbook: Playbook) -> None:
+    early = tuple(s for s in IDEAL if s.at < 200)  # just the acknowledgement, then the drill stops
+    card = grade(build(early, scenario, end=500.0), scenario, playbook)
+    crit = card.criterion("comms.customers")
+    assert crit.result == "not_evaluated"
+    assert "the drill ended at T+00:08:20, before the customer-notification deadline (T+00:17:30)" in crit.explanation
+
+
+@pytest.mark.parametrize(
+    ("truth", "declared", "result", "points"),
+    [
+        ("SEV1", ["SEV1"], "pass", 15),
+        ("SEV2", ["SEV1"], "partial", 9),  # one level high: "if unsure, treat it as higher"
+        ("SEV3", ["SEV1"], "fail", 0),  # two levels high
+        ("SEV1", ["SEV2"], "fail", 0),  # too low, never raised
+        ("SEV1", ["SEV2", "SEV1"], "partial", 7),  # too low, raised as impact grew
+        ("SEV1", [], "fail", 0),
+    ],
+)
+def test_classification(
+    truth: str, declared: list[str], result: str, points: int, scenario: Scenario, playbook: Playbook
+) -> None:
+    sc = _as(scenario, truth)
+    declarations = (step(200 + 400 * i, "declare", severity=s) for i, s in enumerate(declared))
+    steps = plus(without(IDEAL, "declare"), *declarations)
+    crit = grade(build(steps, sc), sc, playbook).criterion("classify.severity")
+    assert (crit.result, crit.points) == (result, points)
+    if truth == "SEV2":
+        assert "when unsure, treat it as higher" in crit.explanation
+    if len(declared) == 2:
+        assert "raised to SEV1 at T+00:10:30 as impact grew" in crit.explanation
+
+
+def test_cadence_one_slip_is_partial(scenario: Scenario, playbook: Playbook) -> None:
+    # The first update lands at T+00:06:50, so the next is due at T+00:21:50; it lands at T+00:25:30.
+    steps = moved(IDEAL, "post_update", m(24), text="Mitigated; monitoring.")
+    crit = grade(build(steps, scenario), scenario, playbook).criterion("comms.internal_cadence")
+    assert crit.result == "partial"
+    assert "2 internal updates; overdue 1 time, worst by 3m40s from T+00:21:50" in crit.explanation
+
+
+def test_score_arithmetic_pass_mark_and_letter(scenario: Scenario, playbook: Playbook) -> None:
+    card = grade(build(without(IDEAL, "brief_support"), scenario), scenario, playbook, pass_mark=99.5)
+    assert (card.points, card.max_points) == (195, 200)
+    assert card.score == 97.5
+    assert not card.passed  # the pass mark is the caller's
+    assert card.letter == "A"
+    assert [letter_for(s) for s in (90, 89.9, 80, 70, 60, 59.9, 0)] == ["A", "B", "B", "C", "D", "F", "F"]
+    assert sum(c.points for c in card.by_category) == card.points
+
+
+def test_kpis_against_targets(ideal: ScoreCard) -> None:
+    k = {x.id: x for x in ideal.kpis}
+    assert (k["mtta"].value, k["mtta"].target, k["mtta"].met) == (40.0, 300.0, True)
+    assert (k["mtti"].value, k["mtti"].target_name) == (530.0, "response")
+    assert (k["mttm"].value, k["mttm"].target_name) == (670.0, "mitigation")
+    assert (k["mttr"].value, k["mttr"].met) == (1380.0, True)
+
+
+def test_kpi_never_reached_is_missed(scenario: Scenario, playbook: Playbook) -> None:
+    card = grade(build(without(IDEAL, "resolve"), scenario), scenario, playbook)
+    mttr = next(k for k in card.kpis if k.id == "mttr")
+    assert mttr.value is None and mttr.met is False
+
+
+def test_breakdown_by_actor_and_role(ideal: ScoreCard) -> None:
+    people = {p.who: p for p in ideal.by_actor}
+    assert set(people) == {"dana", "erin"}
+    assert "comms.customers" in people["erin"].criteria
+    assert "comms.customers" not in people["dana"].criteria
+    assert "mitigate.fix" in people["dana"].criteria
+    roles = {p.who: p for p in ideal.by_role}
+    assert set(roles) == {"ic", "comms"}
+    assert roles["comms"].points == roles["comms"].max_points == 50
+
+
+def test_facilitator_actions_do_not_count(scenario: Scenario, playbook: Playbook) -> None:
+    record = build(without(IDEAL, "brief_support"), scenario)
+    by_facilitator = Event(460.0, "comms.sent", {"channel": "support", "text": "", "actor": "facilitator"})
+    events = tuple(sorted((*record.events, by_facilitator), key=lambda e: e.t))
+    crit = grade(DrillRecord(record.header, events), scenario, playbook).criterion("comms.support")
+    assert crit.result == "fail"
+
+
+def test_grade_is_pure_and_deterministic(scenario: Scenario, playbook: Playbook) -> None:
+    record = build(IDEAL, scenario)
+    assert grade(record, scenario, playbook) == grade(record, scenario, playbook)
+
+
+def test_mismatched_inputs_are_refused(scenario: Scenario, playbook: Playbook) -> None:
+    record = build(IDEAL, scenario)
+    other = replace(record, header=replace(record.header, scenario="something-else"))
+    with pytest.raises(ValueError, match="something-else"):
+        grade(other, scenario, playbook)
+    with pytest.raises(ValueError, match="not on playbook"):
+        grade(record, _as(scenario, "SEV9"), playbook)
