@@ -35,6 +35,7 @@ def reachable(sc: Scenario) -> dict[str, tuple[float, float]]:
     """Per metric, the lowest and highest value its faults and actions could push it to (noise aside).
 
     Contributions add up, so the bounds are the baseline plus every push in one direction.
+    A cumulative metric (sim/metrics.py) is a rate per hour whose value is the running total.
     """
     pushes: dict[str, list[float]] = {m.id: [] for m in sc.metrics}
     metrics = {m.id: m for m in sc.metrics}
@@ -43,10 +44,15 @@ def reachable(sc: Scenario) -> dict[str, tuple[float, float]]:
     for effect, horizon in effects:
         if effect.metric in metrics:
             pushes[effect.metric].append(_peak(effect, metrics[effect.metric], max(horizon, 0.0)))
-    return {
-        mid: (metrics[mid].baseline + sum(p for p in ps if p < 0), metrics[mid].baseline + sum(p for p in ps if p > 0))
-        for mid, ps in pushes.items()
-    }
+    bounds = {}
+    for mid, ps in pushes.items():
+        lo = metrics[mid].baseline + sum(p for p in ps if p < 0)
+        hi = metrics[mid].baseline + sum(p for p in ps if p > 0)
+        if metrics[mid].kind == "cumulative":
+            # A cumulative metric's pushes move its hourly rate; its value is the running total.
+            lo, hi = 0.0, max(hi, 0.0) * sc.duration / 3600.0
+        bounds[mid] = (lo, hi)
+    return bounds
 
 
 def _noise_band(m: Metric) -> float:
