@@ -1,0 +1,418 @@
+"""Cross-reference and semantic checks on loaded models, as findings located by YAML key paths."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
+
+from pydantic import BaseModel, RootModel
+
+from sim.catalogue import STANDARD, STANDARD_IDS
+from sim.durations import format_duration
+from sim.playbook import Playbook
+from sim.scenario import Scenario
+from sim.script import Script
+from sim.state import TimerView
+
+Loc = tuple[str | int, ...]
+# Timer ids begin with their category (`sla.resolution`, `cadence.internal_update`, `pager`, `matrix.SEV1.1`).
+TIMER_CATEGORIES: tuple[str, ...] = get_args(get_type_hints(TimerView)["category"])
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem at `loc` (YAML keys and list indexes, aliases as written), with an optional hint."""
+
+    loc: Loc
+    message: str
+    hint: str = ""
+    severity: Literal["error", "warning"] = "error"
+    at_key: bool = False  # point at the key itself rather than its value
+
+
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
+    """`did you mean 'x'?` for the closest choice, or '' when none is close."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def undefined(what: str, value: object, defined: Sequence[str], loc: Loc) -> Finding:
+    """`fault 'x' is not defined; defined faults: a, b` with a did-you-mean hint."""
+    listed = ", ".join(defined[:20]) + (", …" if len(defined) > 20 else "") if defined else "none"
+    plural = what[:-1] + "ies" if what.endswith("y") else what + "s"
+    return Finding(loc, f"{what} '{value}' is not defined; defined {plural}: {listed}", did_you_mean(value, defined))
+
+
+def _unique(ids: Sequence[str], what: str, path: str) -> list[Finding]:
+    seen: set[str] = set()
+    out = []
+    for i, id_ in enumerate(ids):
+        if id_ in seen:
+            out.append(Finding((path, i, "id"), f"{what} id '{id_}' is used twice", "ids must be unique"))
+        seen.add(id_)
+    return out
+
+
+def _refs(values: Sequence[str], defined: Sequence[str], what: str, loc: Loc) -> list[Finding]:
+    return [undefined(what, v, defined, (*loc, i)) for i, v in enumerate(values) if v not in defined]
+
+
+def _ref(value: str | None, defined: Sequence[str], what: str, loc: Loc) -> list[Finding]:
+    return [undefined(what, value, defined, loc)] if value is not None and value not in defined else []
+
+
+def _positive(value: float | None, loc: Loc, what: str) -> list[Finding]:
+    if value is not None and value <= 0:
+        return [Finding(loc, f"{what} must be a positive duration, not {format_duration(value)}")]
+    return []
+
+
+def check_playbook(pb: Playbook) -> list[Finding]:
+    """Unique ids, references to severities, contacts and roles, positive and sensibly ordered targets."""
+    sevs = [s.id for s in pb.severities]
+    contacts = [c.id for c in pb.contacts]
+    roles = [r.id for r in pb.roles]
+    out = _unique(sevs, "severity", "severities") + _unique(contacts, "contact", "contacts")
+    out += _unique(roles, "role", "roles")
+    for i, sev in enumerate(pb.severities):
+        loc: Loc = ("severities", i)
+        out += _refs(sev.page, contacts, "contact", (*loc, "page"))
+        out += _refs(sev.roles_required, roles, "role", (*loc, "roles_required"))
+        out += _positive(sev.pir_within, (*loc, "pir_within"), "pir_within")
+        out += _positive(sev.no_progress_after, (*loc, "no_progress_after"), "no_progress_after")
+        for group in ("targets", "communication"):
+            for name, value in getattr(sev, group):
+                out += _positive(value, (*loc, group, name), name)
+        stated = [(n, v) for n, v in sev.targets if v is not None]
+        for (a, va), (b, vb) in pairwise(stated):
+            if vb < va:
+                out.append(
+                    Finding(
+                        (*loc, "targets", b),
+                        f"the {b} target ({format_duration(vb)}) comes before the {a} target ({format_duration(va)})",
+                        "targets usually run acknowledge ≤ response ≤ mitigation ≤ resolution",
+                        "warning",
+                    )
+                )
+    esc = pb.escalation
+    for i, level in enumerate(esc.chain):
+        out += _ref(level.contact, contacts, "contact", ("escalation", "chain", i, "contact"))
+        out += _positive(level.timeout, ("escalation", "chain", i, "timeout"), "timeout")
+    for sev_id, steps in esc.matrix.items():
+        if sev_id not in sevs:
+            out.append(replace(undefined("severity", sev_id, sevs, ("escalation", "matrix", sev_id)), at_key=True))
+        for j, step in enumerate(steps):
+            out += _refs(step.notify, contacts, "contact", ("escalation", "matrix", sev_id, j, "notify"))
+    for i, step in enumerate(esc.stakeholders):
+        out += _ref(step.contact, contacts, "contact", ("escalation", "stakeholders", i, "contact"))
+    out += _ref(esc.no_progress_contact, contacts, "contact", ("escalation", "no_progress_contact"))
+    out += _positive(esc.no_progress_after, ("escalation", "no_progress_after"), "no_progress_after")
+    timed = esc.no_progress_after is not None or any(s.no_progress_after is not None for s in pb.severities)
+    if timed != (esc.no_progress_contact is not None):
+        out.append(
+            Finding(
+                ("escalation",),
+                "no-progress escalation needs both a time (no_progress_after) and a no_progress_contact",
+                "give both (when, here or per severity, and who is brought in) or neither",
+                "warning",
+            )
+        )
+    for i, rule in enumerate(pb.classification.rules):
+        out += _ref(rule.yes, sevs, "severity", ("classification", "rules", i, "yes"))
+    out += _ref(pb.classification.otherwise, sevs, "severity", ("classification", "otherwise"))
+    out += _positive(pb.monitoring_period, ("monitoring_period",), "monitoring_period")
+    return out
+
+
+def check_scenario(sc: Scenario, playbook: Playbook | None) -> list[Finding]:
+    """References between the scenario's parts (and into its playbook, when known), times inside the drill."""
+    metrics = [m.id for m in sc.metrics]
+    faults = [f.id for f in sc.faults]
+    clues = [c.id for c in sc.clues]
+    own = [a.id for a in sc.actions]
+    actions = sorted(STANDARD_IDS) + own
+    out = _unique(metrics, "metric", "metrics") + _unique(faults, "fault", "faults")
+    out += _unique([i.id for i in sc.injects], "inject", "injects") + _unique(own, "action", "actions")
+    out += _unique(clues, "clue", "clues") + _unique([e.id for e in sc.expectations], "expectation", "expectations")
+    out += _positive(sc.duration, ("duration",), "duration")
+    end = format_duration(sc.duration)
+
+    def inside(t: float, loc: Loc, what: str) -> list[Finding]:
+        if t >= sc.duration:
+            return [Finding(loc, f"{what} at {format_duration(t)}, after the drill ends ({end})", "move it earlier")]
+        return []
+
+    truth = sc.truth
+    out += _refs(truth.fixed_by, actions, "action", ("truth", "fixed_by"))
+    out += _refs(truth.root_cause_clues, clues, "clue", ("truth", "root_cause_clues"))
+    resolving = {a.id for a in sc.actions if any(e.resolve for e in a.effects)}
+    for i, action_id in enumerate(truth.fixed_by):
+        if action_id in own and action_id not in resolving:
+            out.append(
+                Finding(("truth", "fixed_by", i), f"action '{action_id}' resolves no fault", "", severity="warning")
+            )
+    if playbook is not None:
+        sevs = [s.id for s in playbook.severities]
+        out += _ref(truth.severity, sevs, "severity", ("truth", "severity"))
+        out += _refs(truth.must_involve, [c.id for c in playbook.contacts], "contact", ("truth", "must_involve"))
+    for i, m in enumerate(sc.metrics):
+        out += _positive(m.sample_every, ("metrics", i, "sample_every"), "sample_every")
+        if m.minimum is not None and m.maximum is not None and m.minimum >= m.maximum:
+            out.append(Finding(("metrics", i), f"minimum ({m.minimum:g}) must be below maximum ({m.maximum:g})"))
+        for bound, name in ((m.minimum, "minimum"), (m.maximum, "maximum")):
+            outside = bound is not None and (m.baseline < bound if name == "minimum" else m.baseline > bound)
+            if outside:
+                out.append(Finding(("metrics", i, "baseline"), f"baseline ({m.baseline:g}) is outside the {name}"))
+    for i, f in enumerate(sc.faults):
+        out += inside(f.start, ("faults", i, "start"), f"fault '{f.id}' starts")
+        for j, effect in enumerate(f.effects):
+            out += _ref(effect.metric, metrics, "metric", ("faults", i, "effects", j, "metric"))
+    for i, inj in enumerate(sc.injects):
+        loc = ("injects", i, "trigger")
+        trig = inj.trigger
+        if trig.at is not None:
+            out += inside(trig.at + trig.delay, (*loc, "at"), f"inject '{inj.id}' fires")
+        if trig.metric is not None:
+            out += _ref(trig.metric.metric, metrics, "metric", (*loc, "metric", "metric"))
+        out += _ref(trig.after_action, actions, "action", (*loc, "after_action"))
+        if trig.timer_expired is not None and trig.timer_expired.split(".")[0] not in TIMER_CATEGORIES:
+            out.append(
+                Finding(
+                    (*loc, "timer_expired"),
+                    f"timer '{trig.timer_expired}' names no timer category",
+                    f"timer ids start with one of: {', '.join(TIMER_CATEGORIES)} (e.g. 'sla.status_page')",
+                    "warning",
+                )
+            )
+        out += _refs(inj.unless, actions, "action", ("injects", i, "unless"))
+    for i, action in enumerate(sc.actions):
+        loc = ("actions", i)
+        if action.id in STANDARD_IDS:
+            out.append(
+                Finding((*loc, "id"), f"action '{action.id}' has the name of a standard action", "choose another id")
+            )
+        out += _positive(action.duration, (*loc, "duration"), "duration")
+        out += _refs(action.requires, actions, "action", (*loc, "requires"))
+        for j, effect in enumerate(action.effects):
+            eloc = (*loc, "effects", j)
+            out += _ref(effect.resolve, faults, "fault", (*eloc, "resolve"))
+            out += _ref(effect.start_fault, faults, "fault", (*eloc, "start_fault"))
+            out += _ref(effect.reveal, clues, "clue", (*eloc, "reveal"))
+            if effect.move is not None:
+                out += _ref(effect.move.metric, metrics, "metric", (*eloc, "move", "metric"))
+    out += _requirement_cycles(sc)
+    for i, clue in enumerate(sc.clues):
+        out += _ref(clue.names_fault, faults, "fault", ("clues", i, "names_fault"))
+    for i, exp in enumerate(sc.expectations):
+        loc = ("expectations", i)
+        out += _ref(exp.done, actions, "action", (*loc, "done"))
+        out += _ref(exp.never, actions, "action", (*loc, "never"))
+        if exp.order is not None:
+            out += _ref(exp.order.first, actions, "action", (*loc, "order", "first"))
+            out += _ref(exp.order.then, actions, "action", (*loc, "order", "then"))
+        if exp.within is not None:
+            out += _positive(exp.within, (*loc, "within"), "within")
+            if exp.within > sc.duration:
+                out.append(
+                    Finding((*loc, "within"), f"within {format_duration(exp.within)} is after the drill ends ({end})")
+                )
+    return out
+
+
+def _requirement_cycles(sc: Scenario) -> list[Finding]:
+    """An action that (indirectly) requires itself can never be taken."""
+    requires = {a.id: a.requires for a in sc.actions}
+    out = []
+    for i, action in enumerate(sc.actions):
+        seen: set[str] = set()
+        todo = list(action.requires)
+        while todo:
+            current = todo.pop()
+            if current == action.id:
+                out.append(
+                    Finding(("actions", i, "requires"), f"action '{action.id}' requires itself", "break the cycle")
+                )
+                break
+            if current not in seen:
+                seen.add(current)
+                todo.extend(requires.get(current, ()))
+    return out
+
+
+def check_script(script: Script, scenario: Scenario | None, playbook: Playbook | None) -> list[Finding]:
+    """Each step names an action the drill offers, with the parameters that action takes."""
+    specs = {a.id: a for a in STANDARD}
+    own = [a.id for a in scenario.actions] if scenario is not None else []
+    known = sorted(specs) + own
+    sevs = [s.id for s in playbook.severities] if playbook is not None else None
+    roles = [r.id for r in playbook.roles] if playbook is not None and playbook.roles else None
+    contacts = [c.id for c in playbook.contacts] if playbook is not None else None
+    out: list[Finding] = []
+    for i, step in enumerate(script.root):
+        if scenario is not None and step.at >= scenario.duration:
+            end = format_duration(scenario.duration)
+            out.append(Finding((i, "at"), f"step at {format_duration(step.at)} is after the drill ends ({end})"))
+        if roles is not None and step.role is not None:
+            out += _ref(step.role, roles, "role", (i, "role"))
+        params = step.params
+        spec = specs.get(step.do)
+        if spec is None:
+            if scenario is not None and step.do not in own:
+                out.append(undefined("action", step.do, known, (i, "do")))
+            elif scenario is not None and params:
+                name = next(iter(params))
+                out.append(Finding((i, name), f"action '{step.do}' takes no parameters", "", at_key=True))
+            continue
+        allowed = [p.name for p in spec.params]
+        if "role" in allowed and "role" not in params and step.role is not None:
+            # `role` is also the step's own key (the actor's role), so `do: assign_role, role: ic` arrives
+            # there; it is the role being assigned.
+            params["role"] = step.role
+        for name in params:
+            if name not in allowed:
+                takes = f"'{step.do}' takes: {', '.join(allowed)}" if allowed else f"'{step.do}' takes none"
+                hint = did_you_mean(name, allowed) or takes
+                out.append(Finding((i, name), f"unknown parameter '{name}' for '{step.do}'", hint, at_key=True))
+        for p in spec.params:
+            value = params.get(p.name)
+            if value is None:
+                if p.required:
+                    out.append(Finding((i,), f"'{step.do}' needs the parameter '{p.name}'"))
+                continue
+            defined = {"severity": sevs, "role": roles, "contact": contacts, "choice": list(p.choices)}.get(p.kind)
+            if defined is not None and value not in defined:
+                out.append(undefined(p.kind if p.kind != "choice" else p.name, value, defined, (i, p.name)))
+    return out
+
+
+# --- pydantic errors, in the facilitator's words --------------------------------------------------------------
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+_SHAPE_HINTS = {
+    "a list": "write each item on its own line, starting with '- '",
+    "a mapping": "write 'key: value' lines, indented under it",
+}
+
+
+def describe(err: Any, model: type[BaseModel]) -> tuple[Loc, str, str, bool]:
+    """(loc, message, hint, at_key) for one pydantic error on `model`."""
+    loc: Loc = tuple(err["loc"])
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    field = dotted(loc)
+    if kind == "extra_forbidden":
+        allowed = allowed_keys(model, loc[:-1])
+        hint = did_you_mean(loc[-1], allowed) or (f"allowed keys: {', '.join(allowed)}" if allowed else "")
+        return loc, f"unknown key '{loc[-1]}'{_in(loc[:-1])}", hint, True
+    if kind == "missing":
+        return loc[:-1], f"missing required key '{loc[-1]}'{_in(loc[:-1])}", "", False
+    if kind in ("value_error", "assertion_error") and "error" in ctx:
+        return loc, f"{field}: {ctx['error']}", "", False
+    if kind in _EXPECTED:
+        expected = _EXPECTED[kind]
+        hint = _SHAPE_HINTS.get(expected, "")
+        if value is None:
+            hint = "it has no value: write one after the ':' (or remove the key)"
+        elif expected == "text" and isinstance(value, int | float):
+            hint = f"put it in quotes: '{value}'"
+        return loc, f"{field} should be {expected}, not {_show(value)}", hint, False
+    if kind == "literal_error":
+        options = re.findall(r"'([^']*)'", ctx.get("expected", ""))
+        message = f"{field} must be one of: {', '.join(options)} (not {_show(value)})"
+        return loc, message, did_you_mean(value, options), False
+    if kind == "string_pattern_mismatch":
+        return (
+            loc,
+            f"{field}: {_show(value)} is not a valid id",
+            "ids use letters, digits, '_', '.' and '-', start with a letter or digit, and have no spaces",
+            False,
+        )
+    if kind == "string_too_long":
+        return loc, f"{field} is too long ({len(str(value))} characters; at most {ctx.get('max_length')})", "", False
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return loc, f"{field} needs at least {n} item{'s' if n != 1 else ''}", "", False
+    return loc, f"{field}: {str(err['msg']).replace('Input should be', 'should be')}", "", False
+
+
+def dotted(loc: Loc) -> str:
+    """('metrics', 0, 'warn') -> `metrics[0].warn`; the empty loc is `the file`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part != "[key]":
+            out += f".{part}" if out else str(part)
+    return out or "the file"
+
+
+def _in(loc: Loc) -> str:
+    return f" in {dotted(loc)}" if loc else ""
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"the number {value:g}"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:40] + "…")
+    return {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _strip(tp: Any) -> Any:
+    """Annotated[X, …] -> X; X | None -> X (the first member that is a model or a container)."""
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, UnionType):
+            members = [a for a in get_args(tp) if a is not type(None)]
+            tp = next((m for m in members if get_origin(m) or isinstance(m, type)), members[0])
+            if len(members) == 1 or not any(isinstance(m, type) and issubclass(m, BaseModel) for m in members):
+                continue
+            tp = next(m for m in members if isinstance(m, type) and issubclass(m, BaseModel))
+        elif isinstance(tp, type) and issubclass(tp, RootModel):
+            tp = tp.model_fields["root"].annotation
+        else:
+            return tp
+
+
+def allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The keys (aliases as written in YAML) of the model found along `loc` from `model`, or []."""
+    tp: Any = _strip(model)
+    for part in loc:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = next((f for n, f in tp.model_fields.items() if (f.alias or n) == part), None)
+            if field is None:
+                return []
+            tp = field.annotation
+        elif get_origin(tp) is list and isinstance(part, int):
+            tp = get_args(tp)[0]
+        elif get_origin(tp) is dict:
+            tp = get_args(tp)[1]
+        else:
+            return []
+        tp = _strip(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [f.alias or n for n, f in tp.model_fields.items()]
+    return []

@@ -1,0 +1,246 @@
+"""Where content is found: the bundled playbooks and scenarios, the user's own, and files next to a scenario."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import platformdirs
+
+import scenarios
+from sim import checks, yamlsafe
+from sim.loading import Problem, Result, check_file, check_source, detect_kind, read_source
+from sim.playbook import Playbook
+from sim.scenario import Scenario
+
+Origin = Literal["bundled", "user", "extra"]
+_T = TypeVar("_T")
+YAML_SUFFIXES = (".yaml", ".yml")
+# A cheap test for "might be a playbook" when looking next to a scenario, so a folder of scenarios is not
+# parsed in full for every scenario in it. The full load then decides.
+_PLAYBOOK_KEY = re.compile(r"^[\"']?severities[\"']?\s*:", re.MULTILINE)
+
+
+class NotFound(LookupError):
+    """No playbook or scenario by that id or path; `hint` suggests a near match or lists what exists."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(f"{message} — {hint}" if hint else message)
+        self.message, self.hint = message, hint
+
+
+def user_home() -> Path:
+    """`$WARROOM_HOME`, else the platform's user data dir for warroom."""
+    home = os.environ.get("WARROOM_HOME")
+    return Path(home) if home else Path(platformdirs.user_data_dir("warroom", appauthor=False))
+
+
+def user_playbooks_dir() -> Path:
+    return user_home() / "playbooks"
+
+
+def user_scenarios_dir() -> Path:
+    return user_home() / "scenarios"
+
+
+def yaml_files(directory: Path) -> list[Path]:
+    """The YAML files directly inside `directory`, sorted by name (none if it is not a directory)."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A scenario file as listed: its scenario when it loads, else the problems that stop it."""
+
+    path: Path
+    scenario: Scenario | None
+    problems: tuple[Problem, ...]
+    origin: Origin
+
+    @property
+    def id(self) -> str:
+        return self.scenario.id if self.scenario is not None else self.path.stem
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybookEntry:
+    """A playbook file as listed: its playbook when it loads, else the problems that stop it."""
+
+    path: Path
+    playbook: Playbook | None
+    problems: tuple[Problem, ...]
+    origin: Origin
+
+
+def _sources(extra_dirs: Iterable[Path], bundled: Path, user: Path) -> list[tuple[Path, Origin]]:
+    out: list[tuple[Path, Origin]] = [(p, "bundled") for p in yaml_files(bundled)]
+    out += [(p, "user") for p in yaml_files(user)]
+    for d in extra_dirs:
+        out += [(p, "extra") for p in yaml_files(Path(d))]
+    seen: set[Path] = set()
+    unique = []
+    for path, origin in out:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            unique.append((path, origin))
+    return unique
+
+
+def list_playbooks(dirs: Iterable[str | Path] = ()) -> list[PlaybookEntry]:
+    """Bundled, then user, then `dirs` playbooks, each loaded or listed with its problems."""
+    entries = []
+    for path, origin in _sources(map(Path, dirs), scenarios.PLAYBOOKS, user_playbooks_dir()):
+        result = check_file(path, "playbook")
+        entries.append(PlaybookEntry(path, _model(result, Playbook), result.problems, origin))
+    return entries
+
+
+def bundled_playbooks() -> dict[str, Playbook]:
+    """The playbooks shipped with warroom that load cleanly, by id."""
+    return {e.playbook.id: e.playbook for e in list_playbooks() if e.origin == "bundled" and e.playbook is not None}
+
+
+def all_playbooks(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Playbook]:
+    """Every playbook that loads, by id: bundled, overridden by the user's, overridden by `extra_dirs`."""
+    return {e.playbook.id: e.playbook for e in list_playbooks(extra_dirs) if e.playbook is not None}
+
+
+def find_playbook(playbook_id: str, extra_dirs: Iterable[str | Path] = ()) -> Playbook:
+    """The playbook with this id; raises NotFound naming the ones that exist."""
+    known = all_playbooks(extra_dirs)
+    if playbook_id in known:
+        return known[playbook_id]
+    finding = checks.undefined("playbook", playbook_id, sorted(known), ())
+    raise NotFound(finding.message, finding.hint)
+
+
+def nearby_playbooks(path: Path) -> dict[str, Playbook]:
+    """Playbooks next to a scenario file, or in a `playbooks/` folder beside it or beside its folder."""
+    out: dict[str, Playbook] = {}
+    for directory in (path.parent.parent / "playbooks", path.parent / "playbooks", path.parent):
+        for candidate in yaml_files(directory):
+            if candidate.resolve() == path.resolve() or not _might_be_playbook(candidate):
+                continue
+            result = check_file(candidate, "playbook")
+            if isinstance(result.model, Playbook) and result.ok:
+                out[result.model.id] = result.model
+    return out
+
+
+def _might_be_playbook(path: Path) -> bool:
+    try:
+        return bool(_PLAYBOOK_KEY.search(yamlsafe.read_text(path)))
+    except yamlsafe.YamlError:
+        return False
+
+
+def playbooks_for(path: Path, extra: Mapping[str, Playbook] | None = None) -> dict[str, Playbook]:
+    """What a scenario at `path` may name: bundled and user playbooks, then `extra`, then those beside it."""
+    return {**all_playbooks(), **(extra or {}), **nearby_playbooks(path)}
+
+
+def list_scenarios(dirs: Iterable[str | Path] = ()) -> list[Entry]:
+    """Bundled, user and `dirs` scenarios; one that fails to load is listed with its problems, never raised."""
+    entries = []
+    for path, origin in _sources(map(Path, dirs), scenarios.LIBRARY, user_scenarios_dir()):
+        result = check_file(path, "scenario")
+        entries.append(Entry(path, _model(result, Scenario), result.problems, origin))
+    return entries
+
+
+def find_scenario(id_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
+    """The file of a scenario given by path or by id (searched in `extra_dirs`, the user's, then bundled)."""
+    text = str(id_or_path)
+    path = Path(text)
+    if path.suffix in YAML_SUFFIXES or os.sep in text or "/" in text:
+        if path.is_file():
+            return path
+        raise NotFound(f"no scenario file at {text}", "check the path")
+    dirs = [*map(Path, extra_dirs), user_scenarios_dir(), scenarios.LIBRARY]
+    for directory in dirs:
+        for suffix in YAML_SUFFIXES:
+            if (directory / f"{text}{suffix}").is_file():
+                return directory / f"{text}{suffix}"
+    entries = list_scenarios(extra_dirs)
+    for entry in entries:
+        if entry.scenario is not None and entry.scenario.id == text:
+            return entry.path
+    finding = checks.undefined("scenario", text, sorted({e.id for e in entries}), ())
+    raise NotFound(finding.message, finding.hint)
+
+
+def scenario_for_script(path: Path, known: Mapping[str, Scenario] | None = None) -> tuple[Scenario | None, str]:
+    """The scenario a script belongs to, named by its folder (`scripts/<scenario-id>/ideal.yaml`).
+
+    Returns (scenario, '') or (None, why not).
+    """
+    scenario_id = path.parent.name
+    if known and scenario_id in known:
+        return known[scenario_id], ""
+    beside = path.parent.parent.parent / "library"
+    try:
+        found = find_scenario(scenario_id, [beside] if beside.is_dir() else [])
+    except NotFound:
+        return None, f"no scenario '{scenario_id}' found for this script (scripts live in scripts/<scenario-id>/)"
+    result = check_file(found, "scenario")
+    if not isinstance(result.model, Scenario) or not result.ok:
+        return None, f"scenario '{scenario_id}' ({found}) does not load, so the steps could not be checked against it"
+    return result.model, ""
+
+
+def _model(result: Result, cls: type[_T]) -> _T | None:
+    return result.model if result.ok and isinstance(result.model, cls) else None
+
+
+def expand(paths: Sequence[str | Path]) -> list[Path]:
+    """Files as given, and the YAML files under directories (recursively, hidden folders skipped), sorted."""
+    out: list[Path] = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            found = (
+                p
+                for p in given.rglob("*")
+                if p.suffix in YAML_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(given).parts)
+            )
+            out += sorted(found)
+        else:
+            out.append(given)
+    return out
+
+
+def validate_paths(paths: Sequence[str | Path]) -> list[Result]:
+    """Check every file under `paths`, each against the others: playbooks first, then scenarios, then scripts.
+
+    A scenario's playbook id resolves against the bundled and user playbooks, the playbooks in this set,
+    and those beside it; a script's folder names its scenario, looked up in this set first.
+    """
+    files = expand(paths)
+    sources = {p: read_source(p) for p in files}
+    results: dict[Path, Result] = {}
+    kinds = {p: (detect_kind(s.data) if not isinstance(s, Result) else None) for p, s in sources.items()}
+    for kind in ("playbook", "scenario", "script", None):
+        in_set_playbooks = {r.model.id: r.model for r in results.values() if r.ok and isinstance(r.model, Playbook)}
+        base = {**all_playbooks(), **in_set_playbooks} if kind == "scenario" else {}
+        in_set_scenarios = {r.model.id: r.model for r in results.values() if r.ok and isinstance(r.model, Scenario)}
+        for path, src in sources.items():
+            if kinds[path] != kind or path in results:
+                continue
+            if isinstance(src, Result):
+                results[path] = src
+            elif kind == "scenario":
+                results[path] = check_source(src, "scenario", playbooks={**base, **nearby_playbooks(path)})
+            elif kind == "script":
+                scenario = in_set_scenarios.get(path.parent.name)
+                playbook = in_set_playbooks.get(scenario.playbook) if scenario is not None else None
+                results[path] = check_source(src, "script", scenario=scenario, playbook=playbook)
+            else:
+                results[path] = check_source(src, kind)
+    return [results[p] for p in files]

@@ -1,0 +1,313 @@
+"""Loading scenarios, playbooks and action scripts: every problem in a file, each as `path:line:col: message`.
+
+The fast path parses and validates plain data; the node tree that gives positions is composed only when
+there is a problem to place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from sim import checks, yamlsafe
+from sim.playbook import Playbook
+from sim.scenario import Scenario
+from sim.script import Script
+
+MAX_PROBLEMS = 50
+
+Kind = Literal["playbook", "scenario", "script"]
+Document = Playbook | Scenario | Script
+MODELS: dict[Kind, type[BaseModel]] = {"playbook": Playbook, "scenario": Scenario, "script": Script}
+_SHAPES = {
+    "playbook": "a playbook is a mapping with 'id', 'name' and 'severities'",
+    "scenario": "a scenario is a mapping with 'id', 'title', 'playbook', 'truth', 'metrics' and 'faults'",
+    "script": "an action script is a list of steps such as '- {at: 2m, do: acknowledge}'",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a file, at a 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    hint: str = ""
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        label = "warning: " if self.severity == "warning" else ""
+        tail = f" — {self.hint}" if self.hint else ""
+        return f"{self.path}:{self.line}:{self.col}: {label}{self.message}{tail}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class LoadError(Exception):
+    """A file could not be loaded; `problems` lists why, in file order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+    def __str__(self) -> str:
+        return "\n".join(map(str, self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What checking one file found: its kind (if known), the model (if it loaded) and every problem."""
+
+    path: Path
+    kind: Kind | None
+    model: Document | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not any(p.severity == "error" for p in self.problems)
+
+    def unwrap(self) -> Document:
+        if not self.ok:
+            raise LoadError([p for p in self.problems if p.severity == "error"])
+        assert self.model is not None
+        return self.model
+
+
+def file_hash(path: str | Path) -> str:
+    """sha256 (hex) of the file's bytes: journals record it to tell which version of a file was played."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+class Source:
+    """A file read and parsed once; its node tree is composed only when a problem needs a position."""
+
+    def __init__(self, path: Path, text: str, parsed: yamlsafe.Parsed) -> None:
+        self.path, self.text, self.data = path, text, parsed.data
+        self.problems = [self.at(i.line, i.col, i.message, i.hint) for i in parsed.issues]
+        self._root: Any = None
+
+    def at(self, line: int, col: int, message: str, hint: str = "", severity: str = "error") -> Problem:
+        return Problem(str(self.path), line, col, message, hint, severity)  # type: ignore[arg-type]
+
+    def locate(self, loc: checks.Loc, at_key: bool = False) -> tuple[int, int]:
+        if self._root is None:
+            self._root = yamlsafe.compose(self.text)
+        return yamlsafe.locate(self._root, loc, at_key)
+
+    def finding(self, f: checks.Finding) -> Problem:
+        return self.at(*self.locate(f.loc, f.at_key), f.message, f.hint, f.severity)
+
+
+def read_source(path: Path, text: str | None = None) -> Source | Result:
+    """The parsed file, or a Result holding why it could not be read or parsed."""
+    try:
+        if text is None:
+            text = yamlsafe.read_text(path)
+        return Source(path, text, yamlsafe.parse(text))
+    except yamlsafe.YamlError as exc:
+        problems = tuple(Problem(str(path), i.line, i.col, i.message, i.hint) for i in exc.issues)
+        return Result(path, None, None, _capped(problems))
+
+
+def detect_kind(data: object) -> Kind | None:
+    """A mapping with `severities` is a playbook, one with `truth` a scenario; a list is an action script."""
+    if isinstance(data, list):
+        return "script"
+    if isinstance(data, dict):
+        if "severities" in data:
+            return "playbook"
+        if "truth" in data:
+            return "scenario"
+    return None
+
+
+def _capped(problems: tuple[Problem, ...] | list[Problem]) -> tuple[Problem, ...]:
+    ordered = sorted(problems, key=lambda p: (p.line, p.col))
+    if len(ordered) <= MAX_PROBLEMS:
+        return tuple(ordered)
+    last = ordered[MAX_PROBLEMS - 1]
+    more = Problem(last.path, last.line, last.col, f"… and {len(ordered) - MAX_PROBLEMS} more problems not shown")
+    return (*ordered[:MAX_PROBLEMS], more)
+
+
+def _validate(src: Source, kind: Kind) -> tuple[Document | None, list[Problem]]:
+    """The model for `kind`, or the problems that stop it (shape, kind mismatch, pydantic errors)."""
+    data = src.data
+    detected = detect_kind(data)
+    wanted = list if kind == "script" else dict
+    if not isinstance(data, wanted):
+        found = {list: "a list", dict: "a mapping"}.get(type(data), "a single value")
+        return None, [src.at(*src.locate(()), f"expected a {kind} but the file holds {found}", _SHAPES[kind])]
+    if detected is not None and detected != kind:
+        message = f"expected a {kind} but this looks like a {detected}"
+        return None, [src.at(*src.locate(()), message, _SHAPES[kind])]
+    model_cls = MODELS[kind]
+    try:
+        return model_cls.model_validate(data), []  # type: ignore[return-value]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc, message, hint, at_key = checks.describe(err, model_cls)
+            problems.append(src.at(*src.locate(loc, at_key), message, hint))
+        return None, problems
+
+
+_playbook_cache: dict[tuple[str, str], Result] = {}
+
+
+def _playbook_key(path: Path, text: str) -> tuple[str, str]:
+    return (str(path.resolve()), text)
+
+
+def _check_playbook(src: Source) -> Result:
+    model, problems = _validate(src, "playbook")
+    if isinstance(model, Playbook):
+        problems += [src.finding(f) for f in checks.check_playbook(model)]
+    result = _result(src, "playbook", model, problems)
+    if len(_playbook_cache) > 256:  # bundled and user playbooks, re-read by every command; keep it small
+        _playbook_cache.clear()
+    _playbook_cache[_playbook_key(src.path, src.text)] = result
+    return result
+
+
+def _check_scenario(src: Source, playbooks: Mapping[str, Playbook] | None) -> Result:
+    model, problems = _validate(src, "scenario")
+    if isinstance(model, Scenario):
+        if playbooks is None:
+            from sim.library import playbooks_for
+
+            playbooks = playbooks_for(src.path)
+        playbook = playbooks.get(model.playbook)
+        if playbook is None:
+            problems.append(src.finding(checks.undefined("playbook", model.playbook, sorted(playbooks), ("playbook",))))
+        problems += [src.finding(f) for f in checks.check_scenario(model, playbook)]
+    return _result(src, "scenario", model, problems)
+
+
+def _check_script(src: Source, scenario: Scenario | None, playbook: Playbook | None, find: bool) -> Result:
+    model, problems = _validate(src, "script")
+    if isinstance(model, Script):
+        if scenario is None and find:
+            from sim.library import scenario_for_script
+
+            scenario, note = scenario_for_script(src.path)
+            if scenario is None:
+                hint = "its steps were checked against the standard actions only"
+                problems.append(src.at(1, 1, note, hint, "warning"))
+        if playbook is None and scenario is not None:
+            from sim.library import all_playbooks
+
+            playbook = all_playbooks().get(scenario.playbook)
+        problems += [src.finding(f) for f in checks.check_script(model, scenario, playbook)]
+    return _result(src, "script", model, problems)
+
+
+def _result(src: Source, kind: Kind, model: Document | None, problems: list[Problem]) -> Result:
+    everything = src.problems + problems
+    if any(p.severity == "error" for p in everything):
+        model = None
+    return Result(src.path, kind, model, _capped(everything))
+
+
+def check_file(
+    path: str | Path,
+    kind: Kind | None = None,
+    *,
+    playbooks: Mapping[str, Playbook] | None = None,
+    scenario: Scenario | None = None,
+    playbook: Playbook | None = None,
+    find_scenario: bool = True,
+) -> Result:
+    """Check one file and report everything found; never raises for anything in the file.
+
+    `kind` None detects it from the content. `playbooks` resolves a scenario's playbook id (None: the
+    bundled and user playbooks plus those next to it). A script is checked against `scenario` and
+    `playbook`; when `find_scenario` is set and none is given, the scenario named by its folder is used.
+    """
+    path = Path(path)
+    try:
+        text = yamlsafe.read_text(path)
+    except yamlsafe.YamlError as exc:
+        return Result(path, None, None, tuple(Problem(str(path), i.line, i.col, i.message, i.hint) for i in exc.issues))
+    if kind == "playbook":
+        # Playbooks are re-read by every command and for every scenario beside them: skip the parse when
+        # the same text was checked before.
+        cached = _playbook_cache.get(_playbook_key(path, text))
+        if cached is not None:
+            return replace(cached, path=path, problems=tuple(replace(p, path=str(path)) for p in cached.problems))
+    src = read_source(path, text)
+    if isinstance(src, Result):
+        return src
+    return check_source(
+        src, kind, playbooks=playbooks, scenario=scenario, playbook=playbook, find_scenario=find_scenario
+    )
+
+
+def check_source(
+    src: Source,
+    kind: Kind | None = None,
+    *,
+    playbooks: Mapping[str, Playbook] | None = None,
+    scenario: Scenario | None = None,
+    playbook: Playbook | None = None,
+    find_scenario: bool = True,
+) -> Result:
+    """check_file for a file already read (so a caller can look at its kind first)."""
+    if kind is None:
+        kind = detect_kind(src.data)
+        if kind is None:
+            return Result(src.path, None, None, _capped([*src.problems, _unknown_kind(src)]))
+    if kind == "playbook":
+        return _check_playbook(src)
+    if kind == "scenario":
+        return _check_scenario(src, playbooks)
+    return _check_script(src, scenario, playbook, find_scenario)
+
+
+def _unknown_kind(src: Source) -> Problem:
+    data = src.data
+    hint = "a playbook has 'severities', a scenario has 'truth', an action script is a list of steps"
+    if isinstance(data, dict):
+        for key in data:
+            near = checks.did_you_mean(key, ("severities", "truth"))
+            if near:
+                return src.at(*src.locate((key,), True), "cannot tell what this file is", f"{near} ({hint})")
+        return src.at(*src.locate(()), "cannot tell what this file is: no 'severities' or 'truth' key", hint)
+    return src.at(*src.locate(()), "expected a mapping or a list, but the file holds a single value", hint)
+
+
+def load_playbook(path: str | Path) -> Playbook:
+    """The playbook in `path`; raises LoadError listing every problem."""
+    return check_file(path, "playbook").unwrap()  # type: ignore[return-value]
+
+
+def load_scenario(path: str | Path, playbooks: Mapping[str, Playbook] | None = None) -> Scenario:
+    """The scenario in `path`, its playbook id resolved in `playbooks` (None: bundled, user and sibling ones)."""
+    return check_file(path, "scenario", playbooks=playbooks).unwrap()  # type: ignore[return-value]
+
+
+def load_script(path: str | Path, scenario: Scenario | None = None, playbook: Playbook | None = None) -> Script:
+    """The action script in `path`, its steps checked against `scenario` and `playbook` when given."""
+    result = check_file(path, "script", scenario=scenario, playbook=playbook, find_scenario=False)
+    return result.unwrap()  # type: ignore[return-value]
+
+
+def load_document(path: str | Path) -> Document:
+    """Whatever `path` holds (playbook, scenario or script, detected from its content); raises LoadError."""
+    return check_file(path).unwrap()

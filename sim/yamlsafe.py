@@ -1,0 +1,403 @@
+"""Bounded, safe YAML: bytes in, plain Python data out, with the node tree composed on demand for error positions.
+
+Hostile files are the design case. The size is checked before reading, and the text must be UTF-8. Nesting
+depth, alias expansion and tags are checked while streaming parser events, before the parser's own composer
+(which recurses in C, and crashes the process on deep nesting) ever sees the text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+# Every scalar and container counts once, and an alias counts the whole value it repeats, so a
+# billion-laughs file is stopped after building a few objects instead of a few billion.
+MAX_VALUES = 250_000
+
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# YAML 1.2 core schema, not PyYAML's YAML 1.1 default: `no`, `on`, `y` stay strings, `1:30` is not 90,
+# dates stay strings, and `0123` is the number 123.
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+# Characters YAML forbids in a stream (NUL and other C0/C1 controls); the parser would reject them
+# with a less helpful message.
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + t for t in ("str", "null", "bool", "int", "float")}
+_CONTAINER_TAGS = {_TAG + "map", _TAG + "seq"}
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One thing wrong with the text, at a 1-based line and column."""
+
+    line: int
+    col: int
+    message: str
+    hint: str = ""
+
+
+class YamlError(Exception):
+    """The text cannot be turned into data; `issues` says where and why (at least one)."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__("\n".join(f"{i.line}:{i.col}: {i.message}" for i in issues))
+        self.issues = issues
+
+
+def _fail(message: str, hint: str = "", line: int = 1, col: int = 1) -> YamlError:
+    return YamlError([Issue(line, col, message, hint)])
+
+
+class Loader(_Base):  # type: ignore[misc,valid-type]
+    """PyYAML's safe loader (the C one when present) with the YAML 1.2 core scalars above.
+
+    Used here only to compose the node tree for error positions, after `parse` has checked the bounds.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+for _tag, _regex, _first in (
+    ("null", _NULL, ["~", "n", "N", ""]),
+    ("bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
+    ("int", _INT, list("-+0123456789")),
+    ("float", _FLOAT, list("-+.0123456789")),
+):
+    Loader.add_implicit_resolver(_TAG + _tag, _regex, _first)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, refusing what is not a regular file, over MAX_BYTES, or not UTF-8, before parsing."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise _fail("no such file", "check the path") from None
+    except OSError as exc:
+        raise _fail(f"cannot read the file: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise _fail("is a directory, not a YAML file", "name a .yaml file inside it")
+    if not stat.S_ISREG(st.st_mode):
+        raise _fail("is not a regular file", "YAML is read from ordinary files only")
+    too_big = _fail(
+        f"the file is larger than the {MAX_BYTES // 1024} KiB limit",
+        "split it up or shorten its texts; no scenario needs that much",
+    )
+    if st.st_size > MAX_BYTES:
+        raise too_big
+    try:
+        with path.open("rb") as fh:
+            # Read one byte past the limit: the size can change between stat and read.
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise _fail(f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise too_big
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 bytes to text (a leading BOM dropped); an error points at the first bad byte or control character."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _position(data[: exc.start].decode("utf-8"))
+        raise _fail(
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            "save it as UTF-8 text; binary files are not YAML",
+            line,
+            col,
+        ) from None
+    text = text.removeprefix("\ufeff")
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        line, col = _position(text[: bad.start()])
+        name = "a NUL byte" if bad.group() == "\0" else f"the control character U+{ord(bad.group()):04X}"
+        raise _fail(f"the file contains {name}", "YAML files hold printable text only", line, col)
+    return text
+
+
+def _position(prefix: str) -> tuple[int, int]:
+    """1-based line and column of the character just after `prefix`."""
+    return prefix.count("\n") + 1, len(prefix) - (prefix.rfind("\n") + 1) + 1
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A container being built: its value so far, its start, and what the budget has counted into it."""
+
+    value: list[Any] | dict[Any, Any]
+    line: int
+    col: int
+    anchor: str | None
+    size: int = 1
+    key: Any = None
+    key_pos: tuple[int, int] | None = None
+    seen: dict[Any, int] = field(default_factory=dict)  # key -> line of its first occurrence
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A document's data and the problems that did not stop it being built (duplicate keys, merge keys)."""
+
+    data: Any
+    issues: tuple[Issue, ...]
+
+
+def parse(text: str) -> Parsed:
+    """Text to data, streaming parser events with the bounds checked as they arrive.
+
+    Raises YamlError for a syntax error, an empty file, several documents, a forbidden tag, or a
+    bound exceeded. Duplicate keys are collected as issues (the last value wins) so that every one
+    in the file is reported together.
+    """
+    loader = Loader(text)
+    try:
+        return _build(loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, text) from None
+    except yaml.YAMLError as exc:
+        raise _fail(f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _build(loader: yaml.SafeLoader) -> Parsed:
+    loader.get_event()  # the stream start
+    event = loader.get_event()
+    if isinstance(event, StreamEndEvent):
+        raise _fail("the file is empty (it holds no YAML, only blank lines or comments)", "start from an example")
+    assert isinstance(event, DocumentStartEvent)
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    issues: list[Issue] = []
+    fatal: list[Issue] = []
+    total = 0
+    root: Any = None
+
+    def add(value: Any, size: int, line: int, col: int) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        frame = stack[-1]
+        frame.size += size
+        if isinstance(frame.value, list):
+            frame.value.append(value)
+        elif frame.key_pos is None:
+            if isinstance(value, list | dict):
+                fatal.append(Issue(line, col, "a key must be a plain value, not a list or a mapping"))
+                value = f"<complex key at line {line}>"
+            elif value == "<<":
+                issues.append(Issue(line, col, "merge keys ('<<') are not supported", "write the keys out in full"))
+            frame.key, frame.key_pos = value, (line, col)
+        else:
+            key, (kline, kcol) = frame.key, frame.key_pos
+            if key in frame.seen:
+                issues.append(
+                    Issue(kline, kcol, f"duplicate key '{key}' (first at line {frame.seen[key]})", "remove one of them")
+                )
+            else:
+                frame.seen[key] = kline
+            frame.value[key] = value
+            frame.key_pos = None
+
+    while True:
+        event = loader.get_event()
+        mark = event.start_mark
+        line, col = mark.line + 1, mark.column + 1
+        if isinstance(event, ScalarEvent):
+            total += 1
+            value = _scalar(event, fatal)
+            if event.anchor:
+                anchors[event.anchor] = (value, 1)
+            add(value, 1, line, col)
+        elif isinstance(event, MappingStartEvent | SequenceStartEvent):
+            total += 1
+            if len(stack) >= MAX_DEPTH:
+                raise _fail(f"nesting is deeper than {MAX_DEPTH} levels", "flatten the structure", line, col)
+            if event.tag not in (None, "!") and event.tag not in _CONTAINER_TAGS:
+                fatal.append(_tag_issue(event.tag, line, col))
+            container: list[Any] | dict[Any, Any] = {} if isinstance(event, MappingStartEvent) else []
+            stack.append(_Frame(container, line, col, event.anchor))
+        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+            frame = stack.pop()
+            if frame.anchor:
+                anchors[frame.anchor] = (frame.value, frame.size)
+            add(frame.value, frame.size, frame.line, frame.col)
+        elif isinstance(event, AliasEvent):
+            if event.anchor not in anchors:
+                recursive = any(f.anchor == event.anchor for f in stack)
+                what = "refers to a value that contains it" if recursive else "has no matching anchor before it"
+                raise _fail(f"alias '*{event.anchor}' {what}", "define '&name' before using '*name'", line, col)
+            value, size = anchors[event.anchor]
+            total += size
+            add(value, size, line, col)
+        elif isinstance(event, DocumentEndEvent):
+            break
+        if total > MAX_VALUES:
+            raise _fail(
+                f"the document expands to more than {MAX_VALUES:,} values",
+                "aliases ('*name') count the whole value they repeat each time; use fewer",
+                line,
+                col,
+            )
+    event = loader.get_event()
+    if not isinstance(event, StreamEndEvent):
+        mark = event.start_mark
+        raise _fail(
+            "the file holds more than one YAML document ('---')",
+            "put each scenario, playbook or script in its own file",
+            mark.line + 1,
+            mark.column + 1,
+        )
+    if fatal:
+        raise YamlError(fatal)
+    return Parsed(root, tuple(issues))
+
+
+def _scalar(event: ScalarEvent, fatal: list[Issue]) -> Any:
+    value: str = event.value
+    tag = event.tag
+    if tag is None or tag == "!":
+        if not event.implicit[0]:
+            return value  # quoted, or the non-specific tag: always a string
+        return _resolve(value)
+    line, col = event.start_mark.line + 1, event.start_mark.column + 1
+    if tag not in _SCALAR_TAGS:
+        fatal.append(_tag_issue(tag, line, col))
+        return None
+    kind = tag.removeprefix(_TAG)
+    if kind == "str":
+        return value
+    if kind == "null":
+        return None
+    resolved = _resolve(value)
+    wanted = {"bool": bool, "int": int, "float": float}[kind]
+    if kind == "float" and type(resolved) is int:
+        return float(resolved)
+    if type(resolved) is not wanted:
+        fatal.append(Issue(line, col, f"'{value}' is not a valid !!{kind}"))
+        return None
+    return resolved
+
+
+def _resolve(value: str) -> Any:
+    """A plain scalar's value under the YAML 1.2 core schema."""
+    if not value or value[0] in "~nN":
+        if _NULL.match(value):
+            return None
+    elif value in _BOOL:
+        return _BOOL[value]
+    if value[0] in "-+.0123456789":
+        if _INT.match(value):
+            if value.startswith("0o"):
+                return int(value[2:], 8)
+            return int(value, 16) if value.startswith("0x") else int(value)
+        if _FLOAT.match(value):
+            low = value.lower()
+            if low.endswith("inf"):
+                return -math.inf if low.startswith("-") else math.inf
+            return math.nan if low.endswith("nan") else float(value)
+    return value
+
+
+def _tag_issue(tag: str, line: int, col: int) -> Issue:
+    shown = tag.replace(_TAG, "!!")
+    return Issue(
+        line,
+        col,
+        f"the tag '{shown}' is not allowed",
+        "only plain YAML is read: text, numbers, true/false, null, lists and mappings",
+    )
+
+
+_SYNTAX_HINTS = (
+    ("found character '\\t'", "indent with spaces; YAML does not allow tabs there"),
+    ("mapping values are not allowed", "a value containing ': ' must be quoted, or a key is mis-indented"),
+    ("could not find expected ':'", "a key is missing its ':' or a quoted value is not closed"),
+    ("found undefined alias", "define '&name' before using '*name'"),
+    ("expected <block end>", "check the indentation of this line against the lines above"),
+    ("found unknown escape character", "in double quotes a backslash starts an escape; use single quotes"),
+)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or exc.context or "invalid YAML"
+    hint = next((h for needle, h in _SYNTAX_HINTS if needle in problem), "")
+    lines = text.split("\n")
+    if line <= len(lines) and lines[line - 1][col - 1 : col] == "\t":
+        hint = _SYNTAX_HINTS[0][1]
+    if not hint and exc.context and exc.context_mark:
+        hint = f"{exc.context} started at line {exc.context_mark.line + 1}"
+    return _fail(f"YAML syntax error: {problem}", hint, line, col)
+
+
+def compose(text: str) -> Node:
+    """The node tree of text that `parse` accepted (so its depth is known to be bounded), for positions."""
+    loader = Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def locate(root: Node, loc: tuple[str | int, ...], at_key: bool = False) -> tuple[int, int]:
+    """1-based line and column of the deepest node along `loc` (the key itself when `at_key`).
+
+    Parts of `loc` that name no node (pydantic adds some, e.g. `[key]`) are skipped, so a position
+    is always found: at worst the start of the document.
+    """
+    node = root
+    key_node: Node | None = None
+    for part in loc:
+        key_node = None
+        child: Node | None = None
+        if isinstance(node, MappingNode):
+            for k, v in reversed(node.value):  # the last duplicate is the one the data holds
+                if isinstance(k, yaml.ScalarNode) and k.value == str(part):
+                    key_node, child = k, v
+                    break
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
+        if child is not None:
+            node = child
+    # Only the key of the last part of `loc` is wanted: a skipped trailing part leaves key_node unset.
+    target = key_node if at_key and key_node is not None else node
+    return target.start_mark.line + 1, target.start_mark.column + 1
+
+
+def load(text: str) -> tuple[Any, Node]:
+    """Data and node tree together, for callers that always want positions."""
+    parsed = parse(text)
+    if parsed.issues:
+        raise YamlError(list(parsed.issues))
+    return parsed.data, compose(text)
