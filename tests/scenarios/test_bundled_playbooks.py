@@ -9,10 +9,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-import yaml
 
 from scenarios import PLAYBOOKS
 from sim.durations import parse_duration
+from sim.loading import check_file, load_playbook
 from sim.playbook import Playbook
 
 # Playbook id -> the seed document it encodes (its three-digit prefix).
@@ -26,7 +26,8 @@ M, H = 60.0, 3600.0
 
 @cache
 def load(pid: str) -> Playbook:
-    return Playbook.model_validate(yaml.safe_load((PLAYBOOKS / f"{pid}.yaml").read_text(encoding="utf-8")))
+    """Through the project's loader: bounded YAML 1.2 parsing, the model, and the cross-reference checks."""
+    return load_playbook(PLAYBOOKS / f"{pid}.yaml")
 
 
 def figure(pb: Playbook, path: str) -> object:
@@ -57,6 +58,13 @@ def test_playbook_loads_with_schema_line_and_seed_named(pid: str) -> None:
     pb = load(pid)
     assert pb.id == pid
     assert pb.source.startswith(f"{SEED_OF[pid]}_")
+
+
+@pytest.mark.parametrize("pid", sorted(SEED_OF))
+def test_the_loader_finds_nothing_to_warn_about(pid: str) -> None:
+    result = check_file(PLAYBOOKS / f"{pid}.yaml", "playbook")
+    assert result.ok
+    assert [str(p) for p in result.problems] == []
 
 
 @pytest.mark.parametrize("pid", sorted(SEED_OF))
