@@ -316,7 +316,7 @@ def describe(err: Any, model: type[BaseModel]) -> tuple[Loc, str, str, bool]:
     """(loc, message, hint, at_key) for one pydantic error on `model`."""
     loc: Loc = tuple(err["loc"])
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
-    field = dotted(loc)
+    field = dotted(loc, "steps" if issubclass(model, RootModel) else "")
     if kind == "extra_forbidden":
         allowed = allowed_keys(model, loc[:-1])
         hint = did_you_mean(loc[-1], allowed) or (f"allowed keys: {', '.join(allowed)}" if allowed else "")
@@ -352,15 +352,15 @@ def describe(err: Any, model: type[BaseModel]) -> tuple[Loc, str, str, bool]:
     return loc, f"{field}: {str(err['msg']).replace('Input should be', 'should be')}", "", False
 
 
-def dotted(loc: Loc) -> str:
-    """('metrics', 0, 'warn') -> `metrics[0].warn`; the empty loc is `the file`."""
-    out = ""
+def dotted(loc: Loc, root: str = "") -> str:
+    """('metrics', 0, 'warn') -> `metrics[0].warn`; the empty loc is `the file`. `root` names a top-level list."""
+    out = root
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         elif part != "[key]":
             out += f".{part}" if out else str(part)
-    return out or "the file"
+    return out if out and out != root else "the file"
 
 
 def _in(loc: Loc) -> str:

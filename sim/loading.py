@@ -7,6 +7,7 @@ there is a problem to place.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,6 +43,12 @@ class Problem:
     hint: str = ""
     severity: Literal["error", "warning"] = "error"
 
+    def __post_init__(self) -> None:
+        # Messages quote the file's own text, and YAML escapes ("\e") can smuggle terminal control codes
+        # into it; they are shown escaped, never sent to a terminal.
+        for name in ("path", "message", "hint"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
+
     def __str__(self) -> str:
         label = "warning: " if self.severity == "warning" else ""
         tail = f" — {self.hint}" if self.hint else ""
@@ -56,6 +63,14 @@ class Problem:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters (escape sequences, NUL, line separators) written as `\\x1b`-style escapes."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class LoadError(Exception):

@@ -78,19 +78,26 @@ def _fail(message: str, hint: str = "", line: int = 1, col: int = 1) -> YamlErro
 class Loader(_Base):  # type: ignore[misc,valid-type]
     """PyYAML's safe loader (the C one when present) with the YAML 1.2 core scalars above.
 
-    Used here only to compose the node tree for error positions, after `parse` has checked the bounds.
+    `parse` streams its events; `compose` uses its composer only once `parse` has checked the bounds.
     """
 
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
 
 
-for _tag, _regex, _first in (
-    ("null", _NULL, ["~", "n", "N", ""]),
-    ("bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
-    ("int", _INT, list("-+0123456789")),
-    ("float", _FLOAT, list("-+.0123456789")),
-):
-    Loader.add_implicit_resolver(_TAG + _tag, _regex, _first)
+class PyLoader(yaml.SafeLoader):
+    """The same in pure Python, for platforms without libyaml (and for tests that both behave alike)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+for _cls in (Loader, PyLoader):
+    for _tag, _regex, _first in (
+        ("null", _NULL, ["~", "n", "N", ""]),
+        ("bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
+        ("int", _INT, list("-+0123456789")),
+        ("float", _FLOAT, list("-+.0123456789")),
+    ):
+        _cls.add_implicit_resolver(_TAG + _tag, _regex, _first)
 
 
 def read_text(path: Path) -> str:
@@ -170,14 +177,14 @@ class Parsed:
     issues: tuple[Issue, ...]
 
 
-def parse(text: str) -> Parsed:
+def parse(text: str, loader_cls: type[yaml.SafeLoader] = Loader) -> Parsed:
     """Text to data, streaming parser events with the bounds checked as they arrive.
 
     Raises YamlError for a syntax error, an empty file, several documents, a forbidden tag, or a
     bound exceeded. Duplicate keys are collected as issues (the last value wins) so that every one
     in the file is reported together.
     """
-    loader = Loader(text)
+    loader = loader_cls(text)
     try:
         return _build(loader)
     except yaml.MarkedYAMLError as exc:
@@ -361,9 +368,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     return _fail(f"YAML syntax error: {problem}", hint, line, col)
 
 
-def compose(text: str) -> Node:
+def compose(text: str, loader_cls: type[yaml.SafeLoader] = Loader) -> Node:
     """The node tree of text that `parse` accepted (so its depth is known to be bounded), for positions."""
-    loader = Loader(text)
+    loader = loader_cls(text)
     try:
         return loader.get_single_node()
     finally:
