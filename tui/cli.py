@@ -14,6 +14,8 @@ from sim import __version__
 COMMANDS: dict[str, str] = {
     "play": "tui.commands.play:play",
     "history": "tui.commands.history:history",
+    "lint": "tui.commands.lint:lint",
+    "new": "tui.commands.new:new",
 }
 
 
