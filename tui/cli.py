@@ -16,6 +16,9 @@ COMMANDS: dict[str, str] = {
     "history": "tui.commands.history:history",
     "lint": "tui.commands.lint:lint",
     "new": "tui.commands.new:new",
+    "validate": "tui.commands.validate:validate",
+    "playbooks": "tui.commands.playbooks:playbooks",
+    "schema": "tui.commands.schema:schema",
 }
 
 
