@@ -20,6 +20,8 @@ class Header:
     seed: int
     trainee: str
     team: str = ""
+    scenario_path: str = ""  # where the scenario was loaded from, so a journal can be resumed
+    playbook_path: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,330 @@
+"""The drill: one SimPy environment replaying a scenario against a playbook, driven in slices by the UI or
+a script. It owns the incident's state and hands out a read-only `DrillState`; nothing here blocks.
+
+Resolution counts as verified once every metric has held healthy for the playbook's `monitoring_period`,
+or `DEFAULT_MONITORING_PERIOD` (5 minutes) when the playbook states none.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import simpy
+from simpy.core import StopSimulation
+
+from sim.actions import ActionBook, ActionRefused
+from sim.cast import Cast
+from sim.catalogue import ActionSpec
+from sim.durations import format_clock, parse_duration
+from sim.events import Event
+from sim.faults import FaultBook
+from sim.incident import Incident
+from sim.injects import InjectBook
+from sim.journal import JournalWriter, file_hash, model_hash
+from sim.metrics import LEVELS, MetricModel
+from sim.playbook import Playbook
+from sim.record import JOURNAL_FORMAT, DrillRecord, Header
+from sim.scenario import Scenario
+from sim.state import DrillState, MetricView, RunningAction
+from sim.timers import TimerBoard
+
+__all__ = ["DEFAULT_MONITORING_PERIOD", "ActionRefused", "Drill", "DrillError"]
+
+DEFAULT_MONITORING_PERIOD = 300.0
+FACILITATOR_KINDS = ("inject_now", "say", "hint", "note", "jump")
+
+
+class DrillError(RuntimeError):
+    """Something inside the simulation failed (usually a scenario the loader did not check); `t` is when."""
+
+    def __init__(self, message: str, t: float) -> None:
+        super().__init__(f"{message} (at {format_clock(t)})")
+        self.t = t
+
+
+class Drill(Incident):
+    """One drill. `advance(dt)` moves sim time, `act(...)` starts an action, `state` is what to render."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        playbook: Playbook,
+        seed: int | None = None,
+        *,
+        trainee: str = "trainee",
+        team: str = "",
+        journal: str | os.PathLike[str] | None = None,
+        scenario_path: str | os.PathLike[str] | None = None,
+        playbook_path: str | os.PathLike[str] | None = None,
+    ) -> None:
+        if scenario.playbook != playbook.id:
+            raise ValueError(
+                f"scenario {scenario.id!r} is written for playbook {scenario.playbook!r}, not {playbook.id!r}"
+            )
+        self.scenario = scenario
+        self.playbook = playbook
+        self.seed = scenario.seed if seed is None else seed
+        self.trainee = trainee
+        self.team = team
+        self.duration = scenario.duration
+        self.monitoring_period = playbook.monitoring_period or DEFAULT_MONITORING_PERIOD
+        self.env = simpy.Environment(initial_time=0.0)
+        self.rng = random.Random(self.seed)
+        self.cast = Cast(scenario, playbook, self.rng, trainee)
+        self.events: list[Event] = []
+        self._delivered = 0
+        self._journal: JournalWriter | None = None
+        self._journal_skip = 0
+        self.error: DrillError | None = None
+        self.init_state()
+        self.metrics = {m.id: MetricModel(m, self) for m in scenario.metrics}
+        self.faults = FaultBook(self)
+        self.injects = InjectBook(self)
+        self.timers = TimerBoard(self)
+        self.actions = ActionBook(self)
+        self.header = Header(
+            format=JOURNAL_FORMAT,
+            scenario=scenario.id,
+            scenario_hash=file_hash(scenario_path) if scenario_path else model_hash(scenario),
+            playbook=playbook.id,
+            playbook_hash=file_hash(playbook_path) if playbook_path else model_hash(playbook),
+            seed=self.seed,
+            trainee=trainee,
+            team=team,
+            scenario_path=str(Path(scenario_path).resolve()) if scenario_path else "",
+            playbook_path=str(Path(playbook_path).resolve()) if playbook_path else "",
+        )
+        if journal is not None:
+            self._journal = JournalWriter(journal, self.header)
+        # Finishing succeeds this event; its callback stops `env.run` at that very instant.
+        self._stop = self.env.event()
+        self._stop.callbacks.append(StopSimulation.callback)
+        self.emit(
+            "drill.started",
+            scenario=scenario.id,
+            playbook=playbook.id,
+            seed=self.seed,
+            trainee=trainee,
+            incident_id=self.cast.incident_id,
+            channel=self.cast.channel,
+            duration=self.duration,
+        )
+        try:
+            for metric in self.metrics.values():
+                self.env.process(metric.run())
+            self.faults.start_processes()
+            self.injects.start_processes()
+        except Exception as exc:
+            self.error = DrillError(f"the scenario cannot start: {exc}", 0.0)
+            raise self.error from exc
+        self.env.process(self._time_limit())
+
+    # -- driving it -------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def advance(self, dt: float) -> list[Event]:
+        """Run sim time forward by `dt` seconds (stopping early if the drill ends); return the new events.
+
+        `advance(0)` moves nothing and returns what `act`, `cancel` or `facilitate` emitted since last time.
+        """
+        if dt < 0:
+            raise ValueError(f"cannot advance by a negative time ({dt})")
+        # Targets are kept to the millisecond, so journal times stay readable and replay exactly.
+        return self.advance_to(round(self.env.now + dt, 3))
+
+    def advance_to(self, t: float) -> list[Event]:
+        """Run until sim time `t` exactly (events due at `t` itself run in the next slice)."""
+        if self.error is not None:
+            raise self.error
+        if not self.finished and t > self.env.now:
+            try:
+                self.env.run(until=t)
+            except Exception as exc:
+                self.error = DrillError(f"the drill failed: {exc}", self.env.now)
+                raise self.error from exc
+        return self.take_new()
+
+    def take_new(self) -> list[Event]:
+        new = self.events[self._delivered :]
+        self._delivered = len(self.events)
+        return new
+
+    def act(self, action_id: str, *, actor: str | None = None, role: str | None = None, **params: Any) -> None:
+        """Start an action now, or raise `ActionRefused` (journaled as `action.refused`; nothing else changes).
+
+        `actor` defaults to the trainee; `role` is the role they act in. One exception keeps scripts and
+        callers natural: `assign_role` takes a parameter named `role` (the role being handed out), so for
+        it `role=` is that parameter, and the acting role, if any, goes in `as_role=`. `act_with` takes
+        the parameters as a dict and has no such ambiguity.
+        """
+        spec = self.actions.specs.get(action_id)
+        if spec is not None and "role" not in params and any(p.name == "role" for p in spec.params):
+            params["role"], role = role, params.pop("as_role", None)
+            if params["role"] is None:
+                del params["role"]
+        self.act_with(action_id, params, actor=actor, role=role)
+
+    def act_with(
+        self, action_id: str, params: dict[str, Any], *, actor: str | None = None, role: str | None = None
+    ) -> None:
+        """`act` with the action's parameters as a dict (what replay and the UI's forms use)."""
+        if self.error is not None:
+            raise self.error
+        actor = actor or self.trainee
+        params = {k: v if v is None or isinstance(v, str | int | float | bool) else repr(v) for k, v in params.items()}
+        reason = self.actions.check(action_id, params, role)
+        if reason is not None:
+            self.emit("action.refused", action=action_id, params=params, reason=reason, actor=actor, role=role)
+            raise ActionRefused(reason)
+        self.actions.start(action_id, actor, role, params)
+
+    def cancel(self, action_id: str, *, actor: str | None = None, role: str | None = None) -> None:
+        """Stop an action under way; its effects never land."""
+        if self.finished:
+            raise ActionRefused("the drill is over")
+        self.actions.cancel(action_id, actor or self.trainee, role)
+
+    def end(self) -> None:
+        """The trainee (or facilitator) ends the drill now."""
+        self.finish("ended")
+
+    def facilitate(self, kind: str, **data: Any) -> None:
+        """Facilitator inputs, journaled as `facilitator.<kind>` and replayed on resume:
+        `inject_now(inject)`, `say(sender, text)`, `hint(text)`, `note(text)`, `jump(dt)`."""
+        if self.error is not None:
+            raise self.error
+        if kind not in FACILITATOR_KINDS:
+            raise ValueError(f"unknown facilitator action {kind!r}; one of: {', '.join(FACILITATOR_KINDS)}")
+        if self.finished:
+            raise ActionRefused("the drill is over")
+        if kind == "inject_now" and data.get("inject") not in self.injects.injects:
+            raise ValueError(f"unknown inject {data.get('inject')!r}")
+        if kind == "jump":
+            dt = data.get("dt")
+            data["dt"] = parse_duration(dt) if isinstance(dt, str) else float(dt or 0)
+            if data["dt"] <= 0:
+                raise ValueError("jump needs a positive time, e.g. dt='5m'")
+        self.emit(f"facilitator.{kind}", actor="facilitator", **data)
+        if kind == "inject_now":
+            self.injects.fire(self.injects.injects[data["inject"]], forced=True)
+        elif kind == "say":
+            self.injects.emit("facilitator", "chat", str(data.get("sender", "")), str(data.get("text", "")))
+        elif kind == "hint":
+            self.injects.emit("facilitator", "hint", "", str(data.get("text", "")))
+        elif kind == "jump":
+            before = self._delivered
+            self.advance_to(round(self.env.now + data["dt"], 3))
+            self._delivered = before  # the caller's next advance returns what the jump produced
+
+    @classmethod
+    def resume(
+        cls, journal: str | os.PathLike[str], *, scenario: Scenario | None = None, playbook: Playbook | None = None
+    ) -> Drill:
+        """Rebuild a drill from its journal by replaying its inputs, then keep journaling to the same file."""
+        from sim.replay import resume
+
+        return resume(journal, scenario=scenario, playbook=playbook)
+
+    # -- the journal ------------------------------------------------------------------------------
+
+    def emit(self, kind: str, /, **data: Any) -> None:
+        if self.finished:
+            return  # nothing happens after the end, even at the same instant
+        event = Event(float(self.env.now), kind, data)
+        self.events.append(event)
+        if self._journal is not None and len(self.events) > self._journal_skip:
+            self._journal.write(event)
+
+    def attach_journal(self, writer: JournalWriter, already_written: int) -> None:
+        """Continue an existing journal: the first `already_written` events are in it already."""
+        self._journal = writer
+        self._journal_skip = already_written
+        for event in self.events[already_written:]:
+            writer.write(event)
+
+    def close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+
+    @property
+    def record(self) -> DrillRecord:
+        return DrillRecord(self.header, tuple(self.events))
+
+    # -- views ------------------------------------------------------------------------------------
+
+    def available_actions(self) -> list[ActionSpec]:
+        return self.actions.available()
+
+    def series(self, metric_id: str) -> list[tuple[float, float]]:
+        """Every sample of one metric over the whole run so far, for the debrief charts."""
+        return self.metric(metric_id, "series()").series()
+
+    @property
+    def state(self) -> DrillState:
+        now = self.env.now
+        clues = {c.id: c for c in self.scenario.clues}
+        return DrillState(
+            now=now,
+            duration=self.duration,
+            incident_id=self.cast.incident_id,
+            channel=self.cast.channel,
+            status=self.status,
+            severity=self.severity,
+            roles=dict(self.roles),
+            metrics=tuple(
+                MetricView(
+                    m.id,
+                    m.spec.label,
+                    m.spec.unit,
+                    m.value,
+                    LEVELS[m.level],  # type: ignore[arg-type]
+                    m.spec.warn,
+                    m.spec.critical,
+                    m.spec.bad_when,
+                    tuple(m.history),
+                )
+                for m in self.metrics.values()
+            ),
+            timers=self.timers.views(now),
+            known_faults=self.faults.known_labels(),
+            clues=tuple(self.cast.fill(clues[c].text) for c in self.clues),
+            running=tuple(
+                RunningAction(r.action, r.label, r.started, r.finishes_at, r.actor, r.role)
+                for r in self.actions.running.values()
+            ),
+            done=frozenset(self.actions.done),
+            finished=self.finished,
+            end_reason=self.end_reason,
+        )
+
+    # -- processes --------------------------------------------------------------------------------
+
+    def _time_limit(self) -> Iterator[object]:
+        yield self.env.timeout(self.duration)
+        self.finish("timeout")
+
+    def metric(self, metric_id: str, why: str) -> MetricModel:
+        try:
+            return self.metrics[metric_id]
+        except KeyError:
+            raise ValueError(f"{why} names metric {metric_id!r}, which the scenario does not define") from None
+
+    def finish(self, reason: str) -> None:
+        if self.finished:
+            return
+        self.emit(
+            "drill.ended",
+            reason=reason,
+            verified=self.verified_at is not None,
+            resolved=self.resolved_at is not None,
+        )
+        self.finished = True
+        self.end_reason = reason
+        self._stop.succeed()

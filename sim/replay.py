@@ -1,0 +1,129 @@
+"""Rebuilding a drill from its journal: load what the header names, refuse files that changed since,
+replay the recorded inputs at their sim times, and check the replay matches what was written."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from sim.actions import ActionRefused
+from sim.durations import format_clock
+from sim.events import Event
+from sim.journal import JournalError, JournalWriter, dumps, file_hash, model_hash, read_journal
+from sim.playbook import Playbook
+from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from sim.engine import Drill
+
+# Events that record an input (what a trainee or facilitator did); everything else the engine derives.
+INPUT_KINDS = ("action.started", "action.refused", "action.cancelled")
+
+
+def is_input(event: Event) -> bool:
+    kind = event.kind
+    return (
+        kind in INPUT_KINDS
+        or kind.startswith("facilitator.")
+        or (kind == "drill.ended" and event.data.get("reason") == "ended")
+    )
+
+
+def load_playbook_file(path: str | os.PathLike[str]) -> Playbook:
+    """The project's loader when it is there (positions, safe YAML); plain pydantic validation otherwise."""
+    try:
+        from sim.loading import load_playbook  # type: ignore[attr-defined]
+    except ImportError:
+        return Playbook.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return load_playbook(path)  # type: ignore[no-any-return]
+
+
+def load_scenario_file(path: str | os.PathLike[str], playbook: Playbook | None = None) -> Scenario:
+    try:
+        from sim.loading import load_scenario  # type: ignore[attr-defined]
+    except ImportError:
+        return Scenario.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return load_scenario(path, playbooks={playbook.id: playbook} if playbook else None)  # type: ignore[no-any-return]
+
+
+def apply_input(drill: Drill, event: Event) -> None:
+    """Do again what this input event records; a refusal is expected to repeat and is not an error."""
+    d = event.data
+    kind = event.kind
+    if kind in ("action.started", "action.refused"):
+        with contextlib.suppress(ActionRefused):
+            drill.act_with(str(d["action"]), dict(d.get("params") or {}), actor=d.get("actor"), role=d.get("role"))
+    elif kind == "action.cancelled":
+        with contextlib.suppress(ActionRefused):
+            drill.cancel(str(d["action"]), actor=d.get("actor"), role=d.get("role"))
+    elif kind == "drill.ended":
+        drill.end()
+    elif kind.startswith("facilitator."):
+        drill.facilitate(kind.removeprefix("facilitator."), **{k: v for k, v in d.items() if k != "actor"})
+
+
+def replay(drill: Drill, events: Iterable[Event]) -> None:
+    """Feed a drill the inputs among `events` at their times, then run it up to the last event's time."""
+    last = 0.0
+    for event in events:
+        last = event.t
+        if is_input(event):
+            drill.advance_to(event.t)
+            apply_input(drill, event)
+    drill.advance_to(last)
+
+
+def _check_source(what: str, recorded_path: str, recorded_hash: str, model: object | None, journal: Path) -> None:
+    if recorded_path:
+        p = Path(recorded_path)
+        if not p.is_file():
+            raise JournalError(f"{journal}: the {what} it was recorded with, {p}, no longer exists")
+        if file_hash(p) != recorded_hash:
+            raise JournalError(
+                f"{journal}: the {what} {p} has changed since this drill was recorded; "
+                "replaying it would not give the same drill"
+            )
+    elif model is None:
+        raise JournalError(f"{journal}: the journal does not say where its {what} is; pass it in")
+    elif model_hash(model) != recorded_hash:  # type: ignore[arg-type]
+        raise JournalError(f"{journal}: this {what} is not the one the drill was recorded with")
+
+
+def resume(
+    journal: str | os.PathLike[str], *, scenario: Scenario | None = None, playbook: Playbook | None = None
+) -> Drill:
+    from sim.engine import Drill
+
+    j = read_journal(journal)
+    h = j.header
+    _check_source("playbook", h.playbook_path, h.playbook_hash, playbook, j.path)
+    _check_source("scenario", h.scenario_path, h.scenario_hash, scenario, j.path)
+    if playbook is None:
+        playbook = load_playbook_file(h.playbook_path)
+    if scenario is None:
+        scenario = load_scenario_file(h.scenario_path, playbook)
+    drill = Drill(
+        scenario,
+        playbook,
+        h.seed,
+        trainee=h.trainee,
+        team=h.team,
+        scenario_path=h.scenario_path or None,
+        playbook_path=h.playbook_path or None,
+    )
+    replay(drill, j.events)
+    for n, (mine, theirs) in enumerate(zip(drill.events, j.events, strict=False)):
+        a, b = dumps(mine.to_json()), dumps(theirs.to_json())
+        if a != b:
+            raise JournalError(
+                f"{j.path}: replay diverges at event {n + 1} ({format_clock(theirs.t)}): "
+                f"the journal has {b}, the replay gives {a}"
+            )
+    drill.take_new()  # the caller has seen these: they are in the journal
+    drill.attach_journal(JournalWriter(j.path, keep_bytes=j.valid_bytes), len(j.events))
+    return drill
