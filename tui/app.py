@@ -1,20 +1,155 @@
-"""The warroom Textual app: scenario picker -> briefing -> drill -> debrief."""
+"""The warroom Textual app: scenario picker -> briefing -> drill -> debrief, built from injected parts."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tui import settings as user_settings
+from tui.messages import BackToPicker, DrillFinished, ReplayDrill, ScenarioChosen, StartDrill, TraineeNamed
+from tui.screens.help import HelpScreen, bindings_of
+from tui.session import DrillPort, Session, new_session
 
 
 class WarroomApp(App[None]):
+    """Give it a `drill` (tests, resume) to open straight on the drill screen, a `scenario_id` to open on
+    that scenario's briefing, or neither for the picker. `autostart=False` keeps the sim clock paused."""
+
+    CSS_PATH = "warroom.tcss"
     TITLE = "warroom"
     SUB_TITLE = "incident-response drills"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1,question_mark", "help", "Help", id="app.help", key_display="?"),
+    ]
 
-    def __init__(self, scenario_id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        drill: DrillPort | None = None,
+        session: Session | None = None,
+        scenario_id: str | None = None,
+        scenario_dirs: Sequence[Path] = (),
+        seed: int | None = None,
+        trainee: str | None = None,
+        autostart: bool = True,
+        journal_dir: Path | None = None,
+    ) -> None:
         super().__init__()
+        self.settings = user_settings.load()
+        if trainee:
+            self.settings = self.settings.with_trainee(trainee)
+        self.session = session or (Session.of(drill, trainee=self.settings.trainee) if drill is not None else None)
         self.scenario_id = scenario_id
+        self.scenario_dirs = tuple(scenario_dirs)
+        self.seed = seed
+        self.autostart = autostart
+        self.journal_dir = journal_dir
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(f"Scenario: {self.scenario_id or '(picker)'}", markup=False)
-        yield Footer()
+    # ------------------------------------------------------------------ start
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.session is not None:
+            self._open_drill(self.session)
+            return
+        self._open_picker()
+        if self.scenario_id:
+            self._open_scenario(self.scenario_id)
+
+    def _remember_theme(self, theme: object) -> None:
+        name = getattr(theme, "name", "")
+        if name and name != self.settings.theme:
+            self.settings = self.settings.with_theme(name)
+            user_settings.save(self.settings)
+
+    def _open_picker(self) -> None:
+        from tui.screens.picker import PickerScreen
+
+        self.push_screen(
+            PickerScreen(self.scenario_dirs, trainee=self.settings.trainee, ask_name=not self.settings.trainee)
+        )
+
+    def _open_scenario(self, scenario_id: str) -> None:
+        """`warroom play ID`: straight to the briefing; an unknown or broken scenario falls back to the
+        picker with a notice instead of a crash."""
+        from tui.library import find
+
+        try:
+            scenario, playbook, path = find(scenario_id, self.scenario_dirs)
+        except LookupError as exc:
+            self.notify(str(exc), title="Cannot open that scenario", severity="error", markup=False, timeout=10)
+            return
+        self.post_message(ScenarioChosen(scenario, playbook, path))
+
+    def _open_drill(self, session: Session) -> None:
+        from tui.screens.drill import DrillScreen
+
+        self.session = session
+        self.push_screen(DrillScreen(session, playing=self.autostart))
+
+    # ------------------------------------------------------------ transitions
+
+    @on(ScenarioChosen)
+    def _chosen(self, message: ScenarioChosen) -> None:
+        from tui.screens.briefing import BriefingScreen
+
+        self.session = new_session(
+            message.scenario,
+            message.playbook,
+            seed=self.seed,
+            trainee=self.settings.trainee,
+            scenario_path=message.path,
+            journal_dir=self.journal_dir,
+        )
+        self.push_screen(BriefingScreen(self.session))
+
+    @on(StartDrill)
+    def _start(self) -> None:
+        from tui.screens.drill import DrillScreen
+
+        assert self.session is not None
+        self.switch_screen(DrillScreen(self.session, playing=self.autostart))
+
+    @on(DrillFinished)
+    def _finished(self, message: DrillFinished) -> None:
+        from tui.screens.debrief import DebriefScreen
+
+        assert self.session is not None
+        self.switch_screen(DebriefScreen(self.session))
+
+    @on(ReplayDrill)
+    def _replay(self) -> None:
+        assert self.session is not None
+        old = self.session
+        self.post_message(ScenarioChosen(old.scenario, old.playbook, old.scenario_path))
+        self.seed = old.seed
+        self.pop_screen()
+
+    @on(BackToPicker)
+    def _back(self) -> None:
+        from tui.screens.picker import PickerScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, PickerScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, PickerScreen):
+            self._open_picker()
+
+    @on(TraineeNamed)
+    def _named(self, message: TraineeNamed) -> None:
+        self.settings = self.settings.with_trainee(message.name)
+        user_settings.save(self.settings)
+
+    # ------------------------------------------------------------------- keys
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(bindings_of(self.screen)))

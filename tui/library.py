@@ -1,0 +1,64 @@
+"""The TUI's view of the scenario library: entries with their playbooks, and lookup by id or path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.library import find_scenario, list_scenarios, playbooks_for
+from sim.loading import LoadError, load_scenario
+from sim.playbook import Playbook
+from sim.scenario import Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One scenario file as the picker shows it: loaded with its playbook, or with what stops it."""
+
+    path: Path
+    origin: str
+    scenario: Scenario | None
+    playbook: Playbook | None
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.scenario is not None and self.playbook is not None
+
+    @property
+    def id(self) -> str:
+        return self.scenario.id if self.scenario is not None else self.path.stem
+
+
+def listings(dirs: Iterable[Path] = ()) -> list[Listing]:
+    """Every scenario the picker offers (bundled, the user's, `--scenarios` dirs); never raises for a bad file."""
+    out: list[Listing] = []
+    cache: dict[Path, Mapping[str, Playbook]] = {}
+    for entry in list_scenarios(list(dirs)):
+        scenario, playbook = entry.scenario, None
+        problems = tuple(str(p) for p in entry.problems if p.severity == "error")
+        if scenario is not None:
+            try:
+                known = cache.setdefault(entry.path.parent, playbooks_for(entry.path))
+            except Exception as exc:  # a broken playbook beside a scenario must not take the picker down
+                known = {}
+                problems += (f"{entry.path}: cannot read the playbooks beside it: {exc}",)
+            playbook = known.get(scenario.playbook)
+            if playbook is None:
+                problems += (f"{entry.path}: playbook {scenario.playbook!r} not found",)
+        out.append(Listing(entry.path, entry.origin, scenario, playbook, problems))
+    return out
+
+
+def find(id_or_path: str, dirs: Iterable[Path] = ()) -> tuple[Scenario, Playbook, Path]:
+    """The scenario, its playbook and its file; raises LookupError saying what is wrong."""
+    path = find_scenario(id_or_path, list(dirs))  # raises NotFound, a LookupError
+    try:
+        scenario = load_scenario(path)
+    except LoadError as exc:
+        raise LookupError(f"{path} does not load:\n{exc}") from exc
+    playbook = playbooks_for(path).get(scenario.playbook)
+    if playbook is None:
+        raise LookupError(f"{path}: playbook {scenario.playbook!r} not found")
+    return scenario, playbook, path

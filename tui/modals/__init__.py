@@ -1,0 +1,1 @@
+"""Modal dialogs: each collects one decision and dismisses with it (or None when cancelled)."""

@@ -1,0 +1,1 @@
+"""The app's screens: picker -> briefing -> drill -> debrief, plus help."""

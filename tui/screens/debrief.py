@@ -1,0 +1,192 @@
+"""The debrief: score and grade, the criteria with explanations, KPIs against targets, the timeline and the
+metric charts; keys export the Markdown, HTML and JSON reports and replay the drill."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, TabPane
+
+from scoring.debrief import timeline
+from scoring.grade import ScoreCard, grade
+from sim.durations import format_clock, format_duration
+from sim.record import DrillRecord
+from tui.formatting import quantity
+from tui.messages import BackToPicker, ReplayDrill
+from tui.reports import FORMATS, export
+from tui.session import Session
+from tui.widgets.metrics import chart
+
+_RESULT_STYLE = {"pass": "bold green", "partial": "bold yellow", "fail": "bold red", "not_evaluated": "dim"}
+_RESULT_TEXT = {"pass": "pass", "partial": "partial", "fail": "fail", "not_evaluated": "n/a"}
+
+
+def criteria_table(card: ScoreCard) -> DataTable[Text]:
+    table: DataTable[Text] = DataTable(id="debrief-criteria", cursor_type="row", zebra_stripes=True)
+    table.add_column("Category", key="category")
+    table.add_column("Criterion", key="criterion", width=30)
+    table.add_column("Points", key="points")
+    table.add_column("Result", key="result")
+    table.add_column("Why", key="why", width=52)
+    labels = {c.category: c.label for c in card.by_category}
+    for c in card.criteria:
+        points = f"{c.points}/{c.max_points}" if c.evaluated else "—"
+        table.add_row(
+            Text(labels.get(c.category, c.category), style="dim"),
+            Text(c.title),
+            Text(points, justify="right"),
+            Text(_RESULT_TEXT.get(c.result, c.result), style=_RESULT_STYLE.get(c.result, "")),
+            Text(c.explanation),
+            height=None,  # rows grow to show the whole explanation
+        )
+    return table
+
+
+def kpi_table(card: ScoreCard) -> DataTable[Text]:
+    table: DataTable[Text] = DataTable(id="debrief-kpis", cursor_type="row", zebra_stripes=True)
+    table.add_columns("KPI", "What", "You", "Target", "")
+    for k in card.kpis:
+        value = format_duration(k.value) if k.value is not None else "never"
+        target = f"{format_duration(k.target)} ({k.target_name})" if k.target is not None else "no target"
+        met = {True: ("met", "bold green"), False: ("missed", "bold red"), None: ("—", "dim")}[k.met]
+        table.add_row(Text(k.name, style="bold"), Text(k.label), Text(value), Text(target), Text(*met))
+    return table
+
+
+def timeline_table(session: Session, record: DrillRecord) -> DataTable[Text]:
+    table: DataTable[Text] = DataTable(id="debrief-timeline", cursor_type="row", zebra_stripes=True)
+    table.add_column("Time", key="time")
+    table.add_column("What happened", key="what", width=70)
+    table.add_column("Who", key="who")
+    for entry in timeline(record, session.scenario, session.playbook):
+        who = entry.actor or ""
+        if entry.role:
+            who = f"{who} ({entry.role})"
+        table.add_row(Text(format_clock(entry.t), style="dim"), Text(entry.text), Text(who), height=None)
+    return table
+
+
+class MetricChart(Vertical):
+    """One metric over the whole drill: a three-row chart with its worst value and thresholds."""
+
+    def __init__(self, session: Session, metric_id: str) -> None:
+        super().__init__(classes="debrief-chart")
+        self.spec = next(m for m in session.scenario.metrics if m.id == metric_id)
+        self.values = [v for _, v in session.drill.series(metric_id)]  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        m = self.spec
+        worst = (max if m.bad_when == "up" else min)(self.values) if self.values else m.baseline
+        word = "≥" if m.bad_when == "up" else "≤"
+        yield Label(
+            Content.assemble(
+                (m.label, "bold"),
+                (
+                    f"  worst {quantity(worst, m.unit)} · warn {word} {quantity(m.warn, m.unit)}"
+                    f" · critical {word} {quantity(m.critical, m.unit)}",
+                    "$text-muted",
+                ),
+            )
+        )
+        yield _Chart(self.values, m.warn, m.critical, m.bad_when)
+
+
+class _Chart(Static):
+    def __init__(self, values: list[float], warn: float, critical: float, bad_when: str) -> None:
+        super().__init__(classes="chart")
+        self._args = (values, warn, critical, bad_when)
+
+    def render(self) -> Content:
+        values, warn, critical, bad_when = self._args
+        return chart(values, self.size.width, warn, critical, bad_when, self.size.height)
+
+
+class DebriefScreen(Screen[None]):
+    """How it went. Reports are written under the user data dir (`$WARROOM_HOME/reports`)."""
+
+    BINDING_GROUP_TITLE = "Debrief"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "export('md')", "Markdown", id="debrief.markdown"),
+        Binding("h", "export('html')", "HTML", id="debrief.html"),
+        Binding("j", "export('json')", "JSON", id="debrief.json"),
+        Binding("r", "replay", "Replay", id="debrief.replay"),
+        Binding("n", "new", "New drill", id="debrief.new"),
+        Binding("q", "quit", "Quit", id="debrief.quit"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.record: DrillRecord = session.drill.record  # type: ignore[attr-defined]
+        self.card = grade(self.record, session.scenario, session.playbook)
+        self.exported: dict[str, Path] = {}
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        verdict = "passed" if card.passed else "not passed"
+        with Horizontal(id="debrief-head"):
+            yield Label(
+                Content.assemble(
+                    (f" {card.letter} ", "bold reverse"),
+                    (f"  {card.score:.1f}", "bold"),
+                    f"  {card.points}/{card.max_points} points · {verdict} (pass mark {card.pass_mark:.0f})",
+                ),
+                id="debrief-score",
+                classes="-passed" if card.passed else "-failed",
+            )
+            yield Label(Content(card.scenario_title), id="debrief-title")
+        yield Static(self._summary(), id="debrief-summary")
+        with TabbedContent(id="debrief-tabs"):
+            with TabPane("Scorecard", id="tab-criteria"):
+                yield criteria_table(card)
+            with TabPane("KPIs", id="tab-kpis"):
+                yield kpi_table(card)
+            with TabPane("Timeline", id="tab-timeline"):
+                yield timeline_table(self.session, self.record)
+            with TabPane("Metrics", id="tab-charts"), VerticalScroll():
+                for metric in self.session.scenario.metrics:
+                    yield MetricChart(self.session, metric.id)
+        yield Footer()
+
+    def _summary(self) -> Content:
+        card = self.card
+        declared = " → ".join(card.declared) or "none"
+        ended = self.record.first("drill.ended")
+        reason = str(ended.data.get("reason", "")) if ended else ""
+        return Content.assemble(
+            ("True severity ", "$text-muted"),
+            card.true_severity,
+            (" · you declared ", "$text-muted"),
+            declared,
+            (" · ended ", "$text-muted"),
+            f"{format_clock(card.ended)} ({reason})" if reason else format_clock(card.ended),
+            (" · not evaluated ", "$text-muted") if card.not_evaluated else "",
+            str(len(card.not_evaluated)) if card.not_evaluated else "",
+        )
+
+    def action_export(self, fmt: str) -> None:
+        if fmt not in FORMATS:
+            return
+        try:
+            path = export(fmt, self.card, self.record, self.session)
+        except Exception as exc:  # a report bug must not cost the trainee their debrief
+            self.notify(f"{type(exc).__name__}: {exc}", title=f"{fmt} export failed", severity="error", markup=False)
+            return
+        self.exported[fmt] = path
+        self.notify(str(path), title=f"{FORMATS[fmt]} report written", markup=False)
+
+    def action_replay(self) -> None:
+        self.post_message(ReplayDrill())
+
+    def action_new(self) -> None:
+        self.post_message(BackToPicker())
+
+    def action_quit(self) -> None:
+        self.app.exit()

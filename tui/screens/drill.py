@@ -1,0 +1,378 @@
+"""The drill screen: owns the Drill, ticks it from a timer, and pushes its state to the widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import log
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from sim.catalogue import ActionSpec
+from sim.events import Event
+from sim.state import DrillState
+from tui.formatting import FeedItem, Names, describe
+from tui.messages import DrillFinished
+from tui.modals.base import ConfirmModal, ErrorModal
+from tui.modals.comms import CHANNELS, CommsModal, Outgoing
+from tui.modals.investigate import InvestigateModal
+from tui.modals.menus import ActionsModal, FilterModal
+from tui.modals.people import Assignment, PageModal, RoleModal
+from tui.modals.severity import SeverityModal
+from tui.palette import DrillCommands
+from tui.session import Session, refusal_types
+from tui.widgets.feed import Feed, FeedFilter
+from tui.widgets.header import DrillHeader
+from tui.widgets.metrics import MetricPanel
+from tui.widgets.panels import RowList, role_rows, running_rows, timer_rows
+
+SPEEDS: tuple[int, ...] = (1, 5, 10, 30, 60)
+TICK = 0.25  # wall seconds between ticks; each tick moves the sim speed × TICK seconds
+STEP = 60.0  # sim seconds per step while paused: the tabletop rhythm of "discuss, then advance"
+
+# Actions whose parameters a dialog collects; the rest run as soon as they are chosen.
+_DIALOGS = {"declare", "assign_role", "page", "investigate", *(a for a, _, _ in CHANNELS.values())}
+
+
+class DrillScreen(Screen[None]):
+    """Everything burning and everything due, on one screen."""
+
+    BINDING_GROUP_TITLE = "Drill"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DrillCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", "Pause", id="drill.pause"),
+        Binding("plus,equals_sign", "faster", "Faster", id="drill.faster", key_display="+", show=False),
+        Binding("minus", "slower", "Slower", id="drill.slower", key_display="-", show=False),
+        Binding("n", "step", "Step 1m", id="drill.step", show=False),
+        Binding("a", "acknowledge", "Ack", id="drill.acknowledge"),
+        Binding("s", "severity", "Severity", id="drill.severity"),
+        Binding("r", "roles", "Roles", id="drill.roles"),
+        Binding("c", "comms", "Comms", id="drill.comms"),
+        Binding("i", "investigate", "Investigate", id="drill.investigate"),
+        Binding("p", "page", "Page", id="drill.page", show=False),
+        Binding("x", "actions", "Actions", id="drill.actions"),
+        Binding("R", "resolve", "Resolve", id="drill.resolve", key_display="R"),
+        Binding("f", "filter", "Filter", id="drill.filter", show=False),
+        Binding("q", "quit_drill", "Quit", id="drill.quit"),
+    ]
+
+    paused: reactive[bool] = reactive(True, init=False)
+    """Whether the ticker is stopped (time moves only by stepping)."""
+    speed: reactive[int] = reactive(SPEEDS[0], init=False)
+    """Sim seconds per wall second."""
+
+    def __init__(self, session: Session, *, playing: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.drill = session.drill
+        self.names = Names.build(session.scenario, session.playbook, session.names_by_slot)
+        self._seen = 0  # events already shown in the feed
+        self._state: DrillState = self.drill.state
+        self._ticker: Timer | None = None
+        self._failed = False
+        self._over = False
+        self.set_reactive(DrillScreen.paused, not playing)
+
+    # ----------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        state = self._state
+        yield DrillHeader(id="header")
+        with Horizontal(id="body"):
+            with Vertical(id="side"):
+                yield MetricPanel(state.metrics, id="metrics")
+                with Vertical(id="timers-box", classes="panel") as timers:
+                    timers.border_title = "Timers"
+                    yield RowList(id="timers")
+                with Vertical(id="roles-box", classes="panel") as roles:
+                    roles.border_title = "Severity & roles"
+                    yield RowList(id="roles")
+            yield Feed(id="feed")
+        yield RowList(id="running")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        header = self.query_one(DrillHeader)
+        header.speed = self.speed
+        header.paused = self.paused
+        self.query_one("#timers", RowList).empty = "No timers running"
+        self.query_one("#running", RowList).empty = "Nothing in progress. ? for help, ctrl+p for every action."
+        self._ticker = self.set_interval(TICK, self._tick, pause=self.paused)
+        self.sync()
+
+    # ------------------------------------------------------------ the engine
+
+    def _tick(self) -> None:
+        self.advance(self.speed * TICK)
+
+    def advance(self, seconds: float) -> None:
+        """Move sim time on; an engine error stops the clock and opens a dialog instead of killing the app."""
+        if self._failed or self._over:
+            return
+        try:
+            self.drill.advance(seconds)
+        except Exception as exc:  # anything from inside the SimPy processes
+            self._fail(exc)
+            return
+        self.sync()
+
+    def _fail(self, exc: BaseException) -> None:
+        log.error(f"drill failed: {exc!r}")
+        self._failed = True
+        self.paused = True
+        journal = str(self.session.journal) if self.session.journal else None
+        self.app.push_screen(ErrorModal(exc, journal))
+
+    def act(self, action_id: str, **params: Any) -> bool:
+        """Start an action now. A refusal is a notice, not an error: the trainee tried something the
+        playbook does not allow yet."""
+        if self._failed or self._over:
+            return False
+        try:
+            self.drill.act(action_id, **params)
+        except refusal_types() as exc:
+            self.notify(str(exc), title="Not now", severity="warning")
+            self.sync()
+            return False
+        except Exception as exc:
+            self._fail(exc)
+            return False
+        self.sync()
+        return True
+
+    def sync(self) -> None:
+        """Pull new events and the current state from the drill and repaint what changed."""
+        events = list(self.drill.events[self._seen :])
+        self._seen += len(events)
+        items = [item for item in (describe(e, self.names) for e in events) if item is not None]
+        if items:
+            self.query_one(Feed).add(items)
+        self._show_state(self.drill.state)
+        self._notify_important(events)
+
+    def _show_state(self, state: DrillState) -> None:
+        previous, self._state = self._state, state
+        header = self.query_one(DrillHeader)
+        header.incident = state.incident_id
+        header.now = int(state.now)
+        header.status = state.status
+        header.severity = self.names.severity(state.severity) if state.severity else ""
+        sevs = [s.id for s in self.session.playbook.severities]
+        header.severity_rank = sevs.index(state.severity) if state.severity in sevs else -1
+        if state.metrics != previous.metrics:
+            self.query_one(MetricPanel).show(state.metrics)
+        self.query_one("#timers", RowList).rows = timer_rows(state.timers, state.now)
+        self.query_one("#roles", RowList).rows = role_rows(state, self.session.playbook, self.names)
+        self.query_one("#running", RowList).rows = running_rows(state, self.names)
+        if state.finished and not self._over:
+            self._over = True
+            self.paused = True
+            self.post_message(DrillFinished(state.end_reason or "ended"))
+
+    def _notify_important(self, events: list[Event]) -> None:
+        """Toasts for what must not be missed in a busy feed: refusals, clues and overdue deadlines."""
+        for event in events:
+            if event.kind == "timer.expired":
+                self.notify(str(event.data.get("label", "")), title="Overdue", severity="error", markup=False)
+            elif event.kind == "clue.revealed":
+                self.notify(str(event.data.get("text", "")), title="Found", markup=False)
+
+    @property
+    def state(self) -> DrillState:
+        return self._state
+
+    @property
+    def feed_items(self) -> list[FeedItem]:
+        return list(self.query_one(Feed).items)
+
+    # ----------------------------------------------------------- time controls
+
+    def watch_paused(self, paused: bool) -> None:
+        if self._ticker is not None:
+            if paused:
+                self._ticker.pause()
+            else:
+                self._ticker.resume()
+        self.query_one(DrillHeader).paused = paused
+        self.refresh_bindings()
+
+    def watch_speed(self, speed: int) -> None:
+        self.query_one(DrillHeader).speed = speed
+
+    def action_toggle_pause(self) -> None:
+        if self._failed or self._over:
+            return
+        self.paused = not self.paused
+
+    def action_faster(self) -> None:
+        index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 0
+        self.speed = SPEEDS[min(index + 1, len(SPEEDS) - 1)]
+
+    def action_slower(self) -> None:
+        index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 0
+        self.speed = SPEEDS[max(index - 1, 0)]
+
+    def action_step(self) -> None:
+        if not self.paused:
+            self.notify("Pause first (space), then step a minute at a time.", severity="warning")
+            return
+        self.advance(STEP)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "step":
+            return True if self.paused else None  # None: shown, but greyed out while the clock runs
+        if action in ("quit_drill", "filter"):
+            return True
+        if (self._over or self._failed) and action not in ("toggle_pause", "faster", "slower"):
+            return None
+        return True
+
+    # ---------------------------------------------------------------- actions
+
+    def available(self) -> dict[str, ActionSpec]:
+        return {spec.id: spec for spec in self.drill.available_actions()}
+
+    def run_action(self, action_id: str) -> None:
+        """Do an action by id: open its dialog if it needs parameters, confirm it if destructive."""
+        if action_id in _DIALOGS:
+            opener = {
+                "declare": self.action_severity,
+                "assign_role": self.action_roles,
+                "page": self.action_page,
+                "investigate": self.action_investigate,
+            }.get(action_id)
+            if opener is not None:
+                opener()
+            else:
+                self.open_comms(next(ch for ch, (a, _, _) in CHANNELS.items() if a == action_id))
+            return
+        spec = self.available().get(action_id)
+        if spec is None:
+            # Let the engine say why: its refusal explains the prerequisite better than we could.
+            self.act(action_id)
+            return
+        if action_id == "resolve":
+            self.action_resolve()
+        elif spec.destructive:
+            self._confirm(
+                f"{spec.label}?",
+                f"{spec.description or spec.label}\n\nThis is destructive and cannot be undone.",
+                lambda: self.act(action_id),
+            )
+        else:
+            self.act(action_id)
+
+    def _confirm(self, title: str, body: str, then: Callable[[], object]) -> None:
+        def done(ok: bool | None) -> None:
+            if ok:
+                then()
+
+        self.app.push_screen(ConfirmModal(title, body, confirm="Do it"), done)
+
+    def action_acknowledge(self) -> None:
+        self.act("acknowledge")
+
+    def action_severity(self) -> None:
+        def chosen(severity: str | None) -> None:
+            if severity:
+                self.act("declare", severity=severity)
+
+        self.app.push_screen(SeverityModal(self.session.playbook, self._state.severity), chosen)
+
+    def action_roles(self) -> None:
+        def chosen(assignment: Assignment | None) -> None:
+            if assignment:
+                self.act("assign_role", role=assignment.role, who=assignment.who)
+
+        self.app.push_screen(RoleModal(self.session.playbook.roles, self.session.people, self._state.roles), chosen)
+
+    def action_page(self) -> None:
+        def chosen(contact: str | None) -> None:
+            if contact:
+                self.act("page", contact=contact)
+
+        paged = frozenset(str(e.data.get("contact")) for e in self.drill.events if e.kind == "page.sent")
+        self.app.push_screen(PageModal(self.session.playbook.contacts, self.session.names_by_slot, paged), chosen)
+
+    def action_comms(self) -> None:
+        self.open_comms("internal")
+
+    def open_comms(self, channel: str) -> None:
+        def chosen(message: Outgoing | None) -> None:
+            if message:
+                self.act(message.action, **message.params)
+
+        last_state = next(
+            (
+                str(e.data["state"])
+                for e in reversed(self.drill.events)
+                if e.kind == "comms.sent" and e.data.get("state")
+            ),
+            "investigating",
+        )
+        available = frozenset(self.available())
+        self.app.push_screen(
+            CommsModal(self.session.playbook.templates, channel=channel, state=last_state, available=available),
+            chosen,
+        )
+
+    def action_investigate(self) -> None:
+        def chosen(target: str | None) -> None:
+            if target:
+                self.act("investigate", target=target)
+
+        looked: dict[str, str] = {}
+        for event in self.drill.events:
+            if event.data.get("action") == "investigate" and event.kind in ("action.started", "action.finished"):
+                target = str((event.data.get("params") or {}).get("target", ""))
+                looked[target] = "done" if event.kind == "action.finished" else "running"
+        findings = [*self._state.known_faults, *self._state.clues]
+        self.app.push_screen(InvestigateModal(findings, looked), chosen)
+
+    def action_actions(self) -> None:
+        def chosen(action_id: str | None) -> None:
+            if action_id:
+                self.run_action(action_id)
+
+        self.app.push_screen(ActionsModal(list(self.available().values())), chosen)
+
+    def action_resolve(self) -> None:
+        self._confirm(
+            "Resolve the incident?",
+            "Declaring it resolved is irreversible: the drill checks that metrics stay healthy, "
+            "and a premature resolution counts against you.",
+            lambda: self.act("resolve"),
+        )
+
+    def action_filter(self) -> None:
+        feed = self.query_one(Feed)
+
+        def chosen(feed_filter: FeedFilter | None) -> None:
+            if feed_filter is not None:
+                feed.filter = feed_filter
+
+        self.app.push_screen(FilterModal(feed.filter), chosen)
+
+    def action_end_drill(self) -> None:
+        """End now and go to the debrief (from the command palette)."""
+
+        def end() -> None:
+            try:
+                self.drill.end()
+            except Exception as exc:
+                self._fail(exc)
+                return
+            self.sync()
+
+        self._confirm("End the drill now?", "The debrief grades what you did so far.", end)
+
+    def action_quit_drill(self) -> None:
+        journal = f"\n\nThe journal is kept at {self.session.journal}." if self.session.journal else ""
+        self._confirm("Quit warroom?", f"The drill stops here.{journal}", self.app.exit)

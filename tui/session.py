@@ -1,0 +1,118 @@
+"""The TUI's adapter to the engine: what a screen needs from a drill, and how the app builds one.
+
+Screens talk to a `DrillPort`; `Session` bundles it with the scenario, playbook and journal the
+screens also show. This is the one module that knows the engine's constructor and its cast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from sim.catalogue import ActionSpec
+from sim.events import Event
+from sim.playbook import Playbook
+from sim.scenario import Scenario
+from sim.state import DrillState
+from tui.modals.people import Person
+
+
+class DrillPort(Protocol):
+    """The part of `sim.engine.Drill` the TUI uses."""
+
+    scenario: Scenario
+    playbook: Playbook
+
+    def advance(self, dt: float) -> list[Event]: ...
+    def act(self, action_id: str, *, actor: str | None = None, role: str | None = None, **params: Any) -> Any: ...
+    def end(self) -> Any: ...
+    def available_actions(self) -> list[ActionSpec]: ...
+
+    @property
+    def state(self) -> DrillState: ...
+
+    @property
+    def events(self) -> Sequence[Event]: ...
+
+
+def people_of(drill: object) -> list[Person]:
+    """The drill's cast as the role and page dialogs show it (empty when the engine has no cast)."""
+    cast = getattr(drill, "cast", None)
+    found = getattr(cast, "people", None) or {}
+    return [Person(slot, p.name, getattr(p, "title", "")) for slot, p in found.items()]
+
+
+@dataclass
+class Session:
+    """One drill and everything the screens show beside it."""
+
+    drill: DrillPort
+    scenario: Scenario
+    playbook: Playbook
+    seed: int
+    trainee: str = ""
+    journal: Path | None = None
+    scenario_path: Path | None = None
+    people: list[Person] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, drill: DrillPort, *, trainee: str = "", journal: Path | None = None) -> Session:
+        """Wrap a drill built elsewhere (tests, the `resume` command)."""
+        return cls(
+            drill=drill,
+            scenario=drill.scenario,
+            playbook=drill.playbook,
+            seed=int(getattr(drill, "seed", drill.scenario.seed)),
+            trainee=trainee or str(getattr(drill, "trainee", "")),
+            journal=journal or _journal_path(drill),
+            people=people_of(drill),
+        )
+
+    @property
+    def names_by_slot(self) -> dict[str, str]:
+        return {p.slot: p.name for p in self.people}
+
+
+def _journal_path(drill: object) -> Path | None:
+    journal = getattr(drill, "journal", None)
+    path = getattr(journal, "path", journal)
+    return Path(path) if isinstance(path, str | Path) else None
+
+
+def refusal_types() -> tuple[type[BaseException], ...]:
+    """The engine's "not now" exception, which the UI shows as a notice rather than an error."""
+    try:
+        from sim.engine import ActionRefused
+    except ImportError:  # an engine without it refuses with ValueError
+        return (ValueError,)
+    return (ActionRefused,)
+
+
+def next_journal_path(directory: Path, scenario_id: str, seed: int) -> Path:
+    """`<scenario>-s<seed>-<n>.jsonl`, the first n not yet taken: no wall clock in names, no overwrites."""
+    directory.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while (path := directory / f"{scenario_id}-s{seed}-{n:03d}.jsonl").exists():
+        n += 1
+    return path
+
+
+def new_session(
+    scenario: Scenario,
+    playbook: Playbook,
+    *,
+    seed: int | None = None,
+    trainee: str = "",
+    scenario_path: Path | None = None,
+    journal_dir: Path | None = None,
+) -> Session:
+    """A fresh drill of `scenario`, journalled under the user data dir."""
+    from sim.engine import Drill
+    from tui.settings import journals_dir
+
+    seed = scenario.seed if seed is None else seed
+    journal = next_journal_path(journal_dir or journals_dir(), scenario.id, seed)
+    drill = Drill(scenario, playbook, seed, trainee=trainee, journal=journal)
+    return Session(drill, scenario, playbook, seed, trainee, journal, scenario_path, people_of(drill))

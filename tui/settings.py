@@ -1,0 +1,63 @@
+"""The trainee's small settings file (name, theme) and where warroom keeps user data."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import platformdirs
+
+SETTINGS_FILE = "settings.json"
+
+
+def home() -> Path:
+    """The user data dir: `$WARROOM_HOME` when set (tests set it), else the platform's user data dir."""
+    override = os.environ.get("WARROOM_HOME")
+    return Path(override) if override else Path(platformdirs.user_data_dir("warroom", appauthor=False))
+
+
+def journals_dir() -> Path:
+    return home() / "journals"
+
+
+def reports_dir() -> Path:
+    return home() / "reports"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What warroom remembers between runs."""
+
+    trainee: str = ""
+    theme: str = ""
+
+    def with_trainee(self, name: str) -> Settings:
+        return replace(self, trainee=name.strip())
+
+    def with_theme(self, theme: str) -> Settings:
+        return replace(self, theme=theme)
+
+
+def load(path: Path | None = None) -> Settings:
+    """The saved settings; a missing, unreadable or malformed file reads as defaults rather than failing."""
+    path = path or home() / SETTINGS_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    if not isinstance(raw, dict):
+        return Settings()
+    # Keep only known string fields, so a hand-edited file cannot smuggle in odd types.
+    return Settings(**{k: v for k, v in raw.items() if k in Settings.__dataclass_fields__ and isinstance(v, str)})
+
+
+def save(settings: Settings, path: Path | None = None) -> Path:
+    """Write the settings atomically (a crash mid-write must not lose the trainee's name)."""
+    path = path or home() / SETTINGS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path

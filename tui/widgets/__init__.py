@@ -1,0 +1,1 @@
+"""The drill screen's widgets: each renders one part of a DrillState and never touches the engine."""

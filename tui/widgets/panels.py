@@ -1,0 +1,109 @@
+"""Side panels built from (label, value, level) rows: the timers, roles & severity, and running actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from textual.app import RenderResult
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from sim.playbook import Playbook
+from sim.state import DrillState, TimerView
+from tui.formatting import Names, time_left
+
+_STYLE = {
+    "": "",
+    "ok": "$success",
+    "muted": "$text-muted",
+    "warning": "$warning",
+    "overdue": "bold $error",
+    "running": "$foreground",
+    "accent": "bold $accent",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    label: str
+    value: str
+    level: str = ""  # a key of _STYLE
+
+
+def fit(row: Row, width: int) -> Content:
+    """Label left, value right, the label cut with an ellipsis when the panel is narrow."""
+    value = row.value
+    room = max(0, width - cell_len(value) - 1) if value else width
+    label = row.label if cell_len(row.label) <= room else set_cell_size(row.label, max(0, room - 1)) + "…"
+    gap = " " * max(1, width - cell_len(label) - cell_len(value)) if value else ""
+    style = _STYLE[row.level]
+    return Content.assemble((label, style if row.level in ("overdue", "warning") else ""), gap, (value, style))
+
+
+class RowList(Widget):
+    """Rows fitted to the panel's width at render time, so a resize re-fits them without new data."""
+
+    rows: reactive[tuple[Row, ...]] = reactive(tuple, layout=True)
+    """What to show; assigning an equal tuple does not repaint."""
+    empty: reactive[str] = reactive("")
+    """Shown dimmed when there are no rows."""
+
+    def render(self) -> RenderResult:
+        if not self.rows:
+            return Content.assemble((self.empty, "$text-muted"))
+        width = self.size.width
+        return Content("\n").join(fit(row, width) for row in self.rows)
+
+    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+        return max(1, len(self.rows))
+
+
+def timer_rows(timers: Sequence[TimerView], now: float) -> tuple[Row, ...]:
+    """Running, warning and overdue timers, most urgent first."""
+    live = [t for t in timers if t.state in ("running", "warning", "overdue")]
+    live.sort(key=lambda t: (t.deadline, t.id))
+    rows = []
+    for timer in live:
+        left = timer.left(now)
+        if timer.state == "overdue" or left < 0:
+            rows.append(Row(timer.label, f"{time_left(left)} late", "overdue"))
+        elif timer.state == "warning":
+            rows.append(Row(timer.label, time_left(left), "warning"))
+        else:
+            rows.append(Row(timer.label, time_left(left), "running"))
+    return tuple(rows)
+
+
+def role_rows(state: DrillState, playbook: Playbook, names: Names) -> tuple[Row, ...]:
+    """Severity and status first, then every assigned role and every role the severity requires."""
+    severity = state.severity
+    rows = [
+        Row("Severity", names.severity(severity) if severity else "undeclared", "accent" if severity else "warning"),
+        Row("Status", state.status, "ok" if state.status in ("mitigated", "resolved") else ""),
+    ]
+    required: list[str] = []
+    if severity and any(s.id == severity for s in playbook.severities):
+        required = list(playbook.severity(severity).roles_required)
+    shown = list(state.roles) + [r for r in required if r not in state.roles]
+    for role in shown:
+        who = state.roles.get(role)
+        rows.append(Row(names.role(role), names.person(who) if who else "unassigned", "" if who else "warning"))
+    return tuple(rows)
+
+
+def running_rows(state: DrillState, names: Names) -> tuple[Row, ...]:
+    return tuple(
+        Row(f"▸ {run.label or names.action(run.action)}", time_left(run.finishes_at - state.now), "muted")
+        for run in sorted(state.running, key=lambda r: (r.finishes_at, r.action))
+    )
+
+
+def finding_rows(clues: Sequence[str], known_faults: Sequence[str]) -> tuple[Row, ...]:
+    return tuple(Row(f"• {text}", "") for text in (*known_faults, *clues))
+
+
+def cast_rows(people: Mapping[str, str], titles: Mapping[str, str]) -> tuple[Row, ...]:
+    return tuple(Row(titles.get(slot, slot), name) for slot, name in people.items())
