@@ -9,12 +9,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from sim.actions import ActionRefused
 from sim.durations import format_clock
 from sim.events import Event
 from sim.journal import JournalError, JournalWriter, dumps, file_hash, model_hash, read_journal
+from sim.loading import load_playbook, load_scenario
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 
@@ -35,20 +34,12 @@ def is_input(event: Event) -> bool:
 
 
 def load_playbook_file(path: str | os.PathLike[str]) -> Playbook:
-    """The project's loader when it is there (positions, safe YAML); plain pydantic validation otherwise."""
-    try:
-        from sim.loading import load_playbook  # type: ignore[attr-defined]
-    except ImportError:
-        return Playbook.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-    return load_playbook(path)  # type: ignore[no-any-return]
+    return load_playbook(Path(path))
 
 
 def load_scenario_file(path: str | os.PathLike[str], playbook: Playbook | None = None) -> Scenario:
-    try:
-        from sim.loading import load_scenario  # type: ignore[attr-defined]
-    except ImportError:
-        return Scenario.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-    return load_scenario(path, playbooks={playbook.id: playbook} if playbook else None)  # type: ignore[no-any-return]
+    """The scenario at `path`, its playbook id resolved against `playbook` when given."""
+    return load_scenario(Path(path), playbooks={playbook.id: playbook} if playbook else None)
 
 
 def apply_input(drill: Drill, event: Event) -> None:

@@ -8,10 +8,9 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import yaml
-
 from sim.actions import ActionRefused
 from sim.engine import Drill
+from sim.loading import load_script
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from sim.script import Script, Step
@@ -22,12 +21,8 @@ Tick = Callable[[Drill], None]
 def load_script_file(
     path: str | os.PathLike[str], scenario: Scenario | None = None, playbook: Playbook | None = None
 ) -> Script:
-    """The project's loader when it is there (checks ids, reports positions); plain validation otherwise."""
-    try:
-        from sim.loading import load_script  # type: ignore[attr-defined]
-    except ImportError:
-        return Script.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or [])
-    return load_script(path, scenario=scenario, playbook=playbook)  # type: ignore[no-any-return]
+    """The script at `path`, its steps checked against the scenario and playbook; raises LoadError."""
+    return load_script(Path(path), scenario=scenario, playbook=playbook)
 
 
 def advance_to(drill: Drill, t: float, tick: float | None = None, on_tick: Tick | None = None) -> None:

@@ -19,6 +19,8 @@ COMMANDS: dict[str, str] = {
     "validate": "tui.commands.validate:validate",
     "playbooks": "tui.commands.playbooks:playbooks",
     "schema": "tui.commands.schema:schema",
+    "run": "tui.commands.run:run",
+    "resume": "tui.commands.run:resume",
 }
 
 

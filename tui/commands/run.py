@@ -1,0 +1,239 @@
+"""`warroom run SCENARIO` plays a scripted response headless and prints the timeline and final state;
+`warroom resume JOURNAL` rebuilds a drill from its journal and finishes it the same way."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+import scenarios
+from sim.durations import format_clock, format_duration, parse_duration
+from sim.engine import Drill, DrillError
+from sim.events import Event
+from sim.journal import JournalError, header_json
+from sim.library import NotFound, find_scenario, user_playbooks_dir, yaml_files
+from sim.loading import LoadError, check_file, load_scenario
+from sim.playbook import Playbook
+from sim.runner import load_script_file, play, steps_left
+from sim.scenario import Scenario
+from sim.script import Step
+from sim.state import DrillState
+
+# -- finding what to run ----------------------------------------------------------------------------
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"warroom: {message}", err=True)
+    sys.exit(code)
+
+
+def playbook_file(scenario_path: Path, playbook_id: str, extra_dirs: Iterable[Path] = ()) -> tuple[Playbook, Path]:
+    """The playbook a scenario names, and its file (the journal records both): beside the scenario first,
+    then `extra_dirs`, the user's playbooks, and the bundled ones, the same precedence the loader uses."""
+    near = (scenario_path.parent.parent / "playbooks", scenario_path.parent / "playbooks", scenario_path.parent)
+    for directory in (*near, *extra_dirs, user_playbooks_dir(), scenarios.PLAYBOOKS):
+        files = yaml_files(directory) if directory.is_dir() else []
+        # `<id>.yaml` is the convention; any other file there may still hold it.
+        files.sort(key=lambda p: p.stem != playbook_id)
+        for candidate in files:
+            if candidate.resolve() == scenario_path.resolve():
+                continue
+            result = check_file(candidate, "playbook")
+            if result.ok and isinstance(result.model, Playbook) and result.model.id == playbook_id:
+                return result.model, candidate
+    raise NotFound(f"playbook {playbook_id!r} (named by {scenario_path}) was not found", "")
+
+
+def load_target(name: str, extra_dirs: tuple[Path, ...]) -> tuple[Scenario, Playbook, Path, Path]:
+    try:
+        path = find_scenario(name, extra_dirs)
+    except NotFound as exc:
+        _fail(str(exc), 2)
+    try:
+        scenario = load_scenario(path)
+        playbook, playbook_path = playbook_file(path, scenario.playbook, extra_dirs)
+    except (LoadError, NotFound) as exc:
+        _fail(str(exc))
+    return scenario, playbook, path, playbook_path
+
+
+def parse_until(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--until") from None
+
+
+# -- printing -----------------------------------------------------------------------------------------
+
+
+def _who(d: dict[str, Any]) -> str:
+    actor, role = d.get("actor") or "", d.get("role")
+    return f"{actor} as {role}" if role else actor
+
+
+def describe(event: Event) -> str:
+    """One plain-text line per event, for timelines. Scenario text is printed as is, never as markup."""
+    d, k = event.data, event.kind
+    params = " ".join(f"{key}={value}" for key, value in (d.get("params") or {}).items())
+    lines: dict[str, Any] = {
+        "drill.started": lambda: f"{d['scenario']} starts: {d['incident_id']} in {d['channel']} (seed {d['seed']})",
+        "fault.started": lambda: f"fault {d['fault']}: {d['label']}",
+        "fault.resolved": lambda: f"fault {d['fault']} resolved by {d['by']}",
+        "alert": lambda: f"{d['metric']} {d['level']} at {d['value']:g} (threshold {d['threshold']:g})",
+        "inject": lambda: f"[{d['kind']}] {d['sender'] + ': ' if d['sender'] else ''}{d['text']}",
+        "page.sent": lambda: f"paged {d['title']} ({d.get('name', d['contact'])}) - {_who(d)}",
+        "pager.escalated": lambda: f"nobody acknowledged: paging level {d['level']}, {d['name']}",
+        "action.started": lambda: f"{_who(d)} starts {d['action']} {params}".rstrip(),
+        "action.finished": lambda: f"{d['action']} done {params}".rstrip(),
+        "action.refused": lambda: f"{d['action']} refused: {d['reason']}",
+        "action.cancelled": lambda: f"{d['action']} cancelled by {_who(d)}",
+        "clue.revealed": lambda: f"clue{' (root cause)' if d['root_cause'] else ''}: {d['text']}",
+        "status.changed": lambda: f"status {d['previous']} -> {d['status']}{' (early)' if d.get('early') else ''}",
+        "severity.declared": lambda: f"severity {d['previous'] or 'none'} -> {d['severity']} by {_who(d)}",
+        "role.assigned": lambda: f"{d['role']}: {d['who']}",
+        "comms.sent": lambda: f"{d['channel']} update{' (' + d['state'] + ')' if d.get('state') else ''}: {d['text']}",
+        "timer.started": lambda: f"{d['timer']} running, due {format_clock(d['deadline'])}",
+        "timer.met": lambda: f"{d['timer']} met{' late' if d.get('late') else ''}",
+        "timer.expired": lambda: f"{d['timer']} OVERDUE (due {format_clock(d['deadline'])})",
+        "timer.cancelled": lambda: f"{d['timer']} cancelled",
+        "escalation": lambda: f"{d['title']} ({d.get('name', d['contact'])}) pushes in: {d['reason']}",
+        "recovery.verified": lambda: f"recovery verified: healthy for {format_duration(d['held_for'])}",
+        "pir.scheduled": lambda: f"post-incident review scheduled by {_who(d)}",
+        "drill.ended": lambda: f"drill ended ({d['reason']}){', verified' if d.get('verified') else ''}",
+    }
+    text = lines[k]() if k in lines else " ".join(f"{key}={value}" for key, value in d.items())
+    return f"{format_clock(event.t)}  {k:<17} {text}"
+
+
+def state_json(state: DrillState) -> dict[str, Any]:
+    return {
+        "now": state.now,
+        "status": state.status,
+        "severity": state.severity,
+        "roles": state.roles,
+        "finished": state.finished,
+        "end_reason": state.end_reason,
+        "metrics": {m.id: {"value": round(m.value, 4), "unit": m.unit, "level": m.level} for m in state.metrics},
+        "timers": [{"id": t.id, "state": t.state, "deadline": t.deadline} for t in state.timers],
+        "known_faults": list(state.known_faults),
+        "clues": list(state.clues),
+        "done": sorted(state.done),
+    }
+
+
+def print_result(drill: Drill, fmt: str) -> None:
+    state = drill.state
+    if fmt == "json":
+        out = {
+            "header": header_json(drill.header),
+            "events": [e.to_json() for e in drill.events],
+            "state": state_json(state),
+        }
+        sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        return
+    for event in drill.events:
+        click.echo(describe(event))
+    verified = " (verified)" if drill.verified_at is not None else ""
+    click.echo("")
+    click.echo(f"Final state at {format_clock(state.now)}: {state.status}{verified}, severity {state.severity or '-'}")
+    click.echo(f"  roles: {', '.join(f'{r}={w}' for r, w in state.roles.items()) or '-'}")
+    for m in state.metrics:
+        click.echo(f"  {m.id:<20} {m.value:>12.2f} {m.unit:<6} {m.level}")
+    for t in state.timers:
+        click.echo(f"  {t.id:<24} {t.state:<8} due {format_clock(t.deadline)}")
+
+
+# -- running ------------------------------------------------------------------------------------------
+
+
+def _play(drill: Drill, steps: list[Step], until: float | None, pace: float | None, fmt: str) -> None:
+    # `--pace` exists for tests that must kill a run mid-drill: the sleeping lives here, never in sim.
+    on_tick = (lambda _d: time.sleep(pace)) if pace else None
+    try:
+        play(drill, steps, until, tick=60.0 if pace else None, on_tick=on_tick)
+    except DrillError as exc:
+        drill.close()
+        _fail(f"{exc}; the journal is kept")
+    drill.close()
+    print_result(drill, fmt)
+
+
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+_UNTIL = click.option("--until", help="Stop at this sim time (e.g. 2h) instead of running to the end.")
+_PACE = click.option("--pace", type=float, hidden=True, help="Wall seconds to sleep per sim minute (tests).")
+
+
+@click.command()
+@click.argument("scenario")
+@click.option("--actions", "script_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--seed", type=int, help="Override the scenario's seed.")
+@_UNTIL
+@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path), help="Write the JSONL journal here.")
+@click.option("--trainee", default="trainee", show_default=True)
+@click.option("--scenarios", "extra_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path))
+@_FORMAT
+@_PACE
+def run(
+    scenario: str,
+    script_path: Path | None,
+    seed: int | None,
+    until: str | None,
+    journal: Path | None,
+    trainee: str,
+    extra_dirs: tuple[Path, ...],
+    fmt: str,
+    pace: float | None,
+) -> None:
+    """Play a scripted response to SCENARIO (an id or a path) headless; print the timeline and final state.
+
+    The script (--actions) is a YAML list of timed steps, e.g. `- {at: 3m, do: declare, severity: SEV1}`.
+    """
+    until_s = parse_until(until)
+    model, playbook, path, playbook_path = load_target(scenario, extra_dirs)
+    steps: list[Step] = []
+    if script_path is not None:
+        try:
+            steps = list(load_script_file(script_path, model, playbook).root)
+        except LoadError as exc:
+            _fail(str(exc))
+    drill = Drill(
+        model,
+        playbook,
+        seed,
+        trainee=trainee,
+        journal=journal,
+        scenario_path=path,
+        playbook_path=playbook_path,
+    )
+    _play(drill, steps, until_s, pace, fmt)
+
+
+@click.command()
+@click.argument("journal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--actions", "script_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_UNTIL
+@_FORMAT
+@_PACE
+def resume(journal: Path, script_path: Path | None, until: str | None, fmt: str, pace: float | None) -> None:
+    """Rebuild a drill from its JOURNAL and finish it, continuing the script (--actions) where it stopped."""
+    until_s = parse_until(until)
+    try:
+        drill = Drill.resume(journal)
+    except (JournalError, LoadError, DrillError) as exc:
+        _fail(str(exc))
+    steps: list[Step] = []
+    if script_path is not None:
+        try:
+            steps = steps_left(drill, load_script_file(script_path, drill.scenario, drill.playbook))
+        except LoadError as exc:
+            _fail(str(exc))
+    _play(drill, steps, until_s, pace, fmt)
