@@ -120,16 +120,20 @@ def build(steps: tuple[Step, ...], scenario: Scenario | None = None, end: float 
                 Event(done, "role.assigned", {"role": s.params["role"], "who": s.params["who"], "actor": s.actor})
             )
         elif s.do == "page":
-            events.append(Event(done, "page.sent", {"contact": s.params["contact"], "title": "", "team": "", **who}))
+            contact = next(c for c in load_playbook().contacts if c.id == s.params["contact"])
+            paged = {"contact": contact.id, "title": contact.title, "team": contact.team}
+            events.append(Event(done, "page.sent", {**paged, **who}))
         elif s.do in COMMS_ACTIONS:
             data = {"channel": COMMS_ACTIONS[s.do], "text": s.params.get("text", ""), "state": s.params.get("state")}
             events.append(Event(done, "comms.sent", {**data, **who}))
         elif s.do == "investigate" and s.params["target"] == "logs":
-            clue = {"clue": "leak_in_logs", "text": "leak", "root_cause": True, "by": "investigate"}
+            text = "Logs: connections opened by /search are never returned to the pool."
+            clue = {"clue": "leak_in_logs", "text": text, "root_cause": True, "by": "investigate"}
             events.append(Event(done, "clue.revealed", clue))
         elif s.do == "kill_idle" and active:
             active = False
-            events.append(Event(done, "fault.resolved", {"fault": "pool_leak", "label": "leak", "by": "kill_idle"}))
+            fixed = {"fault": "pool_leak", "label": "Connection pool leak", "by": "kill_idle"}
+            events.append(Event(done, "fault.resolved", fixed))
             events.append(Event(done, "status.changed", {"status": "mitigated", "previous": "identified"}))
         elif s.do == "resolve":
             resolved_at = done

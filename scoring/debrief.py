@@ -1,0 +1,213 @@
+"""What every debrief format shares: the timeline, the impact, what went well or not, and the action items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scoring.facts import FACILITATOR, TRAINEE_KINDS
+from scoring.grade import ScoreCard
+from scoring.rubric import Criterion
+from sim.catalogue import COMMS_ACTIONS, STANDARD_IDS, standard
+from sim.durations import format_clock, format_duration
+from sim.events import Event
+from sim.playbook import Playbook
+from sim.record import DrillRecord
+from sim.scenario import Scenario
+
+# Actions whose finishing already shows as their own event (severity.declared, comms.sent…): listing the
+# action.finished too would say everything twice.
+_SAID_ELSEWHERE = frozenset({"declare", "assign_role", "page", "schedule_pir", *COMMS_ACTIONS})
+_CHANNEL = {
+    "internal": "Internal update",
+    "status_page": "Status page",
+    "customers": "Customers notified",
+    "executives": "Executives briefed",
+    "support": "Support briefed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    t: float
+    kind: str  # the event kind it comes from
+    text: str
+    actor: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    priority: str  # P0 (lost 10 points or more), P1 (5 or more), P2
+    action: str
+    owner: str
+    criterion: str
+
+
+@dataclass(frozen=True, slots=True)
+class MetricImpact:
+    metric: str
+    label: str
+    unit: str
+    worst: str  # "critical", "warn" or "ok"
+    first_at: float | None  # when it first reached `worst`
+    value: float | None  # the value reported when it did
+    cleared_at: float | None  # the last time it went back to normal, if it did
+
+
+def clock(t: float | None) -> str:
+    return "—" if t is None else format_clock(t)
+
+
+def duration(seconds: float | None) -> str:
+    return "—" if seconds is None else format_duration(seconds)
+
+
+def number(value: float) -> str:
+    """Fixed, locale-free formatting: the same value always prints the same."""
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value == value else "nan"
+
+
+def incident_id(record: DrillRecord) -> str:
+    started = record.first("drill.started")
+    return str(started.data.get("incident_id") or "") if started else ""
+
+
+def _action_label(scenario: Scenario, action_id: str) -> str:
+    for action in scenario.actions:
+        if action.id == action_id:
+            return action.label
+    return standard(action_id).label if action_id in STANDARD_IDS else action_id
+
+
+def _params(params: object) -> str:
+    """The short parameters of an action (a target, a state), never free text."""
+    if not isinstance(params, dict):
+        return ""
+    shown = [str(v) for k, v in params.items() if k != "text" and isinstance(v, str | int | float) and v != ""]
+    return f" ({', '.join(shown)})" if shown else ""
+
+
+def _entry(e: Event, scenario: Scenario, playbook: Playbook, trainee: str) -> TimelineEntry | None:
+    d = e.data
+    actor = str(d.get("actor") or trainee) if e.kind in TRAINEE_KINDS else None
+    role = str(d["role"]) if actor and d.get("role") and e.kind != "role.assigned" else None
+
+    def out(text: str) -> TimelineEntry:
+        return TimelineEntry(e.t, e.kind, text, actor, role)
+
+    if e.kind == "fault.started":
+        return out(f"Fault began: {d.get('label') or d.get('fault')}")
+    if e.kind == "fault.resolved":
+        return out(f"Fault resolved: {d.get('label') or d.get('fault')}")
+    if e.kind == "alert":
+        level = d.get("level")
+        if level == "clear":
+            return out(f"Alert cleared: {d.get('metric')}")
+        return out(f"Alert ({level}): {d.get('metric')} at {number(float(d.get('value', 0.0)))}")
+    if e.kind == "inject":
+        sender = f"{d.get('sender')}: " if d.get("sender") else ""
+        return out(f"{str(d.get('kind', 'message')).replace('_', ' ').capitalize()} — {sender}{d.get('text', '')}")
+    if e.kind == "page.sent":
+        return out(f"Paged {d.get('title') or _contact(playbook, str(d.get('contact')))}")
+    if e.kind == "pager.escalated":
+        return out(f"Pager escalated to level {d.get('level')}: {d.get('name') or d.get('contact')}")
+    if e.kind == "action.finished" and d.get("action") not in _SAID_ELSEWHERE:
+        return out(_action_label(scenario, str(d.get("action"))) + _params(d.get("params")))
+    if e.kind == "clue.revealed":
+        return out(("Root cause found: " if d.get("root_cause") else "Clue: ") + str(d.get("text", "")))
+    if e.kind == "status.changed":
+        return out(f"Status: {d.get('status')}")
+    if e.kind == "severity.declared":
+        was = f" (was {d['previous']})" if d.get("previous") else ""
+        return out(f"Severity declared: {d.get('severity')}{was}")
+    if e.kind == "role.assigned":
+        return out(f"Role assigned: {_role(playbook, str(d.get('role')))} → {d.get('who')}")
+    if e.kind == "comms.sent":
+        state = f" ({d['state']})" if d.get("state") else ""
+        return out(f"{_CHANNEL.get(str(d.get('channel')), str(d.get('channel')))}{state}")
+    if e.kind == "timer.expired":
+        return out(f"Missed: {d.get('label') or d.get('timer')}")
+    if e.kind == "escalation":
+        return out(f"Escalation: {d.get('title') or d.get('contact')} — {d.get('reason', '')}".rstrip(" —"))
+    if e.kind == "recovery.verified":
+        return out(f"Recovery verified (held {duration(float(d.get('held_for', 0.0)))})")
+    if e.kind == "pir.scheduled":
+        return out("Post-incident review scheduled")
+    if e.kind == "drill.ended":
+        return out(f"Drill ended ({d.get('reason')})")
+    return None
+
+
+def _contact(playbook: Playbook, contact_id: str) -> str:
+    return next((c.title for c in playbook.contacts if c.id == contact_id), contact_id)
+
+
+def _role(playbook: Playbook, role_id: str) -> str:
+    return next((r.name for r in playbook.roles if r.id == role_id), role_id)
+
+
+def timeline(record: DrillRecord, scenario: Scenario, playbook: Playbook) -> tuple[TimelineEntry, ...]:
+    """The notable events in time order, as the PIR timeline lists them (timers starting are not notable)."""
+    out = []
+    for e in record.events:
+        if e.data.get("actor") == FACILITATOR or e.kind.startswith("facilitator."):
+            continue
+        entry = _entry(e, scenario, playbook, record.header.trainee)
+        if entry is not None:
+            out.append(entry)
+    return tuple(out)
+
+
+def impact(record: DrillRecord, scenario: Scenario) -> tuple[MetricImpact, ...]:
+    """For each metric, the worst level its alerts reached, when, and when it cleared."""
+    out = []
+    for metric in scenario.metrics:
+        alerts = [e for e in record.of("alert") if e.data.get("metric") == metric.id]
+        worst = "critical" if any(e.data.get("level") == "critical" for e in alerts) else None
+        worst = worst or ("warn" if any(e.data.get("level") == "warn" for e in alerts) else "ok")
+        first = next((e for e in alerts if e.data.get("level") == worst), None)
+        clears = [e for e in alerts if e.data.get("level") == "clear"]
+        cleared = clears[-1].t if clears and alerts[-1].data.get("level") == "clear" else None
+        value = float(first.data["value"]) if first and isinstance(first.data.get("value"), int | float) else None
+        out.append(
+            MetricImpact(metric.id, metric.label, metric.unit, worst, first.t if first else None, value, cleared)
+        )
+    return tuple(out)
+
+
+def went_well(card: ScoreCard) -> tuple[Criterion, ...]:
+    return tuple(c for c in card.criteria if c.result == "pass")
+
+
+def went_badly(card: ScoreCard) -> tuple[Criterion, ...]:
+    """Failures first, then partials, each in scorecard order."""
+    return tuple(c for c in card.criteria if c.result == "fail") + tuple(
+        c for c in card.criteria if c.result == "partial"
+    )
+
+
+def action_items(card: ScoreCard) -> tuple[ActionItem, ...]:
+    """One item per criterion not passed, most points lost first (ties keep scorecard order)."""
+    items = []
+    for c in went_badly(card):
+        lost = c.max_points - c.points
+        priority = "P0" if lost >= 10 else "P1" if lost >= 5 else "P2"
+        owner = ", ".join(c.actors) or card.trainee
+        items.append((-lost, ActionItem(priority, c.advice or c.title, owner, c.id)))
+    # sorted() is stable, so equal losses keep the scorecard's order.
+    return tuple(item for _, item in sorted(items, key=lambda pair: pair[0]))
+
+
+def summary(card: ScoreCard, record: DrillRecord, scenario: Scenario) -> str:
+    """One paragraph: what happened and how the response went, from the scenario and the KPIs."""
+    k = {x.id: x for x in card.kpis}
+    parts = [scenario.summary.strip()]
+    parts.append(f"Detected at {clock(card.detection)}")
+    ack, res = k["mtta"], k["mttr"]
+    parts[-1] += f", acknowledged at {clock(ack.at)}" if ack.at is not None else ", never acknowledged"
+    parts[-1] += f", resolved at {clock(res.at)}." if res.at is not None else ", never resolved."
+    passed = sum(1 for c in card.evaluated if c.result == "pass")
+    parts.append(
+        f"{passed} of {len(card.evaluated)} evaluated criteria passed; score {card.score:.1f} ({card.letter})."
+    )
+    return " ".join(parts)

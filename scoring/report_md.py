@@ -1,0 +1,200 @@
+"""The Markdown debrief, in the shape of the seed playbooks' post-incident review templates."""
+
+from __future__ import annotations
+
+import re
+
+from scoring import debrief
+from scoring.debrief import clock, duration
+from scoring.grade import ScoreCard
+from scoring.rubric import RESULT_LABEL
+from sim.playbook import Playbook
+from sim.record import DrillRecord
+from sim.scenario import Scenario
+
+# Characters Markdown would read as syntax (emphasis, links, HTML, tables, code). Scenario text is data,
+# so each is escaped; `_` only at a word's edge, where it could start or end emphasis.
+_SPECIAL = re.compile(r"([\\`*\[\]<>|#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+
+
+def md(text: object) -> str:
+    """Text made inert for Markdown, on one line (table cells cannot hold newlines)."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _table(head: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+    return [_row(*head), _row(*("---" for _ in head)), *(_row(*r) for r in rows)]
+
+
+def incident_commander(record: DrillRecord, playbook: Playbook) -> str:
+    """Who held the incident-commander role first: the role whose id is `ic` or whose name says commander."""
+    ic_roles = {r.id for r in playbook.roles if r.id == "ic" or "commander" in r.name.lower()} | {"ic"}
+    first = next((e for e in record.of("role.assigned") if e.data.get("role") in ic_roles), None)
+    return str(first.data.get("who")) if first else "not assigned"
+
+
+def render_markdown(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbook: Playbook) -> str:
+    """The whole debrief as one Markdown document (ends with a newline; no wall-clock anywhere)."""
+    k = {x.id: x for x in card.kpis}
+    resolved = k["mttr"].at
+    declared = ", ".join(card.declared) or "none"
+    team = f" (team {md(card.team)})" if card.team else ""
+    verdict = "passed" if card.passed else "not passed"
+    out = [
+        f"# Post-Incident Review: {md(card.scenario_title)}",
+        "",
+        f"**Incident:** {md(debrief.incident_id(record) or '—')}  ",
+        f"**Scenario:** {md(card.scenario)} (seed {card.seed}, {scenario.difficulty})  ",
+        f"**Playbook:** {md(card.playbook_name)}  ",
+        f"**Severity:** {md(card.true_severity)} (declared: {md(declared)})  ",
+        f"**Duration:** {clock(card.detection)} – {clock(resolved if resolved is not None else card.ended)}"
+        + (f" ({duration(k['mttr'].value)})" if resolved is not None else " (not resolved)")
+        + "  ",
+        f"**IC:** {md(incident_commander(record, playbook))}  ",
+        f"**Trainee:** {md(card.trainee)}{team}  ",
+        f"**Score:** {card.score:.1f} / 100 — {card.letter} — {verdict} (pass mark {card.pass_mark:g})",
+        "",
+        "## Summary",
+        "",
+        md(debrief.summary(card, record, scenario)),
+        "",
+        *_impact(card, record, scenario),
+        "## Timeline",
+        "",
+        *_table(
+            ("Time", "Event", "Who"),
+            [
+                (clock(e.t), md(e.text), md(e.actor + (f" ({e.role})" if e.role else "")) if e.actor else "")
+                for e in debrief.timeline(record, scenario, playbook)
+            ],
+        ),
+        "",
+        "## Root Cause",
+        "",
+        md(scenario.truth.root_cause),
+        "",
+        "## Resolution",
+        "",
+        md(_resolution(card)),
+        "",
+        "## What Went Well",
+        "",
+        *([f"- {md(c.explanation)}" for c in debrief.went_well(card)] or ["- Nothing on the scorecard passed."]),
+        "",
+        "## What Didn't Go Well",
+        "",
+        *(
+            [f"- **{RESULT_LABEL[c.result]}:** {md(c.explanation)}" for c in debrief.went_badly(card)]
+            or ["- Nothing: every evaluated criterion passed."]
+        ),
+        "",
+        "## Action Items",
+        "",
+        *_action_items(card),
+        "",
+        "## KPIs",
+        "",
+        *_table(
+            ("KPI", "Measured", "Target", "Met"),
+            [
+                (
+                    f"{x.name} ({x.label.lower()})",
+                    f"{duration(x.value)} ({clock(x.at)})" if x.value is not None else "never",
+                    f"{duration(x.target)} ({x.target_name})" if x.target is not None else "no target",
+                    {True: "yes", False: "no", None: "—"}[x.met],
+                )
+                for x in card.kpis
+            ],
+        ),
+        "",
+        *_scorecard(card),
+        *_people(card),
+        *_questions(scenario),
+    ]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _impact(card: ScoreCard, record: DrillRecord, scenario: Scenario) -> list[str]:
+    k = {x.id: x for x in card.kpis}
+    lines = ["## Impact", "", f"- Incident type: {md(scenario.truth.category)}"]
+    lines.append(
+        f"- Customer-facing impact: {duration(k['mttm'].value)} from detection to mitigation"
+        if k["mttm"].value is not None
+        else "- Customer-facing impact: not mitigated during the drill"
+    )
+    rows = [
+        (
+            md(m.label),
+            m.worst,
+            clock(m.first_at),
+            f"{debrief.number(m.value)} {md(m.unit)}".strip() if m.value is not None else "—",
+            clock(m.cleared_at),
+        )
+        for m in debrief.impact(record, scenario)
+    ]
+    return [*lines, "", *_table(("Metric", "Worst level", "Reached at", "Value", "Back to normal"), rows), ""]
+
+
+def _action_items(card: ScoreCard) -> list[str]:
+    items = debrief.action_items(card)
+    if not items:
+        return ["None: every evaluated criterion passed."]
+    rows = [(a.priority, md(a.action), md(a.owner), md(a.criterion)) for a in items]
+    return _table(("Priority", "Action", "Owner", "Criterion"), rows)
+
+
+def _resolution(card: ScoreCard) -> str:
+    fix = card.criterion("mitigate.fix")
+    verified = card.criterion("close.verified")
+    return f"{fix.explanation} {verified.explanation}"
+
+
+def _scorecard(card: ScoreCard) -> list[str]:
+    lines = ["## Scorecard", ""]
+    lines += _table(
+        ("Category", "Points"),
+        [(md(c.label), f"{c.points} / {c.max_points}" if c.max_points else "not evaluated") for c in card.by_category],
+    )
+    lines += ["", f"**Total:** {card.points} / {card.max_points} = {card.score:.1f}", ""]
+    lines += _table(
+        ("Criterion", "Category", "Result", "Points", "Explanation"),
+        [
+            (
+                md(c.title),
+                c.category,
+                RESULT_LABEL[c.result],
+                f"{c.points} / {c.max_points}" if c.evaluated else "—",
+                md(c.explanation),
+            )
+            for c in card.criteria
+        ],
+    )
+    lines.append("")
+    skipped = card.not_evaluated
+    if skipped:
+        lines += ["### Not Evaluated", "", *(f"- {md(c.title)}: {md(c.explanation)}" for c in skipped), ""]
+    return lines
+
+
+def _people(card: ScoreCard) -> list[str]:
+    """Only when several people took part: one trainee's breakdown would repeat the scorecard."""
+    if len(card.by_actor) < 2:
+        return []
+    lines = ["## By Person", ""]
+    for head, people in (("Person", card.by_actor), ("Role", card.by_role)):
+        lines += _table(
+            (head, "Points", "Criteria"),
+            [(md(p.who), f"{p.points} / {p.max_points}", md(", ".join(p.criteria))) for p in people],
+        )
+        lines.append("")
+    return lines
+
+
+def _questions(scenario: Scenario) -> list[str]:
+    if not scenario.debrief_questions:
+        return []
+    return ["## Debrief Questions", "", *(f"{i}. {md(q)}" for i, q in enumerate(scenario.debrief_questions, 1)), ""]

@@ -1,0 +1,148 @@
+"""Metric charts as inline SVG: a line over sim time, threshold lines, fault bands and numbered action marks.
+
+Pure string building with fixed number formatting, so the same series always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+
+from sim.durations import format_clock, format_duration
+
+WIDTH, HEIGHT = 760, 200
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 22, 30
+# Tick steps for the time axis, in seconds: the smallest giving at most eight ticks is used.
+_TIME_STEPS = (30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A trainee action drawn as a numbered vertical line; the page lists what each number was."""
+
+    t: float
+    number: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A shaded stretch of time, e.g. while a fault was active."""
+
+    start: float
+    end: float
+    label: str
+
+
+def f(x: float) -> str:
+    """Coordinates with one decimal, and no `-0.0`."""
+    s = f"{x:.1f}"
+    return "0.0" if s == "-0.0" else s
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 1000 else f"{x:.0f}"
+
+
+def _y_axis(values: list[float], lines: list[float]) -> tuple[float, float, float]:
+    """A range covering the data and thresholds on round numbers (1, 2, 2.5, 5 × 10^k), and its step."""
+    lo, hi = min([*values, *lines]), max([*values, *lines])
+    if hi == lo:
+        hi, lo = hi + 1.0, lo - 1.0
+    floor_at_zero = lo >= 0
+    pad = (hi - lo) * 0.05
+    lo, hi = lo - pad, hi + pad
+    if floor_at_zero:
+        lo = max(lo, 0.0)  # a non-negative metric never gets a negative axis
+    raw = (hi - lo) / 4
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
+
+
+def chart(
+    series: list[tuple[float, float]],
+    *,
+    title: str,
+    unit: str,
+    warn: float,
+    critical: float,
+    x_end: float,
+    marks: list[Mark] | None = None,
+    bands: list[Band] | None = None,
+) -> str:
+    """One metric's chart. `series` is (sim time, value) in time order; `x_end` is the drill's end."""
+    marks, bands = marks or [], bands or []
+    x_end = max(x_end, series[-1][0] if series else 0.0, 1.0)
+    lo, hi, y_step = _y_axis([v for _, v in series], [warn, critical])
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(t: float) -> float:
+        return LEFT + plot_w * max(0.0, min(t, x_end)) / x_end
+
+    def y(v: float) -> float:
+        return TOP + plot_h * (hi - v) / (hi - lo)
+
+    label = f"{title} ({unit})" if unit else title
+    out = [
+        # Inline SVG in HTML5 needs no xmlns, and the page must reference no URL at all.
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(label)}">',
+        f"<title>{escape(label)}</title>",
+        f'<rect class="plot" x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}"/>',
+    ]
+    for band in bands:
+        x0, x1 = x(band.start), x(band.end)
+        out.append(
+            f'<rect class="band" x="{f(x0)}" y="{TOP}" width="{f(max(x1 - x0, 0.5))}" height="{plot_h}">'
+            f"<title>{escape(band.label)}</title></rect>"
+        )
+    out += _axes(lo, hi, y_step, x_end, x, y)
+    for level, value in (("warn", warn), ("critical", critical)):
+        out.append(
+            f'<line class="threshold {level}" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{f(y(value))}" y2="{f(y(value))}"/>'
+            f'<text class="threshold-label {level}" x="{WIDTH - RIGHT - 2}" y="{f(y(value) - 3)}" '
+            f'text-anchor="end">{level} {escape(_num(value))}</text>'
+        )
+    if series:
+        pts = " ".join(f"{f(x(t))},{f(y(v))}" for t, v in series)
+        out.append(f'<polyline class="series" points="{pts}"/>')
+    else:
+        out.append(f'<text class="empty" x="{LEFT + plot_w / 2}" y="{TOP + plot_h / 2}">no samples</text>')
+    for mark in marks:
+        mx = f(x(mark.t))
+        out.append(
+            f'<g class="mark"><title>{mark.number}. {escape(format_clock(mark.t))} {escape(mark.label)}</title>'
+            f'<line x1="{mx}" x2="{mx}" y1="{TOP}" y2="{TOP + plot_h}"/>'
+            f'<text x="{mx}" y="{TOP - 6}" text-anchor="middle">{mark.number}</text></g>'
+        )
+    out.append(f'<text class="chart-title" x="{LEFT}" y="12">{escape(label)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _axes(
+    lo: float, hi: float, y_step: float, x_end: float, x: Callable[[float], float], y: Callable[[float], float]
+) -> list[str]:
+    out = []
+    step = next((s for s in _TIME_STEPS if x_end / s <= 8), _TIME_STEPS[-1])
+    t = 0.0
+    while t <= x_end + 1e-9:
+        tx = f(x(t))
+        out.append(
+            f'<line class="grid" x1="{tx}" x2="{tx}" y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>'
+            f'<text class="tick" x="{tx}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle">'
+            f"{escape(format_duration(t) if t else '0')}</text>"
+        )
+        t += step
+    for i in range(round((hi - lo) / y_step) + 1):
+        v = lo + y_step * i
+        vy = f(y(v))
+        out.append(
+            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{vy}" y2="{vy}"/>'
+            f'<text class="tick" x="{LEFT - 4}" y="{vy}" text-anchor="end" dominant-baseline="middle">'
+            f"{escape(_num(v))}</text>"
+        )
+    return out

@@ -1,0 +1,191 @@
+"""The debrief reports: golden files for all three formats, and the properties each must keep.
+
+Regenerate the golden files with `WARROOM_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/scoring`, then
+read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from scoring.grade import grade
+from scoring.report_html import render_html
+from scoring.report_json import SCHEMA, VERSION, render_json
+from scoring.report_md import render_markdown
+from sim.playbook import Playbook
+from sim.record import DrillRecord
+from sim.scenario import Scenario
+from tests.scoring.builder import IDEAL, build, load_playbook, load_scenario
+from tests.scoring.test_grade import NEGLIGENT
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("WARROOM_UPDATE_GOLDEN") == "1"
+
+
+def synthetic_series(record: DrillRecord, scenario: Scenario) -> dict[str, list[tuple[float, float]]]:
+    """Samples every 10s: each metric ramps towards critical while the fault is active, baseline otherwise."""
+    start = next(e.t for e in record.of("fault.started"))
+    fixed = next((e.t for e in record.of("fault.resolved")), None)
+    end = record.events[-1].t
+    out = {}
+    for metric in scenario.metrics:
+        worst = metric.critical + (metric.critical - metric.warn)
+        samples = []
+        for i in range(int(end // 10) + 1):
+            t = i * 10.0
+            active = t >= start and (fixed is None or t < fixed)
+            share = min(1.0, (t - start) / 300.0) if active else 0.0
+            samples.append((t, metric.baseline + (worst - metric.baseline) * share))
+        out[metric.id] = samples
+    return out
+
+
+CASES = {"ideal": IDEAL, "negligent": NEGLIGENT}
+
+
+@pytest.fixture(scope="module")
+def inputs() -> tuple[Scenario, Playbook]:
+    return load_scenario(), load_playbook()
+
+
+def render(case: str, fmt: str, inputs: tuple[Scenario, Playbook]) -> str:
+    scenario, playbook = inputs
+    record = build(CASES[case], scenario)
+    card = grade(record, scenario, playbook)
+    if fmt == "md":
+        return render_markdown(card, record, scenario, playbook)
+    if fmt == "json":
+        return render_json(card, record, scenario, playbook)
+    return render_html(card, record, scenario, playbook, synthetic_series(record, scenario))
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "html"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_matches_golden_file(case: str, fmt: str, inputs: tuple[Scenario, Playbook]) -> None:
+    text = render(case, fmt, inputs)
+    path = GOLDEN / f"{case}.{fmt}"
+    if UPDATE:
+        path.write_text(text, encoding="utf-8", newline="\n")
+    assert path.exists(), f"{path} is missing; run with WARROOM_UPDATE_GOLDEN=1 to create it"
+    assert text == path.read_text(encoding="utf-8"), f"{path.name} changed; regenerate and review the diff"
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "html"])
+def test_same_journal_gives_byte_identical_reports(fmt: str, inputs: tuple[Scenario, Playbook]) -> None:
+    assert render("negligent", fmt, inputs).encode() == render("negligent", fmt, inputs).encode()
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.refs: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag not in ("meta", "br", "img", "link", "hr", "input"):  # HTML void elements
+            self.open.append(tag)
+        for name, value in attrs:
+            if name in ("src", "href", "xlink:href", "action", "srcset", "data") or "url(" in (value or ""):
+                self.refs.append((tag, name, value or ""))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("src", "href", "xlink:href"):
+                self.refs.append((tag, name, value or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes <{self.open[-1] if self.open else None}>"
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_html_parses_and_references_nothing_external(case: str, inputs: tuple[Scenario, Playbook]) -> None:
+    page = render(case, "html", inputs)
+    parser = _Collector()
+    parser.feed(page)
+    parser.close()
+    assert not parser.open, f"unclosed: {parser.open}"
+    assert not parser.refs
+    assert not re.search(r"https?:", page, re.IGNORECASE)
+    assert "<script" not in page and "@import" not in page
+    # One chart per metric, each with both threshold lines.
+    scenario, _ = inputs
+    assert parser.tags.count("svg") == len(scenario.metrics)
+    assert page.count('class="threshold warn"') == page.count('class="threshold critical"') == len(scenario.metrics)
+
+
+def test_html_marks_the_trainees_actions(inputs: tuple[Scenario, Playbook]) -> None:
+    page = render("ideal", "html", inputs)
+    # 17 trainee actions land in the ideal run; each is a numbered mark on every chart.
+    assert page.count('<g class="mark">') == 18 * 3
+    assert "<title>14. T+00:13:40 Kill idle connections (dana)</title>" in page
+
+
+def test_scenario_text_is_never_markup(inputs: tuple[Scenario, Playbook]) -> None:
+    md = render("ideal", "md", inputs)
+    assert "# Post-Incident Review: Connection pool exhaustion \\<b\\>\\[bold\\]\\</b\\> \\| API down" in md
+    page = render("ideal", "html", inputs)
+    assert "<b>" not in page and "&lt;b&gt;[bold]&lt;/b&gt; | API down" in page
+
+
+def test_json_schema_is_versioned_and_complete(inputs: tuple[Scenario, Playbook]) -> None:
+    doc = json.loads(render("negligent", "json", inputs))
+    assert (doc["schema"], doc["version"]) == (SCHEMA, VERSION) == ("warroom.debrief", 1)
+    assert list(doc) == [
+        "schema",
+        "version",
+        "drill",
+        "severity",
+        "score",
+        "times",
+        "categories",
+        "criteria",
+        "kpis",
+        "people",
+        "impact",
+        "timeline",
+        "root_cause",
+        "action_items",
+        "debrief_questions",
+    ]
+    assert doc["score"]["letter"] == "F" and doc["score"]["passed"] is False
+    crit = next(c for c in doc["criteria"] if c["id"] == "detect.acknowledge")
+    assert set(crit) >= {"id", "category", "result", "points", "max_points", "explanation", "evidence", "deadline"}
+    assert crit["result"] == "fail" and crit["evidence"][0]["clock"] == "T+00:02:30"
+    assert {k["id"] for k in doc["kpis"]} == {"mtta", "mtti", "mttm", "mttr"}
+    assert doc["action_items"][0]["priority"] == "P0"
+    assert [t["t"] for t in doc["timeline"]] == sorted(t["t"] for t in doc["timeline"])
+
+
+def test_markdown_follows_the_pir_template(inputs: tuple[Scenario, Playbook]) -> None:
+    md = render("negligent", "md", inputs)
+    headings = [line for line in md.splitlines() if line.startswith("## ")]
+    assert headings[:9] == [
+        "## Summary",
+        "## Impact",
+        "## Timeline",
+        "## Root Cause",
+        "## Resolution",
+        "## What Went Well",
+        "## What Didn't Go Well",
+        "## Action Items",
+        "## KPIs",
+    ]
+    assert "A deploy leaked database connections" in md
+    assert "| P0 | Acknowledge the page within 5m of detection. | dana | detect.acknowledge |" in md
+    # One trainee: no per-person breakdown.
+    assert "## By Person" not in md
+    assert "## By Person" in render("ideal", "md", inputs)
