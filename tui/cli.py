@@ -13,6 +13,7 @@ from sim import __version__
 # name -> "module:attribute". Add a subcommand here and write it in tui/commands/<module>.py.
 COMMANDS: dict[str, str] = {
     "play": "tui.commands.play:play",
+    "calibrate": "tui.commands.calibrate:calibrate_cmd",
     "history": "tui.commands.history:history",
     "lint": "tui.commands.lint:lint",
     "new": "tui.commands.new:new",

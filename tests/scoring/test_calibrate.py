@@ -1,0 +1,54 @@
+"""Calibration: bots of each profile rank as they should on every bundled scenario, reproducibly."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scenarios import LIBRARY
+from scoring.calibrate import calibrate
+from tui.cli import main
+
+BUNDLED = sorted(LIBRARY.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
+def test_experts_outscore_novices(path: Path) -> None:
+    cal = calibrate(path, 18, seed=3, workers=1)
+    stats = {s.profile: s for s in cal.by_profile()}
+    assert stats["expert"].mean > stats["typical"].mean > stats["novice"].mean, stats
+    assert stats["expert"].median > stats["novice"].median
+
+
+def test_same_seed_same_result_whatever_the_workers() -> None:
+    path = LIBRARY / "tutorial.yaml"
+    one = calibrate(path, 24, seed=11, workers=1)
+    two = calibrate(path, 24, seed=11, workers=2)
+    assert one == two
+    assert calibrate(path, 24, seed=12, workers=1) != one
+
+
+def test_summary_figures_follow_the_runs() -> None:
+    cal = calibrate(LIBRARY / "tutorial.yaml", 30, seed=1, workers=1)
+    assert sum(n for _, n in cal.histogram()) == 30
+    assert cal.pass_rate == sum(r.passed for r in cal.runs) / 30
+    novice = [r.score for r in cal.runs if r.profile == "novice"]
+    assert next(s for s in cal.by_profile() if s.profile == "novice").median == round(statistics.median(novice), 1)
+    assert cal.difficulty in {"easy", "medium", "hard", "brutal"}
+    counts = dict(cal.most_failed(50))
+    assert counts == {c: sum(c in r.failed for r in cal.runs) for c in counts}
+
+
+def test_cli_writes_json_and_refuses_unknown_bots(tmp_path: Path) -> None:
+    out = tmp_path / "cal.json"
+    result = CliRunner().invoke(main, ["calibrate", "tutorial", "--runs", "6", "--workers", "1", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Score distribution" in result.stdout and "difficulty" in result.stdout
+    data = json.loads(out.read_text())
+    assert data["runs"] == 6 and {p["profile"] for p in data["profiles"]} == {"novice", "typical", "expert"}
+    bad = CliRunner().invoke(main, ["calibrate", "tutorial", "--bots", "wizard"])
+    assert bad.exit_code == 2 and "unknown bot profile 'wizard'" in bad.output
