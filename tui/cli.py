@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "schema": "tui.commands.schema:schema",
     "run": "tui.commands.run:run",
     "resume": "tui.commands.run:resume",
+    "score": "tui.commands.score:score",
+    "report": "tui.commands.report:report",
 }
 
 

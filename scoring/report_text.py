@@ -1,0 +1,46 @@
+"""The scorecard as plain text for the terminal (`warroom score`): no markup, fixed widths, stable order."""
+
+from __future__ import annotations
+
+from scoring.debrief import clock, duration
+from scoring.grade import ScoreCard
+from scoring.rubric import CATEGORIES, RESULT_LABEL
+
+
+def render_text(card: ScoreCard) -> str:
+    verdict = "passed" if card.passed else "not passed"
+    team = f" (team {card.team})" if card.team else ""
+    lines = [
+        f"{card.scenario_title} [{card.scenario}, seed {card.seed}] — playbook {card.playbook_name}",
+        f"Trainee: {card.trainee}{team}   True severity: {card.true_severity}   "
+        f"Declared: {', '.join(card.declared) or 'none'}",
+        "",
+        f"Score {card.score:.1f} / 100   {card.letter}   {verdict} (pass mark {card.pass_mark:g})   "
+        f"{card.points} of {card.max_points} points",
+    ]
+    totals = {c.category: c for c in card.by_category}
+    for cat, label in CATEGORIES:
+        mine = [c for c in card.criteria if c.category == cat and c.evaluated]
+        if not mine:
+            continue
+        total = totals[cat]
+        lines += ["", f"{label:<58}{total.points:>4} / {total.max_points}"]
+        for c in mine:
+            lines.append(f"  {RESULT_LABEL[c.result]:<8}{c.points:>3} / {c.max_points:<3} {c.title}")
+            lines.append(f"{'':20}{c.explanation}")
+    skipped = card.not_evaluated
+    if skipped:
+        lines += ["", "Not evaluated (excluded from the maximum)"]
+        lines += [f"  - {c.title}: {c.explanation.removeprefix('not evaluated: ')}" for c in skipped]
+    lines += ["", "KPIs (from detection)"]
+    for k in card.kpis:
+        measured = f"{duration(k.value)} at {clock(k.at)}" if k.value is not None else "never"
+        target = f"target {duration(k.target)} ({k.target_name})" if k.target is not None else "no target"
+        met = {True: "met", False: "missed", None: ""}[k.met]
+        lines.append(f"  {k.name:<5} {measured:<22} {target:<28} {met}".rstrip())
+    if len(card.by_actor) > 1:
+        lines += ["", "By person"]
+        lines += [f"  {p.who:<20} {p.points:>4} / {p.max_points:<4} {len(p.criteria)} criteria" for p in card.by_actor]
+        lines += ["", "By role"]
+        lines += [f"  {p.who:<20} {p.points:>4} / {p.max_points:<4} {len(p.criteria)} criteria" for p in card.by_role]
+    return "\n".join(lines) + "\n"
