@@ -37,12 +37,23 @@ class Finding:
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """`did you mean 'x'?` for the closest choice, or '' when none is close."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    close = closest(str(word), choices)
+    return f"did you mean '{close}'?" if close else ""
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The most similar choice (difflib ratio ≥ cutoff); on a tie, the one listed first."""
+    best, best_score = None, cutoff
+    for choice in choices:
+        score = difflib.SequenceMatcher(None, word, choice).ratio()
+        if score > best_score or (best is None and score == best_score):
+            best, best_score = choice, score
+    return best
 
 
 def undefined(what: str, value: object, defined: Sequence[str], loc: Loc) -> Finding:
     """`fault 'x' is not defined; defined faults: a, b` with a did-you-mean hint."""
+    defined = list(dict.fromkeys(defined))  # a duplicated id is reported elsewhere; list it once here
     listed = ", ".join(defined[:20]) + (", …" if len(defined) > 20 else "") if defined else "none"
     plural = what[:-1] + "ies" if what.endswith("y") else what + "s"
     return Finding(loc, f"{what} '{value}' is not defined; defined {plural}: {listed}", did_you_mean(value, defined))
@@ -257,10 +268,11 @@ def check_script(script: Script, scenario: Scenario | None, playbook: Playbook |
         if scenario is not None and step.at >= scenario.duration:
             end = format_duration(scenario.duration)
             out.append(Finding((i, "at"), f"step at {format_duration(step.at)} is after the drill ends ({end})"))
-        if roles is not None and step.role is not None:
-            out += _ref(step.role, roles, "role", (i, "role"))
         params = step.params
         spec = specs.get(step.do)
+        role_is_param = spec is not None and any(p.name == "role" for p in spec.params) and "role" not in params
+        if roles is not None and step.role is not None and not role_is_param:
+            out += _ref(step.role, roles, "role", (i, "role"))
         if spec is None:
             if scenario is not None and step.do not in own:
                 out.append(undefined("action", step.do, known, (i, "do")))
@@ -269,7 +281,7 @@ def check_script(script: Script, scenario: Scenario | None, playbook: Playbook |
                 out.append(Finding((i, name), f"action '{step.do}' takes no parameters", "", at_key=True))
             continue
         allowed = [p.name for p in spec.params]
-        if "role" in allowed and "role" not in params and step.role is not None:
+        if role_is_param and step.role is not None:
             # `role` is also the step's own key (the actor's role), so `do: assign_role, role: ic` arrives
             # there; it is the role being assigned.
             params["role"] = step.role
@@ -312,6 +324,20 @@ _SHAPE_HINTS = {
 }
 
 
+def describe_all(errors: Sequence[Any], model: type[BaseModel]) -> list[tuple[Loc, str, str, bool]]:
+    """describe() for each error, leaving out `missing 'severity'` when `severty` is there with that suggestion."""
+    misspelt = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            misspelt.add((loc[:-1], closest(str(loc[-1]), allowed_keys(model, loc[:-1]))))
+    return [
+        describe(err, model)
+        for err in errors
+        if not (err["type"] == "missing" and (tuple(err["loc"][:-1]), err["loc"][-1]) in misspelt)
+    ]
+
+
 def describe(err: Any, model: type[BaseModel]) -> tuple[Loc, str, str, bool]:
     """(loc, message, hint, at_key) for one pydantic error on `model`."""
     loc: Loc = tuple(err["loc"])
@@ -324,7 +350,8 @@ def describe(err: Any, model: type[BaseModel]) -> tuple[Loc, str, str, bool]:
     if kind == "missing":
         return loc[:-1], f"missing required key '{loc[-1]}'{_in(loc[:-1])}", "", False
     if kind in ("value_error", "assertion_error") and "error" in ctx:
-        return loc, f"{field}: {ctx['error']}", "", False
+        # A rule about a whole mapping (warn below critical, steps in order) points at its key.
+        return loc, f"{field}: {ctx['error']}", "", isinstance(value, dict | list)
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
         hint = _SHAPE_HINTS.get(expected, "")

@@ -177,8 +177,7 @@ def _validate(src: Source, kind: Kind) -> tuple[Document | None, list[Problem]]:
         return model_cls.model_validate(data), []  # type: ignore[return-value]
     except ValidationError as exc:
         problems = []
-        for err in exc.errors(include_url=False):
-            loc, message, hint, at_key = checks.describe(err, model_cls)
+        for loc, message, hint, at_key in checks.describe_all(exc.errors(include_url=False), model_cls):
             problems.append(src.at(*src.locate(loc, at_key), message, hint))
         return None, problems
 

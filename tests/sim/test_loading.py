@@ -1,0 +1,424 @@
+"""The public loader: each class of mistake gives one clear `path:line:col: message — hint`, and hostile files are refused."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from sim import loading, yamlsafe
+from sim.loading import (
+    LoadError,
+    Problem,
+    check_file,
+    file_hash,
+    load_document,
+    load_playbook,
+    load_scenario,
+    load_script,
+)
+from sim.playbook import Playbook
+from sim.scenario import Scenario
+from sim.script import Script
+
+FIXTURES = Path(__file__).with_name("fixtures")
+PLAYBOOK = FIXTURES / "playbook.yaml"
+SCENARIO = FIXTURES / "scenario.yaml"
+SCRIPT = FIXTURES / "script.yaml"
+
+
+@pytest.fixture(scope="module")
+def playbook() -> Playbook:
+    return load_playbook(PLAYBOOK)
+
+
+@pytest.fixture(scope="module")
+def scenario(playbook: Playbook) -> Scenario:
+    return load_scenario(SCENARIO, {"tiny": playbook})
+
+
+def edit(tmp_path: Path, source: Path, *changes: tuple[str, str], name: str | None = None) -> Path:
+    """A copy of `source` with each (old, new) replaced exactly once."""
+    text = source.read_text()
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / (name or source.name)
+    path.write_text(text)
+    return path
+
+
+def problems(call: object, *args: object) -> list[Problem]:
+    with pytest.raises(LoadError) as exc:
+        call(*args)  # type: ignore[operator]
+    return exc.value.problems
+
+
+def one(call: object, *args: object) -> Problem:
+    found = problems(call, *args)
+    assert len(found) == 1, [str(p) for p in found]
+    return found[0]
+
+
+def test_the_fixtures_load(playbook: Playbook, scenario: Scenario) -> None:
+    assert playbook.id == "tiny"
+    assert scenario.playbook == "tiny"
+    script = load_script(SCRIPT, scenario, playbook)
+    assert [s.do for s in script.root][:2] == ["acknowledge", "declare"]
+    # With no playbooks given, the one beside the scenario is found.
+    assert load_scenario(SCENARIO).id == "tiny-outage"
+
+
+def test_problem_reads_path_line_col_message_hint() -> None:
+    p = Problem("a.yaml", 3, 5, "unknown key 'severty'", "did you mean 'severity'?")
+    assert str(p) == "a.yaml:3:5: unknown key 'severty' — did you mean 'severity'?"
+    assert str(Problem("a.yaml", 1, 1, "no hint")) == "a.yaml:1:1: no hint"
+    assert str(Problem("a.yaml", 1, 1, "odd", severity="warning")) == "a.yaml:1:1: warning: odd"
+    assert p.to_json()["line"] == 3
+    err = LoadError([p, Problem("a.yaml", 4, 1, "second")])
+    assert str(err).splitlines() == [str(p), "a.yaml:4:1: second"]
+
+
+def test_unknown_key_points_at_the_key_with_a_suggestion(tmp_path: Path) -> None:
+    path = edit(tmp_path, SCENARIO, ("  severity: SEV1", "  severty: SEV1"))
+    p = one(load_scenario, path, {})  # and no second complaint that 'severity' is missing
+    assert str(p) == f"{path}:11:3: unknown key 'severty' in truth — did you mean 'severity'?"
+
+
+def test_unknown_key_without_a_near_match_lists_the_allowed_keys(tmp_path: Path) -> None:
+    path = edit(tmp_path, SCENARIO, ("    noise: 0.1", "    zzz: 0.1"))
+    p = one(load_scenario, path, {})
+    assert (p.line, p.col, p.message) == (22, 5, "unknown key 'zzz' in metrics[0]")
+    assert p.hint.startswith("allowed keys: id, label, unit, baseline, noise")
+
+
+def test_wrong_type_points_at_the_value(tmp_path: Path) -> None:
+    path = edit(tmp_path, SCENARIO, ("    baseline: 0.5", "    baseline: lots"))
+    p = one(load_scenario, path, {})
+    assert (p.line, p.col) == (21, 15)
+    assert p.message == "metrics[0].baseline should be a number, not 'lots'"
+
+
+def test_a_number_where_text_belongs_suggests_quotes(tmp_path: Path) -> None:
+    path = edit(tmp_path, SCENARIO, ("title: Tiny outage", "title: 404"))
+    p = one(load_scenario, path, {})
+    assert str(p) == f"{path}:3:8: title should be text, not the number 404 — put it in quotes: '404'"
+
+
+def test_missing_key_points_at_its_mapping(tmp_path: Path) -> None:
+    path = edit(tmp_path, SCENARIO, ("    label: Bad deploy\n", ""))
+    p = one(load_scenario, path, {})
+    assert (p.line, p.col, p.message) == (26, 5, "missing required key 'label' in faults[0]")
+
+
+def test_negative_and_unitless_durations(tmp_path: Path) -> None:
+    path = edit(tmp_path, SCENARIO, ("    start: 2m", "    start: -2m"), ("        for: 1m", "        for: 60"))
+    found = problems(load_scenario, path, {})
+    assert [(p.line, p.col, p.message) for p in found] == [
+        (28, 12, "faults[0].start: duration '-2m' is negative; durations must be positive"),
+        (43, 14, "injects[0].trigger.metric.for: 60 has no unit; write e.g. '60m' or '60s'"),
+    ]
+
+
+def test_aliased_keys_are_located_by_their_yaml_name(tmp_path: Path) -> None:
+    path = edit(tmp_path, SCENARIO, ("    from: monitoring", "    from: [a, b]"))
+    p = one(load_scenario, path, {})
+    assert (p.line, p.col) == (37, 11)
+    assert p.message == "injects[0].from should be text, not a list"
+
+
+def test_a_literal_gets_its_options_and_a_suggestion(tmp_path: Path) -> None:
+    path = edit(tmp_path, SCENARIO, ("difficulty: easy", "difficulty: eazy"))
+    p = one(load_scenario, path, {})
+    assert str(p) == (
+        f"{path}:6:13: difficulty must be one of: tutorial, easy, medium, hard (not 'eazy') — did you mean 'easy'?"
+    )
+
+
+def test_model_rules_are_reported_on_their_mapping(tmp_path: Path) -> None:
+    path = edit(tmp_path, SCENARIO, ("    warn: 2", "    warn: 7"))
+    p = one(load_scenario, path, {"tiny": load_playbook(PLAYBOOK)})
+    assert (p.line, p.col) == (18, 5)
+    assert p.message == "metrics[0]: warn (7.0) must be below critical (5.0) when higher is worse"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pos", "message", "hint"),
+    [
+        (
+            "  fixed_by: [rollback]",
+            "  fixed_by: [rolback]",
+            (14, 14),
+            "action 'rolback' is not defined; defined actions: acknowledge, assign_role",
+            "did you mean 'rollback'?",
+        ),
+        (
+            "      - resolve: bad-deploy",
+            "      - resolve: bad-deploi",
+            (49, 18),
+            "fault 'bad-deploi' is not defined; defined faults: bad-deploy",
+            "did you mean 'bad-deploy'?",
+        ),
+        (
+            "      - metric: errors",
+            "      - metric: error",
+            (30, 17),
+            "metric 'error' is not defined; defined metrics: errors",
+            "did you mean 'errors'?",
+        ),
+        (
+            "  root_cause_clues: [deploy-diff]",
+            "  root_cause_clues: [diff]",
+            (16, 22),
+            "clue 'diff' is not defined; defined clues: deploy-diff",
+            "",
+        ),
+        (
+            "  severity: SEV1",
+            "  severity: SEV0",
+            (11, 13),
+            "severity 'SEV0' is not defined; defined severities: SEV1, SEV2",
+            "did you mean 'SEV1'?",  # a tie goes to the first listed
+        ),
+        (
+            "  must_involve: [oncall]",
+            "  must_involve: [dba]",
+            (15, 18),
+            "contact 'dba' is not defined; defined contacts: oncall, cto",
+            "",
+        ),
+        (
+            "    start: 2m",
+            "    start: 2h",
+            (28, 12),
+            "fault 'bad-deploy' starts at 2h, after the drill ends (1h)",
+            "move it earlier",
+        ),
+        (
+            "  - id: rollback\n",
+            "  - id: resolve\n",
+            (45, 9),
+            "action 'resolve' has the name of a standard action",
+            "choose another id",
+        ),
+    ],
+    ids=["action", "fault", "metric", "clue", "severity", "contact", "time", "standard-name"],
+)
+def test_dangling_references_and_semantic_rules(
+    tmp_path: Path, playbook: Playbook, old: str, new: str, pos: tuple[int, int], message: str, hint: str
+) -> None:
+    path = edit(tmp_path, SCENARIO, (old, new))
+    found = problems(load_scenario, path, {"tiny": playbook})
+    hit = next((p for p in found if p.message.startswith(message)), None)
+    assert hit is not None, [str(p) for p in found]
+    assert (hit.line, hit.col, hit.hint) == (*pos, hint)
+
+
+def test_the_playbook_id_is_resolved(tmp_path: Path, playbook: Playbook) -> None:
+    path = edit(tmp_path, SCENARIO, ("playbook: tiny", "playbook: tiyn"))
+    p = one(load_scenario, path, {"tiny": playbook, "other": playbook})
+    assert str(p) == (
+        f"{path}:5:11: playbook 'tiyn' is not defined; defined playbooks: other, tiny — did you mean 'tiny'?"
+    )
+
+
+def test_every_error_in_a_file_is_reported_in_file_order(tmp_path: Path) -> None:
+    path = edit(
+        tmp_path,
+        SCENARIO,
+        ("seed: 7", "seed: seven"),
+        ("    noise: 0.1", "    noise: -1"),
+        ("    found_by: [deploys]", "    found_by: [logz]"),
+        ("id: rollback-fast", "id: rollback fast"),
+    )
+    found = problems(load_scenario, path, {})
+    assert [(p.line, p.message.split(":")[0].split(" ")[0]) for p in found] == [
+        (8, "seed"),
+        (22, "metrics[0].noise"),
+        (57, "clues[0].found_by[0]"),
+        (60, "expectations[0].id"),
+    ]
+
+
+def test_problems_are_capped(tmp_path: Path) -> None:
+    path = tmp_path / "many.yaml"
+    path.write_text("- {at: 1m, do: acknowledge}\n" + "".join(f"- {{at: {i}, do: x}}\n" for i in range(70)))
+    found = problems(load_script, path)
+    assert len(found) == loading.MAX_PROBLEMS + 1
+    assert found[-1].message == "… and 20 more problems not shown"
+
+
+def test_duplicate_keys_and_model_errors_come_together(tmp_path: Path) -> None:
+    path = edit(tmp_path, SCENARIO, ("seed: 7", "seed: 7\ntitle: Again"), ("    noise: 0.1", "    noise: x"))
+    found = problems(load_scenario, path, {})
+    assert [(p.line, p.message) for p in found] == [
+        (9, "duplicate key 'title' (first at line 3)"),
+        (23, "metrics[0].noise should be a number, not 'x'"),
+    ]
+
+
+def test_playbook_checks(tmp_path: Path) -> None:
+    path = edit(
+        tmp_path,
+        PLAYBOOK,
+        ("    page: [oncall]", "    page: [on-call]"),
+        ("      yes: SEV1", "      yes: SEV3"),
+        ("  - id: SEV2", "  - id: SEV1"),
+    )
+    found = problems(load_playbook, path)
+    assert [(p.line, p.col, p.message) for p in found] == [
+        (13, 12, "contact 'on-call' is not defined; defined contacts: oncall, cto"),
+        (16, 9, "severity id 'SEV1' is used twice"),
+        # `yes` is a key here, not the boolean YAML 1.1 would make it.
+        (45, 12, "severity 'SEV3' is not defined; defined severities: SEV1"),
+        (46, 14, "severity 'SEV2' is not defined; defined severities: SEV1"),
+    ]
+    assert found[0].hint == "did you mean 'oncall'?"
+
+
+def test_model_rules_stop_the_cross_reference_checks(tmp_path: Path) -> None:
+    path = edit(
+        tmp_path, PLAYBOOK, ("      timeout: 15m", "      timeout: 1m"), ("    page: [oncall]", "    page: [x]")
+    )
+    p = one(load_playbook, path)
+    assert (p.line, p.col) == (27, 1)  # the `escalation:` key
+    assert p.message == "escalation: escalation chain timeouts must not decrease: 1m comes after 5m"
+
+
+def test_script_checks(tmp_path: Path, scenario: Scenario, playbook: Playbook) -> None:
+    path = edit(
+        tmp_path,
+        SCRIPT,
+        ("do: declare, severity: SEV1", "do: declare, severity: SEV9"),
+        ("role: ic, who: Sam", "role: boss, who: Sam"),
+        ("target: deploys", "targt: deploys"),
+        ("do: rollback", "do: rolback"),
+        ("state: resolved", "state: fixed"),
+    )
+    found = problems(load_script, path, scenario, playbook)
+    assert [(p.line, p.col, p.message, p.hint) for p in found] == [
+        (2, 35, "severity 'SEV9' is not defined; defined severities: SEV1, SEV2", "did you mean 'SEV1'?"),
+        (3, 35, "role 'boss' is not defined; defined roles: ic", ""),
+        (4, 3, "'investigate' needs the parameter 'target'", ""),
+        (4, 29, "unknown parameter 'targt' for 'investigate'", "did you mean 'target'?"),
+        (5, 16, "action 'rolback' is not defined; defined actions: acknowledge, assign_role, brief_executives, "
+         "brief_support, declare, investigate, notify_customers, open_channel, page, post_update, resolve, "
+         "schedule_pir, status_page, rollback", "did you mean 'rollback'?"),
+        (6, 37, "state 'fixed' is not defined; defined states: investigating, identified, monitoring, resolved", ""),
+    ]  # fmt: skip
+
+
+def test_script_order_and_time_limit(tmp_path: Path, scenario: Scenario) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("- {at: 5m, do: acknowledge}\n- {at: 2m, do: resolve}\n")
+    p = one(load_script, path)
+    assert (p.line, p.col) == (1, 1)
+    assert p.message == "the file: steps must be in time order: 'resolve' at 120s comes after 300s"
+    path.write_text("- {at: 2h, do: acknowledge}\n")
+    p = one(load_script, path, scenario)
+    assert (p.line, p.col, p.message) == (1, 8, "step at 2h is after the drill ends (1h)")
+
+
+def test_scenario_actions_take_no_parameters(tmp_path: Path, scenario: Scenario) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("- {at: 5m, do: rollback, version: 2}\n")
+    p = one(load_script, path, scenario)
+    assert (p.line, p.col, p.message) == (1, 26, "action 'rollback' takes no parameters")
+
+
+def test_kind_mismatch_is_one_clear_error() -> None:
+    p = one(load_playbook, SCENARIO)
+    assert (p.line, p.col) == (2, 1)
+    assert p.message == "expected a playbook but this looks like a scenario"
+    p = one(load_scenario, SCRIPT)
+    assert p.message == "expected a scenario but the file holds a list"
+
+
+def test_load_document_detects_the_kind(playbook: Playbook) -> None:
+    assert isinstance(load_document(PLAYBOOK), Playbook)
+    assert isinstance(load_document(SCENARIO), Scenario)
+    assert isinstance(load_document(SCRIPT), Script)
+
+
+def test_an_undetectable_file_says_what_each_kind_looks_like(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("id: x\nseverites: []\n")
+    p = one(load_document, path)
+    assert (p.line, p.col, p.message) == (2, 1, "cannot tell what this file is")
+    assert p.hint.startswith("did you mean 'severities'?")
+    path.write_text("just a string\n")
+    assert one(load_document, path).message == "expected a mapping or a list, but the file holds a single value"
+
+
+def test_warnings_do_not_stop_a_load(tmp_path: Path) -> None:
+    result = check_file(SCRIPT)  # its folder names no scenario: a warning, and the script still loads
+    assert result.ok
+    assert [p.severity for p in result.problems] == ["warning"]
+    assert isinstance(load_document(SCRIPT), Script)
+
+
+def test_file_hash_is_sha256_of_the_bytes() -> None:
+    assert file_hash(SCENARIO) == hashlib.sha256(SCENARIO.read_bytes()).hexdigest()
+
+
+def test_a_valid_file_never_composes_nodes(monkeypatch: pytest.MonkeyPatch, playbook: Playbook) -> None:
+    # Positions cost a second parse; a valid file must not pay it.
+    def refuse(*_: object) -> None:
+        raise AssertionError("composed a valid file")
+
+    monkeypatch.setattr(yamlsafe, "compose", refuse)
+    assert load_scenario(SCENARIO, {"tiny": playbook}).id == "tiny-outage"
+
+
+def test_control_characters_from_the_file_are_escaped_in_messages(tmp_path: Path) -> None:
+    path = edit(tmp_path, SCENARIO, ("  severity: SEV1", '  "sev\\e[31m": SEV1'))
+    found = problems(load_scenario, path, {})
+    assert "\x1b" not in str(LoadError(found))
+    assert "unknown key 'sev\\x1b[31m' in truth" in [p.message for p in found]
+
+
+HOSTILE: dict[str, bytes] = {
+    "empty": b"",
+    "comments": b"# nothing\n# here\n",
+    "non-utf8": b"id: caf\xe9\n",
+    "binary": bytes(range(256)) * 4,
+    "nul": b"id: a\x00\n",
+    "python-tag": b"id: !!python/object/apply:os.system ['touch /tmp/warroom-pwned']\n",
+    "alias-bomb": b"a: &a [x, x, x, x, x, x, x, x, x]\n"
+    + b"".join(f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n".encode() for p, c in zip("abcdefgh", "bcdefghi")),
+    "deep": b"[" * 20_000 + b"]" * 20_000,
+    "duplicate": b"id: a\nid: b\n",
+    "documents": b"id: a\n---\nid: b\n",
+    "list": b"- a\n- b\n",
+    "scalar": b"just text\n",
+    "wrong-types": b"id: 5\ntitle: [x]\ntruth: yes\n",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_input_is_a_load_error_with_a_position(tmp_path: Path, name: str) -> None:
+    path = tmp_path / f"{name}.yaml"
+    path.write_bytes(HOSTILE[name])
+    for call in (load_scenario, load_playbook, load_script, load_document):
+        found = problems(call, path)
+        assert found, call
+        assert all(p.line >= 1 and p.col >= 1 and p.path == str(path) for p in found)
+    assert not Path("/tmp/warroom-pwned").exists()
+
+
+def test_a_directory_or_a_missing_path(tmp_path: Path) -> None:
+    assert one(load_scenario, tmp_path).message == "is a directory, not a YAML file"
+    assert one(load_playbook, tmp_path / "nope.yaml").message == "no such file"
+
+
+def test_a_huge_file_is_refused_by_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as fh:
+        fh.truncate(30_000_000)
+
+    def no_reading(*_: object, **__: object) -> None:
+        raise AssertionError("opened a file that is over the limit")
+
+    monkeypatch.setattr(Path, "open", no_reading)
+    assert one(load_scenario, path).message == "the file is larger than the 1024 KiB limit"
