@@ -24,7 +24,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest tests/bench -p no:faker -q -s --override-ini addopts=
+	$(BIN)/python -m tests.bench
 
 schema: $(STAMP)
 	$(BIN)/python -m sim.schema scenarios/schema
