@@ -1,4 +1,4 @@
-"""The public loader: each class of mistake gives one clear `path:line:col: message — hint`, and hostile files are refused."""
+"""The public loader: each class of mistake is one clear `path:line:col: message — hint`; hostile files are refused."""
 
 from __future__ import annotations
 
@@ -386,7 +386,9 @@ HOSTILE: dict[str, bytes] = {
     "nul": b"id: a\x00\n",
     "python-tag": b"id: !!python/object/apply:os.system ['touch /tmp/warroom-pwned']\n",
     "alias-bomb": b"a: &a [x, x, x, x, x, x, x, x, x]\n"
-    + b"".join(f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n".encode() for p, c in zip("abcdefgh", "bcdefghi")),
+    + b"".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n".encode() for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ),
     "deep": b"[" * 20_000 + b"]" * 20_000,
     "duplicate": b"id: a\nid: b\n",
     "documents": b"id: a\n---\nid: b\n",

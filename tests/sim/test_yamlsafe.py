@@ -133,7 +133,7 @@ def test_explicit_tags_must_fit_their_value(loader: type[yaml.SafeLoader]) -> No
 def test_alias_bomb_is_stopped_by_the_value_budget(loader: type[yaml.SafeLoader]) -> None:
     lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 10)]
-    line, col, message = only("\n".join(lines) + "\n", loader)
+    line, _, message = only("\n".join(lines) + "\n", loader)
     assert "expands to more than 250,000 values" in message
     # 9**6 > 250,000: the sixth level is where it stops, long before a billion.
     assert line == 6
