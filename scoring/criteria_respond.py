@@ -179,6 +179,9 @@ def status_page_cadence(ctx: Context) -> Criterion:
         ctx.facts.comms["status_page"],
         noun="status-page update",
         rule="status-page cadence",
+        # When the playbook has a first-update deadline, that criterion judges the first post; the cadence
+        # then counts from it, so one late first post is not penalised twice.
+        from_first=comm.status_page_within is not None,
     )
 
 
@@ -230,8 +233,12 @@ def _cadence(
     *,
     noun: str,
     rule: str,
+    from_first: bool = False,
 ) -> Criterion:
-    """Updates every `every` seconds from detection (the first due `first_within` after it) until resolution."""
+    """Updates every `every` seconds from detection (the first due `first_within` after it) until resolution.
+
+    With `from_first`, the clock starts at the first update instead (its own deadline is judged elsewhere).
+    """
     v = Verdicts(
         cid, "communication", title, POINTS[cid], f"Post {noun}s at least every {format_duration(every or 0)}."
     )
@@ -246,7 +253,9 @@ def _cadence(
     counted = [e for e in sent if e.t <= stop]
     ev = (detection_evidence(facts), *(evidence(facts, e, noun) for e in counted))
     misses: list[tuple[float, float]] = []  # (when it fell overdue, how long it stayed overdue)
-    for e in counted:
+    if from_first and counted:
+        due = max(counted[0].t, facts.detection) + every
+    for e in counted[1:] if from_first else counted:
         if e.t > due:
             misses.append((due, e.t - due))
         due = max(e.t, facts.detection) + every

@@ -140,6 +140,8 @@ def render_html(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbo
                 x_end=card.ended,
                 marks=marks,
                 bands=bands,
+                minimum=m.minimum,
+                maximum=m.maximum,
             )
             for m in scenario.metrics
         ),

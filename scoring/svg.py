@@ -46,8 +46,13 @@ def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 1000 else f"{x:.0f}"
 
 
-def _y_axis(values: list[float], lines: list[float]) -> tuple[float, float, float]:
-    """A range covering the data and thresholds on round numbers (1, 2, 2.5, 5 × 10^k), and its step."""
+def _y_axis(
+    values: list[float], lines: list[float], minimum: float | None = None, maximum: float | None = None
+) -> tuple[float, float, float]:
+    """A range covering the data and thresholds on round numbers (1, 2, 2.5, 5 × 10^k), and its step.
+
+    The metric's own bounds (availability never exceeds 100) cap the range.
+    """
     lo, hi = min([*values, *lines]), max([*values, *lines])
     if hi == lo:
         hi, lo = hi + 1.0, lo - 1.0
@@ -59,7 +64,12 @@ def _y_axis(values: list[float], lines: list[float]) -> tuple[float, float, floa
     raw = (hi - lo) / 4
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
+    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    if minimum is not None:
+        lo = max(lo, minimum)
+    if maximum is not None:
+        hi = min(hi, maximum)
+    return lo, hi, step
 
 
 def chart(
@@ -72,11 +82,13 @@ def chart(
     x_end: float,
     marks: list[Mark] | None = None,
     bands: list[Band] | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
 ) -> str:
     """One metric's chart. `series` is (sim time, value) in time order; `x_end` is the drill's end."""
     marks, bands = marks or [], bands or []
     x_end = max(x_end, series[-1][0] if series else 0.0, 1.0)
-    lo, hi, y_step = _y_axis([v for _, v in series], [warn, critical])
+    lo, hi, y_step = _y_axis([v for _, v in series], [warn, critical], minimum, maximum)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(t: float) -> float:
@@ -137,8 +149,10 @@ def _axes(
             f"{escape(format_duration(t) if t else '0')}</text>"
         )
         t += step
-    for i in range(round((hi - lo) / y_step) + 1):
-        v = lo + y_step * i
+    # Ticks on multiples of the step; a bound-capped end (e.g. 100%) is labelled too.
+    ticks = [math.ceil(lo / y_step - 1e-9) * y_step + y_step * i for i in range(round((hi - lo) / y_step) + 2)]
+    ticks = sorted({lo, hi, *(v for v in ticks if lo <= v <= hi)})
+    for v in ticks:
         vy = f(y(v))
         out.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{vy}" y2="{vy}"/>'
