@@ -120,14 +120,19 @@ def find_playbook(playbook_id: str, extra_dirs: Iterable[str | Path] = ()) -> Pl
     raise NotFound(finding.message, finding.hint)
 
 
-def nearby_playbooks(path: Path) -> dict[str, Playbook]:
-    """Playbooks next to a scenario file, or in a `playbooks/` folder beside it or beside its folder."""
+def nearby_playbooks(path: Path, known: Mapping[Path, Result] | None = None) -> dict[str, Playbook]:
+    """Playbooks next to a scenario file, or in a `playbooks/` folder beside it or beside its folder.
+
+    `known` holds files already checked (by path), so a folder being validated is not read twice.
+    """
     out: dict[str, Playbook] = {}
     for directory in (path.parent.parent / "playbooks", path.parent / "playbooks", path.parent):
         for candidate in yaml_files(directory):
-            if candidate.resolve() == path.resolve() or not _might_be_playbook(candidate):
-                continue
-            result = check_file(candidate, "playbook")
+            result = known.get(candidate) if known is not None else None
+            if result is None:
+                if candidate == path or not _might_be_playbook(candidate):
+                    continue
+                result = check_file(candidate, "playbook")
             if isinstance(result.model, Playbook) and result.ok:
                 out[result.model.id] = result.model
     return out
@@ -225,6 +230,9 @@ def validate_paths(paths: Sequence[str | Path]) -> list[Result]:
     files = expand(paths)
     sources = {p: read_source(p) for p in files}
     results: dict[Path, Result] = {}
+    # Playbooks beside a scenario depend only on its folder: look once per folder. (A scenario is never
+    # itself a playbook, so leaving it out of its own folder's scan changes nothing.)
+    nearby: dict[Path, dict[str, Playbook]] = {}
     kinds = {p: (detect_kind(s.data) if not isinstance(s, Result) else None) for p, s in sources.items()}
     for kind in ("playbook", "scenario", "script", None):
         in_set_playbooks = {r.model.id: r.model for r in results.values() if r.ok and isinstance(r.model, Playbook)}
@@ -236,7 +244,10 @@ def validate_paths(paths: Sequence[str | Path]) -> list[Result]:
             if isinstance(src, Result):
                 results[path] = src
             elif kind == "scenario":
-                results[path] = check_source(src, "scenario", playbooks={**base, **nearby_playbooks(path)})
+                if path.parent not in nearby:
+                    nearby[path.parent] = nearby_playbooks(path, results)
+                playbooks = {**base, **nearby[path.parent]}
+                results[path] = check_source(src, "scenario", playbooks=playbooks)
             elif kind == "script":
                 scenario = in_set_scenarios.get(path.parent.name)
                 playbook = in_set_playbooks.get(scenario.playbook) if scenario is not None else None
