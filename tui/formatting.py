@@ -217,6 +217,9 @@ def describe(event: Event, names: Names) -> FeedItem | None:
     elif kind == "action.started":
         label = str(d.get("label", "")) or names.action(str(d.get("action", "")))
         category, text = "action", f"Started: {label}{_params(d.get('params') or {}, names)}"
+    elif kind == "action.finished" and d.get("action") == "investigate" and d.get("result"):
+        target = str((d.get("params") or {}).get("target", ""))
+        category, text = "clue", f"Looked at {target}: {d.get('result')}"
     elif kind == "action.finished":
         label = str(d.get("label", "")) or names.action(str(d.get("action", "")))
         category, text = "action", f"Done: {label}{_params(d.get('params') or {}, names)}"
@@ -225,6 +228,8 @@ def describe(event: Event, names: Names) -> FeedItem | None:
     elif kind == "action.cancelled":
         category, text = "action", f"Cancelled: {names.action(str(d.get('action', '')))}"
     elif kind == "clue.revealed":
+        if d.get("by") == "investigate":
+            return None  # the investigation's own result line already quotes it
         category, text = "clue", f"Found: {d.get('text', '')}"
     elif kind == "status.changed":
         category, text = "system", f"Incident status: {d.get('previous', '?')} → {d.get('status', '?')}"

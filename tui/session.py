@@ -76,8 +76,10 @@ class Session:
 
 
 def _journal_path(drill: object) -> Path | None:
-    journal = getattr(drill, "journal", None)
-    path = getattr(journal, "path", journal)
+    # Adapter: the engine keeps its JournalWriter private (`_journal`, which has a `path`); read it here
+    # only, so the screens never depend on that detail.
+    writer = getattr(drill, "_journal", None)
+    path = getattr(writer, "path", None)
     return Path(path) if isinstance(path, str | Path) else None
 
 

@@ -97,7 +97,8 @@ class RoleModal(Dialog[Assignment]):
             return
         role_id = str(roles.get_option_at_index(roles.highlighted).id)
         who_id = str(who.get_option_at_index(who.highlighted).id)
-        self.dismiss(Assignment(role_id, who_id))
+        # The engine records who by name ("me" becomes the trainee), as a facilitator would write it.
+        self.dismiss(Assignment(role_id, self._names.get(who_id, who_id)))
 
 
 class PageModal(Dialog[str]):

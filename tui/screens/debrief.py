@@ -28,13 +28,17 @@ _RESULT_STYLE = {"pass": "bold green", "partial": "bold yellow", "fail": "bold r
 _RESULT_TEXT = {"pass": "pass", "partial": "partial", "fail": "fail", "not_evaluated": "n/a"}
 
 
-def criteria_table(card: ScoreCard) -> DataTable[Text]:
-    table: DataTable[Text] = DataTable(id="debrief-criteria", cursor_type="row", zebra_stripes=True)
-    table.add_column("Category", key="category")
-    table.add_column("Criterion", key="criterion", width=30)
-    table.add_column("Points", key="points")
-    table.add_column("Result", key="result")
-    table.add_column("Why", key="why", width=52)
+def fill_criteria(table: DataTable[Text], card: ScoreCard, width: int) -> None:
+    """(Re)build the scorecard rows for a table `width` cells wide: the explanation takes what is left, so
+    the whole sentence wraps into view at 80 columns as at 120."""
+    table.clear(columns=True)
+    fixed = {"category": 16, "criterion": 24 if width >= 100 else 18, "points": 6, "result": 7}
+    why = max(20, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 2)
+    table.add_column("Category", key="category", width=fixed["category"])
+    table.add_column("Criterion", key="criterion", width=fixed["criterion"])
+    table.add_column("Points", key="points", width=fixed["points"])
+    table.add_column("Result", key="result", width=fixed["result"])
+    table.add_column("Why", key="why", width=why)
     labels = {c.category: c.label for c in card.by_category}
     for c in card.criteria:
         points = f"{c.points}/{c.max_points}" if c.evaluated else "—"
@@ -46,7 +50,6 @@ def criteria_table(card: ScoreCard) -> DataTable[Text]:
             Text(c.explanation),
             height=None,  # rows grow to show the whole explanation
         )
-    return table
 
 
 def kpi_table(card: ScoreCard) -> DataTable[Text]:
@@ -127,6 +130,7 @@ class DebriefScreen(Screen[None]):
         self.record: DrillRecord = session.drill.record  # type: ignore[attr-defined]
         self.card = grade(self.record, session.scenario, session.playbook)
         self.exported: dict[str, Path] = {}
+        self._criteria_width = 0  # the width the scorecard table was last laid out for
 
     def compose(self) -> ComposeResult:
         card = self.card
@@ -145,7 +149,7 @@ class DebriefScreen(Screen[None]):
         yield Static(self._summary(), id="debrief-summary")
         with TabbedContent(id="debrief-tabs"):
             with TabPane("Scorecard", id="tab-criteria"):
-                yield criteria_table(card)
+                yield DataTable(id="debrief-criteria", cursor_type="row", zebra_stripes=True)
             with TabPane("KPIs", id="tab-kpis"):
                 yield kpi_table(card)
             with TabPane("Timeline", id="tab-timeline"):
@@ -154,6 +158,18 @@ class DebriefScreen(Screen[None]):
                 for metric in self.session.scenario.metrics:
                     yield MetricChart(self.session, metric.id)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self._fit_criteria()
+
+    def on_resize(self) -> None:
+        self._fit_criteria()
+
+    def _fit_criteria(self) -> None:
+        width = self.size.width
+        if width and width != self._criteria_width:
+            fill_criteria(self.query_one("#debrief-criteria", DataTable), self.card, width)
+            self._criteria_width = width
 
     def _summary(self) -> Content:
         card = self.card

@@ -104,12 +104,13 @@ class DrillScreen(Screen[None]):
         header.paused = self.paused
         self.query_one("#timers", RowList).empty = "No timers running"
         self.query_one("#running", RowList).empty = "Nothing in progress. ? for help, ctrl+p for every action."
-        self._ticker = self.set_interval(TICK, self._tick, pause=self.paused)
+        self._ticker = self.set_interval(TICK, self.tick, pause=self.paused)
         self.sync()
 
     # ------------------------------------------------------------ the engine
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
+        """One beat of the ticker: the sim moves speed × TICK seconds."""
         self.advance(self.speed * TICK)
 
     def advance(self, seconds: float) -> None:
@@ -226,9 +227,7 @@ class DrillScreen(Screen[None]):
         self.advance(STEP)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "step":
-            return True if self.paused else None  # None: shown, but greyed out while the clock runs
-        if action in ("quit_drill", "filter"):
+        if action in ("quit_drill", "filter", "step"):
             return True
         if (self._over or self._failed) and action not in ("toggle_pause", "faster", "slower"):
             return None
@@ -329,11 +328,15 @@ class DrillScreen(Screen[None]):
                 self.act("investigate", target=target)
 
         looked: dict[str, str] = {}
+        findings: list[str] = []
         for event in self.drill.events:
             if event.data.get("action") == "investigate" and event.kind in ("action.started", "action.finished"):
                 target = str((event.data.get("params") or {}).get("target", ""))
                 looked[target] = "done" if event.kind == "action.finished" else "running"
-        findings = [*self._state.known_faults, *self._state.clues]
+                if event.kind == "action.finished" and event.data.get("result"):
+                    findings.append(f"{target}: {event.data['result']}")
+        # Clues can also come from scenario actions; list those the investigations did not already quote.
+        findings += [clue for clue in self._state.clues if not any(clue in f for f in findings)]
         self.app.push_screen(InvestigateModal(findings, looked), chosen)
 
     def action_actions(self) -> None:

@@ -37,7 +37,7 @@ def fit(row: Row, width: int) -> Content:
     """Label left, value right, the label cut with an ellipsis when the panel is narrow."""
     value = row.value
     room = max(0, width - cell_len(value) - 1) if value else width
-    label = row.label if cell_len(row.label) <= room else set_cell_size(row.label, max(0, room - 1)) + "…"
+    label = row.label if cell_len(row.label) <= room else set_cell_size(row.label, max(0, room - 1)).rstrip() + "…"
     gap = " " * max(1, width - cell_len(label) - cell_len(value)) if value else ""
     style = _STYLE[row.level]
     return Content.assemble((label, style if row.level in ("overdue", "warning") else ""), gap, (value, style))

@@ -1,0 +1,72 @@
+"""Fixtures for the TUI tests: a quiet terminal, a private data dir, and apps built from injected parts."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from sim.engine import Drill
+from sim.loading import load_playbook, load_scenario
+from sim.playbook import Playbook
+from sim.scenario import Scenario
+from tui.app import WarroomApp
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SCENARIO_DIR = FIXTURES / "scenarios"
+SCENARIO_FILE = SCENARIO_DIR / "api-outage.yaml"
+PLAYBOOK_FILE = FIXTURES / "playbooks" / "drillbook.yaml"
+SEED = 7
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run `async def` tests (Textual pilots) in a fresh event loop: the project has no asyncio plugin,
+    and a pilot test needs nothing more than `asyncio.run`."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**args))
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A blinking cursor is drawn or not depending on when the screenshot lands: snapshots would flake.
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    monkeypatch.setattr(TextArea, "cursor_blink", False)
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Settings, journals and reports go to a fresh dir per test: no test sees another's trainee name.
+    home = tmp_path / "warroom-home"
+    monkeypatch.setenv("WARROOM_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def scenario() -> Scenario:
+    return load_scenario(SCENARIO_FILE, {"drillbook": load_playbook(PLAYBOOK_FILE)})
+
+
+@pytest.fixture(scope="session")
+def playbook() -> Playbook:
+    return load_playbook(PLAYBOOK_FILE)
+
+
+@pytest.fixture
+def drill(scenario: Scenario, playbook: Playbook, tmp_path: Path) -> Iterator[Drill]:
+    d = Drill(scenario, playbook, SEED, trainee="Alex", journal=tmp_path / "drill.jsonl")
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def app(drill: Drill) -> WarroomApp:
+    """The drill screen straight away, its clock paused: tests move time explicitly."""
+    return WarroomApp(drill=drill, autostart=False)

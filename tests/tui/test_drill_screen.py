@@ -1,0 +1,165 @@
+"""The drill screen by key presses: pause, speed and step; literal scenario text; refusals, engine errors, quit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.message import Message
+from textual.widgets import Label
+
+from sim.engine import Drill
+from tui.app import WarroomApp
+from tui.messages import DrillFinished
+from tui.modals.base import ConfirmModal, ErrorModal
+from tui.screens.debrief import DebriefScreen
+from tui.screens.drill import SPEEDS, STEP, TICK, DrillScreen
+from tui.widgets.feed import Feed, FeedLine
+from tui.widgets.header import DrillHeader
+from tui.widgets.panels import RowList
+
+
+def drill_screen(app: WarroomApp) -> DrillScreen:
+    screen = app.screen
+    assert isinstance(screen, DrillScreen)
+    return screen
+
+
+async def test_starts_paused_and_space_toggles_the_clock(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = drill_screen(app)
+        badge = app.screen.query_one("#hdr-paused", Label)
+        assert screen.paused and badge.display
+        await pilot.press("space")
+        assert not screen.paused and not badge.display
+        await pilot.press("space")
+        assert screen.paused and badge.display
+        assert screen.state.now == 0  # pausing and resuming alone never moves sim time
+
+
+async def test_speed_steps_through_the_ladder_and_stops_at_the_ends(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = drill_screen(app)
+        speed_label = screen.query_one("#hdr-speed", Label)
+        seen = []
+        for _ in range(len(SPEEDS) + 1):
+            seen.append(screen.speed)
+            await pilot.press("plus")
+        assert seen == [*SPEEDS, SPEEDS[-1]]
+        assert str(speed_label.render()) == "60×"
+        for _ in range(len(SPEEDS) + 1):
+            await pilot.press("minus")
+        assert screen.speed == 1
+
+
+async def test_a_tick_moves_the_sim_by_speed_times_tick(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = drill_screen(app)
+        await pilot.press("plus")  # 5×
+        screen.tick()
+        await pilot.pause()
+        assert screen.state.now == pytest.approx(5 * TICK)
+        assert screen.query_one(DrillHeader).now == int(5 * TICK)
+
+
+async def test_step_moves_one_minute_only_while_paused(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = drill_screen(app)
+        await pilot.press("n", "n")
+        assert screen.state.now == 2 * STEP
+        assert str(screen.query_one("#hdr-clock", Label).render()) == "T+00:02:00"
+        await pilot.press("space", "n")
+        # Refused while the clock runs (ticks may add fractions of a second, never a whole step).
+        assert screen.state.now < 3 * STEP
+        assert any("Pause first" in n.message for n in app._notifications)
+
+
+async def test_scenario_text_is_shown_literally(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n")
+        lines = [line.visual.plain for line in app.screen.query(FeedLine)]  # type: ignore[attr-defined]
+        assert any(line.endswith("HighErrorRate firing on api-gateway [bold]x[/]") for line in lines)
+
+
+async def test_panels_show_metrics_timers_and_status(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n")
+        screen = drill_screen(app)
+        assert screen.query_one("#metric-error_rate").has_class("-critical")
+        timers = screen.query_one("#timers", RowList).rows
+        assert [(r.label, r.value) for r in timers] == [("Page unanswered: Primary on-call", "04:30")]
+        roles = screen.query_one("#roles", RowList).rows
+        assert (roles[0].label, roles[0].value) == ("Severity", "undeclared")
+        assert screen.query_one(DrillHeader).status == "detected"
+
+
+async def test_a_refused_action_is_a_notice_not_an_error(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("a")  # nothing has paged yet at T+0
+        assert isinstance(app.screen, DrillScreen)
+        assert any("nothing to acknowledge" in n.message for n in app._notifications)
+        assert app.screen.query_one(Feed).items[-1].text.startswith("Refused: Acknowledge")
+
+
+async def test_an_engine_error_opens_a_dialog_and_keeps_the_journal(
+    app: WarroomApp, drill: Drill, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n")
+
+        def broken(dt: float) -> list[object]:
+            raise RuntimeError("metric model exploded")
+
+        monkeypatch.setattr(drill, "advance", broken)
+        await pilot.press("n")
+        assert isinstance(app.screen, ErrorModal)
+        body = app.screen.query_one("#error-journal").visual.plain  # type: ignore[attr-defined]
+        journal = tmp_path / "drill.jsonl"
+        assert f"warroom resume {journal}" in body
+        assert "RuntimeError: metric model exploded" in app.screen.query_one("#error-text").visual.plain  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        screen = drill_screen(app)
+        assert screen.paused
+        await pilot.press("space")
+        assert screen.paused  # a failed drill stays stopped
+    assert journal.read_text().count("\n") > 3
+
+
+async def test_ending_the_drill_posts_drill_finished_and_opens_the_debrief(drill: Drill) -> None:
+    seen: list[Message] = []
+    app = WarroomApp(drill=drill, autostart=False)
+    async with app.run_test(size=(120, 36), message_hook=seen.append) as pilot:
+        await pilot.press("n", "n", "n")
+        drill_screen(app).action_end_drill()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+    # The hook sees a message at every node it bubbles through; one message was posted.
+    finished = {id(m): m for m in seen if isinstance(m, DrillFinished)}
+    assert [m.reason for m in finished.values()] == ["ended"]
+
+
+async def test_quit_asks_first_and_keeps_the_journal(app: WarroomApp, tmp_path: Path) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmModal)
+        assert str(tmp_path / "drill.jsonl") in app.screen.query_one("#confirm-body").visual.plain  # type: ignore[attr-defined]
+        await pilot.press("n")
+        assert isinstance(app.screen, DrillScreen)
+        await pilot.press("q", "y")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert (tmp_path / "drill.jsonl").exists()
+
+
+async def test_the_layout_adapts_to_80_by_24(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.screen.has_class("-wide")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.screen.has_class("-narrow")
+        side = app.screen.query_one("#side")
+        assert side.outer_size.width == 36
+        assert app.screen.query_one("#feed").outer_size.width == 80 - 36
