@@ -110,9 +110,11 @@ class MetricModel:
         if self.high is not None and v > self.high:
             v = self.high
         if self.cumulative:
-            self.rate = v
+            # Money burns at the rate of the previous sample until this one (a left Riemann sum), so a
+            # fault starting now adds nothing to the total yet.
             if self.times:
-                self.value += v * (t - self.times[-1]) / 3600.0
+                self.value += self.rate * (t - self.times[-1]) / 3600.0
+            self.rate = v
             v = self.value
             # The total never comes back down, so health follows the rate: back near its baseline.
             healthy = self.sign * offset <= max(abs(self.baseline) * 0.05, self.noise)

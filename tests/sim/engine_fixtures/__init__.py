@@ -1,0 +1,96 @@
+"""Fixtures for the engine tests: the `pool-leak` scenario on the `drillbook` playbook, and a builder for
+tiny noise-free scenarios whose event times can be worked out by hand."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.events import Event
+from sim.loading import load_playbook, load_scenario, load_script
+from sim.playbook import Playbook
+from sim.scenario import Scenario
+from sim.script import Script
+
+HERE = Path(__file__).parent
+PLAYBOOK_PATH = HERE / "playbooks" / "drillbook.yaml"
+SCENARIO_PATH = HERE / "library" / "pool-leak.yaml"
+IDEAL_PATH = HERE / "scripts" / "pool-leak" / "ideal.yaml"
+
+
+@cache
+def playbook() -> Playbook:
+    return load_playbook(PLAYBOOK_PATH)
+
+
+@cache
+def scenario() -> Scenario:
+    return load_scenario(SCENARIO_PATH, {"drillbook": playbook()})
+
+
+@cache
+def ideal() -> Script:
+    return load_script(IDEAL_PATH, scenario(), playbook())
+
+
+def playbook_with(**changes: Any) -> Playbook:
+    """The drillbook with top-level keys replaced (validated like a file would be)."""
+    data = yaml.safe_load(PLAYBOOK_PATH.read_text())
+    data.update(changes)
+    return Playbook.model_validate(data)
+
+
+def escalation_with(**changes: Any) -> Playbook:
+    data = yaml.safe_load(PLAYBOOK_PATH.read_text())
+    data["escalation"].update(changes)
+    return Playbook.model_validate(data)
+
+
+# A quiet metric: baseline 10, warn 20, critical 40, no noise, sampled every 10 s.
+QUIET = {"id": "m", "label": "M", "baseline": 10, "noise": 0, "warn": 20, "critical": 40}
+
+
+def mini(
+    effects: list[dict[str, Any]] | None = None,
+    *,
+    start: str = "10m",
+    metrics: list[dict[str, Any]] | None = None,
+    faults: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> Scenario:
+    """A noise-free scenario on the drillbook: by default one metric `m` and one fault `f` at `start`."""
+    data: dict[str, Any] = {
+        "id": "mini",
+        "title": "Mini",
+        "summary": "A tiny scenario for exact event times.",
+        "playbook": "drillbook",
+        "difficulty": "easy",
+        "duration": "2h",
+        "seed": 3,
+        "briefing": "Watch m.",
+        "truth": {"severity": "SEV2", "root_cause": "f", "category": "outage", "fixed_by": ["fix"]},
+        "metrics": metrics or [QUIET],
+        "faults": faults
+        or [
+            {
+                "id": "f",
+                "label": "The fault",
+                "start": start,
+                "effects": effects or [{"metric": "m", "shape": "step", "by": 15}],
+            }
+        ],
+        "actions": [{"id": "fix", "label": "Fix it", "duration": "1m", "effects": [{"resolve": "f"}]}],
+    }
+    data.update(extra)
+    return Scenario.model_validate(data)
+
+
+def of(events: list[Event], kind: str, **match: Any) -> list[Event]:
+    return [e for e in events if e.kind == kind and all(e.data.get(k) == v for k, v in match.items())]
+
+
+def times(events: list[Event], kind: str, **match: Any) -> list[float]:
+    return [e.t for e in of(events, kind, **match)]

@@ -1,0 +1,203 @@
+"""The drill as a whole: how it ends (verified resolution, duration limit, ended by hand), errors inside
+the simulation, determinism, slicing, the facilitator's hooks and the read-only state."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.engine import DEFAULT_MONITORING_PERIOD, Drill, DrillError
+from sim.runner import run_script
+from tests.sim.engine_fixtures import ideal, mini, of, playbook, playbook_with, scenario, times
+
+# m steps to 25 at T+10m; `fix` (1 min) resolves it, and the fault fades over 2 minutes.
+
+
+def fixed_and_resolved(pb=None, fix_at: float = 1200.0, resolve_at: float = 1300.0) -> Drill:
+    d = Drill(mini(), pb or playbook())
+    d.advance_to(fix_at)
+    d.act("fix")  # done at fix_at + 60
+    d.advance_to(resolve_at)
+    d.act("resolve")  # 30 s
+    d.advance_to(7300)
+    return d
+
+
+def test_resolution_is_verified_once_metrics_hold_for_the_monitoring_period() -> None:
+    d = fixed_and_resolved()
+    # The fade brings m under 18 (clear) 60 s after the fix, at T+22:00; the drillbook asks 10 minutes.
+    assert times(d.events, "alert", level="clear") == [1320.0]
+    assert times(d.events, "recovery.verified") == [1920.0]
+    assert of(d.events, "recovery.verified")[0].data == {"held_for": 600.0}
+    assert of(d.events, "drill.ended")[0].data == {"reason": "resolved", "verified": True, "resolved": True}
+    assert d.state.finished and d.state.end_reason == "resolved"
+    assert d.now == 1920.0
+
+
+def test_the_default_monitoring_period_is_five_minutes() -> None:
+    assert DEFAULT_MONITORING_PERIOD == 300.0
+    d = fixed_and_resolved(playbook_with(monitoring_period=None))
+    assert times(d.events, "recovery.verified") == [1620.0]
+
+
+def test_resolving_early_is_recorded_and_waits_for_healthy_metrics() -> None:
+    d = fixed_and_resolved(fix_at=1500.0, resolve_at=1200.0)
+    assert of(d.events, "status.changed", status="resolved")[0].data["early"] is True
+    # The fix lands at 1560 and m clears at 1620; verification counts from there.
+    assert times(d.events, "recovery.verified") == [2220.0]
+
+
+def test_a_resolution_that_never_holds_ends_at_the_duration_limit_unverified() -> None:
+    d = Drill(mini(), playbook())
+    d.advance_to(900)
+    d.act("resolve")
+    d.advance_to(99999)
+    assert of(d.events, "drill.ended")[0].data == {"reason": "timeout", "verified": False, "resolved": True}
+    assert d.now == 7200.0
+
+
+def test_the_duration_limit_ends_the_drill() -> None:
+    d = Drill(mini(), playbook())
+    new = d.advance(3 * 3600)
+    assert new[-1].kind == "drill.ended"
+    assert new[-1].t == 7200.0
+    assert d.state.finished and d.state.end_reason == "timeout"
+    assert d.advance(60) == []
+    assert d.now == 7200.0
+
+
+def test_the_trainee_can_end_the_drill() -> None:
+    d = Drill(mini(), playbook())
+    d.advance(300)
+    d.end()
+    assert d.advance(0)[-1].data == {"reason": "ended", "verified": False, "resolved": False}
+    assert d.advance(600) == []
+    assert d.now == 300.0
+
+
+def test_advance_returns_each_event_once_including_those_from_act() -> None:
+    d = Drill(scenario(), playbook())
+    first = d.advance(420)
+    d.act("acknowledge")
+    second = d.advance(0)
+    third = d.advance(600)
+    assert first[0].kind == "drill.started"
+    assert [e.kind for e in second] == ["action.started"]
+    assert first + second + third == d.events
+
+
+def test_an_error_inside_a_scenario_process_is_a_drill_error_with_the_sim_time() -> None:
+    broken = mini([{"metric": "nope", "shape": "step", "by": 1}])  # the loader would refuse this
+    d = Drill(broken, playbook())
+    d.advance(300)
+    with pytest.raises(DrillError, match=r"metric 'nope'.*T\+00:10:00") as info:
+        d.advance(600)
+    assert info.value.t == 600.0
+    with pytest.raises(DrillError):  # it stays broken, and says so again
+        d.advance(60)
+
+
+def test_a_scenario_that_cannot_even_start_is_a_drill_error_at_zero() -> None:
+    watch = {"id": "w", "kind": "chat", "text": "x", "trigger": {"metric": {"metric": "nope", "above": 1}}}
+    with pytest.raises(DrillError, match="nope") as info:
+        Drill(mini(injects=[watch]), playbook())
+    assert info.value.t == 0.0
+
+
+def test_a_scenario_for_another_playbook_is_refused() -> None:
+    with pytest.raises(ValueError, match="written for playbook"):
+        Drill(mini(playbook="other"), playbook())
+
+
+def test_same_inputs_give_byte_identical_journals(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    run_script(scenario(), playbook(), ideal(), journal=a)
+    run_script(scenario(), playbook(), ideal(), journal=b)
+    assert a.read_bytes() == b.read_bytes()
+    assert len(a.read_bytes().splitlines()) > 50
+
+
+def test_a_different_seed_changes_the_noise_and_the_names() -> None:
+    one = run_script(scenario(), playbook(), ideal(), seed=1)
+    two = run_script(scenario(), playbook(), ideal(), seed=2)
+    assert one.series("error_rate")[:30] != two.series("error_rate")[:30]
+    assert one.cast.person("cto") != two.cast.person("cto")
+    assert one.cast.incident_id != two.cast.incident_id
+
+
+def test_slicing_time_differently_changes_nothing() -> None:
+    whole = Drill(scenario(), playbook())
+    whole.advance_to(420)
+    whole.act("acknowledge")
+    whole.advance_to(3600)
+    sliced = Drill(scenario(), playbook())
+    while sliced.now < 420:
+        sliced.advance(min(7.3, 420 - sliced.now))
+    sliced.act("acknowledge")
+    while sliced.now < 3600:
+        sliced.advance(min(61.7, 3600 - sliced.now))
+    assert [e.to_json() for e in sliced.events] == [e.to_json() for e in whole.events]
+    assert sliced.series("latency_ms") == whole.series("latency_ms")
+
+
+def test_facilitator_hooks_are_journaled_events() -> None:
+    d = Drill(scenario(), playbook())
+    d.advance(60)
+    d.facilitate("say", sender="cto", text="Status?")
+    d.facilitate("hint", text="Look at the dashboards.")
+    d.facilitate("note", text="Trainee hesitates.")
+    d.facilitate("inject_now", inject="vendor")
+    d.facilitate("jump", dt="5m")
+    kinds = [e.kind for e in d.advance(0)]
+    assert kinds[:8] == [
+        "facilitator.say",
+        "inject",
+        "facilitator.hint",
+        "inject",
+        "facilitator.note",
+        "facilitator.inject_now",
+        "inject",
+        "facilitator.jump",
+    ]
+    assert d.now == 360.0
+    assert all(e.data["actor"] == "facilitator" for e in d.events if e.kind.startswith("facilitator."))
+    said = of(d.events, "inject", id="facilitator")[0].data
+    assert said["sender"] == d.cast.name("cto")
+    # Firing an inject early uses it up: its own trigger (T+25m) does not repeat it.
+    d.advance_to(1600)
+    assert times(d.events, "inject", id="vendor") == [60.0]
+    d.facilitate("inject_now", inject="vendor")  # but the facilitator may repeat it on purpose
+    assert times(d.events, "inject", id="vendor") == [60.0, 1600.0]
+    with pytest.raises(ValueError, match="unknown facilitator action"):
+        d.facilitate("teleport")
+    with pytest.raises(ValueError, match="unknown inject"):
+        d.facilitate("inject_now", inject="nope")
+
+
+def test_state_is_a_snapshot() -> None:
+    d = Drill(scenario(), playbook())
+    d.advance(900)
+    before = d.state
+    d.act("declare", severity="SEV2")
+    d.advance(60)
+    assert before.severity is None and before.now == 900.0
+    assert d.state.severity == "SEV2"
+    assert before.incident_id == d.state.incident_id
+    with pytest.raises(AttributeError):
+        before.severity = "SEV1"  # type: ignore[misc]
+
+
+def test_faker_is_imported_only_when_someone_is_named() -> None:
+    code = (
+        "import sys; from tests.sim.engine_fixtures import mini, playbook; from sim.engine import Drill;"
+        "d = Drill(mini(), playbook()); d.advance(3600); print('faker' in sys.modules);"
+        "d.cast.name('cto'); print('faker' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.split() == ["False", "True"]

@@ -1,0 +1,139 @@
+"""Metric models: each fault shape moves a noise-free metric exactly as documented, alerts fire at the
+sample where a threshold is crossed, hysteresis stops flapping, cumulative metrics add up."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.engine import Drill
+from sim.metrics import HISTORY
+from tests.sim.engine_fixtures import QUIET, mini, of, playbook
+
+
+def run(scenario, until: float = 3600.0) -> Drill:
+    drill = Drill(scenario, playbook())
+    drill.advance_to(until)
+    return drill
+
+
+def value_at(drill: Drill, t: float, metric: str = "m") -> float:
+    return dict(drill.series(metric))[t]
+
+
+def alerts(drill: Drill, metric: str = "m") -> list[tuple[float, str]]:
+    return [(e.t, e.data["level"]) for e in of(drill.events, "alert", metric=metric)]
+
+
+def test_step_jumps_at_the_fault_start() -> None:
+    drill = run(mini([{"metric": "m", "shape": "step", "by": 15}]))
+    assert value_at(drill, 590) == 10
+    assert value_at(drill, 600) == 25
+    assert value_at(drill, 3000) == 25
+    assert alerts(drill) == [(600.0, "warn")]
+
+
+def test_step_to_is_measured_from_the_baseline() -> None:
+    drill = run(mini([{"metric": "m", "shape": "step", "to": 45}]))
+    assert value_at(drill, 600) == 45
+    assert alerts(drill) == [(600.0, "critical")]
+
+
+def test_ramp_moves_linearly_over_its_span() -> None:
+    drill = run(mini([{"metric": "m", "shape": "ramp", "by": 40, "over": "10m"}]))
+    assert value_at(drill, 900) == pytest.approx(30)  # halfway
+    assert value_at(drill, 1200) == 50
+    assert value_at(drill, 2400) == 50  # and stays there
+    # warn at +150 s (10 + 10 = 20), critical at +450 s (10 + 30 = 40)
+    assert alerts(drill) == [(750.0, "warn"), (1050.0, "critical")]
+
+
+def test_spike_jumps_then_decays_back_and_alerts_clear_with_hysteresis() -> None:
+    drill = run(mini([{"metric": "m", "shape": "spike", "by": 40, "over": "5m"}]))
+    assert value_at(drill, 600) == 50
+    assert value_at(drill, 900) == 10
+    # Critical holds while within 2 (10% of the warn-critical gap) of 40: until +90 s; warn until +240 s.
+    assert alerts(drill) == [(600.0, "critical"), (700.0, "warn"), (850.0, "clear")]
+
+
+def test_drift_keeps_moving_without_bound() -> None:
+    drill = run(mini([{"metric": "m", "shape": "drift", "by": 5, "over": "1m"}]))
+    assert value_at(drill, 720) == 20
+    assert value_at(drill, 3000) == 210
+    assert alerts(drill) == [(720.0, "warn"), (960.0, "critical")]
+
+
+def test_recover_fades_everything_back_to_baseline() -> None:
+    scenario = mini(
+        faults=[
+            {"id": "f", "label": "Up", "start": "10m", "effects": [{"metric": "m", "shape": "step", "by": 25}]},
+            {
+                "id": "g",
+                "label": "Heals",
+                "start": "20m",
+                "effects": [{"metric": "m", "shape": "recover", "over": "5m"}],
+            },
+        ]
+    )
+    drill = run(scenario)
+    assert value_at(drill, 1200) == 35
+    assert value_at(drill, 1350) == pytest.approx(22.5)  # halfway through the fade
+    assert value_at(drill, 1500) == 10
+    # Clearing needs the value under 18 (warn minus the hysteresis band): 70% of the way, at +210 s.
+    assert alerts(drill) == [(600.0, "warn"), (1410.0, "clear")]
+
+
+def test_hysteresis_stops_a_value_hovering_at_the_threshold_from_flapping() -> None:
+    scenario = mini(
+        faults=[
+            {"id": "f", "label": "Up", "start": "10m", "effects": [{"metric": "m", "shape": "step", "by": 11}]},
+            {"id": "g", "label": "Dip", "start": "12m", "effects": [{"metric": "m", "shape": "step", "by": -2}]},
+            {"id": "h", "label": "Down", "start": "14m", "effects": [{"metric": "m", "shape": "step", "by": -2}]},
+        ]
+    )
+    drill = run(scenario)
+    assert value_at(drill, 720) == 19  # under warn, but inside the band: still warn
+    assert alerts(drill) == [(600.0, "warn"), (840.0, "clear")]
+
+
+def test_lower_is_worse_metrics_alert_going_down() -> None:
+    avail = {"id": "m", "label": "Avail", "baseline": 99.9, "noise": 0, "warn": 99.5, "critical": 99.0}
+    avail["bad_when"] = "down"
+    drill = run(mini([{"metric": "m", "shape": "step", "by": -0.6}], metrics=[avail]))
+    assert [(t, lvl) for t, lvl in alerts(drill)] == [(600.0, "warn")]
+    assert drill.state.metrics[0].level == "warn"
+
+
+def test_cumulative_metric_adds_up_its_hourly_rate() -> None:
+    cost = {**QUIET, "id": "m", "baseline": 60, "warn": 100, "critical": 500, "kind": "cumulative"}
+    cost["sample_every"] = "1m"
+    drill = run(mini([{"metric": "m", "shape": "step", "by": 540}], start="30m", metrics=[cost]))
+    assert value_at(drill, 1800) == pytest.approx(30)  # $60/h for half an hour
+    assert value_at(drill, 2400) == pytest.approx(130)  # then $600/h: +$100 in 10 minutes
+    # 30 + 600 × 420 s / 3600 = 100: warn at T+37:00
+    assert alerts(drill) == [(2220.0, "warn")]
+
+
+def test_clamped_to_minimum_and_maximum() -> None:
+    bounded = {**QUIET, "minimum": 0, "maximum": 30}
+    drill = run(mini([{"metric": "m", "shape": "step", "by": 100}], metrics=[bounded]))
+    assert value_at(drill, 600) == 30
+
+
+def test_history_is_a_ring_buffer_and_series_is_the_whole_run() -> None:
+    drill = run(mini(), until=7200.0)
+    view = drill.state.metrics[0]
+    series = drill.series("m")
+    assert len(series) == 720  # every 10 s for two hours (T+2h itself runs in the next slice)
+    assert series[0] == (0.0, 10.0)
+    assert len(view.history) == HISTORY
+    assert view.history == tuple(v for _, v in series[-HISTORY:])
+    assert view.value == series[-1][1]
+
+
+def test_noise_is_seeded_gaussian_around_the_baseline() -> None:
+    noisy = {**QUIET, "noise": 1.0}
+    drill = run(mini(metrics=[noisy], start="2h"), until=3600.0)
+    values = [v for _, v in drill.series("m")]
+    mean = sum(values) / len(values)
+    assert 9.8 < mean < 10.2
+    assert len(set(values)) == len(values)

@@ -1,0 +1,239 @@
+"""Escalating timers, one test per kind: the pager chain, SLA deadlines (and their re-basing), update
+cadence with stakeholder pushes, the elapsed-time matrix and the no-progress escalation.
+
+In every test the incident is detected by a page at T+1m, so deadlines read as T+1m + target.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.engine import Drill
+from sim.playbook import Playbook
+from tests.sim.engine_fixtures import escalation_with, mini, of, playbook, times
+
+PAGE = {"id": "page", "kind": "page", "text": "paged", "trigger": {"at": "1m"}}
+
+
+def drill(pb: Playbook | None = None, **kw: Any) -> Drill:
+    # The fault starts late so metrics stay quiet: only the page detects.
+    return Drill(mini(start="3h", injects=[PAGE], **kw), pb or playbook())
+
+
+def declared(severity: str, pb: Playbook | None = None, at: float = 120.0) -> Drill:
+    d = drill(pb)
+    d.advance_to(at)
+    d.act("declare", severity=severity)  # 30 s
+    return d
+
+
+def test_pager_chain_escalates_level_by_level_at_the_playbooks_timeouts() -> None:
+    d = drill()
+    d.advance_to(7200)
+    # Primary 5m -> Secondary 10m -> Engineering Manager 15m -> VP 30m, from the page at T+1m.
+    assert [(e.t, e.data["level"], e.data["name"]) for e in of(d.events, "pager.escalated")] == [
+        (360.0, 2, "Secondary On-Call"),
+        (960.0, 3, "Engineering Manager"),
+        (1860.0, 4, "VP Engineering"),
+    ]
+    assert times(d.events, "timer.expired", timer="pager") == [3660.0]
+
+
+def test_a_chain_of_fixed_five_minute_steps() -> None:
+    chain = [
+        {"name": "Monitor", "contact": "oncall", "timeout": "5m"},
+        {"name": "Admin", "contact": "secondary", "timeout": "5m"},
+        {"name": "Super Admin", "contact": "em", "timeout": "5m"},
+    ]
+    d = drill(escalation_with(chain=chain))
+    d.advance_to(7200)
+    assert [(e.t, e.data["name"]) for e in of(d.events, "pager.escalated")] == [
+        (360.0, "Admin"),
+        (660.0, "Super Admin"),
+    ]
+    assert times(d.events, "timer.expired", timer="pager") == [960.0]
+
+
+def test_acknowledging_stops_the_pager() -> None:
+    d = drill()
+    d.advance_to(420)
+    d.act("acknowledge")  # 10 s
+    d.advance_to(7200)
+    assert times(d.events, "pager.escalated") == [360.0]
+    assert times(d.events, "timer.met", timer="pager") == [430.0]
+
+
+def test_sla_deadlines_start_at_declaration_measured_from_detection() -> None:
+    d = declared("SEV1")
+    d.advance_to(7200)
+    started = {e.data["timer"]: e.data["deadline"] for e in of(d.events, "timer.started", category="sla")}
+    assert started == {
+        "sla.acknowledge": 360.0,
+        "sla.response": 660.0,
+        "sla.status_page": 660.0,
+        "sla.customers": 1260.0,
+        "sla.executives": 960.0,
+        "sla.support": 660.0,
+        "sla.mitigation": 1860.0,
+        "sla.resolution": 3660.0,
+    }
+    assert set(times(d.events, "timer.started", category="sla")) == {150.0}
+    # Declaring is itself a first response; nothing else was done, so the rest expire on time.
+    assert times(d.events, "timer.met", timer="sla.response") == [150.0]
+    expired = {e.data["timer"]: e.t for e in of(d.events, "timer.expired") if e.data["timer"].startswith("sla.")}
+    assert expired == {k: v for k, v in started.items() if k != "sla.response"}
+
+
+def test_a_target_met_before_declaring_shows_as_met() -> None:
+    d = drill()
+    d.advance_to(120)
+    d.act("acknowledge")  # done at 130
+    d.advance_to(200)
+    d.act("declare", severity="SEV1")
+    d.advance_to(600)
+    met = of(d.events, "timer.met", timer="sla.acknowledge")
+    assert [(e.t, e.data["met_at"], e.data["late"]) for e in met] == [(230.0, 130.0, False)]
+
+
+def test_doing_the_thing_meets_the_timer() -> None:
+    d = declared("SEV1")
+    d.advance_to(300)
+    d.act("status_page", state="investigating")  # 120 s
+    d.act("brief_executives")  # 120 s
+    d.advance_to(7200)
+    assert times(d.events, "timer.met", timer="sla.status_page") == [420.0]
+    assert times(d.events, "timer.met", timer="sla.executives") == [420.0]
+    assert times(d.events, "timer.expired", timer="sla.status_page") == []
+
+
+def test_changing_severity_rebases_the_timers() -> None:
+    d = declared("SEV1")
+    d.advance_to(300)
+    d.act("declare", severity="SEV2")  # done at 330
+    d.advance_to(7200)
+    at_330 = [e for e in d.events if e.t == 330.0 and e.kind.startswith("timer.")]
+    cancelled = {e.data["timer"] for e in at_330 if e.kind == "timer.cancelled"}
+    restarted = {e.data["timer"]: e.data["deadline"] for e in at_330 if e.kind == "timer.started"}
+    # SEV2 has no customer, support or mitigation target; executives stays 15m and is left running.
+    assert {"sla.customers", "sla.support", "sla.mitigation", "sla.acknowledge"} <= cancelled
+    assert "sla.executives" not in cancelled
+    assert restarted["sla.acknowledge"] == 960.0  # T+1m + 15m
+    assert restarted["sla.resolution"] == 60.0 + 4 * 3600
+    assert times(d.events, "timer.expired", timer="sla.acknowledge") == [960.0]
+    assert times(d.events, "timer.expired", timer="sla.customers") == []
+
+
+def test_update_cadence_re_arms_after_each_update() -> None:
+    d = declared("SEV1")
+    d.advance_to(600)
+    d.act("post_update", text="investigating")  # 90 s
+    d.advance_to(3000)
+    cadence = [(e.t, e.data["deadline"]) for e in of(d.events, "timer.started", timer="cadence.internal_update")]
+    assert cadence == [(150.0, 960.0), (690.0, 1590.0)]
+    assert times(d.events, "timer.met", timer="cadence.internal_update") == [690.0]
+    assert times(d.events, "timer.expired", timer="cadence.internal_update") == [1590.0]
+
+
+def test_status_page_cadence_starts_after_the_first_status_update() -> None:
+    d = declared("SEV1")
+    d.advance_to(300)
+    d.act("status_page", state="investigating")  # done at 420
+    d.advance_to(3000)
+    assert [(e.t, e.data["deadline"]) for e in of(d.events, "timer.started", timer="cadence.status_page")] == [
+        (420.0, 2220.0)
+    ]
+
+
+def test_overdue_updates_bring_stakeholders_in_one_after_another() -> None:
+    d = declared("SEV1")
+    d.advance_to(7200)
+    # The update was due at T+16m; support lead at +5m, engineering manager at +10m, CTO at +20m.
+    pushes = [(e.t, e.data["contact"]) for e in of(d.events, "escalation", timer="cadence.internal_update")]
+    assert pushes == [(1260.0, "support_lead"), (1560.0, "em"), (2160.0, "cto")]
+
+
+def test_posting_an_update_stops_the_stakeholder_pushes() -> None:
+    d = declared("SEV1")
+    d.advance_to(1300)
+    d.act("post_update")  # done at 1390
+    d.advance_to(2000)
+    assert [e.data["contact"] for e in of(d.events, "escalation", timer="cadence.internal_update")] == ["support_lead"]
+    assert times(d.events, "timer.met", timer="cadence.internal_update") == [1390.0]
+
+
+def test_elapsed_time_matrix_brings_people_in_per_severity() -> None:
+    d = declared("SEV1")
+    d.advance_to(7200)
+    assert [
+        (e.t, e.data["timer"], e.data["contact"]) for e in of(d.events, "escalation") if "matrix" in e.data["timer"]
+    ] == [
+        (1860.0, "matrix.SEV1.1", "cto"),
+        (3660.0, "matrix.SEV1.2", "ceo"),
+    ]
+
+
+def test_matrix_rebases_to_the_new_severity() -> None:
+    d = declared("SEV1")
+    d.advance_to(600)
+    d.act("declare", severity="SEV2")
+    d.advance_to(7200)
+    matrix = [(e.t, e.data["contact"]) for e in of(d.events, "escalation") if "matrix" in e.data["timer"]]
+    assert matrix == [(3660.0, "em")]
+    assert "matrix.SEV1.1" in {e.data["timer"] for e in of(d.events, "timer.cancelled")}
+
+
+def test_no_progress_escalates_when_the_root_cause_stays_hidden() -> None:
+    d = drill()
+    d.advance_to(120)
+    d.act("acknowledge")  # done at 130: 15 minutes to find the cause
+    d.advance_to(3600)
+    assert times(d.events, "timer.expired", timer="progress") == [1030.0]
+    assert [(e.t, e.data["contact"]) for e in of(d.events, "escalation", timer="progress")] == [(1030.0, "em")]
+
+
+def test_finding_the_root_cause_meets_the_progress_timer() -> None:
+    clue = {"id": "c", "text": "the cause", "found_by": ["logs"]}
+    truth = {
+        "severity": "SEV2",
+        "root_cause": "f",
+        "category": "outage",
+        "fixed_by": ["fix"],
+        "root_cause_clues": ["c"],
+    }
+    d = Drill(mini(start="3h", injects=[PAGE], clues=[clue], truth=truth), playbook())
+    d.advance_to(120)
+    d.act("acknowledge")
+    d.advance_to(130)
+    d.act("investigate", target="logs")  # 180 s
+    d.advance_to(3600)
+    assert times(d.events, "timer.met", timer="progress") == [310.0]
+    assert of(d.events, "escalation", timer="progress") == []
+
+
+def test_timer_states_in_the_drill_state() -> None:
+    d = declared("SEV1")
+
+    def state_of(tid: str) -> str:
+        return next(t.state for t in d.state.timers if t.id == tid)
+
+    d.advance_to(151)
+    assert state_of("sla.acknowledge") == "running"  # due 360, started 150: warning from 318
+    d.advance_to(330)
+    assert state_of("sla.acknowledge") == "warning"
+    d.advance_to(361)
+    assert state_of("sla.acknowledge") == "overdue"
+    d.act("acknowledge")
+    d.advance_to(400)
+    assert state_of("sla.acknowledge") == "met"
+    assert next(t for t in d.state.timers if t.id == "sla.acknowledge").left(400) == -40
+
+
+def test_resolving_stops_the_escalation_timers() -> None:
+    d = declared("SEV1")
+    d.advance_to(200)
+    d.act("resolve")  # done at 230
+    d.advance_to(7200)
+    cancelled = {e.data["timer"] for e in of(d.events, "timer.cancelled") if e.t == 230.0}
+    assert {"pager", "cadence.internal_update", "matrix.SEV1.1", "matrix.SEV1.2"} <= cancelled
+    assert of(d.events, "escalation") == []
+    assert of(d.events, "pager.escalated") == []
