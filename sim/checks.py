@@ -270,9 +270,15 @@ def check_script(script: Script, scenario: Scenario | None, playbook: Playbook |
             out.append(Finding((i, "at"), f"step at {format_duration(step.at)} is after the drill ends ({end})"))
         params = step.params
         spec = specs.get(step.do)
+        # `role` is also the step's own key (the actor's role), so `do: assign_role, role: ic` arrives there:
+        # for an action with a `role` parameter it is that parameter, and the actor's role goes in `as_role`
+        # (as Drill.act reads it).
         role_is_param = spec is not None and any(p.name == "role" for p in spec.params) and "role" not in params
-        if roles is not None and step.role is not None and not role_is_param:
-            out += _ref(step.role, roles, "role", (i, "role"))
+        actor_role, actor_role_loc = step.role, (i, "role")
+        if role_is_param:
+            actor_role, actor_role_loc = params.pop("as_role", None), (i, "as_role")
+        if roles is not None and actor_role is not None:
+            out += _ref(str(actor_role), roles, "role", actor_role_loc)
         if spec is None:
             if scenario is not None and step.do not in own:
                 out.append(undefined("action", step.do, known, (i, "do")))
@@ -282,8 +288,6 @@ def check_script(script: Script, scenario: Scenario | None, playbook: Playbook |
             continue
         allowed = [p.name for p in spec.params]
         if role_is_param and step.role is not None:
-            # `role` is also the step's own key (the actor's role), so `do: assign_role, role: ic` arrives
-            # there; it is the role being assigned.
             params["role"] = step.role
         for name in params:
             if name not in allowed:

@@ -162,6 +162,11 @@ def test_script_role_key_is_the_assigned_role(playbook: Playbook, sc_data: dict[
     scenario = Scenario.model_validate(sc_data)
     script = Script.model_validate([{"at": "1m", "do": "assign_role", "role": "ic", "who": "me"}])
     assert check_script(script, scenario, playbook) == []
+    # The actor's role then goes in `as_role`, as Drill.act reads it.
+    script = Script.model_validate([{"at": "1m", "do": "assign_role", "role": "ic", "who": "me", "as_role": "x"}])
+    assert locs(check_script(script, scenario, playbook)) == [
+        ((0, "as_role"), "role 'x' is not defined; defined roles: ic")
+    ]
     script = Script.model_validate([{"at": "1m", "do": "assign_role", "who": "me"}])
     assert locs(check_script(script, scenario, playbook)) == [((0,), "'assign_role' needs the parameter 'role'")]
     # For other actions `role` is the actor's role, checked against the playbook's roles.
