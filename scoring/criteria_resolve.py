@@ -221,6 +221,9 @@ def harmful(ctx: Context) -> Criterion:
     return v.partial(f"Harmful action started, but stopped before it landed: {what}.", ev)
 
 
+_SLACK = 60.0
+
+
 def verified(ctx: Context) -> Criterion:
     """Resolving while a fault is still active, or before metrics held healthy, is the classic closure mistake."""
     facts, hold = ctx.facts, ctx.playbook.monitoring_period
@@ -242,13 +245,21 @@ def verified(ctx: Context) -> Criterion:
     active = _active_at(ctx, res.t)
     if active:
         return v.fail(f"Resolved at {clock(res.t)} while {', '.join(active)} was still active; {rule}.", ev)
+    if facts.resolved_early:
+        return v.fail(f"Resolved at {clock(res.t)} while the metrics were still unhealthy; {rule} first.", ev)
     if facts.verified is not None:
-        held = facts.verified.data.get("held_for")
-        held_text = f" (held {format_duration(float(held))})" if isinstance(held, int | float) else ""
-        ev += (system_evidence(facts.verified.t, "recovery verified"),)
-        return v.ok(
-            f"Resolved at {clock(res.t)}, recovery verified at {clock(facts.verified.t)}{held_text}; {rule}.", ev
-        )
+        vt, held = facts.verified.t, facts.verified.data.get("held_for")
+        ev += (system_evidence(vt, "recovery verified"),)
+        said = f"Resolved at {clock(res.t)}, recovery verified at {clock(vt)}"
+        if hold and isinstance(held, int | float):
+            # How long the metrics had been healthy when the trainee called it resolved; a minute's slack
+            # for reading the clock.
+            held_then = res.t - (vt - float(held))
+            if held_then < hold - _SLACK:
+                healthy = f"after the metrics had held healthy for only {format_duration(max(held_then, 0.0))}"
+                return v.partial(f"Resolved at {clock(res.t)}, {healthy}; {rule} before resolving.", ev)
+            return v.ok(f"{said} (healthy for {format_duration(float(held))}); {rule}.", ev)
+        return v.ok(f"{said}; {rule}.", ev)
     if facts.end_verified:
         return v.ok(f"Resolved at {clock(res.t)} and the recovery held; {rule}.", ev)
     return v.partial(f"Resolved at {clock(res.t)}, but the recovery was never verified; {rule}.", ev)

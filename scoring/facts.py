@@ -51,6 +51,7 @@ class Facts:
     mitigated: float | None  # every started fault resolved, or status `mitigated`, whichever came first
     mitigated_event: Event | None
     resolved: Event | None
+    resolved_early: bool  # the engine said faults were active or metrics unhealthy when it was resolved
     verified: Event | None  # recovery.verified
     end_verified: bool  # drill.ended said the resolution held
     pir: Event | None
@@ -137,6 +138,7 @@ def read_facts(record: DrillRecord) -> Facts:
     detection = _detection(events)
     ended = next((e for e in events if e.kind == "drill.ended"), None)
     mitigated = _mitigation(events)
+    resolved = _status(events, "resolved")
     comms = {ch: tuple(e for e in kind("comms.sent") if e.data.get("channel") == ch) for ch in COMMS_CHANNELS}
     return Facts(
         detection=detection.t if detection else 0.0,
@@ -157,7 +159,8 @@ def read_facts(record: DrillRecord) -> Facts:
         faults_resolved=tuple(e for e in events if e.kind == "fault.resolved"),
         mitigated=mitigated.t if mitigated else None,
         mitigated_event=mitigated,
-        resolved=_earliest(resolve_action, _status(events, "resolved")),
+        resolved=_earliest(resolve_action, resolved),
+        resolved_early=bool(resolved and resolved.data.get("early")),
         verified=next((e for e in events if e.kind == "recovery.verified"), None),
         end_verified=bool(ended and ended.data.get("verified")),
         pir=next(iter(kind("pir.scheduled")), None),

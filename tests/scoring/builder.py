@@ -50,14 +50,15 @@ def m(minutes: float) -> float:
 
 
 # The model answer: acknowledge fast, declare SEV1, staff the roles, page the DBA, communicate on every
-# channel on time, find the leak in the logs, snapshot then kill idle connections, resolve, schedule the PIR.
+# channel on time, find the leak in the logs, snapshot then kill idle connections, schedule the PIR, and
+# resolve once the metrics have held healthy for the playbook's 10 minutes.
 IDEAL: tuple[Step, ...] = (
     step(180, "acknowledge"),
     step(200, "declare", severity="SEV1"),
     step(240, "assign_role", role="ic", who="dana"),
     step(262, "assign_role", role="comms", who="erin"),
     step(290, "page", contact="dba"),
-    step(300, "page", contact="eng_lead"),
+    step(330, "page", contact="eng_lead"),  # one page at a time: the engine refuses a second under way
     step(320, "post_update", actor="erin", as_="comms", text="Investigating API errors."),
     step(330, "status_page", actor="erin", as_="comms", state="investigating"),
     step(400, "brief_executives", actor="erin", as_="comms"),
@@ -68,8 +69,8 @@ IDEAL: tuple[Step, ...] = (
     step(760, "kill_idle"),
     step(1200, "post_update", actor="erin", as_="comms", text="Mitigated; monitoring."),
     step(1300, "status_page", actor="erin", as_="comms", state="monitoring"),
+    step(1400, "schedule_pir"),  # before resolving: the drill ends once the recovery is verified
     step(1500, "resolve"),
-    step(1600, "schedule_pir"),
 )
 
 
@@ -101,6 +102,7 @@ def build(steps: tuple[Step, ...], scenario: Scenario | None = None, end: float 
         Event(170.0, "alert", {"metric": "error_rate", "level": "critical", "value": 6.1, "threshold": 5.0}),
     ]
     active = True
+    healthy_since: float | None = None
     severity: str | None = None
     resolved_at: float | None = None
     for s in steps:
@@ -132,20 +134,26 @@ def build(steps: tuple[Step, ...], scenario: Scenario | None = None, end: float 
             events.append(Event(done, "clue.revealed", clue))
         elif s.do == "kill_idle" and active:
             active = False
+            healthy_since = done + 120.0  # the metrics take two minutes to recover
             fixed = {"fault": "pool_leak", "label": "Connection pool leak", "by": "kill_idle"}
             events.append(Event(done, "fault.resolved", fixed))
             events.append(Event(done, "status.changed", {"status": "mitigated", "previous": "identified"}))
         elif s.do == "resolve":
             resolved_at = done
-            events.append(Event(done, "status.changed", {"status": "resolved", "previous": "mitigated"}))
+            early = active or healthy_since is None or done < healthy_since
+            events.append(
+                Event(done, "status.changed", {"status": "resolved", "previous": "mitigated", "early": early})
+            )
         elif s.do == "schedule_pir":
             events.append(Event(done, "pir.scheduled", who))
-    verified = resolved_at is not None and not active
-    if verified:
-        assert resolved_at is not None
-        events.append(Event(resolved_at + 600.0, "recovery.verified", {"held_for": 600.0}))
-    last = max(e.t for e in events)
-    finish = end if end is not None else last + 1.0
+    # As the engine does: verified once the metrics have held healthy for the monitoring period (10m).
+    verified = resolved_at is not None and healthy_since is not None
+    last = max(e.t for e in events) + 1.0
+    if resolved_at is not None and healthy_since is not None:
+        # ...and the drill ends right there, as the engine ends it.
+        last = max(resolved_at, healthy_since + 600.0)
+        events.append(Event(last, "recovery.verified", {"held_for": last - healthy_since}))
+    finish = end if end is not None else last
     reason = "resolved" if resolved_at is not None else "timeout"
     events.append(Event(finish, "drill.ended", {"reason": reason, "verified": verified}))
     events.sort(key=lambda e: e.t)  # stable: same-time events keep their emission order

@@ -235,3 +235,24 @@ def test_mismatched_inputs_are_refused(scenario: Scenario, playbook: Playbook) -
         grade(other, scenario, playbook)
     with pytest.raises(ValueError, match="not on playbook"):
         grade(record, _as(scenario, "SEV9"), playbook)
+
+
+def test_resolving_before_the_metrics_held_is_partial_and_while_unhealthy_fails(
+    scenario: Scenario, playbook: Playbook
+) -> None:
+    # The fix lands at T+00:13:40 and the metrics are healthy from T+00:15:40; the playbook wants 10m of that.
+    hasty = moved(IDEAL, "resolve", m(18))  # resolved at T+00:18:30, healthy for 2m50s
+    crit = grade(build(hasty, scenario), scenario, playbook).criterion("close.verified")
+    assert crit.result == "partial"
+    assert "after the metrics had held healthy for only 2m50s" in crit.explanation
+    rash = moved(IDEAL, "resolve", m(14))  # resolved at T+00:14:30, metrics still recovering
+    crit = grade(build(rash, scenario), scenario, playbook).criterion("close.verified")
+    assert crit.result == "fail"
+    assert "while the metrics were still unhealthy" in crit.explanation
+
+
+def test_a_late_first_status_page_post_is_not_penalised_twice(scenario: Scenario, playbook: Playbook) -> None:
+    late = moved(IDEAL, "status_page", m(12), state="investigating")
+    card = grade(build(late, scenario), scenario, playbook)
+    assert card.criterion("comms.status_page_first").result == "partial"
+    assert card.criterion("comms.status_page_cadence").result == "pass"
