@@ -151,6 +151,22 @@ class Drill(Incident):
                 raise self.error from exc
         return self.take_new()
 
+    def catch_up(self, count: int, until: float) -> None:
+        """Process SimPy events one at a time until the drill has `count` events (none later than `until`).
+
+        Replay needs this last stretch: a journal's final events may be only some of those due at its
+        final instant, and running "until" that instant would process none of them.
+        """
+        env = self.env
+        try:
+            while len(self.events) < count and not self.finished and env.peek() <= until:
+                env.step()
+        except StopSimulation:
+            pass  # the drill ended: its stop event fired
+        except Exception as exc:
+            self.error = DrillError(f"the drill failed: {exc}", env.now)
+            raise self.error from exc
+
     def take_new(self) -> list[Event]:
         new = self.events[self._delivered :]
         self._delivered = len(self.events)

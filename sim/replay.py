@@ -59,14 +59,15 @@ def apply_input(drill: Drill, event: Event) -> None:
 
 
 def replay(drill: Drill, events: Iterable[Event]) -> None:
-    """Feed a drill the inputs among `events` at their times, then run it up to the last event's time."""
-    last = 0.0
+    """Feed a drill the inputs among `events` at their times, then run it on until it has produced as many
+    events as were recorded (a well-formed journal then matches it event for event)."""
+    events = list(events)
     for event in events:
-        last = event.t
         if is_input(event):
             drill.advance_to(event.t)
             apply_input(drill, event)
-    drill.advance_to(last)
+    if events:
+        drill.catch_up(len(events), events[-1].t)
 
 
 def _check_source(what: str, recorded_path: str, recorded_hash: str, model: object | None, journal: Path) -> None:

@@ -46,12 +46,12 @@ def play(
 ) -> None:
     """Take each step at its time (a refused step is journaled and skipped), then run on.
 
-    With `until` the drill stops there, still running; without, it runs until it ends (verified recovery,
-    the duration limit, or the trainee ending it).
+    With `until` the drill stops there, still running (a step due at `until` itself is not taken); without,
+    it runs until it ends (verified recovery, the duration limit, or the trainee ending it).
     """
     end = drill.duration + 1.0 if until is None else until
     for step in steps:
-        if drill.finished or step.at > end:
+        if drill.finished or step.at >= end:
             break
         advance_to(drill, step.at, tick, on_tick)
         if drill.finished:

@@ -1,0 +1,184 @@
+"""The journal: header, one flushed line per event, tolerance of a cut-off last line, and resuming a drill
+by replay to exactly the state and events of an uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sim.engine import Drill
+from sim.journal import JournalError, read_journal, read_record
+from sim.record import JOURNAL_FORMAT
+from sim.runner import play, run_script, steps_left
+from tests.sim.engine_fixtures import HERE, PLAYBOOK_PATH, SCENARIO_PATH, ideal, of, playbook, scenario
+
+
+def full_run(path: Path) -> Drill:
+    return run_script(
+        scenario(), playbook(), ideal(), journal=path, scenario_path=SCENARIO_PATH, playbook_path=PLAYBOOK_PATH
+    )
+
+
+def test_the_header_names_everything_needed_to_replay(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    Drill(scenario(), playbook(), 11, trainee="Robin", team="blue", journal=path, scenario_path=SCENARIO_PATH)
+    header = json.loads(path.read_text().splitlines()[0])
+    assert header["format"] == JOURNAL_FORMAT
+    assert (header["scenario"], header["playbook"], header["seed"]) == ("pool-leak", "drillbook", 11)
+    assert (header["trainee"], header["team"]) == ("Robin", "blue")
+    assert header["scenario_path"] == str(SCENARIO_PATH.resolve())
+    assert len(header["scenario_hash"]) == len(header["playbook_hash"]) == 64
+
+
+def test_every_event_is_on_disk_as_it_happens(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    d = Drill(scenario(), playbook(), journal=path)
+    d.advance(900)
+    d.act("acknowledge")
+    # Not closed: each line was flushed when its event happened.
+    lines = path.read_text().splitlines()
+    assert len(lines) == 1 + len(d.events)
+    assert json.loads(lines[-1])["kind"] == "action.started"
+    assert [e.to_json() for e in read_record(path).events] == [e.to_json() for e in d.events]
+    d.close()
+
+
+def test_a_cut_off_last_line_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    d = full_run(path)
+    data = path.read_bytes()
+    path.write_bytes(data[:-7])
+    journal = read_journal(path)
+    assert journal.truncated
+    assert len(journal.events) == len(d.events) - 1
+    assert journal.valid_bytes == data[:-7].rfind(b"\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b'{"format": 1, "scen', "empty"),
+        (b'{"kind": "x"}\n', "not a journal header"),
+        (b'{"format": 99}\n', "format 99"),
+        (b'{"format": 1}\n', "incomplete journal header"),
+    ],
+)
+def test_unreadable_journals_say_why(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "j.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(JournalError, match=message):
+        read_journal(path)
+
+
+def test_a_damaged_line_in_the_middle_is_an_error_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    full_run(path)
+    lines = path.read_bytes().split(b"\n")
+    lines[5] = b"garbage"
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(JournalError, match=r"j\.jsonl:6: not valid JSON"):
+        read_journal(path)
+
+
+def test_resume_after_a_crash_matches_an_uninterrupted_run(tmp_path: Path) -> None:
+    whole, cut = tmp_path / "whole.jsonl", tmp_path / "cut.jsonl"
+    full = full_run(whole)
+    run_script(
+        scenario(),
+        playbook(),
+        ideal(),
+        until=840,
+        journal=cut,
+        scenario_path=SCENARIO_PATH,
+        playbook_path=PLAYBOOK_PATH,
+    )
+    data = cut.read_bytes()
+    cut.write_bytes(data[: len(data) - 25])  # the crash hit mid-write
+    resumed = Drill.resume(cut)
+    assert resumed.now <= 840
+    play(resumed, steps_left(resumed, ideal()))
+    resumed.close()
+    assert cut.read_bytes() == whole.read_bytes()
+    assert resumed.state == full.state
+    assert resumed.series("cost") == full.series("cost")
+
+
+def test_resume_replays_every_kind_of_input(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    d = Drill(scenario(), playbook(), journal=path, scenario_path=SCENARIO_PATH, playbook_path=PLAYBOOK_PATH)
+    d.advance(400)
+    d.facilitate("hint", text="Look up.")
+    d.act("investigate", target="logs", actor="Ana", role="tech_lead")
+    d.advance(30)
+    d.cancel("investigate", actor="Ana")
+    with pytest.raises(Exception, match="unknown severity"):
+        d.act("declare", severity="SEV7")
+    d.act("assign_role", role="ic", who="Bo")
+    d.facilitate("jump", dt="10m")
+    d.facilitate("inject_now", inject="vendor")
+    d.advance(123.4)
+    d.end()
+    d.close()
+    resumed = Drill.resume(path)
+    assert [e.to_json() for e in resumed.events] == [e.to_json() for e in d.events]
+    assert resumed.state == d.state
+    assert resumed.finished
+
+
+def test_a_resumed_drill_keeps_journaling_to_the_same_file(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    d = Drill(scenario(), playbook(), journal=path, scenario_path=SCENARIO_PATH, playbook_path=PLAYBOOK_PATH)
+    d.advance(500)
+    d.close()
+    resumed = Drill.resume(path)
+    resumed.act("acknowledge")
+    resumed.advance(100)
+    resumed.close()
+    record = read_record(path)
+    assert [e.to_json() for e in record.events] == [e.to_json() for e in resumed.events]
+    assert of(list(record.events), "action.finished", action="acknowledge")
+
+
+def test_a_changed_scenario_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(HERE, tmp_path / "fx")
+    scenario_file = tmp_path / "fx" / "library" / "pool-leak.yaml"
+    path = tmp_path / "j.jsonl"
+    d = Drill(scenario(), playbook(), journal=path, scenario_path=scenario_file, playbook_path=PLAYBOOK_PATH)
+    d.advance(300)
+    d.close()
+    scenario_file.write_text(scenario_file.read_text().replace("duration: 2h", "duration: 3h"))
+    with pytest.raises(JournalError, match="has changed since this drill was recorded"):
+        Drill.resume(path)
+    scenario_file.unlink()
+    with pytest.raises(JournalError, match="no longer exists"):
+        Drill.resume(path)
+
+
+def test_a_journal_without_paths_resumes_from_the_models_it_was_made_with(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    d = Drill(scenario(), playbook(), journal=path)
+    d.advance(700)
+    d.close()
+    with pytest.raises(JournalError, match="does not say where"):
+        Drill.resume(path)
+    resumed = Drill.resume(path, scenario=scenario(), playbook=playbook())
+    assert resumed.events == d.events[: len(resumed.events)]
+    other = scenario().model_copy(update={"duration": 60.0})
+    with pytest.raises(JournalError, match="not the one the drill was recorded with"):
+        Drill.resume(path, scenario=other, playbook=playbook())
+
+
+def test_a_journal_that_does_not_replay_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    d = Drill(scenario(), playbook(), journal=path, scenario_path=SCENARIO_PATH, playbook_path=PLAYBOOK_PATH)
+    d.advance(700)
+    d.close()
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2].replace('"fault.started"', '"fault.imagined"')
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(JournalError, match="replay diverges at event 2"):
+        Drill.resume(path)

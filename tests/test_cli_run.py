@@ -1,0 +1,106 @@
+"""`warroom run` and `warroom resume`: scripted headless drills, their output, their errors, and a run
+killed with SIGKILL mid-drill that resumes from its journal to the very same journal."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.sim.engine_fixtures import HERE, IDEAL_PATH, SCENARIO_PATH
+from tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def warroom(*args: object) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_run_prints_the_timeline_and_the_final_state() -> None:
+    code, out, _ = warroom("run", SCENARIO_PATH, "--actions", IDEAL_PATH)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("T+00:00:00  drill.started     pool-leak starts: INC-")
+    assert any(line == "T+00:07:00  action.started    trainee starts acknowledge" for line in lines)
+    assert "Final state at T+00:35:00: resolved (verified), severity SEV2" in out
+    # Scenario text goes out as written: the brackets in the page text are not markup.
+    assert "[INC-" in out
+
+
+def test_run_json_holds_header_events_and_state(tmp_path: Path) -> None:
+    journal = tmp_path / "j.jsonl"
+    code, out, _ = warroom("run", SCENARIO_PATH, "--actions", IDEAL_PATH, "--format", "json", "--journal", journal)
+    assert code == 0
+    data = json.loads(out)
+    assert data["header"]["scenario"] == "pool-leak"
+    assert data["state"]["status"] == "resolved"
+    assert data["state"]["end_reason"] == "resolved"
+    recorded = [json.loads(line) for line in journal.read_text().splitlines()[1:]]
+    assert data["events"] == recorded
+
+
+def test_run_by_id_with_seed_and_until() -> None:
+    code, out, _ = warroom("run", "pool-leak", "--scenarios", HERE / "library", "--seed", "5", "--until", "20m")
+    assert code == 0
+    assert "(seed 5)" in out
+    assert "Final state at T+00:20:00: detected" in out
+
+
+def test_run_refuses_what_it_cannot_find_or_read(tmp_path: Path) -> None:
+    code, _, err = warroom("run", "no-such-scenario")
+    assert code == 2
+    assert "no-such-scenario" in err
+    code, _, err = warroom("run", SCENARIO_PATH, "--until", "soon")
+    assert code == 2
+    assert "--until" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- {at: 1m, do: levitate}\n")
+    code, _, err = warroom("run", SCENARIO_PATH, "--actions", bad)
+    assert code == 1
+    assert f"{bad}:1:" in err
+    assert "Traceback" not in err
+
+
+def test_resume_refuses_a_damaged_journal(tmp_path: Path) -> None:
+    journal = tmp_path / "j.jsonl"
+    journal.write_text("not json\n")
+    code, _, err = warroom("resume", journal)
+    assert code == 1
+    assert "not valid JSON" in err
+
+
+def test_a_run_killed_mid_drill_resumes_to_the_same_journal(tmp_path: Path) -> None:
+    reference, killed = tmp_path / "reference.jsonl", tmp_path / "killed.jsonl"
+    code, _, _ = warroom("run", SCENARIO_PATH, "--actions", IDEAL_PATH, "--journal", reference)
+    assert code == 0
+    # --pace sleeps 50 ms of wall time per sim minute, so the run is still going when it is killed.
+    args = ["run", str(SCENARIO_PATH), "--actions", str(IDEAL_PATH), "--journal", str(killed), "--pace", "0.05"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from tui.cli import main; main()", *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while b'"t":720.0' not in (killed.read_bytes() if killed.exists() else b""):
+            assert proc.poll() is None, "the paced run finished before it could be killed"
+            assert time.monotonic() < deadline, "the paced run never got to T+12m"
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert b"drill.ended" not in killed.read_bytes()
+    code, out, _ = warroom("resume", killed, "--actions", IDEAL_PATH)
+    assert code == 0
+    assert "Final state at T+00:35:00: resolved (verified)" in out
+    assert killed.read_bytes() == reference.read_bytes()
