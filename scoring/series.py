@@ -8,7 +8,7 @@ from sim.engine import Drill
 from sim.journal import dumps
 from sim.playbook import Playbook
 from sim.record import DrillRecord
-from sim.replay import replay
+from sim.replay import apply_input, is_input
 from sim.scenario import Scenario
 
 Series = dict[str, list[tuple[float, float]]]
@@ -29,10 +29,13 @@ def replay_series(record: DrillRecord, scenario: Scenario, playbook: Playbook) -
     h = record.header
     drill = Drill(scenario, playbook, h.seed, trainee=h.trainee, team=h.team)
     try:
-        replay(drill, record.events)
+        for event in record.events:
+            if is_input(event):
+                drill.advance_to(event.t)
+                apply_input(drill, event)
         if record.events:
-            # replay() stops just short of the last event's time (events due at a slice's end run in the
-            # next one); one more millisecond, the engine's time grain, lets the journal's last moment happen.
+            # Run on through the journal's last moment in one slice, as the drill itself ran: one millisecond
+            # (the engine's time grain) past it, so events due at that very time happen too.
             drill.advance_to(round(record.events[-1].t + 0.001, 3))
     finally:
         drill.close()

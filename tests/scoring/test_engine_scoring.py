@@ -1,0 +1,169 @@
+"""The scorer on real drills: scripts played through the engine, journals read back, and the CLI commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import scenarios
+from scoring.grade import grade
+from scoring.report_html import render_html
+from scoring.report_md import render_markdown
+from scoring.series import replay_series
+from sim.engine import Drill
+from sim.journal import read_record
+from sim.library import find_playbook, find_scenario
+from sim.loading import load_scenario
+from sim.runner import load_script_file, run_script
+from sim.script import Step
+from tests.scoring.builder import DATA, IDEAL, load_playbook
+from tests.scoring.builder import Step as SyntheticStep
+from tests.scoring.builder import load_scenario as load_test_scenario
+from tests.scoring.test_grade import NEGLIGENT
+from tui.cli import main
+
+
+def script(steps: tuple[SyntheticStep, ...]) -> list[Step]:
+    """The synthetic steps as an action script (assign_role's `role` is the role handed out)."""
+    out = []
+    for s in steps:
+        params, role = dict(s.params), s.role
+        if s.do == "assign_role":
+            role = params.pop("role")
+            params["as_role"] = s.role
+        out.append(Step(at=f"{s.at:g}s", do=s.do, actor=s.actor, role=role, **params))
+    return out
+
+
+def play(steps: tuple[SyntheticStep, ...], journal: Path | None = None) -> Drill:
+    return run_script(
+        load_test_scenario(),
+        load_playbook(),
+        script(steps),
+        journal=journal,
+        trainee="dana",
+        team="blue",
+        scenario_path=DATA / "scenario.yaml",
+        playbook_path=DATA / "playbook.yaml",
+    )
+
+
+def test_ideal_script_through_the_engine_scores_at_least_90() -> None:
+    drill = play(IDEAL)
+    card = grade(drill.record, drill.scenario, drill.playbook)
+    assert card.score >= 90, [c.explanation for c in card.evaluated if c.result != "pass"]
+    assert not any(e.kind == "action.refused" for e in drill.record.events)
+
+
+def test_negligent_script_through_the_engine_scores_below_50() -> None:
+    drill = play(NEGLIGENT)
+    card = grade(drill.record, drill.scenario, drill.playbook)
+    assert card.score < 50
+    for cid in ("detect.acknowledge", "classify.severity", "comms.internal_cadence", "mitigate.harmful"):
+        assert card.criterion(cid).result == "fail", cid
+
+
+def _bundled() -> list[str]:
+    return sorted(d.name for d in scenarios.SCRIPTS.iterdir() if (d / "ideal.yaml").is_file())
+
+
+@pytest.mark.parametrize("scenario_id", _bundled())
+def test_bundled_scripts_grade_in_order(scenario_id: str) -> None:
+    """Each bundled scenario's ideal script passes with an A, its negligent one fails, mistakes land between."""
+    sc = load_scenario(find_scenario(scenario_id))
+    pb = find_playbook(sc.playbook)
+    scores = {}
+    for kind in ("ideal", "mistakes", "negligent"):
+        path = scenarios.SCRIPTS / scenario_id / f"{kind}.yaml"
+        if path.is_file():
+            drill = run_script(sc, pb, load_script_file(path, sc, pb))
+            scores[kind] = grade(drill.record, sc, pb).score
+    assert scores["ideal"] >= 90, scores
+    assert scores.get("negligent", 0.0) < 50, scores
+    if "mistakes" in scores:
+        assert scores["negligent"] < scores["mistakes"] < scores["ideal"], scores
+
+
+def test_journal_grades_like_the_live_drill_and_replays_its_series(tmp_path: Path) -> None:
+    journal = tmp_path / "drill.jsonl"
+    drill = play(IDEAL, journal)
+    record = read_record(journal)
+    assert grade(record, drill.scenario, drill.playbook) == grade(drill.record, drill.scenario, drill.playbook)
+    replayed = replay_series(record, drill.scenario, drill.playbook)
+    assert replayed.matches
+    for metric in drill.scenario.metrics:
+        assert replayed.series[metric.id] == drill.series(metric.id)
+
+
+def test_same_script_gives_byte_identical_reports(tmp_path: Path) -> None:
+    pages = []
+    for n in (1, 2):
+        journal = tmp_path / f"drill{n}.jsonl"
+        drill = play(NEGLIGENT, journal)
+        record = read_record(journal)
+        card = grade(record, drill.scenario, drill.playbook)
+        series = replay_series(record, drill.scenario, drill.playbook).series
+        pages.append(
+            render_markdown(card, record, drill.scenario, drill.playbook)
+            + render_html(card, record, drill.scenario, drill.playbook, series)
+        )
+    assert pages[0].encode() == pages[1].encode()
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Path:
+    path = tmp_path / "drill.jsonl"
+    play(NEGLIGENT, path)
+    return path
+
+
+def test_cli_score_prints_the_scorecard(journal: Path) -> None:
+    result = CliRunner().invoke(main, ["score", str(journal)])
+    assert result.exit_code == 0, result.output
+    assert "Score 22.0 / 100   F   not passed (pass mark 70)" in result.output
+    assert "  fail      0 / 15  Severity classified correctly" in result.output
+    assert "  MTTA  17m40s at T+00:20:10   target 5m (acknowledge)      missed" in result.output
+    strict = CliRunner().invoke(main, ["score", str(journal), "--pass-mark", "20"])
+    assert "F   passed (pass mark 20)" in strict.output
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "html"])
+def test_cli_report_writes_each_format(fmt: str, journal: Path, tmp_path: Path) -> None:
+    out = tmp_path / f"debrief.{fmt}"
+    result = CliRunner().invoke(main, ["report", str(journal), "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    text = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert json.loads(text)["score"]["score"] == 22.0
+    elif fmt == "html":
+        assert text.count('<polyline class="series"') == 3  # every metric charted from the replayed samples
+    else:
+        assert text.startswith("# Post-Incident Review:")
+    # Standard output gives the same bytes as the file.
+    assert CliRunner().invoke(main, ["report", str(journal), "--format", fmt]).output == text
+
+
+def test_cli_refuses_a_scenario_changed_since_the_drill(journal: Path, tmp_path: Path) -> None:
+    header = json.loads(journal.read_text(encoding="utf-8").splitlines()[0])
+    changed = tmp_path / "scenario.yaml"
+    changed.write_text((DATA / "scenario.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    header["scenario_path"] = str(changed)
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    journal.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(journal)])
+    assert result.exit_code == 1
+    assert "has changed since this drill was recorded" in result.output
+    forced = CliRunner().invoke(main, ["score", str(journal), "--scenario", str(changed)])
+    assert forced.exit_code == 0 and "differs from the one this drill was recorded with" in forced.output
+
+
+def test_cli_unreadable_journal_is_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(bad)])
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("warroom: ") and "Traceback" not in result.output
