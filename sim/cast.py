@@ -14,12 +14,16 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from faker import Faker
+
     from sim.playbook import Playbook
     from sim.scenario import Scenario
 
+_TEST_NETS = ("192.0.2", "198.51.100", "203.0.113")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
 
 # Slots every drill has, with the title the feed shows beside the name.
@@ -39,6 +43,14 @@ class Person:
     name: str
     title: str
     team: str = ""
+
+
+@cache
+def _faker() -> Faker:
+    """One Faker per process, re-seeded for each cast: building one costs more than a whole drill."""
+    from faker import Faker  # ~0.1 s to import: only drills that name someone pay for it
+
+    return Faker("en_US")
 
 
 def incident_date(rng: random.Random) -> date:
@@ -75,9 +87,7 @@ class Cast:
         }
 
     def _build(self) -> dict[str, Person]:
-        from faker import Faker  # ~0.1 s to import: only drills that name someone pay for it
-
-        fake = Faker("en_US")
+        fake = _faker()
         fake.seed_instance(self._faker_seed)
         people: dict[str, Person] = {}
         taken: set[str] = {self.trainee}
@@ -97,7 +107,10 @@ class Cast:
                 people[slot] = Person(slot, fresh_name(), title)
         for n in ("", "2", "3"):
             self._extras[f"customer{n}_company"] = fake.company()
-            self._extras[f"attacker_ip{n}"] = fake.ipv4_public()
+            # Documentation ranges (RFC 5737), never a real network: a drill must not accuse a real host.
+            # (Faker's ipv4_public would also cost ~5 ms per drill.)
+            net = fake.random_element(_TEST_NETS)
+            self._extras[f"attacker_ip{n}"] = f"{net}.{fake.random_int(1, 254)}"
         chain = self.playbook.escalation.chain
         if chain and chain[0].contact in people:
             self._extras["oncall"] = people[chain[0].contact].name

@@ -65,6 +65,9 @@ class MetricModel:
         self.times = array("d")
         self.values = array("d")
         self.watches: list[Watch] = []
+        self._gauss = drill.rng.gauss
+        self._warn_x = self.sign * spec.warn
+        self._crit_x = self.sign * spec.critical
 
     def apply(self, effect: Effect, source: str, t: float) -> Contribution | None:
         """Start an effect now; `recover` fades every current pull on this metric over `over`."""
@@ -95,50 +98,62 @@ class MetricModel:
 
     def run(self) -> Iterator[object]:
         env = self.drill.env
+        timeout = env.timeout
         every = self.every
+        sample = self.sample
         while True:
-            self.sample(env.now)
-            yield env.timeout(every)
+            sample(env.now)
+            yield timeout(every)
 
     def sample(self, t: float) -> None:
+        # The hot path of every drill (one call per metric per sample): attribute lookups are kept to a
+        # minimum, and a quiet metric below its warn threshold skips the level and health checks.
         offset = self.offset(t) if self.contributions else 0.0
         v = self.baseline + offset
         if self.noise:
-            v += self.drill.rng.gauss(0.0, self.noise)
-        if self.low is not None and v < self.low:
-            v = self.low
-        if self.high is not None and v > self.high:
-            v = self.high
+            v += self._gauss(0.0, self.noise)
+        low = self.low
+        if low is not None and v < low:
+            v = low
+        high = self.high
+        if high is not None and v > high:
+            v = high
         if self.cumulative:
-            # Money burns at the rate of the previous sample until this one (a left Riemann sum), so a
-            # fault starting now adds nothing to the total yet.
-            if self.times:
-                self.value += self.rate * (t - self.times[-1]) / 3600.0
-            self.rate = v
-            v = self.value
-            # The total never comes back down, so health follows the rate: back near its baseline.
-            healthy = self.sign * offset <= max(abs(self.baseline) * 0.05, self.noise)
+            v = self._accumulate(t, v, offset)
         else:
             self.value = v
         self.history.append(v)
         self.times.append(t)
         self.values.append(v)
-        level = self._level(v)
-        if level != self.level:
-            previous, self.level = self.level, level
-            self.drill.metric_level(self, previous, level, v)
-        if not self.cumulative:
-            healthy = level == 0
-        if healthy != self.healthy:
-            self.healthy = healthy
-            self.drill.metric_health(self, healthy)
+        x = self.sign * v
+        if self.level or x >= self._warn_x:
+            level = self._level(x)
+            if level != self.level:
+                previous, self.level = self.level, level
+                self.drill.metric_level(self, previous, level, v)
+            if not self.cumulative and self.healthy != (level == 0):
+                self.healthy = level == 0
+                self.drill.metric_health(self, self.healthy)
         if self.watches:
             self._check_watches(t, v)
 
-    def _level(self, v: float) -> int:
-        x = self.sign * v
-        warn = self.sign * self.spec.warn
-        crit = self.sign * self.spec.critical
+    def _accumulate(self, t: float, rate: float, offset: float) -> float:
+        """Add to the running total; returns it. Money burns at the previous sample's rate until this one
+        (a left Riemann sum), so a fault starting now adds nothing to the total yet."""
+        if self.times:
+            self.value += self.rate * (t - self.times[-1]) / 3600.0
+        self.rate = rate
+        # The total never comes back down, so health follows the rate: back near its baseline.
+        healthy = self.sign * offset <= max(abs(self.baseline) * 0.05, self.noise)
+        if healthy != self.healthy:
+            self.healthy = healthy
+            self.drill.metric_health(self, healthy)
+        return self.value
+
+    def _level(self, x: float) -> int:
+        """The alert level for a value already multiplied by `sign` (so higher is always worse)."""
+        warn = self._warn_x
+        crit = self._crit_x
         raw = 2 if x >= crit else 1 if x >= warn else 0
         current = self.level
         if raw >= current:
