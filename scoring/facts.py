@@ -97,20 +97,29 @@ def _detection(events: tuple[Event, ...]) -> Event | None:
 
 
 def _mitigation(events: tuple[Event, ...]) -> Event | None:
-    """The moment the last active fault was resolved (or the engine said `mitigated`), if ever."""
+    """The moment every active fault was resolved (or the engine said `mitigated`), for good.
+
+    A fault that starts again, or a status falling back from mitigated, undoes it: the mitigation that
+    counts is the one that held.
+    """
     active: set[str] = set()
     seen_fault = False
+    held: Event | None = None
     for e in events:
-        if e.kind == "status.changed" and e.data.get("status") == "mitigated":
-            return e
-        if e.kind == "fault.started":
+        if e.kind == "status.changed":
+            if e.data.get("status") == "mitigated":
+                held = held or e
+            elif e.data.get("back"):
+                held = None
+        elif e.kind == "fault.started":
             active.add(str(e.data.get("fault")))
             seen_fault = True
+            held = None
         elif e.kind == "fault.resolved":
             active.discard(str(e.data.get("fault")))
             if seen_fault and not active:
-                return e
-    return None
+                held = held or e
+    return held
 
 
 def _status(events: tuple[Event, ...], status: str) -> Event | None:

@@ -256,3 +256,15 @@ def test_a_late_first_status_page_post_is_not_penalised_twice(scenario: Scenario
     card = grade(build(late, scenario), scenario, playbook)
     assert card.criterion("comms.status_page_first").result == "partial"
     assert card.criterion("comms.status_page_cadence").result == "pass"
+
+
+def test_mitigation_that_did_not_hold_does_not_count(scenario: Scenario, playbook: Playbook) -> None:
+    record = build(IDEAL, scenario)
+    relapse = (
+        Event(900.0, "fault.started", {"fault": "pool_leak", "label": "Connection pool leak"}),
+        Event(900.0, "status.changed", {"status": "investigating", "previous": "mitigated", "back": True}),
+        Event(1000.0, "fault.resolved", {"fault": "pool_leak", "label": "Connection pool leak", "by": "kill_idle"}),
+    )
+    events = tuple(sorted((*record.events, *relapse), key=lambda e: e.t))
+    card = grade(DrillRecord(record.header, events), scenario, playbook)
+    assert next(k for k in card.kpis if k.id == "mttm").at == 1000.0
