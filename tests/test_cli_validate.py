@@ -1,0 +1,213 @@
+"""`warroom validate`, `warroom playbooks` and their exit codes, output formats and refusals."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tui.cli import main
+
+FIXTURES = Path(__file__).parent / "sim" / "fixtures"
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args))
+    # Every outcome is a deliberate exit, never an exception escaping the command.
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+@pytest.fixture
+def drills(tmp_path: Path) -> Path:
+    """The bundled layout in miniature: a playbook, a scenario, and a script in scripts/<scenario-id>/."""
+    (tmp_path / "playbooks").mkdir()
+    (tmp_path / "library").mkdir()
+    (tmp_path / "scripts" / "tiny-outage").mkdir(parents=True)
+    shutil.copy(FIXTURES / "playbook.yaml", tmp_path / "playbooks" / "tiny.yaml")
+    shutil.copy(FIXTURES / "scenario.yaml", tmp_path / "library" / "tiny-outage.yaml")
+    shutil.copy(FIXTURES / "script.yaml", tmp_path / "scripts" / "tiny-outage" / "ideal.yaml")
+    return tmp_path
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty user data dir, so user content never leaks in from the developer's machine."""
+    path = tmp_path / "home"
+    (path / "playbooks").mkdir(parents=True)
+    monkeypatch.setenv("WARROOM_HOME", str(path))
+    return path
+
+
+def test_a_valid_folder_exits_0(drills: Path, home: Path) -> None:
+    result = run("validate", str(drills))
+    assert result.exit_code == 0, result.output
+    assert result.output == "3 files checked: 3 valid, 0 invalid\n"
+
+
+def test_an_invalid_file_exits_1_with_located_problems(drills: Path, home: Path) -> None:
+    scenario = drills / "library" / "tiny-outage.yaml"
+    scenario.write_text(scenario.read_text().replace("  severity: SEV1", "  severty: SEV1"))
+    result = run("validate", str(drills))
+    assert result.exit_code == 1
+    script = drills / "scripts" / "tiny-outage" / "ideal.yaml"
+    assert result.output.splitlines() == [
+        f"{scenario}:11:3: unknown key 'severty' in truth — did you mean 'severity'?",
+        f"{script}:1:1: warning: scenario 'tiny-outage' ({scenario}) does not load, so the steps could not be "
+        "checked against it — its steps were checked against the standard actions only",
+        "3 files checked: 2 valid, 1 invalid, 1 warning",
+    ]
+
+
+def test_scripts_are_checked_against_their_scenario(drills: Path, home: Path) -> None:
+    script = drills / "scripts" / "tiny-outage" / "ideal.yaml"
+    script.write_text(script.read_text().replace("do: rollback", "do: rolback"))
+    result = run("validate", str(drills))
+    assert result.exit_code == 1
+    assert f"{script}:5:16: action 'rolback' is not defined" in result.output
+    assert "did you mean 'rollback'?" in result.output
+
+
+def test_a_playbook_elsewhere_in_the_validated_set_resolves(tmp_path: Path, home: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(FIXTURES / "scenario.yaml", tmp_path / "a" / "s.yaml")
+    shutil.copy(FIXTURES / "playbook.yaml", tmp_path / "b" / "p.yaml")
+    assert run("validate", str(tmp_path / "a")).exit_code == 1  # alone, 'tiny' is nowhere to be found
+    assert run("validate", str(tmp_path / "a"), str(tmp_path / "b")).exit_code == 0
+
+
+def test_a_user_playbook_resolves(tmp_path: Path, home: Path) -> None:
+    shutil.copy(FIXTURES / "scenario.yaml", tmp_path / "s.yaml")
+    assert run("validate", str(tmp_path / "s.yaml")).exit_code == 1
+    shutil.copy(FIXTURES / "playbook.yaml", home / "playbooks" / "tiny.yaml")
+    assert run("validate", str(tmp_path / "s.yaml")).exit_code == 0
+
+
+def test_json_output(drills: Path, home: Path) -> None:
+    bad = drills / "library" / "broken.yaml"
+    bad.write_text("id: x\ntruth: {}\n")
+    result = run("validate", "--format", "json", str(drills))
+    assert result.exit_code == 1
+    out = json.loads(result.output)
+    assert (out["valid"], out["invalid"]) == (3, 1)
+    by_path = {f["path"]: f for f in out["files"]}
+    entry = by_path[str(bad)]
+    assert (entry["kind"], entry["valid"], entry["id"]) == ("scenario", False, None)
+    assert entry["problems"][0] == {
+        "path": str(bad),
+        "line": 1,
+        "col": 1,
+        "severity": "error",
+        "message": "missing required key 'title'",
+        "hint": "",
+    }
+    good = by_path[str(drills / "playbooks" / "tiny.yaml")]
+    assert (good["kind"], good["valid"], good["id"], good["problems"]) == ("playbook", True, "tiny", [])
+
+
+def test_usage_errors_exit_2(tmp_path: Path, home: Path) -> None:
+    result = run("validate", str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+    assert run("validate").exit_code == 2
+    assert run("validate", str(tmp_path)).exit_code == 2  # a folder with nothing to check
+
+
+HOSTILE = {
+    "empty.yaml": b"",
+    "binary.yaml": bytes(range(256)),
+    "tags.yaml": b"id: !!python/object/apply:os.system ['true']\n",
+    "deep.yaml": b"[" * 20_000,
+    "bomb.yaml": b"a: &a [x,x,x,x,x,x,x,x,x]\n"
+    + b"".join(f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n".encode() for p, c in pairwise("abcdefghi")),
+}
+
+
+def test_hostile_files_are_each_one_clear_line(tmp_path: Path, home: Path) -> None:
+    for name, data in HOSTILE.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "dir.yaml").mkdir()  # a directory named like a file: searched, and empty
+    result = run("validate", str(tmp_path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-1] == f"{len(HOSTILE)} files checked: 0 valid, {len(HOSTILE)} invalid"
+    assert len(lines) == len(HOSTILE) + 1
+    located = re.compile(rf"^{re.escape(str(tmp_path))}/\w+\.yaml:\d+:\d+: \S")
+    assert all(located.match(line) for line in lines[:-1]), lines
+
+
+def test_no_traceback_from_the_real_command(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    proc = subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main()", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.stdout.startswith(f"{bad}:1:1: the file is not valid UTF-8 (byte 0xff)")
+
+
+def test_playbooks_lists_bundled_and_user(home: Path) -> None:
+    shutil.copy(FIXTURES / "playbook.yaml", home / "playbooks" / "tiny.yaml")
+    (home / "playbooks" / "broken.yaml").write_text("id: broken\nname: B\nseverities: []\n")
+    result = run("playbooks")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["ID", "NAME", "SEVERITIES", "FROM"]
+    assert any(line.split()[:3] == ["tiny", "Tiny", "playbook"] and line.endswith("user") for line in lines)
+    broken = next(line for line in lines if line.startswith("broken"))
+    assert "does not load: 1 problem(s)" in broken
+    listed = json.loads(run("playbooks", "--format", "json").output)
+    tiny = next(e for e in listed if e["id"] == "tiny")
+    assert (tiny["severities"], tiny["origin"], tiny["valid"]) == (["SEV1", "SEV2"], "user", True)
+
+
+def test_playbooks_show_prints_the_sla_table(home: Path) -> None:
+    shutil.copy(FIXTURES / "playbook.yaml", home / "playbooks" / "tiny.yaml")
+    result = run("playbooks", "show", "tiny")
+    assert result.exit_code == 0
+    rows = {line.split("  ")[0]: line.split() for line in result.output.splitlines() if line and line[0] != " "}
+    assert rows["label"][1:] == ["Critical", "Major"]
+    assert rows["acknowledge"][1:] == ["5m", "15m"]
+    assert rows["resolution"][1:] == ["1h", "—"]  # SEV2 states no resolution target
+    assert rows["mitigation"][1:] == ["—", "—"]
+    assert rows["internal update every"][3:] == ["30m", "—"]
+    assert rows["pir within"][2:] == ["48h", "—"]
+    assert "  1. Primary: oncall (On-call engineer), 5m" in result.output
+    assert "  SEV1 after 30m: cto (CTO)" in result.output
+
+
+def test_playbooks_show_json_is_the_model(home: Path) -> None:
+    shutil.copy(FIXTURES / "playbook.yaml", home / "playbooks" / "tiny.yaml")
+    data = json.loads(run("playbooks", "show", "tiny", "--format", "json").output)
+    assert data["id"] == "tiny"
+    assert data["severities"][0]["targets"]["acknowledge"] == "5m"
+    assert data["escalation"]["chain"][1] == {"name": "Executive", "contact": "cto", "timeout": "15m"}
+
+
+def test_playbooks_show_an_unknown_id(home: Path) -> None:
+    shutil.copy(FIXTURES / "playbook.yaml", home / "playbooks" / "tiny.yaml")
+    result = run("playbooks", "show", "tinny")
+    assert result.exit_code == 2
+    assert "playbook 'tinny' is not defined" in result.output
+    assert "did you mean 'tiny'?" in result.output
+
+
+def test_playbook_text_never_reaches_the_terminal_raw(home: Path) -> None:
+    text = (FIXTURES / "playbook.yaml").read_text().replace("name: Tiny playbook", 'name: "Tiny \\e[2J"')
+    (home / "playbooks" / "tiny.yaml").write_text(text)
+    for args in (("playbooks",), ("playbooks", "show", "tiny")):
+        output = run(*args).output
+        assert "\x1b" not in output
+        assert "Tiny \\x1b[2J" in output
