@@ -92,7 +92,9 @@ class CommsModal(Dialog[Outgoing]):
         channels = self.query_one("#channel-list", OptionList)
         channels.highlighted = list(CHANNELS).index(self.channel)
         self._show_state(self.channel == "status_page")
-        self.query_one("#comms-text", TextArea).focus()
+        text = self.query_one("#comms-text", TextArea)
+        text.move_cursor(text.document.end)  # trainees add to a template more often than they rewrite its start
+        text.focus()
 
     def _show_state(self, show: bool) -> None:
         self.query_one("#state-label").display = show

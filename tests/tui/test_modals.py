@@ -1,0 +1,186 @@
+"""Every modal by key presses: what it shows, what it sends to the drill, and that cancelling sends nothing."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList, RadioSet, SelectionList, Static, TextArea
+
+from sim.engine import Drill
+from sim.events import Event
+from tui.app import WarroomApp
+from tui.modals.base import ConfirmModal
+from tui.modals.comms import CommsModal
+from tui.modals.investigate import InvestigateModal
+from tui.modals.menus import ActionsModal, FilterModal
+from tui.modals.people import PageModal, RoleModal
+from tui.modals.severity import SeverityModal
+from tui.screens.drill import DrillScreen
+from tui.screens.help import HelpScreen
+from tui.widgets.feed import Feed
+from tui.widgets.header import DrillHeader
+
+
+def started(drill: Drill, action: str) -> list[Event]:
+    return [e for e in drill.events if e.kind == "action.started" and e.data["action"] == action]
+
+
+def plain(widget: Static) -> str:
+    return widget.visual.plain  # type: ignore[attr-defined]
+
+
+async def test_severity_shows_definitions_and_the_decision_tree_then_declares(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "s")
+        modal = app.screen
+        assert isinstance(modal, SeverityModal)
+        assert "Complete service outage" in plain(modal.query_one("#severity-definition", Static))
+        tree = plain(modal.query_one("#severity-tree", Static))
+        assert "1. Is there a security breach? → SEV-1" in tree and "Otherwise → SEV-3" in tree
+        await pilot.press("down")
+        assert "Significant degradation" in plain(modal.query_one("#severity-definition", Static))
+        await pilot.press("up", "enter", "n")
+        assert isinstance(app.screen, DrillScreen)
+        assert drill.state.severity == "SEV-1"
+        assert app.screen.query_one(DrillHeader).severity == "SEV-1 Critical"
+
+
+async def test_severity_cancel_declares_nothing(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "s", "escape", "n")
+        assert isinstance(app.screen, DrillScreen)
+        assert not started(drill, "declare")
+
+
+async def test_roles_assign_me_or_someone_from_the_cast(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "r")
+        assert isinstance(app.screen, RoleModal)
+        await pilot.press("enter", "enter", "n")  # Incident Commander -> me
+        assert drill.state.roles == {"ic": "Alex"}
+        await pilot.press("r")
+        modal = app.screen
+        assert isinstance(modal, RoleModal)
+        # The first unassigned role is offered first; pick the second person on the list (after "me").
+        await pilot.press("enter", "down", "enter", "n")
+        second = modal.people[0].name
+        assert drill.state.roles == {"ic": "Alex", "tech_lead": second}
+        assert app.screen.query_one(Feed).items[-1].text.endswith(f"{second} is Technical Lead")
+
+
+async def test_comms_is_prefilled_from_the_playbook_and_sends_what_was_written(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "c")
+        modal = app.screen
+        assert isinstance(modal, CommsModal)
+        text = modal.query_one("#comms-text", TextArea)
+        assert text.text == drill.playbook.templates.internal_update
+        assert not modal.query_one("#state-set", RadioSet).display  # states are for the status page only
+        await pilot.press(*"Rolled back at 10:02.", "ctrl+s")
+        assert isinstance(app.screen, DrillScreen)
+        sent = started(drill, "post_update")[-1]
+        assert sent.data["params"]["text"].endswith("Rolled back at 10:02.")
+
+
+async def test_comms_switching_audience_swaps_an_untouched_template(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "c")
+        modal = app.screen
+        assert isinstance(modal, CommsModal)
+        modal.query_one("#channel-list", OptionList).focus()
+        await pilot.press("down")  # status page
+        assert modal.query_one("#comms-text", TextArea).text == drill.playbook.templates.status_page
+        assert modal.query_one("#state-set", RadioSet).display
+        modal.query_one("#state-set", RadioSet).focus()
+        await pilot.press("right", "enter", "ctrl+s")  # the next state: identified
+        sent = started(drill, "status_page")[-1]
+        assert sent.data["params"]["state"] == "identified"
+
+
+async def test_investigate_offers_targets_and_shows_what_was_found(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "i")
+        modal = app.screen
+        assert isinstance(modal, InvestigateModal)
+        assert plain(modal.query_one(".finding", Static)) == "Nothing yet."
+        await pilot.press("down", "down", "enter")  # recent deploys
+        await pilot.press("n", "n", "n", "n")  # it takes 3m; effects at the slice's end land in the next one
+        assert any("upstream_timeout" in clue for clue in drill.state.clues)
+        await pilot.press("i")
+        findings = [plain(s) for s in app.screen.query(".finding").results(Static)]
+        assert findings == [f"• deploys: {drill.state.clues[0]}"]
+        options = app.screen.query_one("#target-list", OptionList)
+        assert "(looked)" in options.get_option("deploys").prompt.plain  # type: ignore[union-attr]
+
+
+async def test_page_someone_from_the_escalation_list(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "p")
+        assert isinstance(app.screen, PageModal)
+        await pilot.press("down", "down", "enter", "n")  # the DBA
+        pages = [e for e in drill.events if e.kind == "page.sent"]
+        assert [e.data["contact"] for e in pages] == ["dba"]
+
+
+async def test_actions_menu_lists_scenario_actions_first(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "x")
+        modal = app.screen
+        assert isinstance(modal, ActionsModal)
+        assert [s.id for s in modal.specs[:2]] == ["rollback", "restart"]
+        await pilot.press("enter")
+        assert started(drill, "rollback")
+
+
+async def test_destructive_actions_ask_for_confirmation(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "x", "down", "enter")
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        assert not started(drill, "restart")
+        await pilot.press("x", "down", "enter", "y")
+        assert started(drill, "restart")
+
+
+async def test_resolve_is_confirmed_first(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "R")
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("escape")
+        assert not started(drill, "resolve")
+        await pilot.press("R", "y")
+        assert started(drill, "resolve")
+
+
+async def test_filter_hides_a_kind_of_line(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "n")
+        feed = app.screen.query_one(Feed)
+        assert any(line.startswith("Error rate critical") for line in feed.visible_text())
+        await pilot.press("f")
+        assert isinstance(app.screen, FilterModal)
+        assert app.screen.query_one(SelectionList).highlighted == 0  # Alerts
+        await pilot.press("space", "tab", "enter")
+        assert "alert" not in feed.filter.categories
+        assert not any(line.startswith("Error rate") for line in feed.visible_text())
+        assert feed.border_subtitle == "hiding alert"
+        await pilot.press("f", "tab", *"firing", "enter")
+        assert feed.visible_text() == ["pagerduty: HighErrorRate firing on api-gateway [bold]x[/]"]
+
+
+async def test_help_lists_the_drill_bindings(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        described = {(row.key, row.description) for row in app.screen.rows}
+        assert {("space", "Pause"), ("n", "Step 1m"), ("R", "Resolve"), ("s", "Severity")} <= described
+        await pilot.press("escape")
+        assert isinstance(app.screen, DrillScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_finds_actions_by_fuzzy_search(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "ctrl+p", *"roll back")
+        await pilot.pause(0.3)  # the palette searches in a worker; let it answer
+        await pilot.press("enter")
+        assert started(drill, "rollback")

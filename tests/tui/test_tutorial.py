@@ -1,0 +1,99 @@
+"""The bundled tutorial, played end to end by key presses from its briefing to the debrief's final score."""
+
+from __future__ import annotations
+
+from tui.app import WarroomApp
+from tui.screens.briefing import BriefingScreen
+from tui.screens.debrief import DebriefScreen
+from tui.screens.drill import DrillScreen
+
+
+class Trainee:
+    """Presses keys the way a trainee at the keyboard would; every minute of sim time is a press of `n`."""
+
+    def __init__(self, pilot) -> None:  # type: ignore[no-untyped-def]
+        self.pilot = pilot
+
+    async def keys(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+        await self.pilot.pause()
+
+    async def wait(self, minutes: int) -> None:
+        await self.keys(*["n"] * minutes)
+
+    async def palette(self, words: str) -> None:
+        await self.keys("ctrl+p", *words)
+        await self.pilot.pause(0.3)  # the palette searches in a worker
+        await self.keys("enter")
+
+
+async def play_tutorial(moves) -> DebriefScreen:  # type: ignore[no-untyped-def]
+    app = WarroomApp(scenario_id="tutorial", trainee="Alex", autostart=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        you = Trainee(pilot)
+        await you.keys("enter")
+        assert isinstance(app.screen, DrillScreen)
+        await moves(you)
+        # After resolving, the drill ends once the metrics have held healthy for the monitoring period.
+        for _ in range(30):
+            if not isinstance(app.screen, DrillScreen):
+                break
+            await you.wait(1)
+        screen = app.screen
+        assert isinstance(screen, DebriefScreen), f"the drill did not end: on {screen!r}"
+        return screen
+
+
+async def test_by_the_book_scores_full_marks() -> None:
+    async def by_the_book(you: Trainee) -> None:
+        await you.wait(5)  # the pager fires at about T+4:20
+        await you.keys("a")  # acknowledge
+        await you.wait(1)
+        await you.keys("s", "down", "enter")  # SEV2: "API error rate > 5%"
+        await you.wait(1)
+        await you.keys("r", "enter", "enter")  # Incident Commander: me
+        await you.wait(1)
+        await you.palette("open the incident")
+        await you.keys("c", "ctrl+s")  # the playbook's internal-update template, as is
+        await you.wait(2)
+        await you.keys("i", "down", "down", "enter")  # recent deploys: the config diff
+        await you.wait(3)
+        await you.keys("x", "enter")  # the first scenario action: revert the config
+        await you.wait(18)  # the fix, then the playbook's 15-minute watch
+        await you.palette("schedule the post")
+        await you.wait(2)
+        await you.keys("R", "y")
+        await you.wait(1)
+
+    debrief = await play_tutorial(by_the_book)
+    card = debrief.card
+    assert (card.score, card.letter, card.points, card.max_points) == (100.0, "A", 125, 125)
+    assert card.declared == ("SEV2",)
+    assert not [c.id for c in card.criteria if c.result in ("fail", "partial")]
+
+
+async def test_chasing_the_red_herring_costs_points() -> None:
+    async def hasty(you: Trainee) -> None:
+        await you.wait(5)
+        await you.keys("a")
+        await you.wait(1)
+        await you.keys("s", "enter")  # SEV1: one level too high
+        await you.wait(1)
+        await you.keys("x", "down", "enter", "y")  # restart redis-0 (destructive, harmful)
+        await you.wait(2)
+        await you.keys("i", "down", "down", "enter")
+        await you.wait(3)
+        await you.keys("x", "enter")  # the real fix, late
+        await you.wait(18)
+        await you.keys("R", "y")
+        await you.wait(1)
+
+    debrief = await play_tutorial(hasty)
+    card = debrief.card
+    failed = {c.id for c in card.criteria if c.result == "fail"}
+    assert {"mitigate.harmful", "role.incident-commander", "expect.update-early"} <= failed
+    assert card.criterion("classify.severity").result != "pass"
+    assert (card.score, card.letter, card.points, card.max_points) == (60.0, "D", 69, 115)
+    assert not card.passed
