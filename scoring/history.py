@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scoring.grade import ScoreCard
 
 # Each entry upgrades the schema by one version; never edit a shipped entry, append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -282,3 +285,18 @@ def trends(rows: list[DrillRow], by: str = "trainee") -> list[Trend]:
         )
         for who, g in sorted(groups.items())
     ]
+
+
+def row_for(card: ScoreCard, journal: str, started_at: str, end_reason: str,
+            answers: tuple[str, ...] = ()) -> DrillRow:  # fmt: skip
+    """The history row of a graded drill: `journal` is the JSONL text, `started_at` wall-clock ISO 8601 UTC."""
+    header = json.loads(journal.splitlines()[0]) if journal else {}
+    return DrillRow(
+        trainee=card.trainee, team=card.team, scenario_id=card.scenario,
+        scenario_hash=str(header.get("scenario_hash", "")), playbook=card.playbook, seed=card.seed,
+        started_at=started_at, sim_duration=card.ended, score=card.score, grade=card.letter, passed=card.passed,
+        end_reason=end_reason, kpis={k.id: k.value for k in card.kpis}, journal=journal,
+        criteria=tuple(CriterionRow(c.id, c.category, c.result, c.points, c.max_points, c.explanation)
+                       for c in card.criteria),
+        answers=answers,
+    )  # fmt: skip

@@ -125,3 +125,29 @@ def test_read_only_connection_gives_a_clear_error_and_writes_nothing(tmp_path: P
             h.add(_row())
         h.conn.execute("PRAGMA query_only = OFF")
         assert h.drills() == []
+
+
+def test_a_graded_drill_is_stored_whole(tmp_path: Path) -> None:
+    from scenarios import LIBRARY, SCRIPTS
+    from scoring.grade import grade
+    from scoring.history import row_for
+    from sim.library import playbooks_for
+    from sim.loading import load_scenario, load_script
+    from sim.runner import run_script
+
+    path = LIBRARY / "tutorial.yaml"
+    scenario = load_scenario(path)
+    playbook = playbooks_for(path)[scenario.playbook]
+    script = load_script(SCRIPTS / "tutorial" / "ideal.yaml", scenario, playbook)
+    journal = tmp_path / "j.jsonl"
+    drill = run_script(scenario, playbook, script, journal=journal, trainee="ana", team="sre", scenario_path=path)
+    card = grade(drill.record, scenario, playbook)
+    row = row_for(card, journal.read_text(), "2026-11-23T10:00:00Z", drill.end_reason or "", ("Page sooner.",))
+    with History(tmp_path / "h.db") as h:
+        stored = h.get(h.add(row))
+    assert stored is not None
+    assert (stored.trainee, stored.team, stored.scenario_id, stored.score) == ("ana", "sre", "tutorial", card.score)
+    assert stored.scenario_hash == drill.header.scenario_hash
+    assert [c.criterion for c in stored.criteria] == [c.id for c in card.criteria]
+    assert stored.kpis["mtta"] == next(k.value for k in card.kpis if k.id == "mtta")
+    assert stored.journal == journal.read_text() and stored.answers == ("Page sooner.",)
