@@ -265,6 +265,11 @@ class Drill(Incident):
         for event in self.events[already_written:]:
             writer.write(event)
 
+    @property
+    def journal_path(self) -> Path | None:
+        """Where this drill is being journaled (None when it is not)."""
+        return self._journal.path if self._journal is not None else None
+
     def close(self) -> None:
         if self._journal is not None:
             self._journal.close()

@@ -168,6 +168,10 @@ class FaultBook:
     def active(self) -> list[FaultState]:
         return [f for f in self.faults.values() if f.active]
 
+    def lingering(self, t: float) -> list[FaultState]:
+        """Faults still running and still moving a metric (a spike that has decayed no longer counts)."""
+        return [f for f in self.faults.values() if f.active and any(not c.gone(t) for c in f.contributions)]
+
     def known_labels(self) -> tuple[str, ...]:
         return tuple(f.spec.label for f in self.faults.values() if f.active and f.known)
 

@@ -147,8 +147,12 @@ class Incident:
             self.unhealthy.add(metric.id)
             self.healthy_since = None
 
+    def _poll_every(self) -> float:
+        return min(m.every for m in self.metrics.values())
+
     def _verify(self) -> Iterator[object]:
-        """After `resolve`: wait until every metric has held healthy for the monitoring period."""
+        """After `resolve`: wait until every metric has held healthy for the monitoring period, with no fault
+        still moving a metric."""
         env = self.env
         while True:
             since = self.healthy_since
@@ -158,6 +162,11 @@ class Incident:
                 continue
             due = since + self.monitoring_period
             if env.now >= due:
+                if self.faults.lingering(env.now):
+                    # Metrics can sit under their thresholds while a fault still pulls on them: resolving
+                    # before it is fixed (or has faded) must not count, so look again a sample later.
+                    yield env.timeout(self._poll_every())
+                    continue
                 self.verified_at = env.now
                 self.emit("recovery.verified", held_for=env.now - since)
                 self.finish("resolved")

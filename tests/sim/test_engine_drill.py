@@ -201,3 +201,21 @@ def test_faker_is_imported_only_when_someone_is_named() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120, check=True
     )
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_resolving_while_a_fault_still_pulls_under_the_thresholds_is_not_verified() -> None:
+    # m drifts up slowly from T+10m and stays under warn for 20 minutes, but the fault is still there.
+    page = {"id": "p", "kind": "page", "text": "m is creeping", "trigger": {"at": "11m"}}
+    d = Drill(mini([{"metric": "m", "shape": "drift", "by": 1, "over": "2m"}], injects=[page]), playbook())
+    d.advance_to(700)
+    d.act("resolve")
+    d.advance_to(1500)
+    assert of(d.events, "recovery.verified") == []
+    d.act("fix")  # done at 1560: the metrics never left their thresholds, so that is enough
+    d.advance_to(7300)
+    assert times(d.events, "recovery.verified") == [1560.0]
+
+
+def test_the_journal_path_is_public(tmp_path: Path) -> None:
+    assert Drill(mini(), playbook()).journal_path is None
+    assert Drill(mini(), playbook(), journal=tmp_path / "j.jsonl").journal_path == tmp_path / "j.jsonl"
