@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
+from yaml.error import Mark
 from yaml.events import (
     AliasEvent,
     DocumentEndEvent,
@@ -157,16 +158,22 @@ def _position(prefix: str) -> tuple[int, int]:
 
 @dataclass(slots=True)
 class _Frame:
-    """A container being built: its value so far, its start, and what the budget has counted into it."""
+    """A container being built: its value so far, its start, and what the budget has counted into it.
+
+    Marks are kept as the parser gives them and turned into line and column only for an issue.
+    """
 
     value: list[Any] | dict[Any, Any]
-    line: int
-    col: int
+    mark: Mark
     anchor: str | None
     size: int = 1
     key: Any = None
-    key_pos: tuple[int, int] | None = None
+    key_mark: Mark | None = None
     seen: dict[Any, int] = field(default_factory=dict)  # key -> line of its first occurrence
+
+
+def _at(mark: Mark, message: str, hint: str = "") -> Issue:
+    return Issue(mark.line + 1, mark.column + 1, message, hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +203,12 @@ def parse(text: str, loader_cls: type[yaml.SafeLoader] = Loader) -> Parsed:
 
 
 def _build(loader: yaml.SafeLoader) -> Parsed:
-    loader.get_event()  # the stream start
-    event = loader.get_event()
-    if isinstance(event, StreamEndEvent):
+    get = loader.get_event
+    get()  # the stream start
+    event = get()
+    if type(event) is StreamEndEvent:
         raise _fail("the file is empty (it holds no YAML, only blank lines or comments)", "start from an example")
-    assert isinstance(event, DocumentStartEvent)
+    assert type(event) is DocumentStartEvent
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}
     issues: list[Issue] = []
@@ -208,82 +216,79 @@ def _build(loader: yaml.SafeLoader) -> Parsed:
     total = 0
     root: Any = None
 
-    def add(value: Any, size: int, line: int, col: int) -> None:
+    def add(value: Any, size: int, mark: Mark) -> None:
         nonlocal root
         if not stack:
             root = value
             return
         frame = stack[-1]
         frame.size += size
-        if isinstance(frame.value, list):
-            frame.value.append(value)
-        elif frame.key_pos is None:
-            if isinstance(value, list | dict):
-                fatal.append(Issue(line, col, "a key must be a plain value, not a list or a mapping"))
-                value = f"<complex key at line {line}>"
+        container = frame.value
+        if type(container) is list:
+            container.append(value)
+        elif frame.key_mark is None:
+            if type(value) is list or type(value) is dict:
+                fatal.append(_at(mark, "a key must be a plain value, not a list or a mapping"))
+                value = f"<complex key at line {mark.line + 1}>"
             elif value == "<<":
-                issues.append(Issue(line, col, "merge keys ('<<') are not supported", "write the keys out in full"))
-            frame.key, frame.key_pos = value, (line, col)
+                issues.append(_at(mark, "merge keys ('<<') are not supported", "write the keys out in full"))
+            frame.key, frame.key_mark = value, mark
         else:
-            key, (kline, kcol) = frame.key, frame.key_pos
+            key, key_mark = frame.key, frame.key_mark
             if key in frame.seen:
-                issues.append(
-                    Issue(kline, kcol, f"duplicate key '{key}' (first at line {frame.seen[key]})", "remove one of them")
-                )
+                first = frame.seen[key]
+                issues.append(_at(key_mark, f"duplicate key '{key}' (first at line {first})", "remove one of them"))
             else:
-                frame.seen[key] = kline
-            frame.value[key] = value
-            frame.key_pos = None
+                frame.seen[key] = key_mark.line + 1
+            container[key] = value  # type: ignore[call-overload]
+            frame.key_mark = None
 
+    # Events arrive one at a time from the parser, which keeps no stack of its own beyond a state machine;
+    # the checks below run before the next event is even parsed.
     while True:
-        event = loader.get_event()
-        mark = event.start_mark
-        line, col = mark.line + 1, mark.column + 1
-        if isinstance(event, ScalarEvent):
+        event = get()
+        cls = type(event)
+        if cls is ScalarEvent:
             total += 1
-            value = _scalar(event, fatal)
+            if event.tag is None:
+                value = _resolve(event.value) if event.implicit[0] else event.value
+            else:
+                value = _scalar(event, fatal)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
-            add(value, 1, line, col)
-        elif isinstance(event, MappingStartEvent | SequenceStartEvent):
+            add(value, 1, event.start_mark)
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
             total += 1
             if len(stack) >= MAX_DEPTH:
-                raise _fail(f"nesting is deeper than {MAX_DEPTH} levels", "flatten the structure", line, col)
+                message = f"nesting is deeper than {MAX_DEPTH} levels"
+                raise YamlError([_at(event.start_mark, message, "flatten the structure")])
             if event.tag not in (None, "!") and event.tag not in _CONTAINER_TAGS:
-                fatal.append(_tag_issue(event.tag, line, col))
-            container: list[Any] | dict[Any, Any] = {} if isinstance(event, MappingStartEvent) else []
-            stack.append(_Frame(container, line, col, event.anchor))
-        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+                fatal.append(_tag_issue(event.tag, event.start_mark))
+            stack.append(_Frame({} if cls is MappingStartEvent else [], event.start_mark, event.anchor))
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
             frame = stack.pop()
             if frame.anchor:
                 anchors[frame.anchor] = (frame.value, frame.size)
-            add(frame.value, frame.size, frame.line, frame.col)
-        elif isinstance(event, AliasEvent):
+            add(frame.value, frame.size, frame.mark)
+        elif cls is AliasEvent:
             if event.anchor not in anchors:
                 recursive = any(f.anchor == event.anchor for f in stack)
                 what = "refers to a value that contains it" if recursive else "has no matching anchor before it"
-                raise _fail(f"alias '*{event.anchor}' {what}", "define '&name' before using '*name'", line, col)
+                hint = "define '&name' before using '*name'"
+                raise YamlError([_at(event.start_mark, f"alias '*{event.anchor}' {what}", hint)])
             value, size = anchors[event.anchor]
             total += size
-            add(value, size, line, col)
-        elif isinstance(event, DocumentEndEvent):
+            add(value, size, event.start_mark)
+        elif cls is DocumentEndEvent:
             break
         if total > MAX_VALUES:
-            raise _fail(
-                f"the document expands to more than {MAX_VALUES:,} values",
-                "aliases ('*name') count the whole value they repeat each time; use fewer",
-                line,
-                col,
-            )
-    event = loader.get_event()
-    if not isinstance(event, StreamEndEvent):
-        mark = event.start_mark
-        raise _fail(
-            "the file holds more than one YAML document ('---')",
-            "put each scenario, playbook or script in its own file",
-            mark.line + 1,
-            mark.column + 1,
-        )
+            message = f"the document expands to more than {MAX_VALUES:,} values"
+            hint = "aliases ('*name') count the whole value they repeat each time; use fewer"
+            raise YamlError([_at(event.start_mark, message, hint)])
+    event = get()
+    if type(event) is not StreamEndEvent:
+        message = "the file holds more than one YAML document ('---')"
+        raise YamlError([_at(event.start_mark, message, "put each scenario, playbook or script in its own file")])
     if fatal:
         raise YamlError(fatal)
     return Parsed(root, tuple(issues))
@@ -296,9 +301,8 @@ def _scalar(event: ScalarEvent, fatal: list[Issue]) -> Any:
         if not event.implicit[0]:
             return value  # quoted, or the non-specific tag: always a string
         return _resolve(value)
-    line, col = event.start_mark.line + 1, event.start_mark.column + 1
     if tag not in _SCALAR_TAGS:
-        fatal.append(_tag_issue(tag, line, col))
+        fatal.append(_tag_issue(tag, event.start_mark))
         return None
     kind = tag.removeprefix(_TAG)
     if kind == "str":
@@ -310,7 +314,7 @@ def _scalar(event: ScalarEvent, fatal: list[Issue]) -> Any:
     if kind == "float" and type(resolved) is int:
         return float(resolved)
     if type(resolved) is not wanted:
-        fatal.append(Issue(line, col, f"'{value}' is not a valid !!{kind}"))
+        fatal.append(_at(event.start_mark, f"'{value}' is not a valid !!{kind}"))
         return None
     return resolved
 
@@ -335,11 +339,10 @@ def _resolve(value: str) -> Any:
     return value
 
 
-def _tag_issue(tag: str, line: int, col: int) -> Issue:
+def _tag_issue(tag: str, mark: Mark) -> Issue:
     shown = tag.replace(_TAG, "!!")
-    return Issue(
-        line,
-        col,
+    return _at(
+        mark,
         f"the tag '{shown}' is not allowed",
         "only plain YAML is read: text, numbers, true/false, null, lists and mappings",
     )
