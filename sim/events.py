@@ -5,29 +5,29 @@ An event is `Event(t, kind, data)`; `data` holds only JSON values. The kinds and
 | kind | data |
 |---|---|
 | `drill.started` | scenario, playbook, seed, trainee, incident_id, channel, duration |
-| `fault.started` | fault, label |
-| `fault.resolved` | fault, label, by (action id) |
-| `alert` | metric, level (`warn`/`critical`/`clear`), value, threshold |
-| `inject` | id, kind (alert/page/chat/customer_report/log/exec_ping/vendor_notice/hint), sender, text |
-| `page.sent` | contact, title, team, actor, role (the trainee paged someone) |
-| `pager.escalated` | level (1-based), name, contact (nobody acknowledged in time) |
+| `fault.started` | fault, label; by (action id, when an action started it) |
+| `fault.resolved` | fault, label, by (action id); prevented (true when fixed before it started) |
+| `alert` | metric, level (`warn`/`critical`/`clear`), value, threshold, previous (the level before) |
+| `inject` | id, kind (alert/page/chat/customer_report/log/exec_ping/vendor_notice/hint), sender, text, sender_title |
+| `page.sent` | contact, title, team, actor, role, name (the trainee paged someone) |
+| `pager.escalated` | level (1-based), name, contact, person (nobody acknowledged in time) |
 | `action.started` | action, label, params, actor, role, finishes_at |
-| `action.finished` | action, label, params, actor, role, started_at |
+| `action.finished` | action, label, params, actor, role, started_at; result (investigate: what was found) |
 | `action.refused` | action, params, reason, actor, role (no state changed) |
 | `action.cancelled` | action, actor, role |
 | `clue.revealed` | clue, text, root_cause (bool), by (action id) |
-| `status.changed` | status (see STATUSES), previous |
+| `status.changed` | status (see STATUSES), previous; early (bool, on `resolved`: faults or metrics still bad) |
 | `severity.declared` | severity, previous (None the first time), actor, role |
 | `role.assigned` | role, who, actor |
 | `comms.sent` | channel (see COMMS_CHANNELS), text, state (status page only), actor, role |
 | `timer.started` | timer, label, deadline, category (`sla`/`cadence`/`pager`/`matrix`/`progress`) |
-| `timer.met` | timer, label, deadline |
+| `timer.met` | timer, label, deadline, late (bool); met_at (when met before the timer started) |
 | `timer.expired` | timer, label, deadline |
 | `timer.cancelled` | timer, label |
-| `escalation` | timer, contact, title, reason (a stakeholder or matrix step pushes in) |
+| `escalation` | timer, contact, title, reason, name (a stakeholder or matrix step pushes in) |
 | `recovery.verified` | held_for (seconds metrics stayed healthy after resolving) |
 | `pir.scheduled` | actor, role |
-| `drill.ended` | reason (`resolved`/`timeout`/`ended`), verified (bool) |
+| `drill.ended` | reason (`resolved`/`timeout`/`ended`), verified (bool), resolved (bool) |
 | `facilitator.*` | facilitator actions; `actor` is always `facilitator` |
 """
 
