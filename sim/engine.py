@@ -2,7 +2,8 @@
 a script. It owns the incident's state and hands out a read-only `DrillState`; nothing here blocks.
 
 Resolution counts as verified once every metric has held healthy for the playbook's `monitoring_period`,
-or `DEFAULT_MONITORING_PERIOD` (5 minutes) when the playbook states none.
+or `DEFAULT_MONITORING_PERIOD` (5 minutes) when the playbook states none, and no unresolved fault still
+moves a metric.
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ class Drill(Incident):
             self.injects.start_processes()
         except Exception as exc:
             self.error = DrillError(f"the scenario cannot start: {exc}", 0.0)
+            self.close()
             raise self.error from exc
         self.env.process(self._time_limit())
 

@@ -70,35 +70,66 @@ def replay(drill: Drill, events: Iterable[Event]) -> None:
         drill.catch_up(len(events), events[-1].t)
 
 
-def _check_source(what: str, recorded_path: str, recorded_hash: str, model: object | None, journal: Path) -> None:
-    if recorded_path:
-        p = Path(recorded_path)
-        if not p.is_file():
-            raise JournalError(f"{journal}: the {what} it was recorded with, {p}, no longer exists")
-        if file_hash(p) != recorded_hash:
-            raise JournalError(
-                f"{journal}: the {what} {p} has changed since this drill was recorded; "
-                "replaying it would not give the same drill"
-            )
-    elif model is None:
-        raise JournalError(f"{journal}: the journal does not say where its {what} is; pass it in")
-    elif model_hash(model) != recorded_hash:  # type: ignore[arg-type]
-        raise JournalError(f"{journal}: this {what} is not the one the drill was recorded with")
+def _check_file(what: str, recorded_path: str, recorded_hash: str, journal: Path) -> Path:
+    p = Path(recorded_path)
+    if not p.is_file():
+        raise JournalError(f"{journal}: the {what} it was recorded with, {p}, no longer exists")
+    if file_hash(p) != recorded_hash:
+        raise JournalError(
+            f"{journal}: the {what} {p} has changed since this drill was recorded; "
+            "replaying it would not give the same drill"
+        )
+    return p
+
+
+def _check_model(what: str, model: Playbook | Scenario, recorded_hash: str, journal: Path, where: str = "") -> None:
+    if model_hash(model) != recorded_hash:
+        found = f" (found at {where})" if where else ""
+        raise JournalError(f"{journal}: the {what} {model.id!r}{found} is not the one the drill was recorded with")
+
+
+def _by_id(what: str, ident: str, journal: Path) -> Path:
+    """A drill built from models (the TUI's) records no paths: look the file up by id in the library."""
+    from sim.library import NotFound, find_scenario, list_playbooks
+
+    try:
+        if what == "scenario":
+            return find_scenario(ident)
+        found = [e.path for e in list_playbooks() if e.playbook is not None and e.playbook.id == ident]
+        if found:
+            return found[-1]  # the library's precedence: later sources override earlier ones
+        raise NotFound(f"no playbook {ident!r}", "")
+    except NotFound:
+        raise JournalError(
+            f"{journal}: the journal does not say where its {what} {ident!r} is, and no "
+            f"{what} with that id was found; pass it in"
+        ) from None
 
 
 def resume(
     journal: str | os.PathLike[str], *, scenario: Scenario | None = None, playbook: Playbook | None = None
 ) -> Drill:
+    """Rebuild the drill a journal records and reattach the journal; see `Drill.resume`."""
     from sim.engine import Drill
 
     j = read_journal(journal)
     h = j.header
-    _check_source("playbook", h.playbook_path, h.playbook_hash, playbook, j.path)
-    _check_source("scenario", h.scenario_path, h.scenario_hash, scenario, j.path)
-    if playbook is None:
-        playbook = load_playbook_file(h.playbook_path)
-    if scenario is None:
-        scenario = load_scenario_file(h.scenario_path, playbook)
+    if h.playbook_path:
+        path = _check_file("playbook", h.playbook_path, h.playbook_hash, j.path)
+        playbook = playbook or load_playbook_file(path)
+    else:
+        if playbook is None:
+            where = _by_id("playbook", h.playbook, j.path)
+            playbook = load_playbook_file(where)
+        _check_model("playbook", playbook, h.playbook_hash, j.path)
+    if h.scenario_path:
+        path = _check_file("scenario", h.scenario_path, h.scenario_hash, j.path)
+        scenario = scenario or load_scenario_file(path, playbook)
+    else:
+        if scenario is None:
+            where = _by_id("scenario", h.scenario, j.path)
+            scenario = load_scenario_file(where, playbook)
+        _check_model("scenario", scenario, h.scenario_hash, j.path)
     drill = Drill(
         scenario,
         playbook,

@@ -104,3 +104,14 @@ def test_a_run_killed_mid_drill_resumes_to_the_same_journal(tmp_path: Path) -> N
     assert code == 0
     assert "Final state at T+00:35:00: resolved (verified)" in out
     assert killed.read_bytes() == reference.read_bytes()
+
+
+def test_resume_without_a_terminal_says_to_add_headless(tmp_path: Path) -> None:
+    journal = tmp_path / "j.jsonl"
+    assert warroom("run", SCENARIO_PATH, "--until", "10m", "--journal", journal)[0] == 0
+    code, _, err = warroom("resume", journal)
+    assert code == 2
+    assert "--headless" in err
+    code, out, _ = warroom("resume", journal, "--headless")
+    assert code == 0
+    assert "drill ended (timeout)" in out

@@ -182,3 +182,18 @@ def test_a_journal_that_does_not_replay_is_refused(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(JournalError, match="replay diverges at event 2"):
         Drill.resume(path)
+
+
+def test_a_journal_without_paths_finds_a_library_scenario_by_id(tmp_path: Path) -> None:
+    # What the TUI writes: a drill built from loaded models, its header naming ids and content hashes.
+    from sim.library import find_playbook, find_scenario
+    from sim.loading import load_scenario
+
+    tutorial = load_scenario(find_scenario("tutorial"))
+    path = tmp_path / "j.jsonl"
+    d = Drill(tutorial, find_playbook(tutorial.playbook), journal=path)
+    d.advance(400)
+    d.close()
+    resumed = Drill.resume(path)
+    assert resumed.scenario == tutorial
+    assert [e.to_json() for e in resumed.events] == [e.to_json() for e in d.events]

@@ -1,5 +1,5 @@
 """`warroom run SCENARIO` plays a scripted response headless and prints the timeline and final state;
-`warroom resume JOURNAL` rebuilds a drill from its journal and finishes it the same way."""
+`warroom resume JOURNAL` rebuilds a drill from its journal and carries on, in the TUI or headless."""
 
 from __future__ import annotations
 
@@ -219,17 +219,33 @@ def run(
 
 @click.command()
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--headless", is_flag=True, help="Finish the drill without the TUI (implied by --actions and --until).")
 @click.option("--actions", "script_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_UNTIL
 @_FORMAT
 @_PACE
-def resume(journal: Path, script_path: Path | None, until: str | None, fmt: str, pace: float | None) -> None:
-    """Rebuild a drill from its JOURNAL and finish it, continuing the script (--actions) where it stopped."""
+def resume(
+    journal: Path, headless: bool, script_path: Path | None, until: str | None, fmt: str, pace: float | None
+) -> None:
+    """Rebuild a drill from its JOURNAL (by replaying it) and carry on: in the TUI, or headless, where the
+    script (--actions) continues from the first step the journal does not show as taken."""
     until_s = parse_until(until)
+    headless = headless or script_path is not None or until_s is not None or fmt == "json"
     try:
         drill = Drill.resume(journal)
     except (JournalError, LoadError, DrillError) as exc:
         _fail(str(exc))
+    if not headless:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            drill.close()
+            _fail("resuming in the TUI needs an interactive terminal; add --headless to finish it without", 2)
+        from tui.app import WarroomApp
+
+        try:
+            WarroomApp(drill=drill).run()
+        finally:
+            drill.close()
+        return
     steps: list[Step] = []
     if script_path is not None:
         try:
