@@ -13,7 +13,7 @@ import platformdirs
 
 import scenarios
 from sim import checks, yamlsafe
-from sim.loading import Problem, Result, check_file, check_source, detect_kind, read_source
+from sim.loading import Problem, Result, Source, check_file, check_source, detect_kind, read_source
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 
@@ -62,10 +62,13 @@ class Entry:
     scenario: Scenario | None
     problems: tuple[Problem, ...]
     origin: Origin
+    declared_id: str = ""  # the `id` the file states, even when it does not load
 
     @property
     def id(self) -> str:
-        return self.scenario.id if self.scenario is not None else self.path.stem
+        if self.scenario is not None:
+            return self.scenario.id
+        return self.declared_id or self.path.stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +158,16 @@ def list_scenarios(dirs: Iterable[str | Path] = ()) -> list[Entry]:
     entries = []
     for path, origin in _sources(map(Path, dirs), scenarios.LIBRARY, user_scenarios_dir()):
         result = check_file(path, "scenario")
-        entries.append(Entry(path, _model(result, Scenario), result.problems, origin))
+        scenario = _model(result, Scenario)
+        entries.append(Entry(path, scenario, result.problems, origin, scenario.id if scenario else _declared_id(path)))
     return entries
+
+
+def _declared_id(path: Path) -> str:
+    """The `id` a file states, read without validating the rest (for listing and finding broken files)."""
+    src = read_source(path)
+    data = src.data if isinstance(src, Source) else None
+    return data["id"] if isinstance(data, dict) and isinstance(data.get("id"), str) else ""
 
 
 def find_scenario(id_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
@@ -174,7 +185,7 @@ def find_scenario(id_or_path: str | Path, extra_dirs: Iterable[str | Path] = ())
                 return directory / f"{text}{suffix}"
     entries = list_scenarios(extra_dirs)
     for entry in entries:
-        if entry.scenario is not None and entry.scenario.id == text:
+        if entry.id == text:  # a scenario with errors is found too, so its errors can be shown
             return entry.path
     finding = checks.undefined("scenario", text, sorted({e.id for e in entries}), ())
     raise NotFound(finding.message, finding.hint)

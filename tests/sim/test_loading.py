@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
 
-from sim import loading, yamlsafe
+from sim import library, loading, yamlsafe
 from sim.loading import (
     LoadError,
     Problem,
@@ -424,3 +425,84 @@ def test_a_huge_file_is_refused_by_its_size(tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setattr(Path, "open", no_reading)
     assert one(load_scenario, path).message == "the file is larger than the 1024 KiB limit"
+
+
+# --- sim.library: finding bundled and user content -------------------------------------------------------
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "home"
+    (path / "playbooks").mkdir(parents=True)
+    (path / "scenarios").mkdir()
+    monkeypatch.setenv("WARROOM_HOME", str(path))
+    return path
+
+
+def test_user_home_is_warroom_home_or_the_platform_dir(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert library.user_home() == home
+    assert library.user_playbooks_dir() == home / "playbooks"
+    monkeypatch.delenv("WARROOM_HOME")
+    assert library.user_home().name == "warroom"
+
+
+def test_bundled_playbooks_are_keyed_by_their_id() -> None:
+    bundled = library.bundled_playbooks()
+    assert all(pb.id == key for key, pb in bundled.items())
+    assert all(e.origin == "bundled" for e in library.list_playbooks() if e.playbook and e.playbook.id in bundled)
+
+
+def test_find_playbook_in_user_and_extra_dirs(home: Path, tmp_path: Path) -> None:
+    with pytest.raises(library.NotFound) as exc:
+        library.find_playbook("tiny")
+    assert exc.value.message.startswith("playbook 'tiny' is not defined; defined playbooks: ")
+    shutil.copy(PLAYBOOK, home / "playbooks" / "mine.yaml")
+    assert library.find_playbook("tiny").id == "tiny"
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "x.yaml").write_text(PLAYBOOK.read_text().replace("name: Tiny playbook", "name: Override"))
+    assert library.find_playbook("tiny", [extra]).name == "Override"  # extra dirs win over the user's
+    with pytest.raises(library.NotFound) as exc:
+        library.find_playbook("tinny")
+    assert exc.value.hint == "did you mean 'tiny'?"
+
+
+def test_list_scenarios_lists_broken_ones_with_their_problems(home: Path) -> None:
+    shutil.copy(PLAYBOOK, home / "playbooks" / "tiny.yaml")
+    shutil.copy(SCENARIO, home / "scenarios" / "good.yaml")
+    (home / "scenarios" / "bad.yaml").write_text("id: bad\ntruth: 5\n")
+    entries = {e.path.name: e for e in library.list_scenarios() if e.origin == "user"}
+    assert entries["good.yaml"].scenario is not None and entries["good.yaml"].id == "tiny-outage"
+    bad = entries["bad.yaml"]
+    assert bad.scenario is None and bad.id == "bad"
+    assert bad.problems and all(p.path == str(home / "scenarios" / "bad.yaml") for p in bad.problems)
+
+
+def test_find_scenario_by_path_file_name_or_id(home: Path, tmp_path: Path) -> None:
+    shutil.copy(SCENARIO, home / "scenarios" / "renamed.yaml")
+    assert library.find_scenario("renamed") == home / "scenarios" / "renamed.yaml"
+    # By the id inside, even while it does not load (its playbook is nowhere yet)...
+    assert library.find_scenario("tiny-outage") == home / "scenarios" / "renamed.yaml"
+    shutil.copy(PLAYBOOK, home / "playbooks" / "tiny.yaml")
+    assert library.find_scenario("tiny-outage") == home / "scenarios" / "renamed.yaml"  # ...and once it does
+    assert library.find_scenario(str(SCENARIO)) == SCENARIO
+    with pytest.raises(library.NotFound, match="no scenario file at"):
+        library.find_scenario(str(tmp_path / "nope.yaml"))
+    with pytest.raises(library.NotFound) as exc:
+        library.find_scenario("tiny-outaeg")
+    assert exc.value.hint == "did you mean 'tiny-outage'?"
+
+
+def test_a_script_belongs_to_the_scenario_its_folder_names(tmp_path: Path, home: Path) -> None:
+    (tmp_path / "library").mkdir()
+    (tmp_path / "playbooks").mkdir()
+    (tmp_path / "scripts" / "tiny-outage").mkdir(parents=True)
+    shutil.copy(SCENARIO, tmp_path / "library" / "tiny-outage.yaml")
+    shutil.copy(PLAYBOOK, tmp_path / "playbooks" / "tiny.yaml")
+    script = tmp_path / "scripts" / "tiny-outage" / "ideal.yaml"
+    script.write_text("- {at: 1m, do: rolback}\n")
+    scenario, note = library.scenario_for_script(script)
+    assert scenario is not None and scenario.id == "tiny-outage" and note == ""
+    p = one(load_document, script)
+    assert (p.line, p.col) == (1, 16)
+    assert p.message.startswith("action 'rolback' is not defined")
