@@ -355,6 +355,10 @@ _SYNTAX_HINTS = (
     ("found undefined alias", "define '&name' before using '*name'"),
     ("expected <block end>", "check the indentation of this line against the lines above"),
     ("found unknown escape character", "in double quotes a backslash starts an escape; use single quotes"),
+    ("expected '-' indicator", "an item of this list is mis-indented, or is missing its '- '"),
+    ("did not find expected key", "check the indentation of this line against the keys above it"),
+    ("found unexpected end of stream", "a quote or a bracket is opened and never closed"),
+    ("cannot start any token", "a value starting with '@', '`' or '%' must be quoted"),
 )
 
 

@@ -299,3 +299,19 @@ def test_load_gives_data_and_nodes_together() -> None:
 def test_parse_matches_pyyaml_on_plain_documents(loader: type[yaml.SafeLoader]) -> None:
     text = Path(__file__).with_name("fixtures").joinpath("scenario.yaml").read_text()
     assert parse(text, loader).data == yaml.load(text, Loader=yaml.SafeLoader)
+
+
+@pytest.mark.parametrize(
+    ("text", "pos", "hint"),
+    [
+        ("a:\n  - x\n y: 1\n", (3, 2), "check the indentation"),
+        ("m:\n  - id: e\n  label: x\n", (3, 3), "an item of this list is mis-indented"),
+        ("a: 'open\n", (2, 1), "never closed"),
+        ("a: @home\n", (1, 4), "must be quoted"),
+        ('a: "C:\\q"\n', (1, 7), "use single quotes"),
+    ],
+)
+def test_common_syntax_errors_come_with_a_hint(text: str, pos: tuple[int, int], hint: str) -> None:
+    (issue,) = issues(text)
+    assert (issue.line, issue.col) == pos
+    assert hint in issue.hint
