@@ -299,6 +299,12 @@ def pir(ctx: Context) -> Criterion:
     return v.ok(f"{said}; {rule}.", ev)
 
 
+def _labelled(ctx: Context, action: str, params: dict[str, str]) -> str:
+    """`Page / escalate to someone (contact: finance)`: the label, and what it must be done with."""
+    label = ctx.action_label(action)
+    return f"{label} ({', '.join(f'{k}: {v}' for k, v in params.items())})" if params else label
+
+
 def expectations(ctx: Context) -> list[Criterion]:
     return [_expectation(ctx, x) for x in ctx.scenario.expectations]
 
@@ -310,7 +316,7 @@ def _expectation(ctx: Context, x: Expectation) -> Criterion:
         return Verdicts(f"expect.{x.id}", x.category, x.description, x.points, advice, "scenario")
 
     if x.done is not None:
-        label, done, by = ctx.action_label(x.done), facts.finished_action(x.done), x.within
+        label, done, by = _labelled(ctx, x.done, x.with_), facts.finished_action(x.done, x.with_), x.within
         v = verdicts(_sentence(label) + (f" by {clock(by)}." if by is not None else "."))
         ev = (evidence(facts, done, label),) if done else ()
         if done is None:
@@ -322,7 +328,7 @@ def _expectation(ctx: Context, x: Expectation) -> Criterion:
             return v.judge("partial" if done.t <= 2 * by else "fail", text, ev, by)
         return v.ok(f"{_sentence(label)} finished at {clock(done.t)}; {rule}.", ev, by)
     if x.never is not None:
-        label, tried = ctx.action_label(x.never), facts.started_action(x.never)
+        label, tried = _labelled(ctx, x.never, x.with_), facts.started_action(x.never, x.with_)
         v = verdicts(f"Do not {_lower(label)} in this situation.")
         if tried is None:
             return v.ok(f"{_sentence(label)} was never started; {rule}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sim.events import COMMS_CHANNELS, Event
@@ -58,11 +59,12 @@ class Facts:
     pager_escalations: tuple[Event, ...]
     alerts: tuple[Event, ...]
 
-    def finished_action(self, action_id: str) -> Event | None:
-        return next((e for e in self.finished if e.data.get("action") == action_id), None)
+    def finished_action(self, action_id: str, params: Mapping[str, str] | None = None) -> Event | None:
+        """The first finish of the action, taken with `params` when given."""
+        return next((e for e in self.finished if _matches(e, action_id, params)), None)
 
-    def started_action(self, action_id: str) -> Event | None:
-        return next((e for e in self.started if e.data.get("action") == action_id), None)
+    def started_action(self, action_id: str, params: Mapping[str, str] | None = None) -> Event | None:
+        return next((e for e in self.started if _matches(e, action_id, params)), None)
 
     def page_of(self, contact: str) -> Event | None:
         return next((e for e in self.pages if e.data.get("contact") == contact), None)
@@ -176,3 +178,8 @@ def read_facts(record: DrillRecord) -> Facts:
         pager_escalations=tuple(e for e in events if e.kind == "pager.escalated"),
         alerts=tuple(e for e in events if e.kind == "alert"),
     )
+
+
+def _matches(event: Event, action_id: str, params: Mapping[str, str] | None) -> bool:
+    taken = event.data.get("params") or {}
+    return event.data.get("action") == action_id and all(taken.get(k) == v for k, v in (params or {}).items())

@@ -223,6 +223,7 @@ def check_scenario(sc: Scenario, playbook: Playbook | None) -> list[Finding]:
         loc = ("expectations", i)
         out += _ref(exp.done, actions, "action", (*loc, "done"))
         out += _ref(exp.never, actions, "action", (*loc, "never"))
+        out += _expectation_params(exp.done or exp.never, exp.with_, playbook, (*loc, "with"))
         if exp.order is not None:
             out += _ref(exp.order.first, actions, "action", (*loc, "order", "first"))
             out += _ref(exp.order.then, actions, "action", (*loc, "order", "then"))
@@ -232,6 +233,27 @@ def check_scenario(sc: Scenario, playbook: Playbook | None) -> list[Finding]:
                 out.append(
                     Finding((*loc, "within"), f"within {format_duration(exp.within)} is after the drill ends ({end})")
                 )
+    return out
+
+
+def _expectation_params(action: str | None, params: dict[str, str], pb: Playbook | None, loc: Loc) -> list[Finding]:
+    """`with` names parameters the action takes, and contact, role and severity values the playbook has."""
+    if not params or action is None:
+        return []
+    spec = next((a for a in STANDARD if a.id == action), None)
+    takes = {p.name: p for p in spec.params} if spec else {}
+    out = []
+    for name, value in params.items():
+        if name not in takes:
+            out.append(Finding((*loc, name), f"action '{action}' takes no parameter '{name}'",
+                               f"it takes: {', '.join(takes) or 'none'}", at_key=True))  # fmt: skip
+            continue
+        kind = takes[name].kind
+        if pb is not None and kind in ("contact", "role", "severity"):
+            defined = [x.id for x in {"contact": pb.contacts, "role": pb.roles, "severity": pb.severities}[kind]]
+            out += _ref(value, defined, kind, (*loc, name))
+        elif takes[name].choices and value not in takes[name].choices:
+            out.append(undefined(name, value, list(takes[name].choices), (*loc, name)))
     return out
 
 

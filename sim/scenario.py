@@ -186,6 +186,12 @@ class Expectation(Strict):
     within: Duration | None = Field(None, description="With `done`: by this sim time.")
     never: Id | None = Field(None, description="This action must not be taken.")
     order: Ordering | None = Field(None, description="`first` must finish before `then` starts.")
+    with_: dict[Id, str] = Field(
+        default_factory=dict,
+        alias="with",
+        description="With `done` or `never`: only the action taken with these parameters counts, "
+        "e.g. `{done: page, with: {contact: finance}}`.",
+    )
 
     @model_validator(mode="after")
     def _one_rule(self) -> Expectation:
@@ -193,6 +199,8 @@ class Expectation(Strict):
             raise ValueError("an expectation needs exactly one of 'done', 'never', 'order'")
         if self.within is not None and self.done is None:
             raise ValueError("'within' goes with 'done'")
+        if self.with_ and self.order is not None:
+            raise ValueError("'with' goes with 'done' or 'never'")
         return self
 
 
