@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim import checks, yamlsafe
@@ -122,7 +123,12 @@ class Source:
 
     def locate(self, loc: checks.Loc, at_key: bool = False) -> tuple[int, int]:
         if self._root is None:
-            self._root = yamlsafe.compose(self.text)
+            try:
+                self._root = yamlsafe.compose(self.text)
+            except yaml.YAMLError:
+                # `parse` accepted the text, so the composer should too; if the two ever disagree, a problem
+                # placed at the top of the file still beats a traceback.
+                return (1, 1)
         return yamlsafe.locate(self._root, loc, at_key)
 
     def finding(self, f: checks.Finding) -> Problem:

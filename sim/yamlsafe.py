@@ -255,6 +255,7 @@ def _build(loader: yaml.SafeLoader) -> Parsed:
             else:
                 value = _scalar(event, fatal)
             if event.anchor:
+                _anchor(anchors, event.anchor, event.start_mark)
                 anchors[event.anchor] = (value, 1)
             add(value, 1, event.start_mark)
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
@@ -264,6 +265,8 @@ def _build(loader: yaml.SafeLoader) -> Parsed:
                 raise YamlError([_at(event.start_mark, message, "flatten the structure")])
             if event.tag not in (None, "!") and event.tag not in _CONTAINER_TAGS:
                 fatal.append(_tag_issue(event.tag, event.start_mark))
+            if event.anchor:
+                _anchor(anchors, event.anchor, event.start_mark)
             stack.append(_Frame({} if cls is MappingStartEvent else [], event.start_mark, event.anchor))
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
             frame = stack.pop()
@@ -292,6 +295,12 @@ def _build(loader: yaml.SafeLoader) -> Parsed:
     if fatal:
         raise YamlError(fatal)
     return Parsed(root, tuple(issues))
+
+
+def _anchor(anchors: dict[str, tuple[Any, int]], name: str, mark: Mark) -> None:
+    """An anchor may be defined once: PyYAML's composer, which gives error positions, refuses a second."""
+    if name in anchors:
+        raise YamlError([_at(mark, f"the anchor '&{name}' is defined twice", "give each anchor its own name")])
 
 
 def _scalar(event: ScalarEvent, fatal: list[Issue]) -> Any:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sim import library, loading, yamlsafe
 from sim.loading import (
@@ -506,3 +507,13 @@ def test_a_script_belongs_to_the_scenario_its_folder_names(tmp_path: Path, home:
     p = one(load_document, script)
     assert (p.line, p.col) == (1, 16)
     assert p.message.startswith("action 'rolback' is not defined")
+
+
+def test_a_problem_is_placed_even_if_the_composer_disagrees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise yaml.composer.ComposerError("a composer that refuses what parse accepted")
+
+    monkeypatch.setattr(yamlsafe, "compose", broken)
+    path = edit(tmp_path, SCENARIO, ("title: Tiny outage", "title: [x]"))
+    p = one(load_scenario, path, {})
+    assert (p.line, p.col, p.message) == (1, 1, "title should be text, not a list")

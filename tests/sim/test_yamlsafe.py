@@ -315,3 +315,9 @@ def test_common_syntax_errors_come_with_a_hint(text: str, pos: tuple[int, int], 
     (issue,) = issues(text)
     assert (issue.line, issue.col) == pos
     assert hint in issue.hint
+
+
+@LOADERS
+def test_an_anchor_defined_twice_is_refused(loader: type[yaml.SafeLoader]) -> None:
+    # PyYAML's composer, which positions come from, refuses it; so must the parse that precedes it.
+    assert only("a: &x 1\nb: &x [2]\n", loader) == (2, 4, "the anchor '&x' is defined twice")
