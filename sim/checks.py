@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -81,6 +82,30 @@ def _positive(value: float | None, loc: Loc, what: str) -> list[Finding]:
     if value is not None and value <= 0:
         return [Finding(loc, f"{what} must be a positive duration, not {format_duration(value)}")]
     return []
+
+
+def non_finite(model: BaseModel) -> list[Finding]:
+    """Numbers, durations included, that are infinite or not a number (`.inf`, `.nan`, `999…9h`).
+
+    Nothing downstream can use them, so the other checks run only on a model without any.
+    """
+    out = []
+    todo: list[tuple[Loc, object]] = [((), model)]
+    while todo:
+        loc, value = todo.pop()
+        if isinstance(value, BaseModel):
+            for name, field in type(value).model_fields.items():
+                todo.append((loc if name == "root" else (*loc, field.alias or name), getattr(value, name)))
+            todo += [((*loc, k), v) for k, v in (value.model_extra or {}).items()]
+        elif isinstance(value, list):
+            todo += [((*loc, i), v) for i, v in enumerate(value)]
+        elif isinstance(value, dict):
+            todo += [((*loc, k), v) for k, v in value.items()]
+        elif isinstance(value, float) and not math.isfinite(value):
+            what = "not a number" if math.isnan(value) else "infinite"
+            root = "steps" if isinstance(model, RootModel) else ""
+            out.append(Finding(loc, f"{dotted(loc, root)} is {what}", "write a finite value"))
+    return out
 
 
 def check_playbook(pb: Playbook) -> list[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated
 
@@ -24,7 +25,10 @@ def parse_duration(text: str) -> float:
     units = [u for _, u in _PART.findall(s)]
     if len(set(units)) != len(units) or units != sorted(units, key="hms".index):
         raise ValueError(f"duration {text!r} repeats or misorders its units; write e.g. '1h30m'")
-    return sum(float(n) * _UNIT[u] for n, u in _PART.findall(s))
+    seconds = sum(float(n) * _UNIT[u] for n, u in _PART.findall(s))
+    if not math.isfinite(seconds):  # '999…9h' overflows a float; nothing downstream can use infinity
+        raise ValueError(f"duration {text[:24]!r}… is too long")
+    return seconds
 
 
 def format_duration(seconds: float) -> str:

@@ -181,6 +181,11 @@ def _validate(src: Source, kind: Kind) -> tuple[Document | None, list[Problem]]:
     model_cls = MODELS[kind]
     try:
         return model_cls.model_validate(data), []  # type: ignore[return-value]
+    except (ArithmeticError, TypeError, LookupError) as exc:
+        # A model rule that trips over an extreme value (not a ValueError, so pydantic lets it through):
+        # still the file's fault, still a problem to report, never a traceback.
+        message = f"the file could not be checked: {exc} (a number or a duration is out of range)"
+        return None, [src.at(1, 1, message, "look for very large numbers or durations")]
     except ValidationError as exc:
         problems = []
         for loc, message, hint, at_key in checks.describe_all(exc.errors(include_url=False), model_cls):
@@ -198,7 +203,7 @@ def _playbook_key(path: Path, text: str) -> tuple[str, str]:
 def _check_playbook(src: Source) -> Result:
     model, problems = _validate(src, "playbook")
     if isinstance(model, Playbook):
-        problems += [src.finding(f) for f in checks.check_playbook(model)]
+        problems += [src.finding(f) for f in checks.non_finite(model) or checks.check_playbook(model)]
     result = _result(src, "playbook", model, problems)
     if len(_playbook_cache) > 256:  # bundled and user playbooks, re-read by every command; keep it small
         _playbook_cache.clear()
@@ -216,7 +221,7 @@ def _check_scenario(src: Source, playbooks: Mapping[str, Playbook] | None) -> Re
         playbook = playbooks.get(model.playbook)
         if playbook is None:
             problems.append(src.finding(checks.undefined("playbook", model.playbook, sorted(playbooks), ("playbook",))))
-        problems += [src.finding(f) for f in checks.check_scenario(model, playbook)]
+        problems += [src.finding(f) for f in checks.non_finite(model) or checks.check_scenario(model, playbook)]
     return _result(src, "scenario", model, problems)
 
 
@@ -234,7 +239,8 @@ def _check_script(src: Source, scenario: Scenario | None, playbook: Playbook | N
             from sim.library import all_playbooks
 
             playbook = all_playbooks().get(scenario.playbook)
-        problems += [src.finding(f) for f in checks.check_script(model, scenario, playbook)]
+        findings = checks.non_finite(model) or checks.check_script(model, scenario, playbook)
+        problems += [src.finding(f) for f in findings]
     return _result(src, "script", model, problems)
 
 

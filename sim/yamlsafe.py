@@ -337,9 +337,12 @@ def _resolve(value: str) -> Any:
         return _BOOL[value]
     if value[0] in "-+.0123456789":
         if _INT.match(value):
-            if value.startswith("0o"):
-                return int(value[2:], 8)
-            return int(value, 16) if value.startswith("0x") else int(value)
+            try:
+                if value.startswith("0o"):
+                    return int(value[2:], 8)
+                return int(value, 16) if value.startswith("0x") else int(value)
+            except ValueError:
+                return value  # more digits than Python converts (sys.get_int_max_str_digits): text it stays
         if _FLOAT.match(value):
             low = value.lower()
             if low.endswith("inf"):

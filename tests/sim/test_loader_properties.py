@@ -26,6 +26,7 @@ NASTY = [
     "!!binary ", "!x ", "<<: ", "---\n", "...\n", "\t", "\x00", "\x1b", "é", "\ufeff", "\u2028", "~", "null",
     "no", "yes", "1:30", "2024-01-01", "-5m", "0s", "1e309", ".nan", "10h", "SEV1", "ic", "rollback",
     "bad-deploy", "errors", "severity", "for", "from", "? ", "| ", "> ", "\\", "%YAML 1.1\n", "%TAG ! x\n",
+    ".inf", "-.inf", "9" * 400 + "h", "9" * 5000, "&x ", "*x",
 ]  # fmt: skip
 
 

@@ -517,3 +517,32 @@ def test_a_problem_is_placed_even_if_the_composer_disagrees(tmp_path: Path, monk
     path = edit(tmp_path, SCENARIO, ("title: Tiny outage", "title: [x]"))
     p = one(load_scenario, path, {})
     assert (p.line, p.col, p.message) == (1, 1, "title should be text, not a list")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pos", "message"),
+    [
+        ("duration: 1h", "duration: " + "9" * 400 + "h", (7, 11), f"duration: duration '{'9' * 24}'… is too long"),
+        ("    baseline: 0.5", "    baseline: .nan", (21, 15), "metrics[0].baseline is not a number"),
+        ("        to: 12", "        to: -.inf", (32, 13), "faults[0].effects[0].to is infinite"),
+        ("seed: 7", "seed: " + "9" * 5000, (8, 7), "seed: Unable to parse input string as an integer, exceeded max"),
+    ],
+    ids=["huge-duration", "nan", "inf", "huge-int"],
+)  # fmt: skip
+def test_extreme_numbers_are_problems(
+    tmp_path: Path, playbook: Playbook, old: str, new: str, pos: tuple[int, int], message: str
+) -> None:
+    p = one(load_scenario, edit(tmp_path, SCENARIO, (old, new)), {"tiny": playbook})
+    assert (p.line, p.col) == pos
+    assert p.message.startswith(message)
+
+
+def test_a_model_rule_that_crashes_is_still_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def overflow(*_: object, **__: object) -> None:
+        raise OverflowError("cannot convert float infinity to integer")
+
+    monkeypatch.setattr(Playbook, "model_validate", overflow)
+    monkeypatch.setattr(loading, "_playbook_cache", {})
+    p = one(load_playbook, PLAYBOOK)
+    assert (p.line, p.col) == (1, 1)
+    assert p.message.startswith("the file could not be checked: cannot convert float infinity to integer")
