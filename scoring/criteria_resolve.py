@@ -15,6 +15,7 @@ from scoring.rubric import (
     system_evidence,
 )
 from sim.durations import format_duration
+from sim.events import Event
 from sim.scenario import Expectation
 
 
@@ -66,7 +67,7 @@ def paging(ctx: Context) -> Criterion:
     rule = f"the playbook pages {names} at {ctx.sev}"
     if target is not None:
         rule += f", within the {format_duration(target)} response target"
-    pages = {c: facts.page_of(c) for c in contacts}
+    pages = {c: _paged(ctx, c) for c in contacts}
     ev = (
         detection_evidence(facts),
         *(evidence(facts, p, f"paged {ctx.contact_label(c)}") for c, p in pages.items() if p),
@@ -79,6 +80,20 @@ def paging(ctx: Context) -> Criterion:
         return v.ok(f"Everyone on the list was paged in time; {rule}.", ev, deadline)
     gaps = "; ".join(x for x in (_listed("never paged", missing), _listed("paged late", late)) if x)
     return v.partial(f"{_sentence(gaps)}; {rule}.", ev, deadline)
+
+
+def _paged(ctx: Context, contact: str) -> Event | None:
+    """When `contact` was first paged, by the trainee or by the pager itself.
+
+    The first page of the drill goes to the chain's first level (the trainee is that on-call engineer), and
+    each `pager.escalated` pages the next level: nobody has to page a person the pager already reached.
+    """
+    chain, facts = ctx.playbook.escalation.chain, ctx.facts
+    pager = [e for e in facts.pager_escalations if e.data.get("contact") == contact]
+    if chain and chain[0].contact == contact and facts.first_page is not None:
+        pager.append(facts.first_page)
+    paged = [p for p in (facts.page_of(contact), *pager) if p is not None]
+    return min(paged, key=lambda e: e.t, default=None)
 
 
 def no_progress(ctx: Context) -> Criterion:

@@ -57,6 +57,7 @@ class Facts:
     end_verified: bool  # drill.ended said the resolution held
     pir: Event | None
     pager_escalations: tuple[Event, ...]
+    first_page: Event | None  # the page that started the pager chain (it reached the chain's first level)
     alerts: tuple[Event, ...]
 
     def finished_action(self, action_id: str, params: Mapping[str, str] | None = None) -> Event | None:
@@ -176,6 +177,7 @@ def read_facts(record: DrillRecord) -> Facts:
         end_verified=bool(ended and ended.data.get("verified")),
         pir=next(iter(kind("pir.scheduled")), None),
         pager_escalations=tuple(e for e in events if e.kind == "pager.escalated"),
+        first_page=next((e for e in events if e.kind == "inject" and e.data.get("kind") == "page"), None),
         alerts=tuple(e for e in events if e.kind == "alert"),
     )
 

@@ -268,3 +268,14 @@ def test_mitigation_that_did_not_hold_does_not_count(scenario: Scenario, playboo
     events = tuple(sorted((*record.events, *relapse), key=lambda e: e.t))
     card = grade(DrillRecord(record.header, events), scenario, playbook)
     assert next(k for k in card.kpis if k.id == "mttm").at == 1000.0
+
+
+def test_the_pager_counts_as_paging_its_own_levels(scenario: Scenario, playbook: Playbook) -> None:
+    # The first page reaches the chain's first level (the trainee); nobody has to page them again.
+    first = playbook.escalation.chain[0].contact
+    sev = playbook.severity(scenario.truth.severity)
+    pb = playbook.model_copy(update={"severities": [
+        s.model_copy(update={"page": [first]}) if s.id == sev.id else s for s in playbook.severities]})  # fmt: skip
+    record = build(IDEAL, scenario)
+    assert not any(e.kind == "page.sent" and e.data.get("contact") == first for e in record.events)
+    assert grade(record, scenario, pb).criterion("escalate.paging").result == "pass"
