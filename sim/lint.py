@@ -172,7 +172,7 @@ def _duration(sc: Scenario, pb: Playbook | None) -> Iterator[Finding]:
     if target is not None and sc.duration < target:
         yield _warn(("duration",), f"the drill lasts {format_duration(sc.duration)}, less than the playbook's "
                     f"{format_duration(target)} resolution target for {sc.truth.severity}",
-                    "trainees cannot be judged on the resolution target")  # fmt: skip
+                    "a trainee still working when it ends is never judged against that target")  # fmt: skip
 
 
 def _placeholders(sc: Scenario) -> Iterator[Finding]:
