@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim import checks, yamlsafe
+from sim import checks, explain, yamlsafe
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from sim.script import Script
@@ -188,7 +188,7 @@ def _validate(src: Source, kind: Kind) -> tuple[Document | None, list[Problem]]:
         return None, [src.at(1, 1, message, "look for very large numbers or durations")]
     except ValidationError as exc:
         problems = []
-        for loc, message, hint, at_key in checks.describe_all(exc.errors(include_url=False), model_cls):
+        for loc, message, hint, at_key in explain.describe_all(exc.errors(include_url=False), model_cls):
             problems.append(src.at(*src.locate(loc, at_key), message, hint))
         return None, problems
 

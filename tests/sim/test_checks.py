@@ -10,7 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from sim import checks
-from sim.checks import Finding, allowed_keys, check_playbook, check_scenario, check_script, describe, dotted
+from sim.checks import Finding, check_playbook, check_scenario, check_script, dotted
+from sim.explain import allowed_keys, describe, describe_all
 from sim.playbook import Playbook
 from sim.scenario import MetricCondition, Scenario
 from sim.script import Script
@@ -231,4 +232,4 @@ def test_describe_messages() -> None:
 
 def test_describe_all_drops_a_missing_key_explained_by_a_misspelling() -> None:
     errs = errors_of(MetricCondition, {"metrc": "m", "above": 1})
-    assert [d[1] for d in checks.describe_all(errs, MetricCondition)] == ["unknown key 'metrc'"]
+    assert [d[1] for d in describe_all(errs, MetricCondition)] == ["unknown key 'metrc'"]
