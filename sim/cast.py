@@ -15,11 +15,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from faker import Faker
-
     from sim.playbook import Playbook
     from sim.scenario import Scenario
 
@@ -45,12 +44,41 @@ class Person:
     team: str = ""
 
 
-@cache
-def _faker() -> Faker:
-    """One Faker per process, re-seeded for each cast: building one costs more than a whole drill."""
-    from faker import Faker  # ~0.1 s to import: only drills that name someone pay for it
+@dataclass(frozen=True, slots=True)
+class _Data:
+    """Faker's en_US names and company shapes, with cumulative weights for `random.choices`."""
 
-    return Faker("en_US")
+    first: list[str]
+    first_cum: list[float]
+    last: list[str]
+    last_cum: list[float]
+    suffixes: tuple[str, ...]
+
+    def name(self, rng: random.Random) -> str:
+        first = rng.choices(self.first, cum_weights=self.first_cum)[0]
+        return f"{first} {rng.choices(self.last, cum_weights=self.last_cum)[0]}"
+
+    def company(self, rng: random.Random) -> str:
+        a, b, c = (rng.choices(self.last, cum_weights=self.last_cum)[0] for _ in range(3))
+        shape = rng.randrange(3)
+        return f"{a} {rng.choice(self.suffixes)}" if shape == 0 else f"{a}-{b}" if shape == 1 else f"{a}, {b} and {c}"
+
+
+@cache
+def _data() -> _Data:
+    """Faker's data, read once per process. Faker's own generator would cost ~0.1 ms a name: more than a
+    whole drill's metrics. Importing it (~0.1 s) happens only when a drill first names someone."""
+    from faker.providers.company.en_US import Provider as Company
+    from faker.providers.person.en_US import Provider as People
+
+    first = {**People.first_names_female, **People.first_names_male}
+    return _Data(
+        list(first),
+        list(accumulate(first.values())),
+        list(People.last_names),
+        list(accumulate(People.last_names.values())),
+        tuple(Company.company_suffixes),
+    )
 
 
 def incident_date(rng: random.Random) -> date:
@@ -64,7 +92,8 @@ def slug(text: str, limit: int = 24) -> str:
 
 
 class Cast:
-    """Names are drawn from Faker, seeded once; Faker is imported only when a name is first needed."""
+    """Names come from Faker's en_US data drawn with a seeded `random.Random`; Faker is imported only when
+    a name is first needed."""
 
     def __init__(self, scenario: Scenario, playbook: Playbook, rng: random.Random, trainee: str) -> None:
         self.scenario = scenario
@@ -87,18 +116,19 @@ class Cast:
         }
 
     def _build(self) -> dict[str, Person]:
-        fake = _faker()
-        fake.seed_instance(self._faker_seed)
+        data = _data()
+        rng = random.Random(self._faker_seed)
         people: dict[str, Person] = {}
         taken: set[str] = {self.trainee}
 
         def fresh_name() -> str:
+            name = data.name(rng)
             for _ in range(50):
-                name = fake.name()
                 if name not in taken:
-                    taken.add(name)
-                    return name
-            return fake.name()
+                    break
+                name = data.name(rng)
+            taken.add(name)
+            return name
 
         for contact in self.playbook.contacts:
             people[contact.id] = Person(contact.id, fresh_name(), contact.title, contact.team)
@@ -106,11 +136,9 @@ class Cast:
             if slot not in people:
                 people[slot] = Person(slot, fresh_name(), title)
         for n in ("", "2", "3"):
-            self._extras[f"customer{n}_company"] = fake.company()
+            self._extras[f"customer{n}_company"] = data.company(rng)
             # Documentation ranges (RFC 5737), never a real network: a drill must not accuse a real host.
-            # (Faker's ipv4_public would also cost ~5 ms per drill.)
-            net = fake.random_element(_TEST_NETS)
-            self._extras[f"attacker_ip{n}"] = f"{net}.{fake.random_int(1, 254)}"
+            self._extras[f"attacker_ip{n}"] = f"{rng.choice(_TEST_NETS)}.{rng.randint(1, 254)}"
         chain = self.playbook.escalation.chain
         if chain and chain[0].contact in people:
             self._extras["oncall"] = people[chain[0].contact].name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,20 @@ class Contribution:
             if f > 0.0:
                 v *= 1.0 - f
         return v
+
+    def changes_at(self) -> float:
+        """When it next stops changing shape: a ramp settles, a spike or a fade ends (drifts never do)."""
+        if self.fade_t0 is not None:
+            return self.fade_t0 + self.fade_over
+        if self.shape in (RAMP, SPIKE):
+            return self.t0 + self.over
+        return math.inf
+
+    def settled(self, t: float) -> bool:
+        """True once its pull is constant: a step, or a finished ramp, that is not fading."""
+        if self.fade_t0 is not None:
+            return False
+        return self.shape == STEP or (self.shape == RAMP and t >= self.t0 + self.over)
 
     def gone(self, t: float) -> bool:
         """True once it can no longer move the metric (faded out, or a spike that has decayed)."""
@@ -151,14 +166,17 @@ class FaultBook:
         if state.resolved is not None:
             return
         state.resolved = now
-        for c in state.contributions:
-            c.fade(now, RESOLVE_FADE)
-        # Mitigations applied by actions were holding this fault back; with no fault left on a metric they
-        # would push it past its baseline, so they fade out with it.
+        source = f"fault:{fault_id}"
         touched = {e.metric for e in state.spec.effects}
         still = {e.metric for f in self.faults.values() if f.active for e in f.spec.effects}
-        for metric_id in touched - still:
-            drill.metric(metric_id, f"fault {fault_id!r}").fade_sources("action:", now, RESOLVE_FADE)
+        for metric_id in sorted(touched):
+            metric = drill.metric(metric_id, f"fault {fault_id!r}")
+            if metric_id in still:
+                metric.fade_where(lambda c: c.source == source, now, RESOLVE_FADE)
+            else:
+                # Mitigations applied by actions were holding this fault back; with no fault left on the
+                # metric they would push it past its baseline, so they fade out with it.
+                metric.fade_where(lambda c: c.source == source or c.source.startswith("action:"), now, RESOLVE_FADE)
         drill.emit("fault.resolved", fault=fault_id, label=state.spec.label, by=by)
         drill.faults_changed()
 

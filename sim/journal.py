@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -30,9 +31,22 @@ def file_hash(path: str | os.PathLike[str]) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+_HASHES: dict[int, tuple[weakref.ref[BaseModel], str]] = {}
+
+
 def model_hash(model: BaseModel) -> str:
-    """The content hash of a model that did not come from a file: its canonical JSON."""
-    return hashlib.sha256(model.model_dump_json(by_alias=True).encode()).hexdigest()
+    """The content hash of a model that did not come from a file: its canonical JSON.
+
+    Models are frozen, so the hash is kept per live object (calibration builds thousands of drills from
+    one scenario); the weak reference tells a reused id from the same model.
+    """
+    key = id(model)
+    hit = _HASHES.get(key)
+    if hit is not None and hit[0]() is model:
+        return hit[1]
+    digest = hashlib.sha256(model.model_dump_json(by_alias=True).encode()).hexdigest()
+    _HASHES[key] = (weakref.ref(model, lambda _r, key=key: _HASHES.pop(key, None)), digest)
+    return digest
 
 
 def header_json(header: Header) -> dict[str, Any]:

@@ -7,8 +7,8 @@ effects move the rate, and its value is the running total, rate × hours elapsed
 
 from __future__ import annotations
 
+import math
 from array import array
-from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,8 @@ from sim.scenario import Effect, Metric
 if TYPE_CHECKING:
     from sim.engine import Drill
 
+_TWO_PI = 2.0 * math.pi
+_cos, _sin, _log, _sqrt = math.cos, math.sin, math.log, math.sqrt
 HISTORY = 120  # samples kept for sparklines: 20 minutes at the default 10 s sampling
 LEVELS = ("ok", "warn", "critical")
 # Clearing an alert needs the value back inside by this share of the warn-critical gap (or one noise sd,
@@ -39,7 +41,7 @@ class Watch:
 
 
 class MetricModel:
-    """One metric's live model; `sample()` runs at each tick of its process."""
+    """One metric's live model; its process (`run`) takes a sample at each tick."""
 
     def __init__(self, spec: Metric, drill: Drill) -> None:
         self.spec = spec
@@ -61,81 +63,105 @@ class MetricModel:
         self.rate = spec.baseline
         self.level = 0
         self.healthy = True
-        self.history: deque[float] = deque(maxlen=HISTORY)
+        self._static = 0.0  # the sum of contributions that no longer change (see _regroup)
+        self._dynamic: list[Contribution] = []
+        self._next_change = math.inf  # when a dynamic contribution next settles or ends
         self.times = array("d")
         self.values = array("d")
         self.watches: list[Watch] = []
-        self._gauss = drill.rng.gauss
         self._warn_x = self.sign * spec.warn
         self._crit_x = self.sign * spec.critical
 
     def apply(self, effect: Effect, source: str, t: float) -> Contribution | None:
         """Start an effect now; `recover` fades every current pull on this metric over `over`."""
         if effect.shape == "recover":
-            for c in self.contributions:
-                c.fade(t, effect.over or 0.0)
+            self.fade_where(lambda c: True, t, effect.over or 0.0)
             return None
         c = contribution(effect, self.baseline, source, t)
         if c is not None:
             self.contributions.append(c)
+            self._regroup(t)
         return c
 
-    def fade_sources(self, prefix: str, t: float, over: float) -> None:
+    def fade_where(self, which: Callable[[Contribution], bool], t: float, over: float) -> None:
         for c in self.contributions:
-            if c.source.startswith(prefix):
+            if which(c):
                 c.fade(t, over)
+        self._regroup(t)
+
+    def _regroup(self, t: float) -> None:
+        """Split the pulls into a constant sum and those that still change with time, so a metric held
+        off its baseline by a step costs one addition per sample, not a walk over every contribution."""
+        self.contributions = [c for c in self.contributions if not c.gone(t)]
+        self._static = sum(c.delta for c in self.contributions if c.settled(t))
+        self._dynamic = [c for c in self.contributions if not c.settled(t)]
+        self._next_change = min((c.changes_at() for c in self._dynamic), default=math.inf)
 
     def offset(self, t: float) -> float:
-        total = 0.0
-        prune = False
-        for c in self.contributions:
+        total = self._static
+        for c in self._dynamic:
             total += c.at(t)
-            if c.gone(t):
-                prune = True
-        if prune:
-            self.contributions = [c for c in self.contributions if not c.gone(t)]
+        if t >= self._next_change:
+            self._regroup(t)
         return total
 
+    @property
+    def history(self) -> tuple[float, ...]:
+        """The recent samples, oldest first: the tail of the full series, which is kept anyway for the
+        debrief charts (a separate ring buffer would cost every sample a second append)."""
+        return tuple(self.values[-HISTORY:])
+
     def run(self) -> Iterator[object]:
+        """Sample every `sample_every` seconds, forever (the drill stops the clock).
+
+        The hot path of every drill, one pass per metric per sample, so it is written for speed: settings
+        and bound methods live in locals, the gaussian noise is an inlined Box-Muller pair drawn from the
+        drill's generator, and a quiet metric below its warn threshold skips the level and health checks.
+        """
         env = self.drill.env
         timeout = env.timeout
-        every = self.every
-        sample = self.sample
+        uniform = self.drill.rng.random
+        every, baseline, noise, low, high = self.every, self.baseline, self.noise, self.low, self.high
+        sign, warn_x, cumulative = self.sign, self._warn_x, self.cumulative
+        keep_time, keep_value = self.times.append, self.values.append
+        spare: float | None = None  # the second value of each Box-Muller pair
         while True:
-            sample(env.now)
+            t = env.now
+            offset = self.offset(t) if self.contributions else 0.0
+            v = baseline + offset
+            if noise:
+                if spare is None:
+                    angle = uniform() * _TWO_PI
+                    radius = _sqrt(-2.0 * _log(1.0 - uniform()))
+                    v += _cos(angle) * radius * noise
+                    spare = _sin(angle) * radius
+                else:
+                    v += spare * noise
+                    spare = None
+            if low is not None and v < low:
+                v = low
+            if high is not None and v > high:
+                v = high
+            if cumulative:
+                v = self._accumulate(t, v, offset)
+            else:
+                self.value = v
+            keep_time(t)
+            keep_value(v)
+            if self.level or sign * v >= warn_x:
+                self._threshold(v)
+            if self.watches:
+                self._check_watches(t, v)
             yield timeout(every)
 
-    def sample(self, t: float) -> None:
-        # The hot path of every drill (one call per metric per sample): attribute lookups are kept to a
-        # minimum, and a quiet metric below its warn threshold skips the level and health checks.
-        offset = self.offset(t) if self.contributions else 0.0
-        v = self.baseline + offset
-        if self.noise:
-            v += self._gauss(0.0, self.noise)
-        low = self.low
-        if low is not None and v < low:
-            v = low
-        high = self.high
-        if high is not None and v > high:
-            v = high
-        if self.cumulative:
-            v = self._accumulate(t, v, offset)
-        else:
-            self.value = v
-        self.history.append(v)
-        self.times.append(t)
-        self.values.append(v)
-        x = self.sign * v
-        if self.level or x >= self._warn_x:
-            level = self._level(x)
-            if level != self.level:
-                previous, self.level = self.level, level
-                self.drill.metric_level(self, previous, level, v)
-            if not self.cumulative and self.healthy != (level == 0):
-                self.healthy = level == 0
-                self.drill.metric_health(self, self.healthy)
-        if self.watches:
-            self._check_watches(t, v)
+    def _threshold(self, v: float) -> None:
+        level = self._level(self.sign * v)
+        if level != self.level:
+            previous, self.level = self.level, level
+            self.drill.metric_level(self, previous, level, v)
+        if not self.cumulative and self.healthy != (level == 0):
+            self.healthy = level == 0
+            self.drill.metric_health(self, self.healthy)
 
     def _accumulate(self, t: float, rate: float, offset: float) -> float:
         """Add to the running total; returns it. Money burns at the previous sample's rate until this one
