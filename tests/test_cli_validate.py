@@ -184,7 +184,10 @@ def test_playbooks_show_prints_the_sla_table(home: Path) -> None:
     assert rows["mitigation"][1:] == ["—", "—"]
     assert rows["internal update every"][3:] == ["30m", "—"]
     assert rows["pir within"][2:] == ["48h", "—"]
+    assert "  SEV1: pages oncall; roles ic" in result.output
+    assert "  SEV2: pages —; roles —" in result.output
     assert "  1. Primary: oncall (On-call engineer), 5m" in result.output
+    assert "No-progress escalation (root cause still unknown): —" in result.output
     assert "  SEV1 after 30m: cto (CTO)" in result.output
 
 

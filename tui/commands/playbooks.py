@@ -40,9 +40,15 @@ def sla_rows(pb: Playbook) -> list[list[str]]:
     rows.append(["pir within", *(_d(s.pir_within) for s in sevs)])
     if any(s.no_progress_after is not None for s in sevs):
         rows.append(["no progress after", *(_d(s.no_progress_after) for s in sevs)])
-    rows.append(["paged", *(", ".join(s.page) or MISSING for s in sevs)])
-    rows.append(["roles required", *(", ".join(s.roles_required) or MISSING for s in sevs)])
     return rows
+
+
+def staffing_lines(pb: Playbook) -> list[str]:
+    """Who is paged and which roles are required, per severity (lists, kept out of the table's columns)."""
+    out = ["Paged and roles required, per severity"]
+    for s in pb.severities:
+        out.append(f"  {s.id}: pages {', '.join(s.page) or MISSING}; roles {', '.join(s.roles_required) or MISSING}")
+    return out
 
 
 def _who(pb: Playbook, contact_id: str) -> str:
@@ -67,7 +73,14 @@ def escalation_lines(pb: Playbook) -> list[str]:
     if not esc.stakeholders:
         out.append(f"  {MISSING}")
     contact = _who(pb, esc.no_progress_contact) if esc.no_progress_contact else MISSING
-    out.append(f"No progress: after {_d(esc.no_progress_after)} (or per severity above), bring in {contact}")
+    per_severity = any(s.no_progress_after is not None for s in pb.severities)
+    if esc.no_progress_after is None and not per_severity and not esc.no_progress_contact:
+        out.append(f"No-progress escalation (root cause still unknown): {MISSING}")
+    else:
+        when = _d(esc.no_progress_after)
+        if per_severity:
+            when = f"{when} (or per severity, see the table)" if esc.no_progress_after else "the time in the table"
+        out.append(f"No-progress escalation (root cause still unknown): after {when}, bring in {contact}")
     out.append(f"Monitoring period before a resolution counts as verified: {_d(pb.monitoring_period)}")
     return out
 
@@ -78,7 +91,7 @@ def show_text(pb: Playbook) -> str:
         lines.append(f"source: {pb.source}")
     lines += ["", "SLA targets and deadlines (from detection; PIR from resolution)"]
     lines += table(["", *(s.id for s in pb.severities)], sla_rows(pb))
-    lines += ["", *escalation_lines(pb)]
+    lines += ["", *staffing_lines(pb), "", *escalation_lines(pb)]
     if pb.roles:
         lines += ["", "Roles"] + [f"  {r.id}: {r.name}" for r in pb.roles]
     if pb.contacts:
