@@ -1,5 +1,6 @@
 """Metric models: baseline + seeded noise + fault shapes, sampled by one SimPy process each, with
-threshold alerts (with hysteresis), a recent-history ring buffer and the full series for the charts.
+threshold alerts (with hysteresis) and the full series in compact arrays (its tail is the recent history
+the sparklines show; samples never become events).
 
 A `cumulative` metric (money burned, users affected) models a *rate per hour*: its baseline, noise and
 effects move the rate, and its value is the running total, rate × hours elapsed.
