@@ -81,6 +81,9 @@ class JournalWriter:
             # Resuming: drop a half-written last line, then carry on after the last whole one.
             os.truncate(self.path, keep_bytes)
             self._file = open(self.path, "a", encoding="utf-8", newline="\n")  # noqa: SIM115 (held open)
+        # A drill dropped without close() (a crashed UI, a test) still closes its file: every line is
+        # already flushed, so this only releases the handle.
+        weakref.finalize(self, self._file.close)
 
     def _line(self, obj: dict[str, Any]) -> None:
         self._file.write(dumps(obj) + "\n")
