@@ -23,6 +23,7 @@ class WarroomApp(App[None]):
     CSS_PATH = "warroom.tcss"
     TITLE = "warroom"
     SUB_TITLE = "incident-response drills"
+    BINDING_GROUP_TITLE = "warroom"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (100, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help", id="app.help", key_display="?"),
@@ -152,4 +153,9 @@ class WarroomApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(bindings_of(self.screen)))
+        self.push_screen(
+            HelpScreen(
+                bindings_of(self.screen),
+                intro="ctrl+p opens the command palette: every action and control, found by typing part of its name.",
+            )
+        )

@@ -37,16 +37,21 @@ def listings(dirs: Iterable[Path] = ()) -> list[Listing]:
     cache: dict[Path, Mapping[str, Playbook]] = {}
     for entry in list_scenarios(list(dirs)):
         scenario, playbook = entry.scenario, None
-        problems = tuple(str(p) for p in entry.problems if p.severity == "error")
+        # Positions without the directory: the picker shows which file beside them already.
+        problems = tuple(
+            f"line {p.line}:{p.col}: {p.message}" + (f" — {p.hint}" if p.hint else "")
+            for p in entry.problems
+            if p.severity == "error"
+        )
         if scenario is not None:
             try:
                 known = cache.setdefault(entry.path.parent, playbooks_for(entry.path))
             except Exception as exc:  # a broken playbook beside a scenario must not take the picker down
                 known = {}
-                problems += (f"{entry.path}: cannot read the playbooks beside it: {exc}",)
+                problems += (f"cannot read the playbooks beside it: {exc}",)
             playbook = known.get(scenario.playbook)
             if playbook is None:
-                problems += (f"{entry.path}: playbook {scenario.playbook!r} not found",)
+                problems += (f"playbook {scenario.playbook!r} not found",)
         out.append(Listing(entry.path, entry.origin, scenario, playbook, problems))
     return out
 

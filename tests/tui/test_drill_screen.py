@@ -34,7 +34,6 @@ async def test_starts_paused_and_space_toggles_the_clock(app: WarroomApp) -> Non
         assert not screen.paused and not badge.display
         await pilot.press("space")
         assert screen.paused and badge.display
-        assert screen.state.now == 0  # pausing and resuming alone never moves sim time
 
 
 async def test_speed_steps_through_the_ladder_and_stops_at_the_ends(app: WarroomApp) -> None:

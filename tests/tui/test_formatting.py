@@ -131,3 +131,7 @@ def test_timer_rows_show_live_timers_most_urgent_first() -> None:
     )
     rows = timer_rows(timers, now=400)
     assert rows == (Row("Acknowledge", "-01:40 late", "overdue"), Row("Internal update", "23:20", "running"))
+
+
+def test_a_finished_chart_can_stretch_over_the_width() -> None:
+    assert chart([0, 10], 4, 2, 5, "up", stretch=True).plain == "▁▁██"

@@ -119,7 +119,7 @@ class NameModal(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog -small"):
             yield self.title_label()
-            yield Label("Your name goes on the journal and the debrief. It is remembered.", classes="hint")
+            yield Static("Your name goes on the journal and the debrief. It is remembered.", classes="hint")
             yield Input(self._current, placeholder="Your name", id="name", max_length=60)
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")

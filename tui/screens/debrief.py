@@ -108,7 +108,7 @@ class _Chart(Static):
 
     def render(self) -> Content:
         values, warn, critical, bad_when = self._args
-        return chart(values, self.size.width, warn, critical, bad_when, self.size.height)
+        return chart(values, self.size.width, warn, critical, bad_when, self.size.height, stretch=True)
 
 
 class DebriefScreen(Screen[None]):

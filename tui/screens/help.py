@@ -22,8 +22,9 @@ class KeyHelp:
 
 
 def bindings_of(screen: Screen[object]) -> list[KeyHelp]:
-    """The screen's active bindings (its own, its focused widget's and the app's), one row per action."""
-    rows: list[KeyHelp] = []
+    """The screen's active bindings, one row per action: the screen's own first, then the app's, then the
+    focused widget's (scrolling and the like), which matter least."""
+    ranked: list[tuple[int, KeyHelp]] = []
     seen: set[tuple[str, str]] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
@@ -35,10 +36,18 @@ def bindings_of(screen: Screen[object]) -> list[KeyHelp]:
         if mark in seen:
             continue  # `plus,equals_sign` is one action under two keys: list it once
         seen.add(mark)
-        rows.append(
-            KeyHelp(group, binding.key_display or screen.app.get_key_display(binding) or key, binding.description)
-        )
-    return rows
+        shown = binding.key_display or screen.app.get_key_display(binding) or key
+        if node is screen:
+            # Screen's own base bindings (focus, copy) are generic: list them after the app's.
+            rank = 2 if any(_action(b) == binding.action for b in Screen.BINDINGS) else 0
+        else:
+            rank = 1 if node is screen.app else 3
+        ranked.append((rank, KeyHelp(group, shown, binding.description)))
+    return [row for _, row in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def _action(binding: BindingType) -> str:
+    return binding.action if isinstance(binding, Binding) else binding[1]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -146,14 +146,14 @@ class PickerScreen(Screen[None]):
             summary.update(Content("No scenario matches. Escape clears the filters."))
             return
         if entry.scenario is None or not entry.ok:
-            lines = [f"{entry.path} cannot be played:", *entry.problems]
+            lines = [f"{entry.path.name} ({entry.origin}) cannot be played:", *entry.problems]
             summary.update(Content.assemble(("\n".join(lines), "$error")))
             return
         s = entry.scenario
         summary.update(
             Content.assemble(
                 (s.title, "bold"),
-                ("  " + f"{s.id} · {entry.origin} · {entry.path}", "$text-muted"),
+                ("  " + f"{s.id} · {entry.origin} · {entry.path.name}", "$text-muted"),
                 "\n",
                 s.summary.strip(),
             )

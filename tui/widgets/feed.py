@@ -61,6 +61,7 @@ class Feed(VerticalScroll):
         lines = [FeedLine(item) for item in items]
         if not lines:
             return
+        # Follow new lines only if the trainee is at the bottom: scrolled up, they are reading back.
         following = self.scroll_y >= self.max_scroll_y - 1
         for line in lines:
             line.display = self.filter.admits(line.item)

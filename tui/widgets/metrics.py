@@ -36,13 +36,25 @@ def buckets(data: Sequence[float], width: int, worst: str) -> list[float]:
 
 
 def chart(
-    history: Sequence[float], width: int, warn: float, critical: float, bad_when: str, height: int = 1
+    history: Sequence[float],
+    width: int,
+    warn: float,
+    critical: float,
+    bad_when: str,
+    height: int = 1,
+    *,
+    stretch: bool = False,
 ) -> Content:
     """Bars `height` rows tall, scaled so the critical threshold is always inside the range: noise around a
-    healthy baseline stays low and flat instead of filling the chart. Each bar takes its level's colour."""
+    healthy baseline stays low and flat instead of filling the chart. Each bar takes its level's colour.
+
+    A short history is drawn right-aligned (a live chart fills from the right), or spread over the whole
+    width with `stretch` (a finished drill's chart)."""
     if width <= 0 or height <= 0:
         return Content("")
     data = buckets(history, width, bad_when)
+    if stretch and data and len(data) < width:
+        data = [data[i * len(data) // width] for i in range(width)]
     pad = width - len(data)
     lo = min(*data, critical if bad_when == "down" else min(data)) if data else 0.0
     hi = max(*data, critical if bad_when == "up" else max(data)) if data else 1.0
