@@ -6,8 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.library import find_scenario, list_scenarios, playbooks_for
-from sim.loading import LoadError, load_scenario
+import scenarios
+from sim.library import find_scenario, list_scenarios, playbooks_for, user_playbooks_dir, yaml_files
+from sim.loading import LoadError, check_file, load_scenario
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 
@@ -67,3 +68,24 @@ def find(id_or_path: str, dirs: Iterable[Path] = ()) -> tuple[Scenario, Playbook
     if playbook is None:
         raise LookupError(f"{path}: playbook {scenario.playbook!r} not found")
     return scenario, playbook, path
+
+
+def playbook_file(scenario_path: Path, playbook_id: str) -> Path | None:
+    """The file of the playbook a scenario at `scenario_path` resolves to, in `playbooks_for`'s order of
+    precedence (beside it first, then the user's, then bundled). The journal records it, so
+    `warroom resume` can find a playbook that is not bundled."""
+    where = scenario_path.parent
+    for directory in (
+        where.parent / "playbooks",
+        where / "playbooks",
+        where,
+        user_playbooks_dir(),
+        scenarios.PLAYBOOKS,
+    ):
+        for candidate in yaml_files(directory):
+            if candidate.resolve() == scenario_path.resolve():
+                continue
+            result = check_file(candidate, "playbook")
+            if result.ok and result.model is not None and getattr(result.model, "id", None) == playbook_id:
+                return candidate
+    return None

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from sim.catalogue import ActionSpec
 from sim.events import Event
 from sim.playbook import Playbook
+from sim.record import DrillRecord
 from sim.scenario import Scenario
 from sim.state import DrillState
 from tui.modals.people import Person
@@ -29,6 +30,11 @@ class DrillPort(Protocol):
     def act(self, action_id: str, *, actor: str | None = None, role: str | None = None, **params: Any) -> Any: ...
     def end(self) -> Any: ...
     def available_actions(self) -> list[ActionSpec]: ...
+    def series(self, metric_id: str) -> list[tuple[float, float]]: ...
+    def close(self) -> None: ...
+
+    @property
+    def record(self) -> DrillRecord: ...
 
     @property
     def state(self) -> DrillState: ...
@@ -65,14 +71,21 @@ class Session:
             scenario=drill.scenario,
             playbook=drill.playbook,
             seed=int(getattr(drill, "seed", drill.scenario.seed)),
-            trainee=trainee or str(getattr(drill, "trainee", "")),
+            # The drill's own trainee wins: a resumed drill belongs to whoever started it.
+            trainee=str(getattr(drill, "trainee", "") or trainee),
             journal=journal or _journal_path(drill),
+            scenario_path=_scenario_path(drill),
             people=people_of(drill),
         )
 
     @property
     def names_by_slot(self) -> dict[str, str]:
         return {p.slot: p.name for p in self.people}
+
+
+def _scenario_path(drill: object) -> Path | None:
+    path = getattr(getattr(drill, "header", None), "scenario_path", "")
+    return Path(path) if path else None
 
 
 def _journal_path(drill: object) -> Path | None:
@@ -112,9 +125,27 @@ def new_session(
 ) -> Session:
     """A fresh drill of `scenario`, journalled under the user data dir."""
     from sim.engine import Drill
+    from tui.library import playbook_file
     from tui.settings import journals_dir
 
     seed = scenario.seed if seed is None else seed
     journal = next_journal_path(journal_dir or journals_dir(), scenario.id, seed)
-    drill = Drill(scenario, playbook, seed, trainee=trainee, journal=journal)
+    # The files go in the journal header, so `warroom resume` finds the very same scenario and playbook.
+    playbook_path = playbook_file(scenario_path, playbook.id) if scenario_path else None
+    drill = Drill(
+        scenario,
+        playbook,
+        seed,
+        trainee=trainee,
+        journal=journal,
+        scenario_path=scenario_path,
+        playbook_path=playbook_path,
+    )
     return Session(drill, scenario, playbook, seed, trainee, journal, scenario_path, people_of(drill))
+
+
+def resume_drill(journal: Path) -> DrillPort:
+    """The drill a journal records, rebuilt by replaying its inputs, journaling on to the same file."""
+    from sim.engine import Drill
+
+    return Drill.resume(journal)

@@ -144,6 +144,9 @@ async def test_debrief_shows_the_score_exports_reports_and_replays(app: WarroomA
         report = debrief.exported["md"]
         assert report == settings.reports_dir() / "drill.md"  # named after the journal
         assert f"**Scenario:** {card.scenario}" in report.read_text()
+        await pilot.press("h", "j")
+        assert debrief.exported["html"].read_text().lstrip().lower().startswith("<!doctype html>")
+        assert json.loads(debrief.exported["json"].read_text())["score"]["score"] == card.score
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen)

@@ -1,4 +1,4 @@
-"""`warroom play`: open the TUI, on the picker or straight on one scenario's briefing."""
+"""`warroom play`: open the TUI, on the picker, straight on one scenario's briefing, or on a resumed drill."""
 
 from __future__ import annotations
 
@@ -20,13 +20,37 @@ from tui.cli import needs_terminal
 )
 @click.option("--seed", type=int, default=None, help="Seed for the drill (default: the scenario's own).")
 @click.option("--trainee", default=None, help="Your name on the journal and debrief (remembered).")
-def play(scenario: str | None, scenario_dirs: tuple[Path, ...], seed: int | None, trainee: str | None) -> None:
+@click.option(
+    "--resume",
+    "journal",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Continue the drill this journal records, in the TUI (paused, so you can get your bearings).",
+)
+def play(
+    scenario: str | None,
+    scenario_dirs: tuple[Path, ...],
+    seed: int | None,
+    trainee: str | None,
+    journal: Path | None,
+) -> None:
     """Run a drill in the TUI (the scenario picker when SCENARIO is omitted).
 
     SCENARIO is a scenario id (e.g. `tutorial`) or a path to a scenario file. One that cannot be
     found or loaded opens the picker with the reason instead.
     """
+    if journal is not None and scenario is not None:
+        raise click.UsageError("give a SCENARIO or --resume JOURNAL, not both")
     needs_terminal()
     from tui.app import WarroomApp
 
+    if journal is not None:
+        from tui.session import resume_drill
+
+        try:
+            drill = resume_drill(journal)
+        except Exception as exc:  # the journal's own errors say what is wrong with it
+            raise click.ClickException(f"cannot resume {journal}: {exc}") from exc
+        WarroomApp(drill=drill, autostart=False, trainee=trainee).run()
+        return
     WarroomApp(scenario_id=scenario, scenario_dirs=scenario_dirs, seed=seed, trainee=trainee).run()

@@ -94,7 +94,8 @@ class ErrorModal(Dialog[None]):
                     yield Static(
                         Content(
                             f"Everything up to this moment is in the journal:\n  {self._journal}\n"
-                            f"Continue it later with:\n  warroom resume {self._journal}"
+                            f"Continue it later with:\n  warroom resume {self._journal}\n"
+                            f"or, back in this screen:\n  warroom play --resume {self._journal}"
                         ),
                         id="error-journal",
                     )

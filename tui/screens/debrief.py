@@ -82,7 +82,7 @@ class MetricChart(Vertical):
     def __init__(self, session: Session, metric_id: str) -> None:
         super().__init__(classes="debrief-chart")
         self.spec = next(m for m in session.scenario.metrics if m.id == metric_id)
-        self.values = [v for _, v in session.drill.series(metric_id)]  # type: ignore[attr-defined]
+        self.values = [v for _, v in session.drill.series(metric_id)]
 
     def compose(self) -> ComposeResult:
         m = self.spec
@@ -127,7 +127,7 @@ class DebriefScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.record: DrillRecord = session.drill.record  # type: ignore[attr-defined]
+        self.record: DrillRecord = session.drill.record
         self.card = grade(self.record, session.scenario, session.playbook)
         self.exported: dict[str, Path] = {}
         self._criteria_width = 0  # the width the scorecard table was last laid out for
