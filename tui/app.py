@@ -105,7 +105,7 @@ class WarroomApp(App[None]):
         self.session = new_session(
             message.scenario,
             message.playbook,
-            seed=self.seed,
+            seed=message.seed if message.seed is not None else self.seed,
             trainee=self.settings.trainee,
             scenario_path=message.path,
             journal_dir=self.journal_dir,
@@ -122,21 +122,29 @@ class WarroomApp(App[None]):
     @on(DrillFinished)
     def _finished(self, message: DrillFinished) -> None:
         from tui.screens.debrief import DebriefScreen
+        from tui.screens.drill import DrillScreen
 
         assert self.session is not None
+        # The drill can end under an open dialog (time keeps running): close it, its choice is moot now.
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, DrillScreen):
+            self.pop_screen()
         self.switch_screen(DebriefScreen(self.session))
 
     @on(ReplayDrill)
     def _replay(self) -> None:
+        """The same scenario and seed from its briefing: same incident, same people, another try."""
         assert self.session is not None
         old = self.session
-        self.post_message(ScenarioChosen(old.scenario, old.playbook, old.scenario_path))
-        self.seed = old.seed
+        old.drill.close()
         self.pop_screen()
+        self.post_message(ScenarioChosen(old.scenario, old.playbook, old.scenario_path, seed=old.seed))
 
     @on(BackToPicker)
     def _back(self) -> None:
         from tui.screens.picker import PickerScreen
+
+        if self.session is not None:
+            self.session.drill.close()
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, PickerScreen):
             self.pop_screen()
@@ -147,6 +155,11 @@ class WarroomApp(App[None]):
     def _named(self, message: TraineeNamed) -> None:
         self.settings = self.settings.with_trainee(message.name)
         user_settings.save(self.settings)
+
+    def on_unmount(self) -> None:
+        # The journal is flushed line by line already; closing just releases the file.
+        if self.session is not None:
+            self.session.drill.close()
 
     # ------------------------------------------------------------------- keys
 

@@ -18,6 +18,7 @@ class ScenarioChosen(Message):
     scenario: Scenario
     playbook: Playbook
     path: Path | None = None
+    seed: int | None = None  # None: the app's --seed, else the scenario's own
 
 
 @dataclass

@@ -136,7 +136,7 @@ def new_session(
         scenario,
         playbook,
         seed,
-        trainee=trainee,
+        trainee=trainee or "trainee",  # the engine's own default when the trainee stayed anonymous
         journal=journal,
         scenario_path=scenario_path,
         playbook_path=playbook_path,

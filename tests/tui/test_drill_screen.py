@@ -162,3 +162,14 @@ async def test_the_layout_adapts_to_80_by_24(app: WarroomApp) -> None:
         side = app.screen.query_one("#side")
         assert side.outer_size.width == 36
         assert app.screen.query_one("#feed").outer_size.width == 80 - 36
+
+
+async def test_the_drill_ending_under_an_open_dialog_still_reaches_the_debrief(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "c")
+        screen = app.screen_stack[-2]
+        assert isinstance(screen, DrillScreen)
+        screen.advance(drill.scenario.duration)  # the time limit passes while the trainee writes
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["DebriefScreen"]
