@@ -40,7 +40,8 @@ class DrillHeader(Horizontal):
         self.query_one("#hdr-incident", Label).update(incident)
 
     def watch_now(self, now: int) -> None:
-        self.query_one("#hdr-clock", Label).update(format_clock(now))
+        # The clock is always ten cells wide: repaint it without a layout pass, it ticks every second.
+        self.query_one("#hdr-clock", Label).update(format_clock(now), layout=False)
 
     def watch_speed(self, speed: int) -> None:
         self.query_one("#hdr-speed", Label).update(f"{speed}×")

@@ -117,7 +117,8 @@ class MetricRow(Horizontal):
         if view.history != self.view.history:
             self.query_one(ThresholdSparkline).history = view.history
         if view.value != self.view.value or view.unit != self.view.unit:
-            self.query_one(".metric-value", Label).update(Content(quantity(view.value, view.unit)))
+            # The value's width is fixed in CSS, so a new number needs a repaint, not a layout pass.
+            self.query_one(".metric-value", Label).update(Content(quantity(view.value, view.unit)), layout=False)
         if view.level != self.view.level:
             self.remove_class(f"-{self.view.level}")
             self.add_class(f"-{view.level}")

@@ -46,10 +46,15 @@ def fit(row: Row, width: int) -> Content:
 class RowList(Widget):
     """Rows fitted to the panel's width at render time, so a resize re-fits them without new data."""
 
-    rows: reactive[tuple[Row, ...]] = reactive(tuple, layout=True)
+    rows: reactive[tuple[Row, ...]] = reactive(tuple)
     """What to show; assigning an equal tuple does not repaint."""
     empty: reactive[str] = reactive("")
     """Shown dimmed when there are no rows."""
+
+    def watch_rows(self, old: tuple[Row, ...], new: tuple[Row, ...]) -> None:
+        # Time left changes every tick but the height only when a row comes or goes: lay out only then.
+        if len(old) != len(new):
+            self.refresh(layout=True)
 
     def render(self) -> RenderResult:
         if not self.rows:
