@@ -1,6 +1,6 @@
 """Pure formatting for the drill screen: clocks, values, time left, and one feed line per event.
 
-Scenario text reaches the screen only through `Content(...)`/`Text(...)` built here, never as markup.
+Scenario text reaches the screen only as plain `Content(...)` built here, never as markup.
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rich.text import Text
 from textual.content import Content
 
 from sim.durations import format_clock
@@ -268,8 +267,3 @@ def describe(event: Event, names: Names) -> FeedItem | None:
     else:
         return None
     return FeedItem(event.t, category, text)
-
-
-def literal(text: str, style: str = "") -> Text:
-    """Scenario text for Rich-rendered places (tables): never parsed as markup."""
-    return Text(text, style=style)

@@ -96,15 +96,6 @@ def _journal_path(drill: object) -> Path | None:
     return Path(path) if isinstance(path, str | Path) else None
 
 
-def refusal_types() -> tuple[type[BaseException], ...]:
-    """The engine's "not now" exception, which the UI shows as a notice rather than an error."""
-    try:
-        from sim.engine import ActionRefused
-    except ImportError:  # an engine without it refuses with ValueError
-        return (ValueError,)
-    return (ActionRefused,)
-
-
 def next_journal_path(directory: Path, scenario_id: str, seed: int) -> Path:
     """`<scenario>-s<seed>-<n>.jsonl`, the first n not yet taken: no wall clock in names, no overwrites."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -16,9 +16,10 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from sim.catalogue import ActionSpec
+from sim.engine import ActionRefused
 from sim.events import Event
 from sim.state import DrillState
-from tui.formatting import FeedItem, Names, describe
+from tui.formatting import Names, describe
 from tui.messages import DrillFinished
 from tui.modals.base import ConfirmModal, ErrorModal
 from tui.modals.comms import CHANNELS, CommsModal, Outgoing
@@ -27,7 +28,7 @@ from tui.modals.menus import ActionsModal, FilterModal
 from tui.modals.people import Assignment, PageModal, RoleModal
 from tui.modals.severity import SeverityModal
 from tui.palette import DrillCommands
-from tui.session import Session, refusal_types
+from tui.session import Session
 from tui.widgets.feed import Feed, FeedFilter
 from tui.widgets.header import DrillHeader
 from tui.widgets.metrics import MetricPanel
@@ -138,7 +139,7 @@ class DrillScreen(Screen[None]):
             return False
         try:
             self.drill.act(action_id, **params)
-        except refusal_types() as exc:
+        except ActionRefused as exc:
             self.notify(str(exc), title="Not now", severity="warning")
             self.sync()
             return False
@@ -188,10 +189,6 @@ class DrillScreen(Screen[None]):
     @property
     def state(self) -> DrillState:
         return self._state
-
-    @property
-    def feed_items(self) -> list[FeedItem]:
-        return list(self.query_one(Feed).items)
 
     # ----------------------------------------------------------- time controls
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -104,11 +104,3 @@ def running_rows(state: DrillState, names: Names) -> tuple[Row, ...]:
         Row(f"▸ {run.label or names.action(run.action)}", time_left(run.finishes_at - state.now), "muted")
         for run in sorted(state.running, key=lambda r: (r.finishes_at, r.action))
     )
-
-
-def finding_rows(clues: Sequence[str], known_faults: Sequence[str]) -> tuple[Row, ...]:
-    return tuple(Row(f"• {text}", "") for text in (*known_faults, *clues))
-
-
-def cast_rows(people: Mapping[str, str], titles: Mapping[str, str]) -> tuple[Row, ...]:
-    return tuple(Row(titles.get(slot, slot), name) for slot, name in people.items())
