@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 
 import click
 
@@ -51,11 +52,18 @@ def needs_terminal() -> None:
 
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="warroom")
+@click.option(
+    "--scenarios",
+    "scenario_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="With no command: the picker also offers the scenarios in this directory (repeatable).",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, scenario_dirs: tuple[Path, ...]) -> None:
     """warroom: incident-response tabletop drills in the terminal.
 
     With no command, opens the scenario picker.
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(main.get_command(ctx, "play"))  # type: ignore[union-attr]
+        ctx.invoke(main.get_command(ctx, "play"), scenario_dirs=scenario_dirs)  # type: ignore[union-attr]

@@ -128,3 +128,10 @@ async def test_the_feed_follows_new_lines_unless_scrolled_back(app: WarroomApp) 
         await pilot.pause()
         await pilot.press(*"nnnn")
         assert feed.scroll_y == 0  # reading back: new lines do not yank the view away
+
+
+def test_bare_warroom_takes_scenario_dirs(monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = Recorder(monkeypatch)
+    result = CliRunner().invoke(main, ["--scenarios", str(SCENARIO_DIR)])
+    assert result.exit_code == 0, result.output
+    assert runner.apps[0].scenario_dirs == (SCENARIO_DIR,)
