@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -46,7 +47,7 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class _Data:
-    """Faker's en_US names and company shapes, with cumulative weights for `random.choices`."""
+    """Faker's en_US names and company shapes (copied in `sim.names`), with cumulative weights."""
 
     first: list[str]
     first_cum: list[float]
@@ -54,31 +55,31 @@ class _Data:
     last_cum: list[float]
     suffixes: tuple[str, ...]
 
+    # `_pick` is `rng.choices(names, cum_weights=cum)[0]` without the list `choices` builds per call (it was
+    # most of the cost of casting a drill); it draws the same `random()` and bisects the same way, so the
+    # names are the ones `choices` gave.
+    @staticmethod
+    def _pick(rng: random.Random, names: list[str], cum: list[float]) -> str:
+        return names[bisect_right(cum, rng.random() * (cum[-1] + 0.0), 0, len(cum) - 1)]
+
     def name(self, rng: random.Random) -> str:
-        first = rng.choices(self.first, cum_weights=self.first_cum)[0]
-        return f"{first} {rng.choices(self.last, cum_weights=self.last_cum)[0]}"
+        first = self._pick(rng, self.first, self.first_cum)
+        return f"{first} {self._pick(rng, self.last, self.last_cum)}"
 
     def company(self, rng: random.Random) -> str:
-        a, b, c = (rng.choices(self.last, cum_weights=self.last_cum)[0] for _ in range(3))
+        a, b, c = (self._pick(rng, self.last, self.last_cum) for _ in range(3))
         shape = rng.randrange(3)
         return f"{a} {rng.choice(self.suffixes)}" if shape == 0 else f"{a}-{b}" if shape == 1 else f"{a}, {b} and {c}"
 
 
 @cache
 def _data() -> _Data:
-    """Faker's data, read once per process. Faker's own generator would cost ~0.1 ms a name: more than a
-    whole drill's metrics. Importing it (~0.1 s) happens only when a drill first names someone."""
-    from faker.providers.company.en_US import Provider as Company
-    from faker.providers.person.en_US import Provider as People
+    """The name data, read once per process when a drill first names someone."""
+    from sim import names
 
-    first = {**People.first_names_female, **People.first_names_male}
-    return _Data(
-        list(first),
-        list(accumulate(first.values())),
-        list(People.last_names),
-        list(accumulate(People.last_names.values())),
-        tuple(Company.company_suffixes),
-    )
+    first, first_weights = names.pairs(names.FIRST_NAMES)
+    last, last_weights = names.pairs(names.LAST_NAMES)
+    return _Data(first, list(accumulate(first_weights)), last, list(accumulate(last_weights)), names.COMPANY_SUFFIXES)
 
 
 def incident_date(rng: random.Random) -> date:
@@ -92,8 +93,8 @@ def slug(text: str, limit: int = 24) -> str:
 
 
 class Cast:
-    """Names come from Faker's en_US data drawn with a seeded `random.Random`; Faker is imported only when
-    a name is first needed."""
+    """Names come from Faker's en_US data (a copy, `sim.names`) drawn with a seeded `random.Random`, built
+    when a name is first needed."""
 
     def __init__(self, scenario: Scenario, playbook: Playbook, rng: random.Random, trainee: str) -> None:
         self.scenario = scenario

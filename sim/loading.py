@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim import checks, explain, yamlsafe
+from sim import checks, yamlsafe
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from sim.script import Script
@@ -187,6 +187,8 @@ def _validate(src: Source, kind: Kind) -> tuple[Document | None, list[Problem]]:
         message = f"the file could not be checked: {exc} (a number or a duration is out of range)"
         return None, [src.at(1, 1, message, "look for very large numbers or durations")]
     except ValidationError as exc:
+        from sim import explain  # the wording of errors is needed only when there are errors (0.8 MiB)
+
         problems = []
         for loc, message, hint, at_key in explain.describe_all(exc.errors(include_url=False), model_cls):
             problems.append(src.at(*src.locate(loc, at_key), message, hint))

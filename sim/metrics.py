@@ -67,8 +67,11 @@ class MetricModel:
         self._static = 0.0  # the sum of contributions that no longer change (see _regroup)
         self._dynamic: list[Contribution] = []
         self._next_change = math.inf  # when a dynamic contribution next settles or ends
-        self.times = array("d")
+        # Samples are taken every `every` seconds from `start`, so only the values are stored; `series`
+        # rebuilds the times (see `run` for why they come out as the very same floats).
+        self.start = 0.0
         self.values = array("d")
+        self._last_t: float | None = None  # the previous sample's time, for cumulative totals
         self.watches: list[Watch] = []
         self._warn_x = self.sign * spec.warn
         self._crit_x = self.sign * spec.critical
@@ -117,18 +120,24 @@ class MetricModel:
 
         The hot path of every drill, one pass per metric per sample, so it is written for speed: settings
         and bound methods live in locals, the gaussian noise is an inlined Box-Muller pair drawn from the
-        drill's generator, and a quiet metric below its warn threshold skips the level and health checks.
+        drill's generator, a constant pull on the metric is one addition, and the level is re-checked only
+        when the value leaves the band its current level covers.
         """
         env = self.drill.env
         timeout = env.timeout
         uniform = self.drill.rng.random
-        every, baseline, noise, low, high = self.every, self.baseline, self.noise, self.low, self.high
-        sign, warn_x, cumulative = self.sign, self._warn_x, self.cumulative
-        keep_time, keep_value = self.times.append, self.values.append
+        every, baseline, noise = self.every, self.baseline, self.noise
+        low = -math.inf if self.low is None else self.low
+        high = math.inf if self.high is None else self.high
+        sign, cumulative = self.sign, self.cumulative
+        keep = self.values.append
+        lo, hi = self._bounds()
         spare: float | None = None  # the second value of each Box-Muller pair
+        # SimPy wakes this process at `now + every`, computed from the time it yielded at, so adding `every`
+        # here gives exactly the float `env.now` would, without a property call per sample.
+        t = self.start = env.now
         while True:
-            t = env.now
-            offset = self.offset(t) if self.contributions else 0.0
+            offset = self.offset(t) if self._dynamic else self._static
             v = baseline + offset
             if noise:
                 if spare is None:
@@ -139,23 +148,33 @@ class MetricModel:
                 else:
                     v += spare * noise
                     spare = None
-            if low is not None and v < low:
+            if v < low:
                 v = low
-            if high is not None and v > high:
+            if v > high:
                 v = high
             if cumulative:
                 v = self._accumulate(t, v, offset)
             else:
                 self.value = v
-            keep_time(t)
-            keep_value(v)
-            if self.level or sign * v >= warn_x:
-                self._threshold(v)
+            keep(v)
+            x = sign * v
+            if not lo <= x < hi:
+                lo, hi = self._threshold(v)
             if self.watches:
                 self._check_watches(t, v)
             yield timeout(every)
+            t += every
 
-    def _threshold(self, v: float) -> None:
+    def _bounds(self) -> tuple[float, float]:
+        """The values (times `sign`) inside which the current level cannot change, so need no check."""
+        if self.level == 2:
+            return self._crit_x, math.inf
+        if self.level == 1:
+            return self._warn_x, self._crit_x
+        return -math.inf, min(self._warn_x, self._crit_x)
+
+    def _threshold(self, v: float) -> tuple[float, float]:
+        """Move the alert level (and health) for a value outside the current level's band; the new band."""
         level = self._level(self.sign * v)
         if level != self.level:
             previous, self.level = self.level, level
@@ -163,12 +182,14 @@ class MetricModel:
         if not self.cumulative and self.healthy != (level == 0):
             self.healthy = level == 0
             self.drill.metric_health(self, self.healthy)
+        return self._bounds()
 
     def _accumulate(self, t: float, rate: float, offset: float) -> float:
         """Add to the running total; returns it. Money burns at the previous sample's rate until this one
         (a left Riemann sum), so a fault starting now adds nothing to the total yet."""
-        if self.times:
-            self.value += self.rate * (t - self.times[-1]) / 3600.0
+        if self._last_t is not None:
+            self.value += self.rate * (t - self._last_t) / 3600.0
+        self._last_t = t
         self.rate = rate
         # The total never comes back down, so health follows the rate: back near its baseline.
         healthy = self.sign * offset <= max(abs(self.baseline) * 0.05, self.noise)
@@ -211,4 +232,10 @@ class MetricModel:
             self.watches = [w for w in self.watches if w.since != -1.0]
 
     def series(self) -> list[tuple[float, float]]:
-        return list(zip(self.times, self.values, strict=True))
+        """(time, value) of every sample so far; the times are added up as SimPy added them."""
+        out = []
+        t, every = self.start, self.every
+        for v in self.values:
+            out.append((t, v))
+            t += every
+        return out

@@ -1,31 +1,53 @@
-"""`python -m tests.bench` (what `make bench` runs): every benchmark, a table, and bench-results.json."""
+"""`python -m tests.bench [ID...]` (what `make bench` runs): the benchmarks, a table, and bench-results.json.
+
+With ids (`E1 M1 T2`…) only those run and no JSON is written: a partial run is for working on one figure,
+never for the README.
+"""
 
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 
 from tests.bench import bench_engine, bench_loader
-from tests.bench.harness import ROOT, report
+from tests.bench.harness import ROOT, Figure, busy_elsewhere, report
 
 
-def main() -> int:
+def benchmarks() -> dict[str, Callable[[], Figure]]:
     heavy = bench_engine.heaviest()
-    figures = [
-        bench_engine.e1(heavy),
-        bench_engine.e2(heavy),
-        bench_engine.e3(heavy),
-        bench_loader.l1(),
-        bench_engine.m1(heavy),
-    ]
-    try:
-        from tests.bench import bench_tui
-    except ImportError as exc:  # the TUI benchmarks need the app; say so rather than skip silently
-        print(f"TUI benchmarks unavailable: {exc}", file=sys.stderr)
-    else:
-        figures += bench_tui.all_figures()
-    print(report(figures, ROOT / "bench-results.json"))
+    found: dict[str, Callable[[], Figure]] = {
+        "E1": lambda: bench_engine.e1(heavy),
+        "E2": lambda: bench_engine.e2(heavy),
+        "E3": lambda: bench_engine.e3(heavy),
+        "L1": bench_loader.l1,
+        "M1": lambda: bench_engine.m1(heavy),
+    }
+    from tests.bench import bench_tui  # the TUI figures need the app: an import error fails loudly
+
+    found.update(bench_tui.benchmarks())
+    return found
+
+
+def main(argv: list[str]) -> int:
+    load = busy_elsewhere()
+    table = benchmarks()
+    wanted = [a.upper() for a in argv] or list(table)
+    unknown = [w for w in wanted if w not in table]
+    if unknown:
+        print(f"unknown benchmark {unknown[0]}; known: {' '.join(table)}", file=sys.stderr)
+        return 2
+    figures = []
+    for fid in wanted:
+        t0 = time.perf_counter()
+        figures.append(table[fid]())
+        print(f"{fid} done in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+    out = None if argv else ROOT / "bench-results.json"
+    print(report(figures, out, load))
+    if out is not None:
+        print(f"\nwritten to {out.relative_to(ROOT)}")
     return 0 if all(f.met for f in figures) else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -7,14 +7,20 @@ from pathlib import Path
 from sim.engine import Drill
 from sim.library import playbooks_for
 from sim.loading import load_scenario
+from sim.playbook import Playbook
+from sim.scenario import Scenario
 
 FOUR_HOURS = 4 * 3600.0
 
 
-def four_hour_drill(path: Path) -> Drill:
-    """The scenario stretched to four hours, run headless to its end with nobody responding."""
+def four_hour_parts(path: Path) -> tuple[Scenario, Playbook]:
+    """The scenario at `path` stretched to four hours, and its playbook."""
     scenario = load_scenario(path)
-    scenario = scenario.model_copy(update={"duration": FOUR_HOURS})
-    drill = Drill(scenario, playbooks_for(path)[scenario.playbook])
+    return scenario.model_copy(update={"duration": FOUR_HOURS}), playbooks_for(path)[scenario.playbook]
+
+
+def four_hour_drill(scenario: Scenario, playbook: Playbook) -> Drill:
+    """Run a four-hour scenario headless to its end with nobody responding."""
+    drill = Drill(scenario, playbook)
     drill.advance(FOUR_HOURS + 1)
     return drill
