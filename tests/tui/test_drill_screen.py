@@ -173,3 +173,15 @@ async def test_the_drill_ending_under_an_open_dialog_still_reaches_the_debrief(a
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         assert [type(s).__name__ for s in app.screen_stack[1:]] == ["DebriefScreen"]
+
+
+async def test_a_refusal_quoting_scenario_text_is_not_read_as_markup(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n")
+        # Menus offer only what can be done now; the palette or a script could still ask for it.
+        assert "verify" not in drill_screen(app).available()
+        assert not drill_screen(app).act("verify")  # it needs the rollback first
+        await pilot.pause()
+        (notice,) = [n for n in app._notifications if n.title == "Not now"]
+        assert "Verify on the canary [canary] needs Roll back" in notice.message
+        assert notice.markup is False

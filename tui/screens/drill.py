@@ -140,7 +140,8 @@ class DrillScreen(Screen[None]):
         try:
             self.drill.act(action_id, **params)
         except ActionRefused as exc:
-            self.notify(str(exc), title="Not now", severity="warning")
+            # The reason quotes action labels, which are scenario text: never markup.
+            self.notify(str(exc), title="Not now", severity="warning", markup=False)
             self.sync()
             return False
         except Exception as exc:

@@ -102,7 +102,7 @@ class MetricRow(Horizontal):
         super().__init__(id=f"metric-{view.id}", classes=f"metric -{view.level}")
         self.view = view
         threshold_word = "≤" if view.bad_when == "down" else "≥"
-        self.tooltip = (
+        self.tooltip = Content(
             f"{view.label}: warn {threshold_word} {quantity(view.warn, view.unit)}, "
             f"critical {threshold_word} {quantity(view.critical, view.unit)}"
         )
