@@ -147,7 +147,9 @@ async def test_debrief_shows_the_score_exports_reports_and_replays(app: WarroomA
         await pilot.press("h", "j")
         assert debrief.exported["html"].read_text().lstrip().lower().startswith("<!doctype html>")
         assert json.loads(debrief.exported["json"].read_text())["score"]["score"] == card.score
-        await pilot.press("r")
+        await pilot.press("n", "r", "R")  # the drill's keys, pressed on as it ended, do nothing here
+        assert app.screen is debrief
+        await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen)
         assert app.session is not None and app.session.seed == drill.seed

@@ -20,6 +20,7 @@ from sim.durations import format_clock, format_duration
 from sim.record import DrillRecord
 from tui.formatting import quantity
 from tui.messages import BackToPicker, ReplayDrill
+from tui.modals.base import ConfirmModal
 from tui.reports import FORMATS, export
 from tui.session import Session
 from tui.widgets.metrics import chart
@@ -119,8 +120,10 @@ class DebriefScreen(Screen[None]):
         Binding("m", "export('md')", "Markdown", id="debrief.markdown"),
         Binding("h", "export('html')", "HTML", id="debrief.html"),
         Binding("j", "export('json')", "JSON", id="debrief.json"),
-        Binding("r", "replay", "Replay", id="debrief.replay"),
-        Binding("n", "new", "New drill", id="debrief.new"),
+        # None of the drill's own keys: a trainee still pressing `n` to step or `r` for roles when the drill
+        # ends must not throw the debrief away.
+        Binding("t", "replay", "Try again", id="debrief.replay"),
+        Binding("b,escape", "new", "Scenarios", id="debrief.new", key_display="b"),
         Binding("q", "quit", "Quit", id="debrief.quit"),
     ]
 
@@ -205,4 +208,9 @@ class DebriefScreen(Screen[None]):
         self.post_message(BackToPicker())
 
     def action_quit(self) -> None:
-        self.app.exit()
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.app.exit()
+
+        saved = ", ".join(str(p) for p in self.exported.values()) or "no report exported yet (m, h, j)"
+        self.app.push_screen(ConfirmModal("Quit warroom?", f"Reports: {saved}.", confirm="Quit", danger=False), done)
