@@ -79,7 +79,7 @@ class PickerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Label("warroom · choose a drill", id="picker-title")
         with Horizontal(id="picker-filters"):
-            yield Input(placeholder="/ search title, tag, playbook", id="picker-search")
+            yield Input(placeholder="/ search", id="picker-search")
             yield Select[str]([(d, d) for d in DIFFICULTIES], prompt="difficulty", id="picker-difficulty")
             yield Select[str]([], prompt="playbook", id="picker-playbook")
             yield Select[str]([], prompt="tag", id="picker-tag")
