@@ -217,22 +217,56 @@ def run(
     _play(drill, steps, until_s, pace, fmt)
 
 
+def list_unfinished() -> None:
+    """The resume list: unfinished drills in the journals dir, newest first."""
+    from tui.records import unfinished
+    from tui.settings import journals_dir
+
+    found = unfinished()
+    if not found:
+        click.echo(f"No unfinished drills in {journals_dir()}.")
+        return
+    click.echo(f"{'ID':28} {'SCENARIO':24} {'TRAINEE':14} {'REACHED':10} MODIFIED")
+    for u in found:
+        if u.problem:
+            click.echo(f"{u.id[:28]:28} cannot be resumed: {u.problem}")
+            continue
+        cut = "  (last line cut short; resuming drops it)" if u.truncated else ""
+        click.echo(
+            f"{u.id[:28]:28} {u.scenario[:24]:24} {u.trainee[:14]:14} {format_clock(u.reached):10} "
+            f"{u.modified_text}{cut}"
+        )
+    click.echo("\nContinue one with `warroom resume ID`.")
+
+
 @click.command()
-@click.argument("journal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("journal", required=False)
 @click.option("--headless", is_flag=True, help="Finish the drill without the TUI (implied by --actions and --until).")
 @click.option("--actions", "script_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_UNTIL
 @_FORMAT
 @_PACE
 def resume(
-    journal: Path, headless: bool, script_path: Path | None, until: str | None, fmt: str, pace: float | None
+    journal: str | None, headless: bool, script_path: Path | None, until: str | None, fmt: str, pace: float | None
 ) -> None:
     """Rebuild a drill from its JOURNAL (by replaying it) and carry on: in the TUI, or headless, where the
-    script (--actions) continues from the first step the journal does not show as taken."""
+    script (--actions) continues from the first step the journal does not show as taken.
+
+    JOURNAL is a journal file or the ID of an unfinished drill; without it, lists the unfinished drills.
+    """
+    if journal is None:
+        list_unfinished()
+        return
+    from tui.records import find_journal
+
+    try:
+        path = find_journal(journal)
+    except LookupError as exc:
+        _fail(str(exc), 2)
     until_s = parse_until(until)
     headless = headless or script_path is not None or until_s is not None or fmt == "json"
     try:
-        drill = Drill.resume(journal)
+        drill = Drill.resume(path)
     except (JournalError, LoadError, DrillError) as exc:
         _fail(str(exc))
     if not headless:
