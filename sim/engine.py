@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import simpy
 from simpy.core import StopSimulation
@@ -22,6 +22,7 @@ from sim.cast import Cast
 from sim.catalogue import ActionSpec
 from sim.durations import format_clock, parse_duration
 from sim.events import Event
+from sim.facilitation import ANSWER_KIND
 from sim.faults import FaultBook
 from sim.incident import Incident
 from sim.injects import InjectBook
@@ -29,7 +30,7 @@ from sim.journal import JournalWriter, file_hash, model_hash
 from sim.metrics import LEVELS, MetricModel
 from sim.playbook import Playbook
 from sim.record import JOURNAL_FORMAT, DrillRecord, Header
-from sim.scenario import Scenario
+from sim.scenario import InjectKind, Scenario
 from sim.state import DrillState, MetricView, RunningAction
 from sim.timers import TimerBoard
 
@@ -45,6 +46,9 @@ class DrillError(RuntimeError):
     def __init__(self, message: str, t: float) -> None:
         super().__init__(f"{message} (at {format_clock(t)})")
         self.t = t
+
+
+INJECT_KINDS: tuple[str, ...] = get_args(InjectKind)  # what a facilitator's `say` may be
 
 
 class Drill(Incident):
@@ -215,7 +219,7 @@ class Drill(Incident):
 
     def facilitate(self, kind: str, **data: Any) -> None:
         """Facilitator inputs, journaled as `facilitator.<kind>` and replayed on resume:
-        `inject_now(inject)`, `say(sender, text)`, `hint(text)`, `note(text)`, `jump(dt)`."""
+        `inject_now(inject)`, `say(sender, text, inject_kind="chat")`, `hint(text)`, `note(text)`, `jump(dt)`."""
         if self.error is not None:
             raise self.error
         if kind not in FACILITATOR_KINDS:
@@ -224,6 +228,8 @@ class Drill(Incident):
             raise ActionRefused("the drill is over")
         if kind == "inject_now" and data.get("inject") not in self.injects.injects:
             raise ValueError(f"unknown inject {data.get('inject')!r}")
+        if kind == "say" and data.get("inject_kind", "chat") not in INJECT_KINDS:
+            raise ValueError(f"unknown inject kind {data.get('inject_kind')!r}; one of: {', '.join(INJECT_KINDS)}")
         if kind == "jump":
             dt = data.get("dt")
             data["dt"] = parse_duration(dt) if isinstance(dt, str) else float(dt or 0)
@@ -233,13 +239,40 @@ class Drill(Incident):
         if kind == "inject_now":
             self.injects.fire(self.injects.injects[data["inject"]], forced=True)
         elif kind == "say":
-            self.injects.emit("facilitator", "chat", str(data.get("sender", "")), str(data.get("text", "")))
+            # `inject_kind` (default chat) lets the facilitator write any kind of inject: a page, an exec ping…
+            # (not `kind`: the journal line's own `kind` key would be overwritten by it)
+            said = str(data.get("inject_kind") or "chat")
+            self.injects.emit("facilitator", said, str(data.get("sender", "")), str(data.get("text", "")))
         elif kind == "hint":
             self.injects.emit("facilitator", "hint", "", str(data.get("text", "")))
         elif kind == "jump":
             before = self._delivered
             self.advance_to(round(self.env.now + data["dt"], 3))
             self._delivered = before  # the caller's next advance returns what the jump produced
+
+    def answer(self, question: int, text: str) -> None:
+        """Record a lessons-learned answer to `scenario.debrief_questions[question]` once the drill is over.
+
+        `emit` drops everything after the end (so nothing the simulation does can sneak in late); answers
+        are records, not inputs, so they bypass it: a `debrief.answer` event at the end time, journaled,
+        never replayed. Answering a question again records the new answer; the last one counts."""
+        questions = self.scenario.debrief_questions
+        if not self.finished:
+            raise ActionRefused("lessons learned are asked after the drill")
+        if not 0 <= question < len(questions):
+            raise ValueError(f"the scenario has no debrief question {question} (it has {len(questions)})")
+        event = Event(
+            float(self.env.now), ANSWER_KIND, {"question": question, "prompt": questions[question], "text": text}
+        )
+        self.restore_records([event])
+
+    def restore_records(self, events: Iterable[Event]) -> None:
+        """Append post-drill records (answers) as they are: `answer` itself, and resume re-adding the ones a
+        journal holds after the replayed drill, so the event count matches the file again."""
+        for event in events:
+            self.events.append(event)
+            if self._journal is not None and len(self.events) > self._journal_skip:
+                self._journal.write(event)
 
     @classmethod
     def resume(

@@ -29,6 +29,7 @@ An event is `Event(t, kind, data)`; `data` holds only JSON values. The kinds and
 | `pir.scheduled` | actor, role |
 | `drill.ended` | reason (`resolved`/`timeout`/`ended`), verified (bool), resolved (bool) |
 | `facilitator.*` | facilitator actions; `actor` is always `facilitator` |
+| `debrief.answer` | question (index in debrief_questions), prompt, text; after `drill.ended`, not an input |
 """
 
 from __future__ import annotations

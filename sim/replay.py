@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sim.actions import ActionRefused
 from sim.durations import format_clock
 from sim.events import Event
+from sim.facilitation import ANSWER_KIND
 from sim.journal import JournalError, JournalWriter, dumps, file_hash, model_hash, read_journal
 from sim.loading import load_playbook, load_scenario
 from sim.playbook import Playbook
@@ -147,6 +148,8 @@ def resume(
                 f"{j.path}: replay diverges at event {n + 1} ({format_clock(theirs.t)}): "
                 f"the journal has {b}, the replay gives {a}"
             )
+    # Lessons-learned answers follow the end; replay cannot produce them, so they are carried over as records.
+    drill.restore_records(e for e in j.events[len(drill.events) :] if e.kind == ANSWER_KIND)
     drill.take_new()  # the caller has seen these: they are in the journal
     drill.attach_journal(JournalWriter(j.path, keep_bytes=j.valid_bytes), len(j.events))
     return drill

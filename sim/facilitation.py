@@ -1,0 +1,126 @@
+"""What the facilitator sees and leaves behind: the injects still to come (with their triggers in words),
+the hints, notes and ad-hoc messages they gave, and the lessons-learned answers recorded after a drill."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.durations import format_clock, format_duration
+from sim.events import Event
+from sim.scenario import Trigger
+
+if TYPE_CHECKING:
+    from sim.engine import Drill
+
+ANSWER_KIND = "debrief.answer"  # a lessons-learned answer; recorded after the drill, never replayed as an input
+
+# Facilitator inputs that leave a trace worth reading in a debrief (jumps and forced injects are in the
+# timeline already, as what they caused).
+LOGGED_KINDS = ("facilitator.hint", "facilitator.note", "facilitator.say", "facilitator.inject_now", "facilitator.jump")
+
+
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """An inject that has not fired yet: `due` is its sim time when a clock alone decides it."""
+
+    id: str
+    kind: str
+    sender: str
+    trigger: str
+    due: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class FacilitatorEntry:
+    """One thing the facilitator did, as a debrief lists it: `kind` is `hint`, `note`, `say`, `inject_now`
+    or `jump`; `text` is what they wrote (or what the input did, for injects and jumps)."""
+
+    t: float
+    kind: str
+    text: str
+    sender: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A lessons-learned answer: which question (0-based, as the scenario lists them), its text, the answer."""
+
+    t: float
+    question: int
+    prompt: str
+    text: str
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def trigger_text(trigger: Trigger) -> str:
+    """A trigger in a facilitator's words: `at T+00:12:00`, `when error_rate > 5 for 1m`, `after rollback`,
+    `when sla.status_page expires`; a delay reads `… then 2m`."""
+    if trigger.at is not None:
+        return f"at {format_clock(trigger.at + trigger.delay)}"
+    if trigger.metric is not None:
+        cond = trigger.metric
+        words = (
+            f"when {cond.metric} > {_number(cond.above)}"
+            if cond.above is not None
+            else f"when {cond.metric} < {_number(cond.below or 0.0)}"
+        )
+        if cond.for_:
+            words += f" for {format_duration(cond.for_)}"
+    elif trigger.after_action is not None:
+        words = f"after {trigger.after_action}"
+    else:
+        words = f"when {trigger.timer_expired} expires"
+    return f"{words} then {format_duration(trigger.delay)}" if trigger.delay else words
+
+
+def upcoming(drill: Drill) -> list[Upcoming]:
+    """The injects that have not fired: timed ones first by due time, then the others in scenario order."""
+    fired = drill.injects.fired
+    pending = [i for i in drill.scenario.injects if i.id not in fired]
+    out = [
+        Upcoming(
+            i.id,
+            i.kind,
+            drill.cast.name(i.sender) if i.sender else "",
+            trigger_text(i.trigger),
+            i.trigger.at + i.trigger.delay if i.trigger.at is not None else None,
+        )
+        for i in pending
+    ]
+    # sorted is stable: equal times and untimed injects keep the scenario's order.
+    return sorted(out, key=lambda u: (u.due is None, u.due or 0.0))
+
+
+def facilitator_log(events: Iterable[Event]) -> list[FacilitatorEntry]:
+    """Everything the facilitator did, in order, as the debrief and the reports list it."""
+    out: list[FacilitatorEntry] = []
+    for e in events:
+        if e.kind not in LOGGED_KINDS:
+            continue
+        kind = e.kind.removeprefix("facilitator.")
+        d = e.data
+        if kind == "inject_now":
+            text = f"fired inject {d.get('inject', '')} early"
+        elif kind == "jump":
+            text = f"jumped the clock {format_duration(float(d.get('dt') or 0.0))}"
+        else:
+            text = str(d.get("text", ""))
+        out.append(FacilitatorEntry(e.t, kind, text, str(d.get("sender", "")) if kind == "say" else ""))
+    return out
+
+
+def answers(events: Iterable[Event]) -> list[Answer]:
+    """The lessons-learned answers, one per question (a later answer to the same question replaces it),
+    in question order."""
+    latest: dict[int, Answer] = {}
+    for e in events:
+        if e.kind == ANSWER_KIND:
+            d = e.data
+            q = int(d.get("question", 0))
+            latest[q] = Answer(e.t, q, str(d.get("prompt", "")), str(d.get("text", "")))
+    return [latest[q] for q in sorted(latest)]
