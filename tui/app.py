@@ -12,7 +12,6 @@ from textual.binding import Binding, BindingType
 
 from tui import settings as user_settings
 from tui.messages import BackToPicker, DrillFinished, ReplayDrill, ScenarioChosen, StartDrill, TraineeNamed
-from tui.screens.help import HelpScreen, bindings_of
 from tui.session import DrillPort, Session, new_session
 
 
@@ -164,6 +163,8 @@ class WarroomApp(App[None]):
     # ------------------------------------------------------------------- keys
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen, bindings_of
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(

@@ -17,7 +17,15 @@ from sim.playbook import Playbook
 from sim.record import DrillRecord
 from sim.scenario import Scenario
 from sim.state import DrillState
-from tui.modals.people import Person
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone in the drill's cast: the slot id the engine knows them by, their name and title."""
+
+    slot: str
+    name: str
+    title: str = ""
 
 
 class DrillPort(Protocol):

@@ -14,17 +14,9 @@ from textual.widgets.option_list import Option
 
 from sim.playbook import Contact, Role
 from tui.modals.base import Dialog
+from tui.session import Person
 
 ME = "me"
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """Someone in the drill's cast: the slot id the engine knows them by, their name and title."""
-
-    slot: str
-    name: str
-    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)

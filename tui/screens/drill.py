@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import log
 from textual.app import ComposeResult
@@ -15,18 +15,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from sim.catalogue import ActionSpec
+from sim.catalogue import COMMS_ACTIONS, ActionSpec
 from sim.engine import ActionRefused
 from sim.events import Event
 from sim.state import DrillState
 from tui.formatting import Names, describe
 from tui.messages import DrillFinished
 from tui.modals.base import ConfirmModal, ErrorModal
-from tui.modals.comms import CHANNELS, CommsModal, Outgoing
-from tui.modals.investigate import InvestigateModal
-from tui.modals.menus import ActionsModal, FilterModal
-from tui.modals.people import Assignment, PageModal, RoleModal
-from tui.modals.severity import SeverityModal
 from tui.palette import DrillCommands
 from tui.session import Session
 from tui.widgets.feed import Feed, FeedFilter
@@ -34,12 +29,19 @@ from tui.widgets.header import DrillHeader
 from tui.widgets.metrics import MetricPanel
 from tui.widgets.panels import RowList, role_rows, running_rows, timer_rows
 
+if TYPE_CHECKING:
+    from tui.modals.comms import Outgoing
+    from tui.modals.people import Assignment
+
+# The dialogs are imported when first opened, not with this screen: the comms composer alone (TextArea)
+# costs tens of milliseconds, and the first drill frame should not wait for dialogs nobody opened yet.
+
 SPEEDS: tuple[int, ...] = (1, 5, 10, 30, 60)
 TICK = 0.25  # wall seconds between ticks; each tick moves the sim speed × TICK seconds
 STEP = 60.0  # sim seconds per step while paused: the tabletop rhythm of "discuss, then advance"
 
 # Actions whose parameters a dialog collects; the rest run as soon as they are chosen.
-_DIALOGS = {"declare", "assign_role", "page", "investigate", *(a for a, _, _ in CHANNELS.values())}
+_DIALOGS = {"declare", "assign_role", "page", "investigate", *COMMS_ACTIONS}
 
 
 class DrillScreen(Screen[None]):
@@ -248,7 +250,7 @@ class DrillScreen(Screen[None]):
             if opener is not None:
                 opener()
             else:
-                self.open_comms(next(ch for ch, (a, _, _) in CHANNELS.items() if a == action_id))
+                self.open_comms(COMMS_ACTIONS[action_id])
             return
         spec = self.available().get(action_id)
         if spec is None:
@@ -277,6 +279,8 @@ class DrillScreen(Screen[None]):
         self.act("acknowledge")
 
     def action_severity(self) -> None:
+        from tui.modals.severity import SeverityModal
+
         def chosen(severity: str | None) -> None:
             if severity:
                 self.act("declare", severity=severity)
@@ -284,6 +288,8 @@ class DrillScreen(Screen[None]):
         self.app.push_screen(SeverityModal(self.session.playbook, self._state.severity), chosen)
 
     def action_roles(self) -> None:
+        from tui.modals.people import RoleModal
+
         def chosen(assignment: Assignment | None) -> None:
             if assignment:
                 self.act("assign_role", role=assignment.role, who=assignment.who)
@@ -291,6 +297,8 @@ class DrillScreen(Screen[None]):
         self.app.push_screen(RoleModal(self.session.playbook.roles, self.session.people, self._state.roles), chosen)
 
     def action_page(self) -> None:
+        from tui.modals.people import PageModal
+
         def chosen(contact: str | None) -> None:
             if contact:
                 self.act("page", contact=contact)
@@ -302,6 +310,8 @@ class DrillScreen(Screen[None]):
         self.open_comms("internal")
 
     def open_comms(self, channel: str) -> None:
+        from tui.modals.comms import CommsModal
+
         def chosen(message: Outgoing | None) -> None:
             if message:
                 self.act(message.action, **message.params)
@@ -321,6 +331,8 @@ class DrillScreen(Screen[None]):
         )
 
     def action_investigate(self) -> None:
+        from tui.modals.investigate import InvestigateModal
+
         def chosen(target: str | None) -> None:
             if target:
                 self.act("investigate", target=target)
@@ -338,6 +350,8 @@ class DrillScreen(Screen[None]):
         self.app.push_screen(InvestigateModal(findings, looked), chosen)
 
     def action_actions(self) -> None:
+        from tui.modals.menus import ActionsModal
+
         def chosen(action_id: str | None) -> None:
             if action_id:
                 self.run_action(action_id)
@@ -353,6 +367,8 @@ class DrillScreen(Screen[None]):
         )
 
     def action_filter(self) -> None:
+        from tui.modals.menus import FilterModal
+
         feed = self.query_one(Feed)
 
         def chosen(feed_filter: FeedFilter | None) -> None:

@@ -11,21 +11,25 @@ from sim.durations import format_clock
 
 
 class DrillHeader(Horizontal):
-    """One line the trainee reads at a glance; each part repaints only when its own value changes."""
+    """One line the trainee reads at a glance; each part repaints only when its own value changes.
 
-    incident: reactive[str] = reactive("")
+    The reactives do not repaint the header itself (`repaint=False`): their watchers update the one
+    label that shows them, so a clock tick repaints ten cells, not the whole line.
+    """
+
+    incident: reactive[str] = reactive("", repaint=False)
     """The incident id the engine made up for this drill."""
-    now: reactive[int] = reactive(0)
+    now: reactive[int] = reactive(0, repaint=False)
     """Sim time in whole seconds (sub-second ticks do not repaint the clock)."""
-    speed: reactive[int] = reactive(1)
+    speed: reactive[int] = reactive(1, repaint=False)
     """Sim seconds per wall second."""
-    paused: reactive[bool] = reactive(True)
+    paused: reactive[bool] = reactive(True, repaint=False)
     """Whether the sim clock is stopped."""
-    severity: reactive[str] = reactive("")
+    severity: reactive[str] = reactive("", repaint=False)
     """The declared severity as `SEV-1 Critical`, or empty before any declaration."""
-    severity_rank: reactive[int] = reactive(-1)
+    severity_rank: reactive[int] = reactive(-1, repaint=False)
     """0 for the most severe level; colours the severity badge. -1 when undeclared."""
-    status: reactive[str] = reactive("quiet")
+    status: reactive[str] = reactive("quiet", repaint=False)
     """The incident status (sim.events.STATUSES)."""
 
     def compose(self) -> ComposeResult:
