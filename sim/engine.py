@@ -213,9 +213,9 @@ class Drill(Incident):
             raise ActionRefused("the drill is over")
         self.actions.cancel(action_id, actor or self.trainee, role)
 
-    def end(self) -> None:
-        """The trainee (or facilitator) ends the drill now."""
-        self.finish("ended")
+    def end(self, by: str | None = None) -> None:
+        """The trainee ends the drill now; `by="facilitator"` marks it as the facilitator's (in `drill.ended`)."""
+        self.finish("ended", by=by)
 
     def facilitate(self, kind: str, **data: Any) -> None:
         """Facilitator inputs, journaled as `facilitator.<kind>` and replayed on resume:
@@ -372,14 +372,17 @@ class Drill(Incident):
         except KeyError:
             raise ValueError(f"{why} names metric {metric_id!r}, which the scenario does not define") from None
 
-    def finish(self, reason: str) -> None:
+    def finish(self, reason: str, by: str | None = None) -> None:
         if self.finished:
             return
+        # `by` only when someone other than the trainee ended it, so older journals replay unchanged.
+        extra = {"by": by} if by else {}
         self.emit(
             "drill.ended",
             reason=reason,
             verified=self.verified_at is not None,
             resolved=self.resolved_at is not None,
+            **extra,
         )
         self.finished = True
         self.end_reason = reason

@@ -27,7 +27,7 @@ An event is `Event(t, kind, data)`; `data` holds only JSON values. The kinds and
 | `escalation` | timer, contact, title, reason, name (a stakeholder or matrix step pushes in) |
 | `recovery.verified` | held_for (seconds metrics stayed healthy after resolving) |
 | `pir.scheduled` | actor, role |
-| `drill.ended` | reason (`resolved`/`timeout`/`ended`), verified (bool), resolved (bool) |
+| `drill.ended` | reason (`resolved`/`timeout`/`ended`), verified (bool), resolved (bool); by (`facilitator`, if so) |
 | `facilitator.*` | facilitator actions; `actor` is always `facilitator` |
 | `debrief.answer` | question (index in debrief_questions), prompt, text; after `drill.ended`, not an input |
 """

@@ -54,7 +54,7 @@ def apply_input(drill: Drill, event: Event) -> None:
         with contextlib.suppress(ActionRefused):
             drill.cancel(str(d["action"]), actor=d.get("actor"), role=d.get("role"))
     elif kind == "drill.ended":
-        drill.end()
+        drill.end(by=d.get("by"))
     elif kind.startswith("facilitator."):
         drill.facilitate(kind.removeprefix("facilitator."), **{k: v for k, v in d.items() if k != "actor"})
 

@@ -9,6 +9,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from tui import settings as user_settings
 from tui.messages import BackToPicker, DrillFinished, ReplayDrill, ScenarioChosen, StartDrill, TraineeNamed
@@ -39,6 +40,7 @@ class WarroomApp(App[None]):
         trainee: str | None = None,
         autostart: bool = True,
         journal_dir: Path | None = None,
+        facilitator: bool = False,
     ) -> None:
         super().__init__()
         self.settings = user_settings.load()
@@ -50,6 +52,7 @@ class WarroomApp(App[None]):
         self.seed = seed
         self.autostart = autostart
         self.journal_dir = journal_dir
+        self.facilitator = facilitator  # drills open in facilitator mode (the truth and the levers beside them)
 
     # ------------------------------------------------------------------ start
 
@@ -89,11 +92,15 @@ class WarroomApp(App[None]):
             return
         self.post_message(ScenarioChosen(scenario, playbook, path))
 
-    def _open_drill(self, session: Session) -> None:
+    def _drill_screen(self, session: Session) -> Screen[None]:
         from tui.screens.drill import DrillScreen
+        from tui.screens.facilitator import FacilitatorScreen
 
+        return (FacilitatorScreen if self.facilitator else DrillScreen)(session, playing=self.autostart)
+
+    def _open_drill(self, session: Session) -> None:
         self.session = session
-        self.push_screen(DrillScreen(session, playing=self.autostart))
+        self.push_screen(self._drill_screen(session))
 
     # ------------------------------------------------------------ transitions
 
@@ -113,10 +120,8 @@ class WarroomApp(App[None]):
 
     @on(StartDrill)
     def _start(self) -> None:
-        from tui.screens.drill import DrillScreen
-
         assert self.session is not None
-        self.switch_screen(DrillScreen(self.session, playing=self.autostart))
+        self.switch_screen(self._drill_screen(self.session))
 
     @on(DrillFinished)
     def _finished(self, message: DrillFinished) -> None:

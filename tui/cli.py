@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "schema": "tui.commands.schema:schema",
     "run": "tui.commands.run:run",
     "resume": "tui.commands.run:resume",
+    "replay": "tui.commands.replay:replay",
     "score": "tui.commands.score:score",
     "report": "tui.commands.report:report",
 }
@@ -59,11 +60,16 @@ def needs_terminal() -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="With no command: the picker also offers the scenarios in this directory (repeatable).",
 )
+@click.option(
+    "--facilitator",
+    is_flag=True,
+    help="With no command: run drills in facilitator mode (the hidden truth, upcoming injects and levers).",
+)
 @click.pass_context
-def main(ctx: click.Context, scenario_dirs: tuple[Path, ...]) -> None:
+def main(ctx: click.Context, scenario_dirs: tuple[Path, ...], facilitator: bool) -> None:
     """warroom: incident-response tabletop drills in the terminal.
 
     With no command, opens the scenario picker.
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(main.get_command(ctx, "play"), scenario_dirs=scenario_dirs)  # type: ignore[union-attr]
+        ctx.invoke(main.get_command(ctx, "play"), scenario_dirs=scenario_dirs, facilitator=facilitator)  # type: ignore[union-attr]

@@ -27,12 +27,19 @@ from tui.cli import needs_terminal
     default=None,
     help="Continue the drill this journal records, in the TUI (paused, so you can get your bearings).",
 )
+@click.option(
+    "--facilitator",
+    is_flag=True,
+    help="Facilitator mode: the hidden truth and upcoming injects beside the drill; fire injects, write "
+    "messages as anyone, jump the clock, give hints, annotate the timeline (F2-F8, all journaled).",
+)
 def play(
     scenario: str | None,
     scenario_dirs: tuple[Path, ...],
     seed: int | None,
     trainee: str | None,
     journal: Path | None,
+    facilitator: bool = False,
 ) -> None:
     """Run a drill in the TUI (the scenario picker when SCENARIO is omitted).
 
@@ -51,6 +58,8 @@ def play(
             drill = resume_drill(journal)
         except Exception as exc:  # the journal's own errors say what is wrong with it
             raise click.ClickException(f"cannot resume {journal}: {exc}") from exc
-        WarroomApp(drill=drill, autostart=False, trainee=trainee).run()
+        WarroomApp(drill=drill, autostart=False, trainee=trainee, facilitator=facilitator).run()
         return
-    WarroomApp(scenario_id=scenario, scenario_dirs=scenario_dirs, seed=seed, trainee=trainee).run()
+    WarroomApp(
+        scenario_id=scenario, scenario_dirs=scenario_dirs, seed=seed, trainee=trainee, facilitator=facilitator
+    ).run()
