@@ -39,6 +39,11 @@ class Running:
     cancelled: bool = False
 
 
+# The standard actions' parameter names, worked out once: checking an action reads them every time.
+_PARAM_NAMES = {spec.id: frozenset(p.name for p in spec.params) for spec in STANDARD}
+_TAKES_ROLE = frozenset(action_id for action_id, names in _PARAM_NAMES.items() if "role" in names)
+
+
 def scenario_spec(action: Action) -> ActionSpec:
     return ActionSpec(
         action.id,
@@ -63,6 +68,14 @@ class ActionBook:
             self.specs[action.id] = scenario_spec(action)
         self.running: dict[str, Running] = {}
         self.done: set[str] = set()
+        # What parameters are checked against, worked out once per drill rather than on every action.
+        pb = drill.playbook
+        self._ids = {
+            "severity": [s.id for s in pb.severities],
+            "role": [r.id for r in pb.roles],
+            "contact": [c.id for c in pb.contacts],
+        }
+        self.takes_role = _TAKES_ROLE.difference(self.scenario_actions)  # a scenario's own actions take none
 
     # -- validation -------------------------------------------------------------------------------
 
@@ -82,7 +95,7 @@ class ActionBook:
         reason = self._state_reason(spec) or self._param_reason(spec, params)
         if reason:
             return reason
-        roles = [r.id for r in drill.playbook.roles]
+        roles = self._ids["role"]
         if role is not None and role not in roles:
             return f"unknown role {role!r}; the playbook's roles are: {', '.join(roles) or 'none'}"
         return None
@@ -113,7 +126,7 @@ class ActionBook:
         return None
 
     def _param_reason(self, spec: ActionSpec, params: Mapping[str, Any]) -> str | None:
-        known = {p.name for p in spec.params}
+        known = _PARAM_NAMES.get(spec.id, frozenset()) if not spec.scenario else frozenset()
         for name in params:
             if name not in known:
                 takes = ", ".join(sorted(known)) or "no parameters"
@@ -131,21 +144,20 @@ class ActionBook:
 
     def _value_reason(self, spec: ActionSpec, p: Param, value: Any) -> str | None:
         drill = self.drill
-        pb = drill.playbook
         if not isinstance(value, str):
             return f"{p.name!r} must be text, not {value!r}"
         if p.kind == "severity":
-            ids = [s.id for s in pb.severities]
+            ids = self._ids["severity"]
             if value not in ids:
                 return f"unknown severity {value!r}; the playbook's levels are: {', '.join(ids)}"
             if value == drill.severity:
                 return f"the incident is already {value}"
         elif p.kind == "role":
-            ids = [r.id for r in pb.roles]
+            ids = self._ids["role"]
             if value not in ids:
                 return f"unknown role {value!r}; the playbook's roles are: {', '.join(ids) or 'none'}"
         elif p.kind == "contact":
-            ids = [c.id for c in pb.contacts]
+            ids = self._ids["contact"]
             if value not in ids:
                 return f"unknown contact {value!r}; the playbook lists: {', '.join(ids) or 'nobody'}"
         elif p.kind == "choice" and value not in p.choices:

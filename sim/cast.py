@@ -55,19 +55,17 @@ class _Data:
     last_cum: list[float]
     suffixes: tuple[str, ...]
 
-    # `_pick` is `rng.choices(names, cum_weights=cum)[0]` without the list `choices` builds per call (it was
-    # most of the cost of casting a drill); it draws the same `random()` and bisects the same way, so the
-    # names are the ones `choices` gave.
-    @staticmethod
-    def _pick(rng: random.Random, names: list[str], cum: list[float]) -> str:
-        return names[bisect_right(cum, rng.random() * (cum[-1] + 0.0), 0, len(cum) - 1)]
-
+    # Each pick is `rng.choices(names, cum_weights=cum)[0]` without the list `choices` builds per call (it
+    # was most of the cost of casting a drill): the same `random()` scaled by the same total, bisected over
+    # the same range, so the names are the ones `choices` gave.
     def name(self, rng: random.Random) -> str:
-        first = self._pick(rng, self.first, self.first_cum)
-        return f"{first} {self._pick(rng, self.last, self.last_cum)}"
+        first, first_cum, last, last_cum = self.first, self.first_cum, self.last, self.last_cum
+        given = first[bisect_right(first_cum, rng.random() * (first_cum[-1] + 0.0), 0, len(first_cum) - 1)]
+        return f"{given} {last[bisect_right(last_cum, rng.random() * (last_cum[-1] + 0.0), 0, len(last_cum) - 1)]}"
 
     def company(self, rng: random.Random) -> str:
-        a, b, c = (self._pick(rng, self.last, self.last_cum) for _ in range(3))
+        last, cum = self.last, self.last_cum
+        a, b, c = (last[bisect_right(cum, rng.random() * (cum[-1] + 0.0), 0, len(cum) - 1)] for _ in range(3))
         shape = rng.randrange(3)
         return f"{a} {rng.choice(self.suffixes)}" if shape == 0 else f"{a}-{b}" if shape == 1 else f"{a}, {b} and {c}"
 
@@ -87,8 +85,11 @@ def incident_date(rng: random.Random) -> date:
     return date(2025, 1, 1) + timedelta(days=rng.randrange(365))
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str, limit: int = 24) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    s = _NOT_SLUG.sub("-", text.lower()).strip("-")
     return s[:limit].rstrip("-") or "incident"
 
 

@@ -38,6 +38,7 @@ __all__ = ["DEFAULT_MONITORING_PERIOD", "ActionRefused", "Drill", "DrillError"]
 
 DEFAULT_MONITORING_PERIOD = 300.0
 FACILITATOR_KINDS = ("inject_now", "say", "hint", "note", "jump")
+_JSON_SCALARS = (str, int, float, bool)  # action parameters kept as they are; anything else as its repr
 
 
 class DrillError(RuntimeError):
@@ -186,8 +187,7 @@ class Drill(Incident):
         it `role=` is that parameter, and the acting role, if any, goes in `as_role=`. `act_with` takes
         the parameters as a dict and has no such ambiguity.
         """
-        spec = self.actions.specs.get(action_id)
-        if spec is not None and "role" not in params and any(p.name == "role" for p in spec.params):
+        if action_id in self.actions.takes_role and "role" not in params:
             params["role"], role = role, params.pop("as_role", None)
             if params["role"] is None:
                 del params["role"]
@@ -200,7 +200,7 @@ class Drill(Incident):
         if self.error is not None:
             raise self.error
         actor = actor or self.trainee
-        params = {k: v if v is None or isinstance(v, str | int | float | bool) else repr(v) for k, v in params.items()}
+        params = {k: v if v is None or isinstance(v, _JSON_SCALARS) else repr(v) for k, v in params.items()}
         reason = self.actions.check(action_id, params, role)
         if reason is not None:
             self.emit("action.refused", action=action_id, params=params, reason=reason, actor=actor, role=role)

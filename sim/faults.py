@@ -36,18 +36,21 @@ class Contribution:
         self.fade_over = 0.0
 
     def at(self, t: float) -> float:
+        # Called for every sample of every metric a changing shape pulls on: drifts first, as they never
+        # settle, and a fade checked only when there is one.
         dt = t - self.t0
         shape = self.shape
-        if shape == STEP:
-            v = self.delta
+        if shape == DRIFT:
+            v = self.delta * dt / self.over
         elif shape == RAMP:
             v = self.delta if dt >= self.over else self.delta * dt / self.over
         elif shape == SPIKE:
             v = 0.0 if dt >= self.over else self.delta * (1.0 - dt / self.over)
         else:
-            v = self.delta * dt / self.over
-        if self.fade_t0 is not None:
-            f = (t - self.fade_t0) / self.fade_over
+            v = self.delta
+        fade_t0 = self.fade_t0
+        if fade_t0 is not None:
+            f = (t - fade_t0) / self.fade_over
             if f >= 1.0:
                 return 0.0
             if f > 0.0:

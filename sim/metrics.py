@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from sim.engine import Drill
 
 _TWO_PI = 2.0 * math.pi
-_cos, _sin, _log, _sqrt = math.cos, math.sin, math.log, math.sqrt
 HISTORY = 120  # samples kept for sparklines: 20 minutes at the default 10 s sampling
 LEVELS = ("ok", "warn", "critical")
 # Clearing an alert needs the value back inside by this share of the warn-critical gap (or one noise sd,
@@ -60,7 +59,7 @@ class MetricModel:
         self.every = spec.sample_every
         self.band = max(HYSTERESIS * abs(spec.critical - spec.warn), spec.noise)
         self.contributions: list[Contribution] = []
-        self.value = 0.0 if self.cumulative else spec.baseline
+        self._total = 0.0  # a cumulative metric's running total
         self.rate = spec.baseline
         self.level = 0
         self.healthy = True
@@ -110,6 +109,14 @@ class MetricModel:
         return total
 
     @property
+    def value(self) -> float:
+        """The latest sample (a cumulative metric's running total): the series' last value, so the sampling
+        loop stores each value once."""
+        if self.values:
+            return self.values[-1]
+        return 0.0 if self.cumulative else self.baseline
+
+    @property
     def history(self) -> tuple[float, ...]:
         """The recent samples, oldest first: the tail of the full series, which is kept anyway for the
         debrief charts (a separate ring buffer would cost every sample a second append)."""
@@ -120,31 +127,38 @@ class MetricModel:
 
         The hot path of every drill, one pass per metric per sample, so it is written for speed: settings
         and bound methods live in locals, the gaussian noise is an inlined Box-Muller pair drawn from the
-        drill's generator, a constant pull on the metric is one addition, and the level is re-checked only
-        when the value leaves the band its current level covers.
+        drill's generator, a constant pull on the metric is one addition, and levels and inject conditions are
+        re-checked only when the value leaves the band in which they cannot change.
         """
         env = self.drill.env
         timeout = env.timeout
         uniform = self.drill.rng.random
+        cos, sin, log, sqrt, two_pi = math.cos, math.sin, math.log, math.sqrt, _TWO_PI
         every, baseline, noise = self.every, self.baseline, self.noise
         low = -math.inf if self.low is None else self.low
         high = math.inf if self.high is None else self.high
         sign, cumulative = self.sign, self.cumulative
         keep = self.values.append
-        lo, hi = self._bounds()
+        calm_lo, calm_hi = self._calm()  # the drill adds its watches before any process runs
         spare: float | None = None  # the second value of each Box-Muller pair
         # SimPy wakes this process at `now + every`, computed from the time it yielded at, so adding `every`
         # here gives exactly the float `env.now` would, without a property call per sample.
         t = self.start = env.now
         while True:
-            offset = self.offset(t) if self._dynamic else self._static
+            offset = self._static
+            dynamic = self._dynamic
+            if dynamic:  # `offset(t)`, inlined: a ramp or drift asks for it on every sample
+                for c in dynamic:
+                    offset += c.at(t)
+                if t >= self._next_change:
+                    self._regroup(t)
             v = baseline + offset
             if noise:
                 if spare is None:
-                    angle = uniform() * _TWO_PI
-                    radius = _sqrt(-2.0 * _log(1.0 - uniform()))
-                    v += _cos(angle) * radius * noise
-                    spare = _sin(angle) * radius
+                    angle = uniform() * two_pi
+                    radius = sqrt(-2.0 * log(1.0 - uniform()))
+                    v += cos(angle) * radius * noise
+                    spare = sin(angle) * radius
                 else:
                     v += spare * noise
                     spare = None
@@ -154,16 +168,28 @@ class MetricModel:
                 v = high
             if cumulative:
                 v = self._accumulate(t, v, offset)
-            else:
-                self.value = v
             keep(v)
-            x = sign * v
-            if not lo <= x < hi:
-                lo, hi = self._threshold(v)
-            if self.watches:
-                self._check_watches(t, v)
+            if not calm_lo <= sign * v < calm_hi:
+                calm_lo, calm_hi = self._changed(t, v)
             yield timeout(every)
             t += every
+
+    def _calm(self) -> tuple[float, float]:
+        """The values (times `sign`) for which a sample changes nothing: no alert level moves and no inject
+        condition starts. Half-open, so a value on its closed edge costs a check that finds nothing."""
+        lo, hi = self._bounds()
+        quiet_lo, quiet_hi = self._quiet()
+        if self.sign < 0:
+            quiet_lo, quiet_hi = -quiet_hi, -quiet_lo
+        return max(lo, quiet_lo), min(hi, quiet_hi)
+
+    def _changed(self, t: float, v: float) -> tuple[float, float]:
+        """A sample outside the calm band: move the level, start or fire watches; the new calm band. Either
+        check finds nothing to do when only the other's band was left."""
+        self._threshold(v)
+        if self.watches:
+            self._check_watches(t, v)
+        return self._calm()
 
     def _bounds(self) -> tuple[float, float]:
         """The values (times `sign`) inside which the current level cannot change, so need no check."""
@@ -173,8 +199,8 @@ class MetricModel:
             return self._warn_x, self._crit_x
         return -math.inf, min(self._warn_x, self._crit_x)
 
-    def _threshold(self, v: float) -> tuple[float, float]:
-        """Move the alert level (and health) for a value outside the current level's band; the new band."""
+    def _threshold(self, v: float) -> None:
+        """Move the alert level (and health) for a value outside the current level's band."""
         level = self._level(self.sign * v)
         if level != self.level:
             previous, self.level = self.level, level
@@ -182,13 +208,12 @@ class MetricModel:
         if not self.cumulative and self.healthy != (level == 0):
             self.healthy = level == 0
             self.drill.metric_health(self, self.healthy)
-        return self._bounds()
 
     def _accumulate(self, t: float, rate: float, offset: float) -> float:
         """Add to the running total; returns it. Money burns at the previous sample's rate until this one
         (a left Riemann sum), so a fault starting now adds nothing to the total yet."""
         if self._last_t is not None:
-            self.value += self.rate * (t - self._last_t) / 3600.0
+            self._total += self.rate * (t - self._last_t) / 3600.0
         self._last_t = t
         self.rate = rate
         # The total never comes back down, so health follows the rate: back near its baseline.
@@ -196,7 +221,7 @@ class MetricModel:
         if healthy != self.healthy:
             self.healthy = healthy
             self.drill.metric_health(self, healthy)
-        return self.value
+        return self._total
 
     def _level(self, x: float) -> int:
         """The alert level for a value already multiplied by `sign` (so higher is always worse)."""
@@ -216,7 +241,21 @@ class MetricModel:
     def threshold(self, level: int) -> float:
         return self.spec.critical if level == 2 else self.spec.warn
 
+    def _quiet(self) -> tuple[float, float]:
+        """The values for which no watch can change: every condition false and none holding (the band is
+        empty while a condition is holding, as every sample then counts)."""
+        lo, hi = -math.inf, math.inf
+        for w in self.watches:
+            if w.since is not None:
+                return math.inf, -math.inf  # holding: every sample counts towards `hold`
+            if w.above:
+                hi = min(hi, w.limit)
+            else:
+                lo = max(lo, w.limit)
+        return lo, hi
+
     def _check_watches(self, t: float, v: float) -> None:
+        """Start, reset or fire each watch for a sample."""
         fired = False
         for w in self.watches:
             if (v > w.limit) if w.above else (v < w.limit):

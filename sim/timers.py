@@ -76,6 +76,7 @@ class TimerBoard:
         self.satisfied: dict[str, float] = {}  # SLA id -> when its condition was first met
         self.last_update: dict[str, float] = {}  # `internal` / `status_page` -> last update time
         self.severity: str | None = None
+        self._level: Severity | None = None
         self.pager_started = False
 
     # -- the generic machinery --------------------------------------------------------------------
@@ -169,7 +170,7 @@ class TimerBoard:
     def on_declared(self, sev_id: str) -> None:
         """Start (or re-base) the SLA, cadence and matrix timers for the new severity."""
         self.severity = sev_id
-        sev = self.playbook.severity(sev_id)
+        sev = self._level = self.playbook.severity(sev_id)
         base = self._base()
         for tid, label, section, name in SLAS:
             target = getattr(getattr(sev, section), name)
@@ -229,7 +230,8 @@ class TimerBoard:
         self.drill.emit("timer.met", timer=tid, label=label, deadline=deadline, late=met_at > deadline, met_at=met_at)
 
     def _severity(self) -> Severity | None:
-        return self.playbook.severity(self.severity) if self.severity else None
+        """The declared severity's rules (kept from `on_declared`: every cadence check reads them)."""
+        return self._level
 
     def _keep_or_start(self, tid: str, label: str, deadline: float, on_expire: OnExpire | None = None) -> None:
         current = self.timers.get(tid)

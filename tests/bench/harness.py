@@ -35,26 +35,29 @@ class Figure:
     note: str = ""  # what a reader needs to trust or reproduce the figure
 
 
+# In-process timings count this process's CPU time, not wall time: both sides of a comparison run on one
+# thread without waiting on anything, so the two agree on a quiet machine, and on a shared one the time
+# spent descheduled while someone else's job runs does not count against either side.
+CLOCK = time.process_time
+
+
 def median_time(fn: Callable[[], object], repeat: int = 9, warmup: int = 1) -> float:
-    """Median wall seconds of `fn()` over `repeat` runs after `warmup` unmeasured ones."""
+    """Median CPU seconds of `fn()` over `repeat` runs after `warmup` unmeasured ones."""
     for _ in range(warmup):
         fn()
     times = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         fn()
-        times.append(time.perf_counter() - t0)
+        times.append(CLOCK() - t0)
     return statistics.median(times)
 
 
 def median_pair(
     fn: Callable[[], object], base: Callable[[], object], repeat: int = 9, warmup: int = 1
 ) -> tuple[float, float]:
-    """Median wall seconds of `fn()` and of `base()`, run alternately so that both see the same machine.
-
-    Alternating matters on a shared machine: a burst of load elsewhere slows one run of each rather than
-    every run of whichever happened to be measured second.
-    """
+    """Median CPU seconds of `fn()` and of `base()`, run alternately so that both see the same machine
+    (a burst of load elsewhere touches a run of each rather than all of whichever went second)."""
     for _ in range(warmup):
         fn()
         base()
@@ -62,9 +65,9 @@ def median_pair(
     theirs: list[float] = []
     for _ in range(repeat):
         for f, out in ((fn, ours), (base, theirs)):
-            t0 = time.perf_counter()
+            t0 = CLOCK()
             f()
-            out.append(time.perf_counter() - t0)
+            out.append(CLOCK() - t0)
     return statistics.median(ours), statistics.median(theirs)
 
 
@@ -80,9 +83,9 @@ def run_process(args: list[str], env: dict[str, str] | None = None, timeout: flo
     return wall, proc.stdout
 
 
-def child_result(code: str, env: dict[str, str] | None = None, timeout: float = 300) -> dict[str, float]:
-    """Run `python -c code` in a child; its last stdout line is a JSON object of figures, returned."""
-    _, out = run_process([PYTHON, "-c", code], env, timeout)
+def child_result(args: list[str], env: dict[str, str] | None = None, timeout: float = 300) -> dict[str, float]:
+    """Run a child process; its last stdout line is a JSON object of figures, returned."""
+    _, out = run_process(args, env, timeout)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -106,7 +109,7 @@ print(_json.dumps({"peak_kib": _kib}))
 
 def peak_rss_kib(code: str) -> int:
     """Peak resident memory (KiB) of a fresh interpreter that runs `code` and nothing else."""
-    return int(child_result("import sys\n" + code + "\n" + PEAK_RSS)["peak_kib"])
+    return int(child_result([PYTHON, "-c", "import sys\n" + code + "\n" + PEAK_RSS])["peak_kib"])
 
 
 def machine() -> dict[str, str]:
