@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "schema": "tui.commands.schema:schema",
     "run": "tui.commands.run:run",
     "resume": "tui.commands.run:resume",
+    "replay": "tui.commands.replay:replay",
     "score": "tui.commands.score:score",
     "report": "tui.commands.report:report",
 }

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,12 +18,14 @@ from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, Tab
 from scoring.debrief import timeline
 from scoring.grade import ScoreCard, grade
 from sim.durations import format_clock, format_duration
+from sim.facilitation import answers, facilitator_log
 from sim.record import DrillRecord
 from tui.formatting import quantity
 from tui.messages import BackToPicker, ReplayDrill
 from tui.modals.base import ConfirmModal
 from tui.reports import FORMATS, export
 from tui.session import Session
+from tui.widgets.lessons import LessonsForm, facilitator_notes
 from tui.widgets.metrics import chart
 
 _RESULT_STYLE = {"pass": "bold green", "partial": "bold yellow", "fail": "bold red", "not_evaluated": "dim"}
@@ -123,6 +126,7 @@ class DebriefScreen(Screen[None]):
         # None of the drill's own keys: a trainee still pressing `n` to step or `r` for roles when the drill
         # ends must not throw the debrief away.
         Binding("t", "replay", "Try again", id="debrief.replay"),
+        Binding("v", "review", "Review", id="debrief.review", show=False),
         Binding("b,escape", "new", "Scenarios", id="debrief.new", key_display="b"),
         Binding("q", "quit", "Quit", id="debrief.quit"),
     ]
@@ -134,6 +138,7 @@ class DebriefScreen(Screen[None]):
         self.card = grade(self.record, session.scenario, session.playbook)
         self.exported: dict[str, Path] = {}
         self._criteria_width = 0  # the width the scorecard table was last laid out for
+        self.history_id: int | None = None  # the drill's row in the history database, once stored
 
     def compose(self) -> ComposeResult:
         card = self.card
@@ -160,10 +165,39 @@ class DebriefScreen(Screen[None]):
             with TabPane("Metrics", id="tab-charts"), VerticalScroll():
                 for metric in self.session.scenario.metrics:
                     yield MetricChart(self.session, metric.id)
+            # Only when the facilitator did something, so a trainee's own debrief keeps its four tabs.
+            logged = facilitator_log(self.record.events)
+            if logged:
+                with TabPane("Facilitator", id="tab-facilitator"), VerticalScroll():
+                    yield facilitator_notes(logged, self.session.names_by_slot)
+            if self.session.scenario.debrief_questions:
+                with TabPane("Lessons learned", id="tab-lessons"):
+                    yield LessonsForm(
+                        self.session.scenario.debrief_questions, answers(self.record.events), id="lessons"
+                    )
         yield Footer()
 
     def on_mount(self) -> None:
         self._fit_criteria()
+        self._store()
+
+    def _store(self) -> None:
+        """Put the drill in the history database; a database that cannot take it costs nothing else."""
+        from scoring.history import HistoryError
+        from tui.records import store, utc_now
+
+        session = self.session
+        started_at = getattr(session, "started_at", "") or utc_now()
+        try:
+            self.history_id = store(self.card, self.record, session.journal, started_at=started_at)
+        except HistoryError as exc:
+            self.notify(
+                f"{exc}\nThe journal is kept: {session.journal or 'none'}",
+                title="Not saved to the drill history",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
 
     def on_resize(self) -> None:
         self._fit_criteria()
@@ -204,8 +238,38 @@ class DebriefScreen(Screen[None]):
     def action_replay(self) -> None:
         self.post_message(ReplayDrill())
 
+    def action_review(self) -> None:
+        """Scrub through this drill as it happened, beside what the ideal script would have done."""
+        from tui.screens.replay import ReplayScreen
+
+        self.app.push_screen(ReplayScreen.of_record(self.record, self.session.scenario, self.session.playbook))
+
     def action_new(self) -> None:
         self.post_message(BackToPicker())
+
+    @on(LessonsForm.Saved, "#lessons")
+    def _answered(self, message: LessonsForm.Saved) -> None:
+        """Journal each new or changed answer (`Drill.answer`), then refresh the history row and the record
+        the reports are written from."""
+        drill = self.session.drill
+        recorded = {a.question: a.text for a in answers(self.record.events)}
+        changed = {n: text for n, text in message.answers.items() if recorded.get(n) != text}
+        try:
+            for n, text in sorted(changed.items()):
+                drill.answer(n, text)  # type: ignore[attr-defined]
+        except Exception as exc:  # the answers must not cost the debrief
+            self.notify(f"{type(exc).__name__}: {exc}", title="Answers not saved", severity="error", markup=False)
+            return
+        self.record = drill.record
+        given = tuple(a.text for a in answers(self.record.events))
+        if self.history_id is not None:
+            from tui.records import save_answers
+
+            try:
+                save_answers(self.history_id, given, self.record, self.session.journal)
+            except Exception as exc:
+                self.notify(str(exc), title="Answers not in the history", severity="error", markup=False)
+        self.notify(f"{len(given)} of {len(self.session.scenario.debrief_questions)} answered.", title="Answers saved")
 
     def action_quit(self) -> None:
         def done(ok: bool | None) -> None:
