@@ -10,6 +10,7 @@ from scoring.facts import FACILITATOR
 from scoring.grade import ScoreCard
 from scoring.report_md import incident_commander
 from scoring.rubric import RESULT_LABEL
+from sim.facilitation import answers, facilitator_log
 from sim.playbook import Playbook
 from sim.record import DrillRecord
 from sim.scenario import Scenario
@@ -174,6 +175,8 @@ def render_html(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbo
         *_scorecard(card),
         *_people(card),
         *_questions(scenario),
+        *_facilitator(record),
+        *_lessons(record),
         "</body>",
         "</html>",
     ]
@@ -246,3 +249,22 @@ def _questions(scenario: Scenario) -> list[str]:
         return []
     items = "".join(f"<li>{_e(q)}</li>" for q in scenario.debrief_questions)
     return ["<h2>Debrief Questions</h2>", f"<ol>{items}</ol>"]
+
+
+def _facilitator(record: DrillRecord) -> list[str]:
+    entries = facilitator_log(record.events)
+    if not entries:
+        return []
+    rows = [
+        (_e(clock(e.t)), _e(e.kind.replace("_", " ")), _e((f"as {e.sender}: " if e.sender else "") + e.text))
+        for e in entries
+    ]
+    return ["<h2>Facilitator Notes</h2>", _table(("Time", "Kind", "What"), rows, ("num", "", ""))]
+
+
+def _lessons(record: DrillRecord) -> list[str]:
+    given = answers(record.events)
+    if not given:
+        return []
+    items = "".join(f"<dt>{_e(a.prompt)}</dt><dd>{_e(a.text)}</dd>" for a in given)
+    return ["<h2>Lessons Learned</h2>", f"<dl>{items}</dl>"]

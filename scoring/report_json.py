@@ -23,7 +23,9 @@ order shown. A new optional key may be added within a version; renaming or remov
       "timeline": [{t, clock, kind, text, actor, role}],
       "root_cause": {text, category, fixed_by: [action id]},
       "action_items": [{priority ("P0"|"P1"|"P2"), action, owner, criterion}],
-      "debrief_questions": [str]
+      "debrief_questions": [str],
+      "facilitator": [{t, clock, kind ("hint"|"note"|"say"|"inject_now"|"jump"), text, sender}],
+      "lessons_learned": [{question (0-based), prompt, answer}]
     }
 """
 
@@ -36,6 +38,7 @@ from scoring import debrief
 from scoring.grade import PersonScore, ScoreCard
 from scoring.rubric import Criterion
 from sim.durations import format_clock
+from sim.facilitation import answers, facilitator_log
 from sim.playbook import Playbook
 from sim.record import DrillRecord
 from sim.scenario import Scenario
@@ -159,6 +162,13 @@ def debrief_document(card: ScoreCard, record: DrillRecord, scenario: Scenario, p
             for a in debrief.action_items(card)
         ],
         "debrief_questions": list(scenario.debrief_questions),
+        "facilitator": [
+            {"t": e.t, "clock": format_clock(e.t), "kind": e.kind, "text": e.text, "sender": e.sender}
+            for e in facilitator_log(record.events)
+        ],
+        "lessons_learned": [
+            {"question": a.question, "prompt": a.prompt, "answer": a.text} for a in answers(record.events)
+        ],
     }
 
 

@@ -8,6 +8,7 @@ from scoring import debrief
 from scoring.debrief import clock, duration
 from scoring.grade import ScoreCard
 from scoring.rubric import RESULT_LABEL
+from sim.facilitation import answers, facilitator_log
 from sim.playbook import Playbook
 from sim.record import DrillRecord
 from sim.scenario import Scenario
@@ -114,6 +115,8 @@ def render_markdown(card: ScoreCard, record: DrillRecord, scenario: Scenario, pl
         *_scorecard(card),
         *_people(card),
         *_questions(scenario),
+        *_facilitator(record),
+        *_lessons(record),
     ]
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -198,3 +201,26 @@ def _questions(scenario: Scenario) -> list[str]:
     if not scenario.debrief_questions:
         return []
     return ["## Debrief Questions", "", *(f"{i}. {md(q)}" for i, q in enumerate(scenario.debrief_questions, 1)), ""]
+
+
+def _facilitator(record: DrillRecord) -> list[str]:
+    """The facilitator's hints, notes and interventions; absent when they did nothing."""
+    entries = facilitator_log(record.events)
+    if not entries:
+        return []
+    rows = [
+        (clock(e.t), md(e.kind.replace("_", " ")), md((f"as {e.sender}: " if e.sender else "") + e.text))
+        for e in entries
+    ]
+    return ["## Facilitator Notes", "", *_table(("Time", "Kind", "What"), rows), ""]
+
+
+def _lessons(record: DrillRecord) -> list[str]:
+    """The trainee's lessons-learned answers (from the journal's `debrief.answer` records)."""
+    given = answers(record.events)
+    if not given:
+        return []
+    out = ["## Lessons Learned", ""]
+    for a in given:
+        out += [f"**{a.question + 1}. {md(a.prompt)}**", "", md(a.text), ""]
+    return out

@@ -168,3 +168,20 @@ def store(
         if known is not None:
             return int(known[0])
         return h.add(row_for(card, text, started_at, end_reason, answers))
+
+
+def save_answers(
+    drill_id: int, answers: tuple[str, ...], record: DrillRecord, journal: Path | None, *, db: Path | None = None
+) -> None:
+    """Lessons-learned answers come after the debrief stored the drill: put them, and the journal that now
+    ends with them, on the row already stored (so the row stays the one `store` finds again)."""
+    import json
+
+    text = journal_text(record, journal)
+    with History(db or default_db()) as h:
+        try:
+            h.conn.execute(
+                "UPDATE drills SET answers = ?, journal = ? WHERE id = ?", (json.dumps(list(answers)), text, drill_id)
+            )
+        except Exception as exc:  # sqlite3 errors: reported like the store's own
+            raise HistoryError(f"{h.path}: cannot save the answers: {exc}") from None

@@ -160,6 +160,8 @@ def test_json_schema_is_versioned_and_complete(inputs: tuple[Scenario, Playbook]
         "root_cause",
         "action_items",
         "debrief_questions",
+        "facilitator",
+        "lessons_learned",
     ]
     assert doc["score"]["letter"] == "F" and doc["score"]["passed"] is False
     crit = next(c for c in doc["criteria"] if c["id"] == "detect.acknowledge")

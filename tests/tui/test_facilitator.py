@@ -195,3 +195,34 @@ def test_facilitator_flag_reaches_the_app(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert CliRunner().invoke(main, ["play", "tutorial"]).exit_code == 0
     assert [a.facilitator for a in runner.apps] == [True, True, False]
     assert runner.apps[1].scenario_id == "tutorial"
+
+
+async def test_lessons_learned_answers_reach_the_journal_the_report_and_the_history(
+    app: WarroomApp, drill: Drill
+) -> None:
+    from scoring.history import History
+    from tui.records import default_db
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n")
+        screen = app.screen
+        screen.action_end_drill()  # type: ignore[attr-defined]
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen)
+        debrief.query_one("#debrief-tabs").active = "tab-lessons"  # type: ignore[attr-defined]
+        await pilot.pause()
+        debrief.query_one("#answer-0", Input).value = "The deploy diff, [bold]quickly[/]"
+        debrief.query_one("#answer-0", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        (answer,) = journaled(drill, "debrief.answer")
+        assert answer["question"] == 0 and answer["text"] == "The deploy diff, [bold]quickly[/]"
+        debrief.action_export("md")
+        report = debrief.exported["md"].read_text()
+        assert "## Lessons Learned" in report and r"The deploy diff, \[bold\]quickly" in report
+    with History(default_db()) as h:
+        (row,) = h.drills()
+    assert row.answers == ("The deploy diff, [bold]quickly[/]",)
