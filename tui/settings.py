@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-import platformdirs
+from sim.library import user_home
 
 SETTINGS_FILE = "settings.json"
 
 
-def home() -> Path:
-    """The user data dir: `$WARROOM_HOME` when set (tests set it), else the platform's user data dir."""
-    override = os.environ.get("WARROOM_HOME")
-    return Path(override) if override else Path(platformdirs.user_data_dir("warroom", appauthor=False))
+# The user data dir: `$WARROOM_HOME` when set (tests set it), else the platform's user data dir.
+home = user_home
 
 
 def journals_dir() -> Path:
