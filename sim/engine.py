@@ -92,18 +92,13 @@ class Drill(Incident):
         self.injects = InjectBook(self)
         self.timers = TimerBoard(self)
         self.actions = ActionBook(self)
-        self.header = Header(
-            format=JOURNAL_FORMAT,
-            scenario=scenario.id,
-            scenario_hash=file_hash(scenario_path) if scenario_path else model_hash(scenario),
-            playbook=playbook.id,
-            playbook_hash=file_hash(playbook_path) if playbook_path else model_hash(playbook),
-            seed=self.seed,
-            trainee=trainee,
-            team=team,
-            scenario_path=str(Path(scenario_path).resolve()) if scenario_path else "",
-            playbook_path=str(Path(playbook_path).resolve()) if playbook_path else "",
+        # Files are hashed now, as they are when the drill starts; a model's own hash serialises the whole
+        # model (a third of a MiB the first time), so it waits until a journal or the record needs the header.
+        self._files = (
+            (file_hash(scenario_path), str(Path(scenario_path).resolve())) if scenario_path else None,
+            (file_hash(playbook_path), str(Path(playbook_path).resolve())) if playbook_path else None,
         )
+        self._header: Header | None = None
         if journal is not None:
             self._journal = JournalWriter(journal, self.header)
         # Finishing succeeds this event; its callback stops `env.run` at that very instant.
@@ -129,6 +124,25 @@ class Drill(Incident):
             self.close()
             raise self.error from exc
         self.env.process(self._time_limit())
+
+    @property
+    def header(self) -> Header:
+        """The journal header: what was played, by whom, and the content hashes that tell its versions apart."""
+        if self._header is None:
+            scenario_file, playbook_file = self._files
+            self._header = Header(
+                format=JOURNAL_FORMAT,
+                scenario=self.scenario.id,
+                scenario_hash=scenario_file[0] if scenario_file else model_hash(self.scenario),
+                playbook=self.playbook.id,
+                playbook_hash=playbook_file[0] if playbook_file else model_hash(self.playbook),
+                seed=self.seed,
+                trainee=self.trainee,
+                team=self.team,
+                scenario_path=scenario_file[1] if scenario_file else "",
+                playbook_path=playbook_file[1] if playbook_file else "",
+            )
+        return self._header
 
     # -- driving it -------------------------------------------------------------------------------
 
