@@ -41,6 +41,7 @@ class WarroomApp(App[None]):
         autostart: bool = True,
         journal_dir: Path | None = None,
         facilitator: bool = False,
+        team: str = "",
     ) -> None:
         super().__init__()
         self.settings = user_settings.load()
@@ -52,6 +53,7 @@ class WarroomApp(App[None]):
         self.seed = seed
         self.autostart = autostart
         self.journal_dir = journal_dir
+        self.team = team  # goes on every drill's journal and history row
         self.facilitator = facilitator  # drills open in facilitator mode (the truth and the levers beside them)
 
     # ------------------------------------------------------------------ start
@@ -66,6 +68,8 @@ class WarroomApp(App[None]):
         self._open_picker()
         if self.scenario_id:
             self._open_scenario(self.scenario_id)
+        else:
+            self._offer_resume()
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", "")
@@ -79,6 +83,46 @@ class WarroomApp(App[None]):
         self.push_screen(
             PickerScreen(self.scenario_dirs, trainee=self.settings.trainee, ask_name=not self.settings.trainee)
         )
+
+    def _offer_resume(self) -> None:
+        """A drill left unfinished (a crash, a closed terminal): offer the most recent one back."""
+        from tui.modals.resume import ResumeModal
+        from tui.records import unfinished
+
+        found = [u for u in unfinished(self.journal_dir) if not u.problem]
+        if not found:
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "resume":
+                self._resume(found[0].path)
+            elif choice == "discard":
+                self._discard(found[0].path)
+
+        self.push_screen(ResumeModal(found[0], len(found) - 1), chosen)
+
+    def _resume(self, journal: Path) -> None:
+        from sim.engine import DrillError
+        from sim.journal import JournalError
+        from sim.loading import LoadError
+        from tui.session import resume_drill
+
+        try:
+            drill = resume_drill(journal)
+        except (JournalError, LoadError, DrillError, OSError) as exc:
+            self.notify(str(exc), title="Cannot resume that drill", severity="error", markup=False, timeout=15)
+            return
+        self._open_drill(Session.of(drill, trainee=self.settings.trainee))
+
+    def _discard(self, journal: Path) -> None:
+        from tui.records import discard
+
+        try:
+            where = discard(journal)
+        except OSError as exc:
+            self.notify(str(exc), title="Cannot move that journal", severity="error", markup=False)
+            return
+        self.notify(str(where), title="Journal moved aside", markup=False)
 
     def _open_scenario(self, scenario_id: str) -> None:
         """`warroom play ID`: straight to the briefing; an unknown or broken scenario falls back to the
@@ -113,6 +157,7 @@ class WarroomApp(App[None]):
             message.playbook,
             seed=message.seed if message.seed is not None else self.seed,
             trainee=self.settings.trainee,
+            team=self.team,
             scenario_path=message.path,
             journal_dir=self.journal_dir,
         )

@@ -70,6 +70,8 @@ class Session:
     journal: Path | None = None
     scenario_path: Path | None = None
     people: list[Person] = field(default_factory=list)
+    team: str = ""
+    started_at: str = field(default_factory=lambda: _utc_now())  # wall clock, for the drill history
 
     @classmethod
     def of(cls, drill: DrillPort, *, trainee: str = "", journal: Path | None = None) -> Session:
@@ -84,11 +86,18 @@ class Session:
             journal=journal or _journal_path(drill),
             scenario_path=_scenario_path(drill),
             people=people_of(drill),
+            team=str(getattr(drill, "team", "") or ""),
         )
 
     @property
     def names_by_slot(self) -> dict[str, str]:
         return {p.slot: p.name for p in self.people}
+
+
+def _utc_now() -> str:
+    from tui.records import utc_now
+
+    return utc_now()
 
 
 def _scenario_path(drill: object) -> Path | None:
@@ -119,6 +128,7 @@ def new_session(
     *,
     seed: int | None = None,
     trainee: str = "",
+    team: str = "",
     scenario_path: Path | None = None,
     journal_dir: Path | None = None,
 ) -> Session:
@@ -136,11 +146,12 @@ def new_session(
         playbook,
         seed,
         trainee=trainee or "trainee",  # the engine's own default when the trainee stayed anonymous
+        team=team,
         journal=journal,
         scenario_path=scenario_path,
         playbook_path=playbook_path,
     )
-    return Session(drill, scenario, playbook, seed, trainee, journal, scenario_path, people_of(drill))
+    return Session(drill, scenario, playbook, seed, trainee, journal, scenario_path, people_of(drill), team=team)
 
 
 def resume_drill(journal: Path) -> DrillPort:

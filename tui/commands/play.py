@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -33,6 +34,14 @@ from tui.cli import needs_terminal
     help="Facilitator mode: the hidden truth and upcoming injects beside the drill; fire injects, write "
     "messages as anyone, jump the clock, give hints, annotate the timeline (F2-F8, all journaled).",
 )
+@click.option("--team", default="", help="Your team, on the journal and in the drill history.")
+@click.option(
+    "--db",
+    envvar="WARROOM_DB",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="History database finished drills are stored in (env WARROOM_DB; default: history.db in the data dir).",
+)
 def play(
     scenario: str | None,
     scenario_dirs: tuple[Path, ...],
@@ -40,6 +49,8 @@ def play(
     trainee: str | None,
     journal: Path | None,
     facilitator: bool = False,
+    team: str = "",
+    db: Path | None = None,
 ) -> None:
     """Run a drill in the TUI (the scenario picker when SCENARIO is omitted).
 
@@ -49,6 +60,9 @@ def play(
     if journal is not None and scenario is not None:
         raise click.UsageError("give a SCENARIO or --resume JOURNAL, not both")
     needs_terminal()
+    if db is not None:
+        # The debrief stores each drill where `tui.records.default_db` points: the environment carries it there.
+        os.environ["WARROOM_DB"] = str(db)
     from tui.app import WarroomApp
 
     if journal is not None:
@@ -61,5 +75,10 @@ def play(
         WarroomApp(drill=drill, autostart=False, trainee=trainee, facilitator=facilitator).run()
         return
     WarroomApp(
-        scenario_id=scenario, scenario_dirs=scenario_dirs, seed=seed, trainee=trainee, facilitator=facilitator
+        scenario_id=scenario,
+        scenario_dirs=scenario_dirs,
+        seed=seed,
+        trainee=trainee,
+        facilitator=facilitator,
+        team=team,
     ).run()
