@@ -3,6 +3,7 @@ Damaged journals are described, never a traceback: a cut-off last line is recove
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -113,3 +114,19 @@ def test_discard_moves_a_journal_aside_without_overwriting(journals: Path) -> No
     second = records.discard(journal)
     assert second == journals / "discarded" / "pool-leak-s1-001.1.jsonl"
     assert records.unfinished() == []
+
+
+def test_answers_after_the_end_keep_a_drill_finished(journals: Path) -> None:
+    journal = journals / "pool-leak-s1-001.jsonl"
+    record(journal)
+    with open(journal, "a", encoding="utf-8") as f:
+        for n in range(3):  # lessons-learned answers are journaled after `drill.ended`
+            f.write(json.dumps({"t": 2100.0, "kind": "debrief.answer", "question": n, "text": "ok"}) + "\n")
+    assert records.is_finished(journal)
+    assert records.unfinished() == []
+    # A trainee typing the marker into a message cannot end a drill: the quotes arrive escaped.
+    unfinished_one = journals / "pool-leak-s1-002.jsonl"
+    record(unfinished_one, "10m")
+    with open(unfinished_one, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"t": 600.0, "kind": "comms.sent", "text": '"kind":"drill.ended"'}) + "\n")
+    assert not records.is_finished(unfinished_one)

@@ -16,8 +16,8 @@ from sim.record import DrillRecord
 
 # Where discarded journals go, inside the journals dir: moved aside, never deleted.
 DISCARDED = "discarded"
-# Bytes read from a journal's end to spot its `drill.ended` line: that event is always the last one written.
-_TAIL = 8192
+# Bytes read from a journal's end to spot its `drill.ended` line: only debrief answers are written after it.
+_TAIL = 65536
 _ENDED = b'"kind":"drill.ended"'
 
 
@@ -57,7 +57,7 @@ class Unfinished:
 
 
 def is_finished(path: Path) -> bool:
-    """Whether the journal records the drill's end (cheap: reads only the file's tail)."""
+    """Whether the journal records the drill's end (cheap: reads only the file's tail, where it is)."""
     try:
         with open(path, "rb") as f:
             f.seek(0, os.SEEK_END)
@@ -65,8 +65,9 @@ def is_finished(path: Path) -> bool:
             tail = f.read()
     except OSError:
         return False
-    last = [line for line in tail.split(b"\n") if line.strip()][-1:]
-    return bool(last) and _ENDED in last[0]
+    # Lessons-learned answers may follow `drill.ended`, so look through the tail, not at the last line only.
+    # The marker cannot occur inside a text value: JSON escapes the quotes there.
+    return _ENDED in tail
 
 
 def describe_journal(path: Path) -> Unfinished:
