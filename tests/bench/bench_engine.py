@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import resource
 from pathlib import Path
 
 import simpy
@@ -93,13 +94,22 @@ def e3(path: Path, runs: int = 1000, workers: int = 2) -> Figure:
         _one(job)
     serial_s = CLOCK() - t0
     cmd = [*WARROOM, "calibrate", str(path), "--runs", str(runs), "--workers", str(workers), "--format", "json"]
+    before = _children_cpu()
     cli_s, out = run_process(cmd)
+    cli_cpu = _children_cpu() - before  # the command and its workers
     scores = [s["score"] for s in json.loads(out)["scores"][:30]]
     assert scores == [r.score for r in expected], "the command played different drills"
     efficiency = serial_s / (workers * cli_s)
-    note = f"efficiency = serial / ({workers} × wall); the command's wall time includes its start-up"
+    # CPU spent by the command against the serial work: what parallelism itself costs, whatever else runs.
+    note = (f"efficiency = serial / ({workers} × wall), the command's start-up included; the command used "
+            f"{cli_cpu:.2f} CPU s in all ({serial_s / cli_cpu:.0%} of it the drills' own work)")  # fmt: skip
     return Figure("E3", f"calibrate --runs {runs}, {workers} workers", f"{cli_s:.2f} s", f"{serial_s:.2f} s serial",
                   efficiency, "≥ 0.8", efficiency >= 0.8, 1, note)  # fmt: skip
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def m1(path: Path, repeat: int = 3) -> Figure:
