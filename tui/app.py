@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -58,10 +59,21 @@ class WarroomApp(App[None]):
 
     # ------------------------------------------------------------------ start
 
+    def _exit_if_terminal_gone(self) -> None:
+        """Quit when the terminal hangs up (a closed window or tmux pane). Launched through `make`, the app
+        can miss the hangup signal and would otherwise spin on a dead terminal for ever; the journal is
+        written as the drill goes, so `warroom resume` picks it up."""
+        try:
+            os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
+        except OSError:
+            self.exit()
+
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if not self.is_headless:
+            self.set_interval(2.0, self._exit_if_terminal_gone)
         if self.session is not None:
             self._open_drill(self.session)
             return
