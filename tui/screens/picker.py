@@ -62,6 +62,7 @@ class PickerScreen(Screen[None]):
         Binding("slash", "search", "Search", id="picker.search", key_display="/"),
         Binding("N", "rename", "My name", id="picker.name", key_display="N"),
         Binding("escape", "clear", "Clear filters", id="picker.clear", show=False),
+        Binding("h", "history", "History", id="picker.history", show=False),
         Binding("q", "quit", "Quit", id="picker.quit"),
     ]
 
@@ -226,6 +227,19 @@ class PickerScreen(Screen[None]):
             self.trainee = name
             self.post_message(TraineeNamed(name))
             self.notify(f"Hello, {name}.", markup=False)
+
+    def action_history(self) -> None:
+        """The drill history: past drills, trends, and review."""
+        from scoring.history import HistoryError
+        from tui.records import default_db
+        from tui.screens.history import HistoryScreen
+
+        try:
+            screen = HistoryScreen.open(default_db())
+        except HistoryError as exc:
+            self.notify(str(exc), title="Cannot open the drill history", severity="error", markup=False, timeout=15)
+            return
+        self.app.push_screen(screen)
 
     def action_quit(self) -> None:
         self.app.exit()
