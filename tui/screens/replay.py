@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -130,7 +130,8 @@ class MetricsAt(Widget):
         for m in self.views:
             style = {"ok": "$success", "warn": "$warning", "critical": "bold $error"}[m.level]
             value = quantity(m.value, m.unit)
-            label = m.label if cell_len(m.label) + cell_len(value) < width else m.label[: max(1, width - 12)] + "…"
+            room = max(1, width - cell_len(value) - 1)
+            label = m.label if cell_len(m.label) <= room else set_cell_size(m.label, max(0, room - 1)).rstrip() + "…"
             gap = " " * max(1, width - cell_len(label) - cell_len(value))
             lines.append(Content.assemble((label, "bold"), gap, (value, style)))
             lines.append(chart(list(m.history), width, m.warn, m.critical, m.bad_when))
@@ -145,6 +146,7 @@ class ReplayScreen(Screen[None]):
 
     CSS_PATH = _CSS
     BINDING_GROUP_TITLE = "Review"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (100, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "seek(-60)", "-1m", id="review.back", priority=True),
         Binding("right", "seek(60)", "+1m", id="review.forward", priority=True),
