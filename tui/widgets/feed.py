@@ -57,12 +57,15 @@ class Feed(VerticalScroll):
         super().__init__(id=id)
         self.items: list[FeedItem] = []
 
+    def on_mount(self) -> None:
+        # Textual's anchor keeps the newest line in view as lines arrive, and lets go while the trainee
+        # scrolls up to read back (comparing scroll positions by hand lagged behind wrapped lines' layout).
+        self.anchor()
+
     def add(self, items: Iterable[FeedItem]) -> None:
         lines = [FeedLine(item) for item in items]
         if not lines:
             return
-        # Follow new lines only if the trainee is at the bottom: scrolled up, they are reading back.
-        following = self.scroll_y >= self.max_scroll_y - 1
         for line in lines:
             line.display = self.filter.admits(line.item)
         self.items.extend(line.item for line in lines)
@@ -71,8 +74,6 @@ class Feed(VerticalScroll):
         if excess > 0:
             self.remove_children(list(self.query_children(FeedLine))[:excess])
             del self.items[:excess]
-        if following:
-            self.scroll_end(animate=False)
 
     def watch_filter(self, feed_filter: FeedFilter) -> None:
         for line in self.query(FeedLine):
