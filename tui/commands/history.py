@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -13,14 +12,9 @@ import click
 
 from scoring.history import DrillRow, Filters, History, HistoryError, trends
 from sim.durations import format_duration
+from tui.records import default_db
 
 BARS = "▁▂▃▄▅▆▇█"
-
-
-def default_db() -> Path:
-    from tui.settings import home
-
-    return Path(os.environ.get("WARROOM_DB") or home() / "history.db")
 
 
 def open_history(db: str | None) -> History:
