@@ -54,6 +54,8 @@ class WarroomApp(App[None]):
         self.seed = seed
         self.autostart = autostart
         self.journal_dir = journal_dir
+        # A drill handed in (tests, resume) already has its trainee: never stop to ask for a name then.
+        self._asked_name = self.session is not None
         self.team = team  # goes on every drill's journal and history row
         self.facilitator = facilitator  # drills open in facilitator mode (the truth and the levers beside them)
 
@@ -77,7 +79,7 @@ class WarroomApp(App[None]):
         if self.session is not None:
             self._open_drill(self.session)
             return
-        self._open_picker()
+        self._open_picker(ask_name=not self.scenario_id)
         if self.scenario_id:
             self._open_scenario(self.scenario_id)
         else:
@@ -89,12 +91,11 @@ class WarroomApp(App[None]):
             self.settings = self.settings.with_theme(name)
             user_settings.save(self.settings)
 
-    def _open_picker(self) -> None:
+    def _open_picker(self, ask_name: bool = True) -> None:
         from tui.screens.picker import PickerScreen
 
-        self.push_screen(
-            PickerScreen(self.scenario_dirs, trainee=self.settings.trainee, ask_name=not self.settings.trainee)
-        )
+        ask = ask_name and not self.settings.trainee
+        self.push_screen(PickerScreen(self.scenario_dirs, trainee=self.settings.trainee, ask_name=ask))
 
     def _offer_resume(self) -> None:
         """A drill left unfinished (a crash, a closed terminal): offer the most recent one back."""
@@ -162,8 +163,21 @@ class WarroomApp(App[None]):
 
     @on(ScenarioChosen)
     def _chosen(self, message: ScenarioChosen) -> None:
+        from tui.modals.base import NameModal
         from tui.screens.briefing import BriefingScreen
 
+        if not self.settings.trainee and not self._asked_name:
+            # Straight to a briefing (`make play` on a first run): the journal and the debrief need a name.
+            self._asked_name = True
+
+            def named(name: str | None) -> None:
+                if name:
+                    self.settings = self.settings.with_trainee(name)
+                    user_settings.save(self.settings)
+                self._chosen(message)
+
+            self.push_screen(NameModal(""), named)
+            return
         self.session = new_session(
             message.scenario,
             message.playbook,
