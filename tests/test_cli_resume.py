@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from scoring.history import History
 from tests.sim.engine_fixtures import IDEAL_PATH, SCENARIO_PATH
 from tui import records
 from tui.cli import main
@@ -65,6 +66,10 @@ def test_resume_by_short_id_or_unique_prefix_finishes_the_drill(journals: Path, 
     assert code == 0, err
     assert (journals / "pool-leak-s1-001.jsonl").read_bytes() == reference.read_bytes()
     assert not records.unfinished()[0].id.startswith("pool")  # finished drills leave the list
+    assert "Stored in the history as drill 1." in err  # finished headless, stored like the TUI's debrief
+    with History(records.default_db()) as h:
+        [row] = h.drills(with_journal=True)
+    assert row.scenario_id == "pool-leak" and row.journal == reference.read_text()
 
 
 def test_unknown_and_ambiguous_ids_say_so(journals: Path) -> None:

@@ -287,3 +287,20 @@ def resume(
         except LoadError as exc:
             _fail(str(exc))
     _play(drill, steps, until_s, pace, fmt)
+    if drill.finished:
+        _record(drill)
+
+
+def _record(drill: Drill) -> None:
+    """A trainee's drill finished headless is stored in the history, as the TUI's debrief stores it."""
+    from scoring.grade import grade
+    from scoring.history import HistoryError
+    from tui.records import store, utc_now
+
+    try:
+        drill_id = store(grade(drill.record, drill.scenario, drill.playbook), drill.record, drill.journal_path,
+                         started_at=utc_now())  # fmt: skip
+    except HistoryError as exc:
+        click.echo(f"warroom: not stored in the history: {exc}; the journal is kept", err=True)
+        return
+    click.echo(f"Stored in the history as drill {drill_id}.", err=True)
