@@ -83,7 +83,7 @@ class Session:
             seed=int(getattr(drill, "seed", drill.scenario.seed)),
             # The drill's own trainee wins: a resumed drill belongs to whoever started it.
             trainee=str(getattr(drill, "trainee", "") or trainee),
-            journal=journal or _journal_path(drill),
+            journal=journal or getattr(drill, "journal_path", None),
             scenario_path=_scenario_path(drill),
             people=people_of(drill),
             team=str(getattr(drill, "team", "") or ""),
@@ -103,14 +103,6 @@ def _utc_now() -> str:
 def _scenario_path(drill: object) -> Path | None:
     path = getattr(getattr(drill, "header", None), "scenario_path", "")
     return Path(path) if path else None
-
-
-def _journal_path(drill: object) -> Path | None:
-    # Adapter: the engine keeps its JournalWriter private (`_journal`, which has a `path`); read it here
-    # only, so the screens never depend on that detail.
-    writer = getattr(drill, "_journal", None)
-    path = getattr(writer, "path", None)
-    return Path(path) if isinstance(path, str | Path) else None
 
 
 def next_journal_path(directory: Path, scenario_id: str, seed: int) -> Path:
