@@ -25,7 +25,6 @@ CATEGORIES: tuple[tuple[Category, str], ...] = (
     ("mitigation", "Mitigation"),
     ("closure", "Closure"),
 )
-CATEGORY_LABEL: dict[str, str] = dict(CATEGORIES)
 RESULT_LABEL: dict[str, str] = {"pass": "pass", "partial": "partial", "fail": "fail", "not_evaluated": "not evaluated"}
 
 # Maximum points per playbook criterion. Weights follow what the seeds stress most: severity, the fix,

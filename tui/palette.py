@@ -37,21 +37,14 @@ def highlight(matcher: Matcher, text: str) -> Content:
     return content
 
 
-class DrillCommands(Provider):
-    """Registered on the drill screen through `COMMANDS`; the palette opens with ctrl+p."""
+Command = tuple[str, str, Callable[[], object]]  # (title, help, what it runs)
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        screen: DrillScreen = self.screen  # type: ignore[assignment]
-        commands: list[tuple[str, str, Callable[[], object]]] = []
-        for spec in screen.available().values():
-            # The palette reads help as markup, so scenario text never goes there: only our own words.
-            hint = f"scenario action, takes {format_duration(spec.duration)}" if spec.scenario else spec.description
-            if spec.destructive:
-                hint = f"{hint} (destructive: asks first)"
-            commands.append((spec.label, hint, partial(screen.run_action, spec.id)))
-        for title, help_text, method in _CONTROLS:
-            commands.append((title, help_text, getattr(screen, method)))
-        return commands
+
+class CommandList(Provider):
+    """A palette provider over a list of (title, help, callable): fuzzy search on the title, kept literal."""
+
+    def _commands(self) -> list[Command]:
+        raise NotImplementedError
 
     async def discover(self) -> Hits:
         for title, help_text, command in self._commands():
@@ -63,3 +56,20 @@ class DrillCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, highlight(matcher, title), command, text=title, help=help_text)
+
+
+class DrillCommands(CommandList):
+    """Registered on the drill screen through `COMMANDS`; the palette opens with ctrl+p."""
+
+    def _commands(self) -> list[Command]:
+        screen: DrillScreen = self.screen  # type: ignore[assignment]
+        commands: list[Command] = []
+        for spec in screen.available().values():
+            # The palette reads help as markup, so scenario text never goes there: only our own words.
+            hint = f"scenario action, takes {format_duration(spec.duration)}" if spec.scenario else spec.description
+            if spec.destructive:
+                hint = f"{hint} (destructive: asks first)"
+            commands.append((spec.label, hint, partial(screen.run_action, spec.id)))
+        for title, help_text, method in _CONTROLS:
+            commands.append((title, help_text, getattr(screen, method)))
+        return commands

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.content import Content
+from textual.command import Provider
 from textual.widget import Widget
 
 from sim.engine import ActionRefused
 from sim.facilitation import facilitator_log, upcoming
-from tui.palette import DrillCommands, highlight
+from tui.palette import Command, CommandList, DrillCommands
 from tui.screens.drill import DrillScreen
 from tui.session import Session
 from tui.widgets.facilitator import FacilitatorPanel, view_of
@@ -37,23 +36,12 @@ _COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class FacilitatorCommands(Provider):
+class FacilitatorCommands(CommandList):
     """The facilitator's commands in the palette, beside the drill's own."""
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+    def _commands(self) -> list[Command]:
         screen = self.screen
         return [(title, help_text, getattr(screen, method)) for title, help_text, method in _COMMANDS]
-
-    async def discover(self) -> Hits:
-        for title, help_text, command in self._commands():
-            yield DiscoveryHit(Content(title), command, text=title, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, command in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, highlight(matcher, title), command, text=title, help=help_text)
 
 
 class FacilitatorScreen(DrillScreen):
