@@ -16,6 +16,7 @@ from sim.facilitation import ANSWER_KIND
 from sim.journal import JournalError, JournalWriter, dumps, file_hash, model_hash, read_journal
 from sim.loading import load_playbook, load_scenario
 from sim.playbook import Playbook
+from sim.record import Header
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -107,6 +108,27 @@ def _by_id(what: str, ident: str, journal: Path) -> Path:
         ) from None
 
 
+def models_for(
+    header: Header, journal: Path, *, scenario: Scenario | None = None, playbook: Playbook | None = None
+) -> tuple[Scenario, Playbook]:
+    """The scenario and playbook a journal was recorded with: from the recorded files (unchanged since, by
+    content hash) or, for journals without paths, by id; `scenario`/`playbook` given are checked instead."""
+    if header.playbook_path:
+        playbook = playbook or load_playbook_file(
+            _check_file("playbook", header.playbook_path, header.playbook_hash, journal)
+        )
+    else:
+        playbook = playbook or load_playbook_file(_by_id("playbook", header.playbook, journal))
+        _check_model("playbook", playbook, header.playbook_hash, journal)
+    if header.scenario_path:
+        path = _check_file("scenario", header.scenario_path, header.scenario_hash, journal)
+        scenario = scenario or load_scenario_file(path, playbook)
+    else:
+        scenario = scenario or load_scenario_file(_by_id("scenario", header.scenario, journal), playbook)
+        _check_model("scenario", scenario, header.scenario_hash, journal)
+    return scenario, playbook
+
+
 def resume(
     journal: str | os.PathLike[str], *, scenario: Scenario | None = None, playbook: Playbook | None = None
 ) -> Drill:
@@ -115,22 +137,7 @@ def resume(
 
     j = read_journal(journal)
     h = j.header
-    if h.playbook_path:
-        path = _check_file("playbook", h.playbook_path, h.playbook_hash, j.path)
-        playbook = playbook or load_playbook_file(path)
-    else:
-        if playbook is None:
-            where = _by_id("playbook", h.playbook, j.path)
-            playbook = load_playbook_file(where)
-        _check_model("playbook", playbook, h.playbook_hash, j.path)
-    if h.scenario_path:
-        path = _check_file("scenario", h.scenario_path, h.scenario_hash, j.path)
-        scenario = scenario or load_scenario_file(path, playbook)
-    else:
-        if scenario is None:
-            where = _by_id("scenario", h.scenario, j.path)
-            scenario = load_scenario_file(where, playbook)
-        _check_model("scenario", scenario, h.scenario_hash, j.path)
+    scenario, playbook = models_for(h, j.path, scenario=scenario, playbook=playbook)
     drill = Drill(
         scenario,
         playbook,

@@ -11,8 +11,8 @@ from sim.engine import Drill
 from sim.events import Event
 from sim.journal import JournalError, header_from_json
 from sim.playbook import Playbook
-from sim.record import DrillRecord, Header
-from sim.replay import _by_id, _check_file, _check_model, apply_input, is_input, load_playbook_file, load_scenario_file
+from sim.record import DrillRecord
+from sim.replay import apply_input, is_input
 from sim.scenario import Scenario
 from sim.script import Step
 
@@ -29,22 +29,6 @@ def record_from_text(text: str, where: str) -> DrillRecord:
     except (ValueError, KeyError, TypeError) as exc:
         raise JournalError(f"{where}: the journal is damaged ({exc})") from None
     return DrillRecord(header, events)
-
-
-def models_for(header: Header, where: Path) -> tuple[Scenario, Playbook]:
-    """The scenario and playbook a journal was recorded with, checked by content hash like `resume` does."""
-    if header.playbook_path:
-        playbook = load_playbook_file(_check_file("playbook", header.playbook_path, header.playbook_hash, where))
-    else:
-        playbook = load_playbook_file(_by_id("playbook", header.playbook, where))
-        _check_model("playbook", playbook, header.playbook_hash, where)
-    if header.scenario_path:
-        path = _check_file("scenario", header.scenario_path, header.scenario_hash, where)
-        scenario = load_scenario_file(path, playbook)
-    else:
-        scenario = load_scenario_file(_by_id("scenario", header.scenario, where), playbook)
-        _check_model("scenario", scenario, header.scenario_hash, where)
-    return scenario, playbook
 
 
 def ideal_script(scenario: Scenario, playbook: Playbook, scenario_path: str | Path | None = None) -> list[Step]:

@@ -13,7 +13,8 @@ from scoring.history import History
 from sim.actions import ActionRefused
 from sim.engine import Drill
 from sim.journal import dumps, read_journal
-from sim.review import Review, ideal_script, models_for
+from sim.replay import models_for
+from sim.review import Review, ideal_script
 from sim.runner import run_script
 from tests.sim.engine_fixtures import PLAYBOOK_PATH, SCENARIO_PATH, ideal, playbook, scenario
 from tui.app import WarroomApp

@@ -53,7 +53,7 @@ def replay(target: str, db: str | None) -> None:
     from sim.engine import DrillError
     from sim.journal import JournalError
     from sim.loading import LoadError
-    from sim.review import models_for
+    from sim.replay import models_for
 
     record, where = load_record(target, db)
     try:

@@ -191,7 +191,8 @@ class HistoryScreen(Screen[None]):
         from sim.engine import DrillError
         from sim.journal import JournalError
         from sim.loading import LoadError
-        from sim.review import models_for, record_from_text
+        from sim.replay import models_for
+        from sim.review import record_from_text
         from tui.screens.replay import ReplayScreen
 
         drill_id = self.shown[index].id
