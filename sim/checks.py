@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -42,9 +41,11 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
 
 def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The most similar choice (difflib ratio ≥ cutoff); on a tie, the one listed first."""
+    from difflib import SequenceMatcher  # only a file with a problem needs it
+
     best, best_score = None, cutoff
     for choice in choices:
-        score = difflib.SequenceMatcher(None, word, choice).ratio()
+        score = SequenceMatcher(None, word, choice).ratio()
         if score > best_score or (best is None and score == best_score):
             best, best_score = choice, score
     return best

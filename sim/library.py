@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import platformdirs
-
 import scenarios
 from sim import checks, yamlsafe
 from sim.loading import Problem, Result, Source, check_file, check_source, detect_kind, read_source
@@ -36,7 +34,11 @@ class NotFound(LookupError):
 def user_home() -> Path:
     """`$WARROOM_HOME`, else the platform's user data dir for warroom."""
     home = os.environ.get("WARROOM_HOME")
-    return Path(home) if home else Path(platformdirs.user_data_dir("warroom", appauthor=False))
+    if home:
+        return Path(home)
+    import platformdirs  # 0.4 MiB a drill run with WARROOM_HOME set never needs
+
+    return Path(platformdirs.user_data_dir("warroom", appauthor=False))
 
 
 def user_playbooks_dir() -> Path:

@@ -3,6 +3,8 @@ sample where a threshold is crossed, hysteresis stops flapping, cumulative metri
 
 from __future__ import annotations
 
+import statistics
+
 import pytest
 
 from sim.engine import Drill
@@ -134,6 +136,9 @@ def test_noise_is_seeded_gaussian_around_the_baseline() -> None:
     noisy = {**QUIET, "noise": 1.0}
     drill = run(mini(metrics=[noisy], start="2h"), until=3600.0)
     values = [v for _, v in drill.series("m")]
-    mean = sum(values) / len(values)
-    assert 9.8 < mean < 10.2
-    assert len(set(values)) == len(values)
+    assert 9.8 < statistics.mean(values) < 10.2
+    assert 0.9 < statistics.stdev(values) < 1.1  # the scenario's `noise` is the standard deviation
+    # 4,096 quantiles of the normal distribution: a repeat is rare, a stuck or cycling series is not.
+    assert len(set(values)) > 0.9 * len(values)
+    within_one_sd = sum(abs(v - 10.0) < 1.0 for v in values) / len(values)
+    assert 0.62 < within_one_sd < 0.74  # 68% for a normal distribution
