@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from sim.model import Constraints, Model
 
 # Ids are what facilitators type to cross-reference things: short, lowercase-friendly, no spaces.
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(max_length=20_000)]
+Id = Annotated[str, Constraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)]
+Text = Annotated[str, Constraints(max_length=20_000)]
 
 
-class Strict(BaseModel):
+class Strict(Model):
     """Unknown keys are errors, values are frozen once loaded."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)

@@ -8,10 +8,9 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Literal, get_args, get_type_hints
 
-from pydantic import BaseModel, RootModel
-
 from sim.catalogue import STANDARD, STANDARD_IDS
 from sim.durations import format_duration
+from sim.model import Model, RootModel
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from sim.script import Script
@@ -83,7 +82,7 @@ def _positive(value: float | None, loc: Loc, what: str) -> list[Finding]:
     return []
 
 
-def non_finite(model: BaseModel) -> list[Finding]:
+def non_finite(model: Model) -> list[Finding]:
     """Numbers, durations included, that are infinite or not a number (`.inf`, `.nan`, `999…9h`).
 
     Nothing downstream can use them, so the other checks run only on a model without any.
@@ -92,7 +91,7 @@ def non_finite(model: BaseModel) -> list[Finding]:
     todo: list[tuple[Loc, object]] = [((), model)]
     while todo:
         loc, value = todo.pop()
-        if isinstance(value, BaseModel):
+        if isinstance(value, Model):
             for name, field in type(value).model_fields.items():
                 todo.append((loc if name == "root" else (*loc, field.alias or name), getattr(value, name)))
             todo += [((*loc, k), v) for k, v in (value.model_extra or {}).items()]

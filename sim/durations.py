@@ -6,7 +6,7 @@ import math
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from sim.model import Convert
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)(h|m|s)")
 _WHOLE = re.compile(r"^(?:\d+(?:\.\d+)?[hms])+$")
@@ -62,13 +62,13 @@ def _to_seconds(value: object) -> float:
 # A duration field: written `5m` in YAML, held as float seconds, written back as `5m`.
 Duration = Annotated[
     float,
-    BeforeValidator(_to_seconds),
-    PlainSerializer(format_duration, return_type=str, when_used="json"),
-    WithJsonSchema(
-        {
+    Convert(
+        parse=_to_seconds,
+        dump=format_duration,
+        schema={
             "type": "string",
             "pattern": r"^(\d+(\.\d+)?h)?(\d+(\.\d+)?m)?(\d+(\.\d+)?s)?$",
             "description": "A duration with units, e.g. 90s, 5m, 1h30m.",
-        }
+        },
     ),
 ]

@@ -1,4 +1,4 @@
-"""Pydantic validation errors in the facilitator's words, each placed by its YAML key path."""
+"""Validation errors (`sim.model`) in the facilitator's words, each placed by its YAML key path."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, RootModel
-
 from sim.checks import Loc, closest, did_you_mean, dotted
+from sim.model import Model, RootModel
 
 _EXPECTED = {
     "string_type": "text",
@@ -31,7 +30,7 @@ _SHAPE_HINTS = {
 }
 
 
-def describe_all(errors: Sequence[Any], model: type[BaseModel]) -> list[tuple[Loc, str, str, bool]]:
+def describe_all(errors: Sequence[Any], model: type[Model]) -> list[tuple[Loc, str, str, bool]]:
     """describe() for each error, leaving out `missing 'severity'` when `severty` is there with that suggestion."""
     misspelt = set()
     for err in errors:
@@ -45,8 +44,8 @@ def describe_all(errors: Sequence[Any], model: type[BaseModel]) -> list[tuple[Lo
     ]
 
 
-def describe(err: Any, model: type[BaseModel]) -> tuple[Loc, str, str, bool]:
-    """(loc, message, hint, at_key) for one pydantic error on `model`."""
+def describe(err: Any, model: type[Model]) -> tuple[Loc, str, str, bool]:
+    """(loc, message, hint, at_key) for one validation error on `model`."""
     loc: Loc = tuple(err["loc"])
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
     field = dotted(loc, "steps" if issubclass(model, RootModel) else "")
@@ -111,20 +110,20 @@ def _strip(tp: Any) -> Any:
         elif origin in (Union, UnionType):
             members = [a for a in get_args(tp) if a is not type(None)]
             tp = next((m for m in members if get_origin(m) or isinstance(m, type)), members[0])
-            if len(members) == 1 or not any(isinstance(m, type) and issubclass(m, BaseModel) for m in members):
+            if len(members) == 1 or not any(isinstance(m, type) and issubclass(m, Model) for m in members):
                 continue
-            tp = next(m for m in members if isinstance(m, type) and issubclass(m, BaseModel))
+            tp = next(m for m in members if isinstance(m, type) and issubclass(m, Model))
         elif isinstance(tp, type) and issubclass(tp, RootModel):
             tp = tp.model_fields["root"].annotation
         else:
             return tp
 
 
-def allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+def allowed_keys(model: type[Model], loc: Loc) -> list[str]:
     """The keys (aliases as written in YAML) of the model found along `loc` from `model`, or []."""
     tp: Any = _strip(model)
     for part in loc:
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
+        if isinstance(tp, type) and issubclass(tp, Model):
             field = next((f for n, f in tp.model_fields.items() if (f.alias or n) == part), None)
             if field is None:
                 return []
@@ -136,6 +135,6 @@ def allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
         else:
             return []
         tp = _strip(tp)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
+    if isinstance(tp, type) and issubclass(tp, Model):
         return [f.alias or n for n, f in tp.model_fields.items()]
     return []

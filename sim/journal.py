@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import BaseModel
-
 from sim.events import Event
+from sim.model import Model
 from sim.record import JOURNAL_FORMAT, DrillRecord, Header
 
 
@@ -31,10 +30,10 @@ def file_hash(path: str | os.PathLike[str]) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-_HASHES: dict[int, tuple[weakref.ref[BaseModel], str]] = {}
+_HASHES: dict[int, tuple[weakref.ref[Model], str]] = {}
 
 
-def model_hash(model: BaseModel) -> str:
+def model_hash(model: Model) -> str:
     """The content hash of a model that did not come from a file: its canonical JSON.
 
     Models are frozen, so the hash is kept per live object (calibration builds thousands of drills from

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from sim import checks, yamlsafe
+from sim.model import Model, ValidationError
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from sim.script import Script
@@ -25,7 +25,7 @@ MAX_PROBLEMS = 50
 
 Kind = Literal["playbook", "scenario", "script"]
 Document = Playbook | Scenario | Script
-MODELS: dict[Kind, type[BaseModel]] = {"playbook": Playbook, "scenario": Scenario, "script": Script}
+MODELS: dict[Kind, type[Model]] = {"playbook": Playbook, "scenario": Scenario, "script": Script}
 _SHAPES = {
     "playbook": "a playbook is a mapping with 'id', 'name' and 'severities'",
     "scenario": "a scenario is a mapping with 'id', 'title', 'playbook', 'truth', 'metrics' and 'faults'",
@@ -168,7 +168,7 @@ def _capped(problems: tuple[Problem, ...] | list[Problem]) -> tuple[Problem, ...
 
 
 def _validate(src: Source, kind: Kind) -> tuple[Document | None, list[Problem]]:
-    """The model for `kind`, or the problems that stop it (shape, kind mismatch, pydantic errors)."""
+    """The model for `kind`, or the problems that stop it (shape, kind mismatch, validation errors)."""
     data = src.data
     detected = detect_kind(data)
     wanted = list if kind == "script" else dict
@@ -182,7 +182,7 @@ def _validate(src: Source, kind: Kind) -> tuple[Document | None, list[Problem]]:
     try:
         return model_cls.model_validate(data), []  # type: ignore[return-value]
     except (ArithmeticError, TypeError, LookupError) as exc:
-        # A model rule that trips over an extreme value (not a ValueError, so pydantic lets it through):
+        # A model rule that trips over an extreme value (not a ValueError, so validation lets it through):
         # still the file's fault, still a problem to report, never a traceback.
         message = f"the file could not be checked: {exc} (a number or a duration is out of range)"
         return None, [src.at(1, 1, message, "look for very large numbers or durations")]
@@ -190,7 +190,7 @@ def _validate(src: Source, kind: Kind) -> tuple[Document | None, list[Problem]]:
         from sim import explain  # the wording of errors is needed only when there are errors (0.8 MiB)
 
         problems = []
-        for loc, message, hint, at_key in explain.describe_all(exc.errors(include_url=False), model_cls):
+        for loc, message, hint, at_key in explain.describe_all(exc.errors(), model_cls):
             problems.append(src.at(*src.locate(loc, at_key), message, hint))
         return None, problems
 

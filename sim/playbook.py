@@ -5,10 +5,9 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Literal
 
-from pydantic import Field, model_validator
-
 from sim.base import Id, Strict, Text
 from sim.durations import Duration, format_duration
+from sim.model import Field
 
 
 class Targets(Strict):
@@ -40,8 +39,8 @@ class Severity(Strict):
     label: str
     description: Text = ""
     examples: list[str] = Field(default_factory=list)
-    targets: Targets = Targets()
-    communication: Communication = Communication()
+    targets: Targets = Field(default_factory=Targets)
+    communication: Communication = Field(default_factory=Communication)
     page: list[Id] = Field(default_factory=list, description="Contacts paged at this severity.")
     roles_required: list[Id] = Field(default_factory=list, description="Roles to assign at this severity.")
     pir_within: Duration | None = Field(None, description="Post-incident review deadline after resolution.")
@@ -91,8 +90,8 @@ class Escalation(Strict):
     )
     no_progress_contact: Id | None = None
 
-    @model_validator(mode="after")
-    def _increasing(self) -> Escalation:
+    def __post_init__(self) -> None:
+        """Escalation steps never go back in time."""
         for name, times in (
             ("escalation chain timeouts", [lvl.timeout for lvl in self.chain]),
             ("stakeholder escalation", [s.overdue for s in self.stakeholders]),
@@ -101,7 +100,6 @@ class Escalation(Strict):
             for a, b in pairwise(times):
                 if b < a:
                     raise ValueError(f"{name} must not decrease: {format_duration(b)} comes after {format_duration(a)}")
-        return self
 
 
 class Role(Strict):
@@ -141,13 +139,13 @@ class Playbook(Strict):
     source: str = Field("", description="The seed document this playbook encodes.")
     severities: list[Severity] = Field(min_length=1, description="Most severe first.")
     contacts: list[Contact] = Field(default_factory=list)
-    escalation: Escalation = Escalation()
+    escalation: Escalation = Field(default_factory=Escalation)
     roles: list[Role] = Field(default_factory=list)
-    classification: Classification = Classification()
+    classification: Classification = Field(default_factory=Classification)
     monitoring_period: Duration | None = Field(
         None, description="How long metrics must hold healthy before a resolution counts as verified."
     )
-    templates: Templates = Templates()
+    templates: Templates = Field(default_factory=Templates)
 
     def severity(self, sev_id: str) -> Severity:
         return next(s for s in self.severities if s.id == sev_id)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-
 from sim.base import Id, Strict, Text
 from sim.durations import Duration
+from sim.model import Field
 
 Difficulty = Literal["tutorial", "easy", "medium", "hard"]
 
@@ -43,13 +42,12 @@ class Metric(Strict):
     kind: Literal["gauge", "cumulative"] = "gauge"
     sample_every: Duration = 10.0
 
-    @model_validator(mode="after")
-    def _thresholds_ordered(self) -> Metric:
+    def __post_init__(self) -> None:
+        """Warn comes before critical, in the direction that is worse."""
         if self.bad_when == "up" and not self.warn < self.critical:
             raise ValueError(f"warn ({self.warn}) must be below critical ({self.critical}) when higher is worse")
         if self.bad_when == "down" and not self.warn > self.critical:
             raise ValueError(f"warn ({self.warn}) must be above critical ({self.critical}) when lower is worse")
-        return self
 
 
 class Effect(Strict):
@@ -66,15 +64,14 @@ class Effect(Strict):
     to: float | None = None
     over: Duration | None = None
 
-    @model_validator(mode="after")
-    def _complete(self) -> Effect:
+    def __post_init__(self) -> None:
+        """Each shape has the keys it needs."""
         if self.shape in ("step", "ramp", "spike") and (self.by is None) == (self.to is None):
             raise ValueError(f"a {self.shape} needs exactly one of 'by' or 'to'")
         if self.shape == "drift" and self.by is None:
             raise ValueError("a drift needs 'by' (the change per 'over')")
         if self.shape in ("ramp", "spike", "drift", "recover") and not self.over:
             raise ValueError(f"a {self.shape} needs 'over', a positive duration")
-        return self
 
 
 class Fault(Strict):
@@ -92,11 +89,10 @@ class MetricCondition(Strict):
     below: float | None = None
     for_: Duration = Field(0.0, alias="for")
 
-    @model_validator(mode="after")
-    def _one_bound(self) -> MetricCondition:
+    def __post_init__(self) -> None:
+        """Exactly one of `above` and `below`."""
         if (self.above is None) == (self.below is None):
             raise ValueError("a metric condition needs exactly one of 'above' or 'below'")
-        return self
 
 
 class Trigger(Strict):
@@ -110,12 +106,11 @@ class Trigger(Strict):
     )
     delay: Duration = 0.0
 
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Trigger:
+    def __post_init__(self) -> None:
+        """Exactly one of the keys."""
         set_ = [k for k in ("at", "metric", "after_action", "timer_expired") if getattr(self, k) is not None]
         if len(set_) != 1:
             raise ValueError("a trigger needs exactly one of 'at', 'metric', 'after_action', 'timer_expired'")
-        return self
 
 
 InjectKind = Literal["alert", "page", "chat", "customer_report", "log", "exec_ping", "vendor_notice", "hint"]
@@ -140,11 +135,10 @@ class ActionEffect(Strict):
     reveal: Id | None = None
     start_fault: Id | None = None
 
-    @model_validator(mode="after")
-    def _exactly_one(self) -> ActionEffect:
+    def __post_init__(self) -> None:
+        """Exactly one of the keys."""
         if sum(v is not None for v in (self.resolve, self.move, self.reveal, self.start_fault)) != 1:
             raise ValueError("an effect needs exactly one of 'resolve', 'move', 'reveal', 'start_fault'")
-        return self
 
 
 class Action(Strict):
@@ -193,15 +187,14 @@ class Expectation(Strict):
         "e.g. `{done: page, with: {contact: finance}}`.",
     )
 
-    @model_validator(mode="after")
-    def _one_rule(self) -> Expectation:
+    def __post_init__(self) -> None:
+        """Exactly one rule, with only the keys that go with it."""
         if sum(v is not None for v in (self.done, self.never, self.order)) != 1:
             raise ValueError("an expectation needs exactly one of 'done', 'never', 'order'")
         if self.within is not None and self.done is None:
             raise ValueError("'within' goes with 'done'")
         if self.with_ and self.order is not None:
             raise ValueError("'with' goes with 'done' or 'never'")
-        return self
 
 
 class Scenario(Strict):

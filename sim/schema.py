@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel
-
-from sim.durations import format_duration
+from sim.model import Constraints, Convert, FieldInfo, Model, RootModel, fields_of
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from sim.script import Script
 
-DURATION_PATTERN = r"^(\d+(\.\d+)?h)?(\d+(\.\d+)?m)?(\d+(\.\d+)?s)?$"  # as sim.durations declares it
-MODELS: dict[str, type[BaseModel]] = {"scenario": Scenario, "playbook": Playbook, "actions": Script}
+MODELS: dict[str, type[Model]] = {"scenario": Scenario, "playbook": Playbook, "actions": Script}
 TITLES = {
     "scenario": "warroom scenario",
     "playbook": "warroom playbook",
@@ -28,24 +27,107 @@ def filename(kind: str) -> str:
 
 
 def schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of one format: `scenario`, `playbook` or `actions`."""
-    out = MODELS[kind].model_json_schema(by_alias=True, mode="validation")
-    _durations_as_written(out)
+    """The JSON Schema (draft 2020-12) of one format: `scenario`, `playbook` or `actions`.
+
+    As an editor reads YAML: keys as written (aliases), durations as strings (`10s`), unknown keys refused.
+    """
+    defs: dict[str, Any] = {}
+    model = MODELS[kind]
+    out = _type(fields_of(model)["root"].annotation, defs) if issubclass(model, RootModel) else _object(model, defs)
+    out.update(_described(model))
+    if defs:
+        out["$defs"] = defs
     out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     out["title"] = TITLES[kind]
     return out
 
 
-def _durations_as_written(node: Any) -> None:
-    """Pydantic writes a duration's default as float seconds (`10.0`); the format writes `10s`."""
-    if isinstance(node, dict):
-        if node.get("pattern") == DURATION_PATTERN and isinstance(node.get("default"), int | float):
-            node["default"] = format_duration(node["default"])
-        for value in node.values():
-            _durations_as_written(value)
-    elif isinstance(node, list):
-        for value in node:
-            _durations_as_written(value)
+def _described(cls: type[Model]) -> dict[str, Any]:
+    doc = cls.__dict__.get("__doc__")
+    return {"description": inspect.cleandoc(doc)} if doc else {}
+
+
+def _object(cls: type[Model], defs: dict[str, Any]) -> dict[str, Any]:
+    fields = fields_of(cls).values()
+    properties = {f.key: _property(f, defs) for f in fields}
+    out: dict[str, Any] = {"additionalProperties": cls.extra == "allow", "properties": properties, "type": "object"}
+    required = [f.key for f in fields if f.is_required()]
+    if required:
+        out["required"] = required
+    out["title"] = cls.__name__
+    return out
+
+
+def _property(f: FieldInfo, defs: dict[str, Any]) -> dict[str, Any]:
+    out = _type(f.annotation, defs)
+    if "$ref" not in out:  # a record's own title says what it is
+        out["title"] = f.key.replace("_", " ").title()
+    if f.description:
+        out["description"] = f.description
+    for key, value in (("minimum", f.ge), ("maximum", f.le), ("minItems", f.min_length)):
+        if value is not None:
+            out[key] = value
+    if f.default_factory is None and not f.is_required():  # a factory's value is made afresh: not listed
+        out["default"] = _dump_value(f.default, f.annotation)
+    return out
+
+
+def _dump_value(value: Any, tp: Any) -> Any:
+    if value is None:
+        return None
+    if get_origin(tp) is Annotated:
+        convert = next((m for m in get_args(tp)[1:] if isinstance(m, Convert)), None)
+        return convert.dump(value) if convert is not None else value
+    if get_origin(tp) in (Union, UnionType):
+        return _dump_value(value, next(a for a in get_args(tp) if a is not type(None)))
+    return value
+
+
+def _type(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin = get_origin(tp)
+    if origin is Annotated:
+        base, *meta = get_args(tp)
+        out = _type(base, defs)
+        for m in meta:
+            if isinstance(m, Convert):
+                out = dict(m.schema)
+            elif isinstance(m, Constraints):
+                if m.max_length is not None:
+                    out["maxLength"] = m.max_length
+                if m.pattern is not None:
+                    out["pattern"] = m.pattern
+            elif isinstance(m, FieldInfo):
+                out.update({k: v for k, v in (("minimum", m.ge), ("maximum", m.le)) if v is not None})
+        return out
+    if origin is Literal:
+        options = list(get_args(tp))
+        return {"enum": options, "type": "string"} if all(isinstance(o, str) for o in options) else {"enum": options}
+    if origin in (Union, UnionType):
+        members = [a for a in get_args(tp) if a is not type(None)]
+        return {"anyOf": [*(_type(m, defs) for m in members), {"type": "null"}]}
+    if origin is list:
+        return {"items": _type(get_args(tp)[0], defs), "type": "array"}
+    if origin is dict:
+        key, value = (_type(a, defs) for a in get_args(tp))
+        out = {"type": "object"}
+        pattern = key.pop("pattern", None)
+        key.pop("type", None)
+        if pattern is not None:
+            out["patternProperties"] = {pattern: value}
+        else:
+            out["additionalProperties"] = value
+        if key:
+            out["propertyNames"] = key
+        return out
+    if isinstance(tp, type) and issubclass(tp, Model):
+        if tp.__name__ not in defs:
+            defs[tp.__name__] = {}  # claimed first, so a format that refers to itself stops here
+            defs[tp.__name__] = {**_object(tp, defs), **_described(tp)}
+        return {"$ref": f"#/$defs/{tp.__name__}"}
+    simple = {str: "string", int: "integer", float: "number", bool: "boolean"}
+    if tp in simple:
+        return {"type": simple[tp]}
+    return {}
 
 
 def render(kind: str) -> str:

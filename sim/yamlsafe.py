@@ -399,7 +399,7 @@ def compose(text: str, loader_cls: type[yaml.SafeLoader] = Loader) -> Node:
 def locate(root: Node, loc: tuple[str | int, ...], at_key: bool = False) -> tuple[int, int]:
     """1-based line and column of the deepest node along `loc` (the key itself when `at_key`).
 
-    Parts of `loc` that name no node (pydantic adds some, e.g. `[key]`) are skipped, so a position
+    Parts of `loc` that name no node (a validator may add some, e.g. `[key]`) are skipped, so a position
     is always found: at worst the start of the document.
     """
     node = root

@@ -76,18 +76,12 @@ def first_frame_warroom() -> None:
 
 def first_frame_bare(floor: float = 0.0) -> None:
     """The least a Textual app can do: one Static on its default screen. With `floor`, it first imports what
-    any drill needs before it can show anything (SimPy, PyYAML, pydantic, and one pydantic model built): the
-    least a drill screen could cost, whatever the design."""
+    any drill needs before it can show anything (SimPy and PyYAML): the least a drill screen could cost,
+    whatever the design."""
     started = float(os.environ["BENCH_SPAWNED"])
     if floor:
         import simpy  # noqa: F401
         import yaml  # noqa: F401
-        from pydantic import BaseModel
-
-        class Floor(BaseModel):
-            x: int
-
-        Floor(x=1)
     from textual.app import App, ComposeResult
     from textual.widgets import Static
 

@@ -1,4 +1,4 @@
-"""Cross-reference and semantic checks on models, and pydantic errors put in the facilitator's words."""
+"""Cross-reference and semantic checks on models, and validation errors put in the facilitator's words."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
 from sim import checks
 from sim.checks import Finding, check_playbook, check_scenario, check_script, dotted
 from sim.explain import allowed_keys, describe, describe_all
+from sim.model import ValidationError
 from sim.playbook import Playbook
 from sim.scenario import MetricCondition, Scenario
 from sim.script import Script
@@ -206,7 +206,7 @@ def test_allowed_keys_follow_lists_dicts_optionals_and_aliases() -> None:
 def errors_of(model: Any, value: Any) -> list[Any]:
     with pytest.raises(ValidationError) as exc:
         model.model_validate(value)
-    return exc.value.errors(include_url=False)
+    return exc.value.errors()
 
 
 def test_describe_messages() -> None:

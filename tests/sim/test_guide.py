@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 import scenarios
 import sim.playbook
@@ -15,6 +14,7 @@ import sim.script
 from sim import yamlsafe
 from sim.library import validate_paths
 from sim.loading import check_file, load_playbook, load_scenario, load_script
+from sim.model import Model
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 
@@ -97,17 +97,17 @@ def test_every_yaml_snippet_in_the_guide_parses(block: str) -> None:
     assert yamlsafe.parse(block).issues == (), "every snippet in the guide is clean YAML"
 
 
-def models() -> list[type[BaseModel]]:
+def models() -> list[type[Model]]:
     out = []
     for module in (sim.playbook, sim.scenario, sim.script):
         for obj in vars(module).values():
-            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == module.__name__:
+            if isinstance(obj, type) and issubclass(obj, Model) and obj.__module__ == module.__name__:
                 out.append(obj)
     return out
 
 
 @pytest.mark.parametrize("model", models(), ids=lambda m: m.__name__)
-def test_the_guide_documents_every_field(model: type[BaseModel]) -> None:
+def test_the_guide_documents_every_field(model: type[Model]) -> None:
     missing = [
         key
         for name, field in model.model_fields.items()

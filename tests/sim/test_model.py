@@ -1,0 +1,151 @@
+"""The typed-record layer under the formats: every problem collected with its place, YAML keys (aliases)
+in and out, durations read and written as facilitators do, frozen records, and no pydantic on a drill's path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Annotated, Any, ClassVar, Literal
+
+import pytest
+
+from sim.durations import Duration
+from sim.model import Constraints, Field, Model, RootModel, ValidationError
+
+
+class Bound(Model):
+    metric: Annotated[str, Constraints(pattern=r"^[a-z]+$", max_length=8)]
+    above: float | None = None
+    for_: Duration = Field(0.0, alias="for", description="How long it must hold.")
+
+    def __post_init__(self) -> None:
+        if self.above is not None and self.above < 0:
+            raise ValueError("'above' must not be negative")
+
+
+class Rule(Model):
+    name: str
+    kind: Literal["page", "notify"] = "page"
+    points: int = Field(10, ge=1, le=50)
+    bounds: list[Bound] = Field(default_factory=list, min_length=1)
+    tags: list[str] = []  # noqa: RUF012 (a plain list default, which each record must copy)
+    enabled: bool = True
+
+
+class Params(Model):
+    extra: ClassVar[Literal["forbid", "allow"]] = "allow"
+    at: Duration
+
+
+class Steps(RootModel):
+    root: list[Params] = Field(default_factory=list)
+
+
+def errors(model: type[Model], value: Any) -> list[tuple[str, tuple[Any, ...]]]:
+    with pytest.raises(ValidationError) as exc:
+        model.model_validate(value)
+    return [(e["type"], e["loc"]) for e in exc.value.errors()]
+
+
+def test_a_valid_mapping_becomes_a_record_with_defaults() -> None:
+    rule = Rule.model_validate({"name": "db", "bounds": [{"metric": "lag", "above": 5, "for": "2m"}]})
+    assert rule.bounds[0].for_ == 120.0 and rule.bounds[0].above == 5.0
+    assert (rule.kind, rule.points, rule.tags, rule.enabled) == ("page", 10, [], True)
+
+
+def test_every_problem_is_reported_with_its_place_in_file_order() -> None:
+    value = {"nme": "db", "kind": "shout", "points": 99, "bounds": [{"metric": "Lag!", "for": 5}], "enabled": "maybe"}
+    assert errors(Rule, value) == [
+        ("missing", ("name",)),
+        ("literal_error", ("kind",)),
+        ("less_than_equal", ("points",)),
+        ("string_pattern_mismatch", ("bounds", 0, "metric")),
+        ("value_error", ("bounds", 0, "for")),
+        ("bool_parsing", ("enabled",)),
+        ("extra_forbidden", ("nme",)),
+    ]
+
+
+def test_shapes_and_lists_are_checked() -> None:
+    assert errors(Rule, []) == [("model_type", ())]
+    assert errors(Rule, {"name": "x", "bounds": {"metric": "a"}}) == [("list_type", ("bounds",))]
+    assert errors(Rule, {"name": "x", "bounds": []}) == [("too_short", ("bounds",))]
+    assert errors(Rule, {"name": 5, "bounds": [{"metric": "a"}]}) == [("string_type", ("name",))]
+
+
+def test_numbers_are_read_as_leniently_as_yaml_writes_them() -> None:
+    rule = Rule.model_validate({"name": "x", "points": "12", "bounds": [{"metric": "a", "above": 3}]})
+    assert rule.points == 12 and isinstance(rule.bounds[0].above, float)
+    assert Rule.model_validate({"name": "x", "points": 7.0, "bounds": [{"metric": "a"}]}).points == 7
+    assert errors(Rule, {"name": "x", "points": 7.5, "bounds": [{"metric": "a"}]}) == [("int_from_float", ("points",))]
+
+
+def test_a_record_rule_is_a_value_error_at_the_record() -> None:
+    with pytest.raises(ValidationError) as exc:
+        Rule.model_validate({"name": "x", "bounds": [{"metric": "a", "above": -1}]})
+    (err,) = exc.value.errors()
+    assert (err["type"], err["loc"], err["ctx"]["error"]) == (
+        "value_error",
+        ("bounds", 0),
+        "'above' must not be negative",
+    )
+
+
+def test_a_literal_error_names_the_options() -> None:
+    with pytest.raises(ValidationError) as exc:
+        Rule.model_validate({"name": "x", "kind": "call", "bounds": [{"metric": "a"}]})
+    assert exc.value.errors()[0]["ctx"]["expected"] == "'page' or 'notify'"
+
+
+def test_yaml_keys_in_and_out() -> None:
+    bound = Bound.model_validate({"metric": "lag", "for": "1h30m"})
+    assert bound.model_dump(mode="json", by_alias=True) == {"metric": "lag", "above": None, "for": "1h30m"}
+    assert bound.model_dump() == {"metric": "lag", "above": None, "for_": 5400.0}
+    assert Bound.model_fields["for_"].key == "for" and Bound.model_fields["for_"].description
+
+
+def test_code_builds_records_by_name_and_they_are_checked_too() -> None:
+    assert Bound(metric="lag", for_="30s").for_ == 30.0
+    with pytest.raises(ValidationError):
+        Bound(metric="LAG")
+
+
+def test_records_are_frozen_and_copies_replace_fields() -> None:
+    bound = Bound(metric="lag", above=2.0)
+    with pytest.raises(AttributeError):
+        bound.above = 3.0  # type: ignore[misc]
+    moved = bound.model_copy(update={"above": 4.0})
+    assert (bound.above, moved.above) == (2.0, 4.0)
+    assert moved == Bound(metric="lag", above=4.0) and moved != bound
+    with pytest.raises(TypeError):
+        bound.model_copy(update={"below": 1.0})
+
+
+def test_list_defaults_are_never_shared() -> None:
+    a, b = (Rule.model_validate({"name": n, "bounds": [{"metric": "a"}]}) for n in "ab")
+    a.tags.append("x")
+    assert b.tags == []
+
+
+def test_extra_keys_are_kept_when_allowed_and_root_records_hold_lists() -> None:
+    steps = Steps.model_validate([{"at": "1m", "severity": "SEV1"}])
+    assert steps.root[0].at == 60.0 and steps.root[0].model_extra == {"severity": "SEV1"}
+    assert steps.model_dump(mode="json") == [{"at": "1m", "severity": "SEV1"}]
+    assert errors(Steps, [{"severity": "SEV1"}]) == [("missing", (0, "at"))]
+    assert dict(steps.root[0]) == {"at": 60.0, "severity": "SEV1"}
+
+
+def test_a_drill_never_loads_pydantic() -> None:
+    code = (
+        "import sys\n"
+        "from scenarios import LIBRARY\n"
+        "from sim.engine import Drill\n"
+        "from sim.library import playbooks_for\n"
+        "from sim.loading import load_scenario\n"
+        "path = LIBRARY / 'tutorial.yaml'\n"
+        "scenario = load_scenario(path)\n"
+        "Drill(scenario, playbooks_for(path)[scenario.playbook]).advance(600)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
