@@ -60,11 +60,12 @@ def listings(dirs: Iterable[Path] = ()) -> list[Listing]:
 def find(id_or_path: str, dirs: Iterable[Path] = ()) -> tuple[Scenario, Playbook, Path]:
     """The scenario, its playbook and its file; raises LookupError saying what is wrong."""
     path = find_scenario(id_or_path, list(dirs))  # raises NotFound, a LookupError
+    playbooks = playbooks_for(path)  # read once: the scenario's check and its playbook both need them
     try:
-        scenario = load_scenario(path)
+        scenario = load_scenario(path, playbooks)
     except LoadError as exc:
         raise LookupError(f"{path} does not load:\n{exc}") from exc
-    playbook = playbooks_for(path).get(scenario.playbook)
+    playbook = playbooks.get(scenario.playbook)
     if playbook is None:
         raise LookupError(f"{path}: playbook {scenario.playbook!r} not found")
     return scenario, playbook, path

@@ -8,11 +8,13 @@ import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scoring.grade import ScoreCard
-from scoring.history import History, HistoryError, row_for
 from sim.journal import JournalError, read_journal
 from sim.record import DrillRecord
+
+if TYPE_CHECKING:
+    from scoring.grade import ScoreCard
 
 # Where discarded journals go, inside the journals dir: moved aside, never deleted.
 DISCARDED = "discarded"
@@ -155,6 +157,8 @@ def store(
     """Store one finished drill in the history database; return its id. Idempotent: the same journal is
     stored once, so a debrief shown again (or a finished journal resumed) never makes a duplicate row.
     Raises `HistoryError` with a message fit to show the trainee."""
+    from scoring.history import History, HistoryError, row_for  # the debrief's business, not a drill's start
+
     text = journal_text(record, journal)
     ended = record.first("drill.ended")
     end_reason = str(ended.data.get("reason", "")) if ended else ""
@@ -177,6 +181,8 @@ def save_answers(
     """Lessons-learned answers come after the debrief stored the drill: put them, and the journal that now
     ends with them, on the row already stored (so the row stays the one `store` finds again)."""
     import json
+
+    from scoring.history import History, HistoryError
 
     text = journal_text(record, journal)
     with History(db or default_db()) as h:
