@@ -57,19 +57,15 @@ class Contribution:
                 v *= 1.0 - f
         return v
 
-    def line(self, t: float) -> tuple[float, float] | None:
-        """(slope, intercept) of its pull at times from `t` until `changes_at()`, when it is a straight line
-        there (a drift, a rising ramp, a decaying spike, none fading); None for a fade, which curves."""
+    def line(self) -> tuple[float, float] | None:
+        """(slope, intercept) of a pull that is not `settled`, until `changes_at()`: a drift, a rising ramp
+        and a decaying spike are straight lines; a fade curves (None)."""
         if self.fade_t0 is not None:
             return None
-        shape = self.shape
-        if shape == DRIFT or (shape == RAMP and t - self.t0 < self.over):
-            slope = self.delta / self.over
-            return slope, -slope * self.t0
-        if shape == SPIKE and t - self.t0 < self.over:
-            slope = -self.delta / self.over
-            return slope, self.delta - slope * self.t0
-        return 0.0, self.at(t)  # constant from here on (a settled ramp, a step)
+        slope = self.delta / self.over
+        if self.shape == SPIKE:
+            return -slope, self.delta + slope * self.t0
+        return slope, -slope * self.t0  # a drift, or a ramp still rising
 
     def changes_at(self) -> float:
         """When it next stops changing shape: a ramp settles, a spike or a fade ends (drifts never do)."""

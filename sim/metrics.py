@@ -111,7 +111,7 @@ class MetricModel:
                 static += c.delta
                 continue
             next_change = min(next_change, c.changes_at())
-            line = c.line(t)
+            line = c.line()
             if line is None:
                 curved.append(c)
             else:

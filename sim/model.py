@@ -204,7 +204,7 @@ class RootModel(Model):
     root: Any
 
     def model_dump(self, *, mode: Literal["python", "json"] = "python", by_alias: bool = False) -> Any:
-        return _dump_value(self.root, fields_of(type(self))["root"].annotation, mode == "json", by_alias)
+        return dump_value(self.root, fields_of(type(self))["root"].annotation, mode == "json", by_alias)
 
 
 # -- fields ----------------------------------------------------------------------------------------------
@@ -314,12 +314,7 @@ def _build_model(cls: type[Model]) -> Check:
         if len(errors) > before:
             return _INVALID
         object.__setattr__(obj, "model_extra", extra)
-        try:
-            obj.__post_init__()
-        except (ValueError, AssertionError) as exc:
-            kind = "assertion_error" if isinstance(exc, AssertionError) else "value_error"
-            return _error(errors, kind, loc, value, error=str(exc))
-        return obj
+        return _checked(obj, value, loc, errors)
 
     return check
 
@@ -340,13 +335,19 @@ def _build_root(cls: type[Model]) -> Check:
         obj = object.__new__(cls)
         object.__setattr__(obj, "root", root)
         object.__setattr__(obj, "model_extra", None)
-        try:
-            obj.__post_init__()
-        except ValueError as exc:
-            return _error(errors, "value_error", loc, value, error=str(exc))
-        return obj
+        return _checked(obj, value, loc, errors)
 
     return check
+
+
+def _checked(obj: Model, value: Any, loc: Loc, errors: list[ErrorDetails]) -> Any:
+    """`obj`, once its own rules (`__post_init__`) accept it; else the error, at the record's place."""
+    try:
+        obj.__post_init__()
+    except (ValueError, AssertionError) as exc:
+        kind = "assertion_error" if isinstance(exc, AssertionError) else "value_error"
+        return _error(errors, kind, loc, value, error=str(exc))
+    return obj
 
 
 def _check_for(tp: Any, f: FieldInfo | None = None) -> Check:
@@ -556,12 +557,13 @@ def _check_dict(key: Check, item: Check) -> Check:
 def _dump(obj: Model, as_json: bool, by_alias: bool) -> dict[str, Any]:
     out = {}
     for name, f in fields_of(type(obj)).items():
-        out[f.key if by_alias else name] = _dump_value(getattr(obj, name), f.annotation, as_json, by_alias)
+        out[f.key if by_alias else name] = dump_value(getattr(obj, name), f.annotation, as_json, by_alias)
     out.update(obj.model_extra or {})
     return out
 
 
-def _dump_value(value: Any, tp: Any, as_json: bool, by_alias: bool) -> Any:
+def dump_value(value: Any, tp: Any, as_json: bool, by_alias: bool = True) -> Any:
+    """`value`, held as annotation `tp` says, as plain data (for JSON: durations as written, `5m`)."""
     if value is None:
         return None
     if isinstance(value, Model):
@@ -572,16 +574,16 @@ def _dump_value(value: Any, tp: Any, as_json: bool, by_alias: bool) -> Any:
         convert = next((m for m in meta if isinstance(m, Convert)), None)
         if convert is not None and as_json:
             return convert.dump(value)
-        return _dump_value(value, base, as_json, by_alias)
+        return dump_value(value, base, as_json, by_alias)
     if origin in (Union, UnionType):
         inner = next(a for a in get_args(tp) if a is not type(None))
-        return _dump_value(value, inner, as_json, by_alias)
+        return dump_value(value, inner, as_json, by_alias)
     if isinstance(value, list | tuple):
         item = get_args(tp)[0] if origin is list else Any
-        return [_dump_value(v, item, as_json, by_alias) for v in value]
+        return [dump_value(v, item, as_json, by_alias) for v in value]
     if isinstance(value, dict):
         item = get_args(tp)[1] if origin is dict else Any
-        return {k: _dump_value(v, item, as_json, by_alias) for k, v in value.items()}
+        return {k: dump_value(v, item, as_json, by_alias) for k, v in value.items()}
     if as_json and isinstance(value, float) and not math.isfinite(value):
         return None  # as pydantic writes them: JSON has no infinity
     return value

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from sim.model import Constraints, Convert, FieldInfo, Model, RootModel, fields_of
+from sim.model import Constraints, Convert, FieldInfo, Model, RootModel, dump_value, fields_of
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from sim.script import Script
@@ -68,19 +68,8 @@ def _property(f: FieldInfo, defs: dict[str, Any]) -> dict[str, Any]:
         if value is not None:
             out[key] = value
     if f.default_factory is None and not f.is_required():  # a factory's value is made afresh: not listed
-        out["default"] = _dump_value(f.default, f.annotation)
+        out["default"] = dump_value(f.default, f.annotation, as_json=True)
     return out
-
-
-def _dump_value(value: Any, tp: Any) -> Any:
-    if value is None:
-        return None
-    if get_origin(tp) is Annotated:
-        convert = next((m for m in get_args(tp)[1:] if isinstance(m, Convert)), None)
-        return convert.dump(value) if convert is not None else value
-    if get_origin(tp) in (Union, UnionType):
-        return _dump_value(value, next(a for a in get_args(tp) if a is not type(None)))
-    return value
 
 
 def _type(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:

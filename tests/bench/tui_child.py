@@ -135,9 +135,10 @@ def _window(ticks: list[tuple[float, float, float]], since: float) -> list[tuple
     return [t for t in ticks if t[0] >= since]
 
 
-def refresh_warroom(seconds: float, warmup: float) -> None:
-    """CPU per tick of the drill screen at 10 Hz and 60x: every tick brings each metric a new sample."""
-    app, screen_cls, ticks = _warroom_app(0.1)
+def _play_at_60x(tick: float | None, seconds: float, warmup: float, report: Callable[[Any, list], dict]) -> None:
+    """The drill screen at 60x (ticking every `tick` s, or at its own period): after `warmup`, record the
+    ticks of `seconds` of wall time and emit `report(screen, window)`."""
+    app, screen_cls, ticks = _warroom_app(tick)
 
     async def pilot(p: Any) -> None:
         screen = app.screen
@@ -146,13 +147,19 @@ def refresh_warroom(seconds: float, warmup: float) -> None:
         await asyncio.sleep(warmup)
         start = time.perf_counter()
         await asyncio.sleep(seconds)
-        window = _window(ticks, start)
-        out = _per_tick(window)
-        out["sim_s"] = window[-1][2] - window[0][2]
-        _emit(out)
+        _emit(report(screen, _window(ticks, start)))
         app.exit()
 
     app.run(headless=True, size=SIZE, auto_pilot=pilot)
+
+
+def refresh_warroom(seconds: float, warmup: float) -> None:
+    """CPU per tick of the drill screen at 10 Hz and 60x: every tick brings each metric a new sample."""
+
+    def report(screen: Any, window: list) -> dict:
+        return {**_per_tick(window), "sim_s": window[-1][2] - window[0][2]}
+
+    _play_at_60x(0.1, seconds, warmup, report)
 
 
 def refresh_sparklines(seconds: float, warmup: float) -> None:
@@ -204,23 +211,14 @@ def _per_tick(window: list[tuple[float, float, float]]) -> dict[str, Any]:
 
 def pace_warroom(seconds: float, warmup: float) -> None:
     """The drill screen at 60x with its own tick period: does the sim clock keep up with wall time?"""
-    app, screen_cls, ticks = _warroom_app(None)
 
-    async def pilot(p: Any) -> None:
-        screen = app.screen
-        assert isinstance(screen, screen_cls), screen
-        screen.speed = 60
-        await asyncio.sleep(warmup)
-        start = time.perf_counter()
-        await asyncio.sleep(seconds)
-        window = _window(ticks, start)
+    def report(screen: Any, window: list) -> dict:
         (w0, c0, s0), (w1, c1, s1) = window[0], window[-1]
         gaps = [b[0] - a[0] for a, b in pairwise(window)]
-        _emit({"wall_s": w1 - w0, "sim_s": s1 - s0, "ticks": len(window) - 1, "longest_gap_s": max(gaps),
-               "cpu_s": c1 - c0, "finished": bool(screen.state.finished)})  # fmt: skip
-        app.exit()
+        return {"wall_s": w1 - w0, "sim_s": s1 - s0, "ticks": len(window) - 1, "longest_gap_s": max(gaps),
+                "cpu_s": c1 - c0, "finished": bool(screen.state.finished)}  # fmt: skip
 
-    app.run(headless=True, size=SIZE, auto_pilot=pilot)
+    _play_at_60x(None, seconds, warmup, report)
 
 
 MODES: dict[str, Callable[..., None]] = {

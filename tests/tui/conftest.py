@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from sim.engine import Drill
@@ -15,6 +16,7 @@ from sim.loading import load_playbook, load_scenario
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from tui.app import WarroomApp
+from tui.screens.drill import DrillScreen
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCENARIO_DIR = FIXTURES / "scenarios"
@@ -70,3 +72,11 @@ def drill(scenario: Scenario, playbook: Playbook, tmp_path: Path) -> Iterator[Dr
 def app(drill: Drill) -> WarroomApp:
     """The drill screen straight away, its clock paused: tests move time explicitly."""
     return WarroomApp(drill=drill, autostart=False)
+
+
+async def end_drill(pilot: Pilot[object], screen: DrillScreen) -> None:
+    """End the drill from its screen and confirm, as a trainee does; the debrief opens."""
+    screen.action_end_drill()
+    await pilot.pause()
+    await pilot.press("y")
+    await pilot.pause()

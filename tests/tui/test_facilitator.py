@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Static
 
 from sim.engine import Drill
 from sim.journal import read_journal
+from tests.tui.conftest import end_drill
 from tui.app import WarroomApp
 from tui.cli import main
 from tui.modals.base import ConfirmModal
@@ -206,10 +207,7 @@ async def test_lessons_learned_answers_reach_the_journal_the_report_and_the_hist
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("n")
         screen = app.screen
-        screen.action_end_drill()  # type: ignore[attr-defined]
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await end_drill(pilot, screen)  # type: ignore[arg-type]
         debrief = app.screen
         assert isinstance(debrief, DebriefScreen)
         debrief.query_one("#debrief-tabs").active = "tab-lessons"  # type: ignore[attr-defined]

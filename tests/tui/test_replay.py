@@ -17,6 +17,7 @@ from sim.replay import models_for
 from sim.review import Review, ideal_script
 from sim.runner import run_script
 from tests.sim.engine_fixtures import PLAYBOOK_PATH, SCENARIO_PATH, ideal, playbook, scenario
+from tests.tui.conftest import end_drill
 from tui.app import WarroomApp
 from tui.cli import main
 from tui.records import default_db
@@ -113,10 +114,7 @@ async def test_a_finished_drill_is_stored_once_and_v_opens_its_review(app: Warro
         await pilot.press("n", "a", "n")
         screen = app.screen
         assert isinstance(screen, DrillScreen)
-        screen.action_end_drill()
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await end_drill(pilot, screen)
         debrief = app.screen
         assert isinstance(debrief, DebriefScreen)
         assert debrief.history_id == 1
@@ -148,10 +146,7 @@ async def test_a_database_that_cannot_take_the_drill_is_a_notice_and_the_journal
     async with app.run_test(size=WIDE) as pilot:
         screen = app.screen
         assert isinstance(screen, DrillScreen)
-        screen.action_end_drill()
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await end_drill(pilot, screen)
         debrief = app.screen
         assert isinstance(debrief, DebriefScreen)
         assert debrief.history_id is None

@@ -15,6 +15,7 @@ from sim.engine import Drill
 from sim.journal import dumps, read_journal
 from sim.playbook import Playbook
 from sim.scenario import Scenario
+from tests.tui.conftest import end_drill
 from tui import settings
 from tui.app import WarroomApp
 from tui.messages import ScenarioChosen
@@ -115,10 +116,7 @@ async def test_the_team_goes_on_the_drill_and_its_history_row(scenario: Scenario
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, DrillScreen)
-        screen.action_end_drill()
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await end_drill(pilot, screen)
     with History(default_db()) as h:
         (row,) = h.drills()
     assert (row.trainee, row.team, row.scenario_id) == ("Alex", "sre-east", scenario.id)

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Markdown, Select, Static
 
 from sim.engine import Drill
+from tests.tui.conftest import end_drill
 from tui import settings
 from tui.app import WarroomApp
 from tui.messages import ScenarioChosen, TraineeNamed
@@ -129,10 +130,7 @@ async def test_debrief_shows_the_score_exports_reports_and_replays(app: WarroomA
         await pilot.press("n", "n", "a", "n")
         screen = app.screen
         assert isinstance(screen, DrillScreen)
-        screen.action_end_drill()
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await end_drill(pilot, screen)
         debrief = app.screen
         assert isinstance(debrief, DebriefScreen)
         card = debrief.card

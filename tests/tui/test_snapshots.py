@@ -16,6 +16,7 @@ import scenarios
 from sim.engine import Drill
 from sim.playbook import Playbook
 from sim.scenario import Scenario
+from tests.tui.conftest import end_drill
 from tui.app import WarroomApp
 from tui.screens.drill import DrillScreen
 
@@ -145,10 +146,7 @@ async def _to_debrief(pilot: Pilot[None]) -> None:
     await at(8)(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, DrillScreen)
-    screen.action_end_drill()
-    await pilot.pause()
-    await pilot.press("y")
-    await pilot.pause()
+    await end_drill(pilot, screen)
 
 
 def test_debrief(snap_compare: Snap, snap_drill: Drill) -> None:
