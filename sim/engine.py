@@ -21,8 +21,7 @@ from sim.actions import ActionBook, ActionRefused
 from sim.cast import Cast
 from sim.catalogue import ActionSpec
 from sim.durations import format_clock, parse_duration
-from sim.events import Event
-from sim.facilitation import ANSWER_KIND
+from sim.events import ANSWER_KIND, Event
 from sim.faults import FaultBook
 from sim.incident import Incident
 from sim.injects import InjectBook

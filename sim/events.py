@@ -37,6 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+ANSWER_KIND = "debrief.answer"  # a lessons-learned answer; recorded after the drill, never replayed as an input
 STATUSES = ("quiet", "detected", "acknowledged", "investigating", "identified", "mitigated", "resolved")
 COMMS_CHANNELS = ("internal", "status_page", "customers", "executives", "support")
 STATUS_PAGE_STATES = ("investigating", "identified", "monitoring", "resolved")

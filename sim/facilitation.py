@@ -8,13 +8,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.durations import format_clock, format_duration
-from sim.events import Event
+from sim.events import ANSWER_KIND, Event
 from sim.scenario import Trigger
 
 if TYPE_CHECKING:
     from sim.engine import Drill
-
-ANSWER_KIND = "debrief.answer"  # a lessons-learned answer; recorded after the drill, never replayed as an input
 
 # Facilitator inputs that leave a trace worth reading in a debrief (jumps and forced injects are in the
 # timeline already, as what they caused).

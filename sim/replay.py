@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from sim.actions import ActionRefused
 from sim.durations import format_clock
-from sim.events import Event
-from sim.facilitation import ANSWER_KIND
+from sim.events import ANSWER_KIND, Event
 from sim.journal import JournalError, JournalWriter, dumps, file_hash, model_hash, read_journal
 from sim.loading import load_playbook, load_scenario
 from sim.playbook import Playbook

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from tui import settings as user_settings
 from tui.messages import BackToPicker, DrillFinished, ReplayDrill, ScenarioChosen, StartDrill, TraineeNamed
 from tui.session import DrillPort, Session, new_session
+from tui.startup import resume_collection
 
 
 class WarroomApp(App[None]):
@@ -71,6 +72,7 @@ class WarroomApp(App[None]):
             self.exit()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(resume_collection)  # `warroom play` deferred it until the first frame
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -150,10 +152,13 @@ class WarroomApp(App[None]):
         self.post_message(ScenarioChosen(scenario, playbook, path))
 
     def _drill_screen(self, session: Session) -> Screen[None]:
-        from tui.screens.drill import DrillScreen
-        from tui.screens.facilitator import FacilitatorScreen
+        if self.facilitator:
+            from tui.screens.facilitator import FacilitatorScreen
 
-        return (FacilitatorScreen if self.facilitator else DrillScreen)(session, playing=self.autostart)
+            return FacilitatorScreen(session, playing=self.autostart)
+        from tui.screens.drill import DrillScreen
+
+        return DrillScreen(session, playing=self.autostart)
 
     def _open_drill(self, session: Session) -> None:
         self.session = session

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,10 +28,6 @@ def default_db() -> Path:
     from tui.settings import home
 
     return Path(os.environ.get("WARROOM_DB") or home() / "history.db")
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- unfinished journals ------------------------------------------------------------------------------

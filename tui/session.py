@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -58,6 +59,11 @@ def people_of(drill: object) -> list[Person]:
     return [Person(slot, p.name, getattr(p, "title", "")) for slot, p in found.items()]
 
 
+def utc_now() -> str:
+    """The wall clock now, as the drill history stamps a drill's start."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass
 class Session:
     """One drill and everything the screens show beside it."""
@@ -71,7 +77,7 @@ class Session:
     scenario_path: Path | None = None
     people: list[Person] = field(default_factory=list)
     team: str = ""
-    started_at: str = field(default_factory=lambda: _utc_now())  # wall clock, for the drill history
+    started_at: str = field(default_factory=utc_now)  # wall clock, for the drill history
 
     @classmethod
     def of(cls, drill: DrillPort, *, trainee: str = "", journal: Path | None = None) -> Session:
@@ -92,12 +98,6 @@ class Session:
     @property
     def names_by_slot(self) -> dict[str, str]:
         return {p.slot: p.name for p in self.people}
-
-
-def _utc_now() -> str:
-    from tui.records import utc_now
-
-    return utc_now()
 
 
 def _scenario_path(drill: object) -> Path | None:

@@ -51,8 +51,12 @@ def _on_first_frame(app: Any, is_target: Callable[[Any], bool], then: Callable[[
 
 def first_frame_warroom() -> None:
     """`warroom play tutorial` minus the picker and briefing: find and load the scenario, start a journaled
-    drill, and open the app on the drill screen."""
+    drill, and open the app on the drill screen. Like `warroom play`, it defers garbage collection to the first
+    frame (tui.startup) before importing anything of warroom's."""
     started = float(os.environ["BENCH_SPAWNED"])
+    from tui.startup import defer_collection
+
+    defer_collection()
     from tui.app import WarroomApp
     from tui.library import find
     from tui.screens.drill import DrillScreen

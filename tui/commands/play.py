@@ -63,6 +63,24 @@ def play(
     if db is not None:
         # The debrief stores each drill where `tui.records.default_db` points: the environment carries it there.
         os.environ["WARROOM_DB"] = str(db)
+    from tui.startup import defer_collection, resume_collection
+
+    defer_collection()  # until the first frame: see tui.startup
+    try:
+        _run_app(scenario, scenario_dirs, seed, trainee, journal, facilitator, team)
+    finally:
+        resume_collection()  # the app does it on its first refresh; this covers an app that never got there
+
+
+def _run_app(
+    scenario: str | None,
+    scenario_dirs: tuple[Path, ...],
+    seed: int | None,
+    trainee: str | None,
+    journal: Path | None,
+    facilitator: bool,
+    team: str,
+) -> None:
     from tui.app import WarroomApp
 
     if journal is not None:

@@ -295,7 +295,8 @@ def _record(drill: Drill) -> None:
     """A trainee's drill finished headless is stored in the history, as the TUI's debrief stores it."""
     from scoring.grade import grade
     from scoring.history import HistoryError
-    from tui.records import store, utc_now
+    from tui.records import store
+    from tui.session import utc_now
 
     try:
         drill_id = store(grade(drill.record, drill.scenario, drill.playbook), drill.record, drill.journal_path,

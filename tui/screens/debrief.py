@@ -184,7 +184,8 @@ class DebriefScreen(Screen[None]):
     def _store(self) -> None:
         """Put the drill in the history database; a database that cannot take it costs nothing else."""
         from scoring.history import HistoryError
-        from tui.records import store, utc_now
+        from tui.records import store
+        from tui.session import utc_now
 
         session = self.session
         started_at = getattr(session, "started_at", "") or utc_now()

@@ -21,7 +21,6 @@ from sim.events import Event
 from sim.state import DrillState
 from tui.formatting import Names, describe
 from tui.messages import DrillFinished
-from tui.modals.base import ConfirmModal, ErrorModal
 from tui.palette import DrillCommands
 from tui.session import Session
 from tui.widgets.feed import Feed, FeedFilter
@@ -128,6 +127,8 @@ class DrillScreen(Screen[None]):
         self.sync()
 
     def _fail(self, exc: BaseException) -> None:
+        from tui.modals.base import ErrorModal
+
         log.error(f"drill failed: {exc!r}")
         self._failed = True
         self.paused = True
@@ -269,6 +270,8 @@ class DrillScreen(Screen[None]):
             self.act(action_id)
 
     def _confirm(self, title: str, body: str, then: Callable[[], object]) -> None:
+        from tui.modals.base import ConfirmModal
+
         def done(ok: bool | None) -> None:
             if ok:
                 then()
