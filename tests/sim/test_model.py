@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Annotated, Any, ClassVar, Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin, get_type_hints
 
 import pytest
 
 from sim.durations import Duration
-from sim.model import Constraints, Field, Model, RootModel, ValidationError
+from sim.model import Constraints, Field, FieldInfo, Model, RootModel, ValidationError, _hints
 
 
 class Bound(Model):
@@ -149,3 +150,33 @@ def test_a_drill_never_loads_pydantic() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def _shape(hint: Any) -> Any:
+    """A resolved annotation as comparable data (field metadata by value: each evaluation makes new ones)."""
+    if isinstance(hint, FieldInfo | Constraints):
+        return (type(hint).__name__, repr(hint) if isinstance(hint, Constraints) else hint.__getstate__())
+    args = get_args(hint)
+    if not args:
+        return hint
+    return (get_origin(hint), tuple(map(_shape, args)), tuple(map(_shape, getattr(hint, "__metadata__", ()))))
+
+
+def test_annotations_resolve_as_typing_resolves_them() -> None:
+    """The formats' annotations, read with each text compiled once, mean what `typing` says they mean."""
+    import sim.journal
+    import sim.playbook
+    import sim.scenario
+    import sim.script  # noqa: F401 - every format's records, registered as Model subclasses
+
+    def every(cls: type) -> Iterator[type]:
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from every(sub)
+
+    checked = [cls for cls in every(Model) if cls.__module__.startswith("sim.")]
+    assert len(checked) >= 25
+    for cls in checked:
+        ours, theirs = _hints(cls), get_type_hints(cls, include_extras=True)
+        assert list(ours) == list(theirs), cls
+        assert {k: _shape(v) for k, v in ours.items()} == {k: _shape(v) for k, v in theirs.items()}, cls

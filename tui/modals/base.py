@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from textual import on
@@ -18,6 +19,7 @@ T = TypeVar("T")
 class Dialog(ModalScreen[T]):
     """A centred box with a title; escape cancels (dismisses with None)."""
 
+    CSS_PATH = Path(__file__).parent.parent / "dialogs.tcss"
     BINDING_GROUP_TITLE = "Dialog"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
     TITLE_TEXT = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -47,6 +48,7 @@ def severity_table(playbook: Playbook) -> DataTable[Text]:
 class BriefingScreen(Screen[None]):
     """Read, then start when ready (enter)."""
 
+    CSS_PATH = Path(__file__).parent.parent / "screens.tcss"
     BINDING_GROUP_TITLE = "Briefing"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start the drill", id="briefing.start"),

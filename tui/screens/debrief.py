@@ -118,6 +118,7 @@ class _Chart(Static):
 class DebriefScreen(Screen[None]):
     """How it went. Reports are written under the user data dir (`$WARROOM_HOME/reports`)."""
 
+    CSS_PATH = Path(__file__).parent.parent / "screens.tcss"
     BINDING_GROUP_TITLE = "Debrief"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "export('md')", "Markdown", id="debrief.markdown"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -53,6 +54,7 @@ def _action(binding: BindingType) -> str:
 class HelpScreen(ModalScreen[None]):
     """Read-only; any of escape, q, ? or F1 closes it."""
 
+    CSS_PATH = Path(__file__).parent.parent / "dialogs.tcss"
     BINDING_GROUP_TITLE = "Help"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),

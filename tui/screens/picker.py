@@ -56,6 +56,7 @@ class PickerFilter:
 class PickerScreen(Screen[None]):
     """Pick a drill. Enter opens its briefing."""
 
+    CSS_PATH = Path(__file__).parent.parent / "screens.tcss"
     BINDING_GROUP_TITLE = "Scenarios"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose", "Open", id="picker.open", show=True),
