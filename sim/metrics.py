@@ -154,6 +154,7 @@ class MetricModel:
         timeout = env.timeout
         bits, n_bits, normal = self.drill.rng.getrandbits, _NOISE_BITS, _NORMAL
         every, baseline, noise = self.every, self.baseline, self.noise
+        bounded = self.low is not None or self.high is not None  # most metrics have no hard floor or ceiling
         low = -math.inf if self.low is None else self.low
         high = math.inf if self.high is None else self.high
         sign, cumulative = self.sign, self.cumulative
@@ -165,17 +166,19 @@ class MetricModel:
         while True:
             static, slope, curved, next_change = self._line  # `offset(t)`, inlined
             offset = static + slope * t
-            for c in curved:
-                offset += c.at(t)
+            if curved:  # seldom: only while a pull fades out
+                for c in curved:
+                    offset += c.at(t)
             if t >= next_change:
                 self._regroup(t)
             v = baseline + offset
             if noise:
                 v += normal[bits(n_bits)] * noise
-            if v < low:
-                v = low
-            if v > high:
-                v = high
+            if bounded:
+                if v < low:
+                    v = low
+                if v > high:
+                    v = high
             if cumulative:
                 v = self._accumulate(t, v, offset)
             keep(v)

@@ -25,7 +25,6 @@ def l1(repeat: int = 15) -> Figure:
         assert len(results) == len(files) and all(r.ok for r in results), [str(p) for r in results
                                                                             for p in r.problems][:5]  # fmt: skip
 
-    ours, base = median_pair(validate, plain, repeat=repeat)
-    ratio = ours / base
+    ours, base, ratio = median_pair(validate, plain, repeat=repeat)
     return Figure("L1", f"validate scenarios/ ({len(files)} files)", f"{ours * 1000:.1f} ms",
                   f"{base * 1000:.1f} ms CSafeLoader", ratio, "≤ 2×", ratio <= 2.0, repeat)  # fmt: skip

@@ -55,9 +55,12 @@ def median_time(fn: Callable[[], object], repeat: int = 9, warmup: int = 1) -> f
 
 def median_pair(
     fn: Callable[[], object], base: Callable[[], object], repeat: int = 9, warmup: int = 1
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """Median CPU seconds of `fn()` and of `base()`, run alternately so that both see the same machine
-    (a burst of load elsewhere touches a run of each rather than all of whichever went second)."""
+    (a burst of load elsewhere touches a run of each rather than all of whichever went second), and the
+    median of `fn / base` over the pairs: the ratio to report, as this machine's speed drifts by up to a
+    fifth over seconds and the two runs of a pair see the same speed. (With an odd `repeat`, the median
+    of the inverse ratios is the inverse of this one.)"""
     for _ in range(warmup):
         fn()
         base()
@@ -68,7 +71,8 @@ def median_pair(
             t0 = CLOCK()
             f()
             out.append(CLOCK() - t0)
-    return statistics.median(ours), statistics.median(theirs)
+    ratio = statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+    return statistics.median(ours), statistics.median(theirs), ratio
 
 
 def run_process(args: list[str], env: dict[str, str] | None = None, timeout: float = 300) -> tuple[float, str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 from textual.message import Message
-from textual.widgets import Label
 
 from sim.engine import Drill
 from tui.app import WarroomApp
@@ -28,24 +28,24 @@ def drill_screen(app: WarroomApp) -> DrillScreen:
 async def test_starts_paused_and_space_toggles_the_clock(app: WarroomApp) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         screen = drill_screen(app)
-        badge = app.screen.query_one("#hdr-paused", Label)
-        assert screen.paused and badge.display
+        header = screen.query_one(DrillHeader)
+        assert screen.paused and " PAUSED " in str(header.render())
         await pilot.press("space")
-        assert not screen.paused and not badge.display
+        assert not screen.paused and "PAUSED" not in str(header.render())
         await pilot.press("space")
-        assert screen.paused and badge.display
+        assert screen.paused and " PAUSED " in str(header.render())
 
 
 async def test_speed_steps_through_the_ladder_and_stops_at_the_ends(app: WarroomApp) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         screen = drill_screen(app)
-        speed_label = screen.query_one("#hdr-speed", Label)
+        header = screen.query_one(DrillHeader)
         seen = []
         for _ in range(len(SPEEDS) + 1):
             seen.append(screen.speed)
             await pilot.press("plus")
         assert seen == [*SPEEDS, SPEEDS[-1]]
-        assert str(speed_label.render()) == "60×"
+        assert " 60× " in str(header.render())
         for _ in range(len(SPEEDS) + 1):
             await pilot.press("minus")
         assert screen.speed == 1
@@ -66,7 +66,7 @@ async def test_step_moves_one_minute_only_while_paused(app: WarroomApp) -> None:
         screen = drill_screen(app)
         await pilot.press("n", "n")
         assert screen.state.now == 2 * STEP
-        assert str(screen.query_one("#hdr-clock", Label).render()) == "T+00:02:00"
+        assert " T+00:02:00 " in str(screen.query_one(DrillHeader).render())
         await pilot.press("space", "n")
         # Refused while the clock runs (ticks may add fractions of a second, never a whole step).
         assert screen.state.now < 3 * STEP
@@ -185,3 +185,16 @@ async def test_a_refusal_quoting_scenario_text_is_not_read_as_markup(app: Warroo
         (notice,) = [n for n in app._notifications if n.title == "Not now"]
         assert "Verify on the canary [canary] needs Roll back" in notice.message
         assert notice.markup is False
+
+
+async def test_the_header_colours_the_severity_badge_and_the_status(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        header = drill_screen(app).query_one(DrillHeader)
+        assert header.has_class("-undeclared") and " no severity " in str(header.render())
+        header.severity, header.severity_rank, header.status = "SEV-1 Critical", 0, "resolved"
+        await pilot.pause()
+        assert header.has_class("-sev-top", "-status-resolved") and not header.has_class("-undeclared")
+        error, success = (Color.parse(app.theme_variables[v]) for v in ("error", "success"))
+        assert header.get_visual_style("drill-header--severity").background == error
+        assert header.get_visual_style("drill-header--status").foreground == success
+        assert " SEV-1 Critical " in str(header.render())
