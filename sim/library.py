@@ -20,7 +20,7 @@ _T = TypeVar("_T")
 YAML_SUFFIXES = (".yaml", ".yml")
 # A cheap test for "might be a playbook" when looking next to a scenario, so a folder of scenarios is not
 # parsed in full for every scenario in it. The full load then decides.
-_PLAYBOOK_KEY = re.compile(r"^[\"']?severities[\"']?\s*:", re.MULTILINE)
+_PLAYBOOK_KEY = re.compile(rb"^[\"']?severities[\"']?\s*:", re.MULTILINE)
 
 
 class NotFound(LookupError):
@@ -144,10 +144,15 @@ def nearby_playbooks(path: Path, known: Mapping[Path, Result] | None = None) -> 
 
 
 def _might_be_playbook(path: Path) -> bool:
+    # Raw bytes, undecoded: most files beside a scenario are scenarios, ruled out without the checks
+    # `read_text` makes of a file about to be parsed (the full load makes them), and by a plain substring
+    # search before the line-anchored pattern, which tries every position of the file.
     try:
-        return bool(_PLAYBOOK_KEY.search(yamlsafe.read_text(path)))
-    except yamlsafe.YamlError:
+        with path.open("rb") as fh:
+            data = fh.read(yamlsafe.MAX_BYTES + 1)
+    except OSError:
         return False
+    return b"severities" in data and _PLAYBOOK_KEY.search(data) is not None
 
 
 def playbooks_for(path: Path, extra: Mapping[str, Playbook] | None = None) -> dict[str, Playbook]:

@@ -90,12 +90,8 @@ class DrillScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="side"):
                 yield MetricPanel(state.metrics, id="metrics")
-                with Vertical(id="timers-box", classes="panel") as timers:
-                    timers.border_title = "Timers"
-                    yield RowList(id="timers")
-                with Vertical(id="roles-box", classes="panel") as roles:
-                    roles.border_title = "Severity & roles"
-                    yield RowList(id="roles")
+                yield RowList(id="timers", classes="panel", title="Timers")
+                yield RowList(id="roles", classes="panel", title="Severity & roles")
             yield Feed(id="feed")
         yield RowList(id="running")
         yield Footer()

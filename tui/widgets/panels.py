@@ -51,6 +51,10 @@ class RowList(Widget):
     empty: reactive[str] = reactive("")
     """Shown dimmed when there are no rows."""
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None, title: str = "") -> None:
+        super().__init__(id=id, classes=classes)
+        self.border_title = title or None  # a side panel's title sits in its own border
+
     def watch_rows(self, old: tuple[Row, ...], new: tuple[Row, ...]) -> None:
         # Time left changes every tick but the height only when a row comes or goes: lay out only then.
         if len(old) != len(new):
