@@ -16,6 +16,7 @@ from tui.screens.debrief import DebriefScreen
 from tui.screens.drill import SPEEDS, STEP, TICK, DrillScreen
 from tui.widgets.feed import Feed, FeedLine
 from tui.widgets.header import DrillHeader
+from tui.widgets.metrics import MetricRows
 from tui.widgets.panels import RowList
 
 
@@ -84,7 +85,7 @@ async def test_panels_show_metrics_timers_and_status(app: WarroomApp) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("n", "n")
         screen = drill_screen(app)
-        assert screen.query_one("#metric-error_rate").has_class("-critical")
+        assert screen.query_one(MetricRows).views["error_rate"].level == "critical"
         timers = screen.query_one("#timers", RowList).rows
         assert [(r.label, r.value) for r in timers] == [("Page unanswered: Primary on-call", "04:30")]
         roles = screen.query_one("#roles", RowList).rows
@@ -198,3 +199,13 @@ async def test_the_header_colours_the_severity_badge_and_the_status(app: Warroom
         assert header.get_visual_style("drill-header--severity").background == error
         assert header.get_visual_style("drill-header--status").foreground == success
         assert " SEV-1 Critical " in str(header.render())
+
+
+async def test_a_metric_row_tells_its_thresholds_under_the_pointer(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        rows = drill_screen(app).query_one(MetricRows)
+        first, second = list(rows.views.values())[:2]
+        await pilot.hover(MetricRows, offset=(3, 0))
+        assert str(rows.tooltip).startswith(f"{first.label}: warn ")
+        await pilot.hover(MetricRows, offset=(3, 1))
+        assert str(rows.tooltip).startswith(f"{second.label}: warn ")

@@ -8,6 +8,7 @@ from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult, RenderResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.events import MouseMove
 from textual.widget import Widget
 
 from sim.state import MetricView
@@ -97,45 +98,55 @@ def fit_cells(text: str, width: int, *, right: bool = False) -> str:
     return pad + text if right else text + pad
 
 
-class MetricRow(Widget):
-    """Label, threshold-aware sparkline and value on one line, drawn as one widget: a new sample repaints
-    one region instead of three, which keeps a refresh of eight metrics close to eight stock Sparklines."""
+class MetricRows(Widget):
+    """Every metric on its own line (label, threshold-aware sparkline, value), drawn by one widget: a widget
+    per metric cost the drill screen's first frame as much as a metric's whole row, and at speed every
+    metric has a new sample on every tick, so the rows repaint together anyway."""
 
-    def __init__(self, view: MetricView) -> None:
-        super().__init__(id=f"metric-{view.id}", classes=f"metric -{view.level}")
-        self.view = view
-        self._label: tuple[int, str] = (-1, "")  # (width, fitted label): the label only changes on resize
-        threshold_word = "≤" if view.bad_when == "down" else "≥"
-        self.tooltip = Content(
-            f"{view.label}: warn {threshold_word} {quantity(view.warn, view.unit)}, "
-            f"critical {threshold_word} {quantity(view.critical, view.unit)}"
-        )
+    def __init__(self, views: Sequence[MetricView]) -> None:
+        super().__init__()
+        self.views: dict[str, MetricView] = {v.id: v for v in views}
+        self._labels: dict[str, tuple[int, str]] = {}  # id -> (width, fitted label): changes only on resize
 
-    def show(self, view: MetricView) -> None:
-        """A new sample: repaint this row (a plain attribute, not a reactive, as this runs for every metric
-        on every tick and the comparison is already done by the panel)."""
-        if view.level != self.view.level:
-            self.remove_class(f"-{self.view.level}")
-            self.add_class(f"-{view.level}")
-        self.view = view
-        self.refresh()
+    def show(self, views: Sequence[MetricView]) -> None:
+        """New samples (the panel compares first: this runs for every metric on every tick)."""
+        count = len(self.views)
+        self.views.update((v.id, v) for v in views)
+        self.refresh(layout=len(self.views) != count)
+
+    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+        return len(self.views)
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        """The thresholds of the metric under the pointer, as its tooltip."""
+        views = list(self.views.values())
+        view = views[event.y] if 0 <= event.y < len(views) else None
+        self.tooltip = None if view is None else _thresholds(view)
 
     def render(self) -> RenderResult:
-        view = self.view
         width = self.size.width
+        return Content("\n").join(self._row(view, width) for view in self.views.values())
+
+    def _row(self, view: MetricView, width: int) -> Content:
         label_width, value_width = (14, 10) if width >= 40 else (12, 8)
-        if self._label[0] != label_width:
-            self._label = (label_width, fit_cells(view.label, label_width))
+        label = self._labels.get(view.id)
+        if label is None or label[0] != label_width:
+            label = self._labels[view.id] = (label_width, fit_cells(view.label, label_width))
         chart_width = max(0, width - label_width - value_width - 2)
         label_style = "$error" if view.level == "critical" else "$text-muted"
-        value_style = _VALUE_STYLE[view.level]
         return Content.assemble(
-            (self._label[1], label_style),
+            (label[1], label_style),
             " ",
             chart(view.history, chart_width, view.warn, view.critical, view.bad_when),
             " ",
-            (fit_cells(quantity(view.value, view.unit), value_width, right=True), value_style),
+            (fit_cells(quantity(view.value, view.unit), value_width, right=True), _VALUE_STYLE[view.level]),
         )
+
+
+def _thresholds(view: MetricView) -> Content:
+    word = "≤" if view.bad_when == "down" else "≥"
+    warn, critical = quantity(view.warn, view.unit), quantity(view.critical, view.unit)
+    return Content(f"{view.label}: warn {word} {warn}, critical {word} {critical}")
 
 
 _VALUE_STYLE = {"ok": "bold", "warn": "bold $warning", "critical": "bold reverse $error"}
@@ -148,20 +159,13 @@ class MetricPanel(VerticalScroll, can_focus=False):
 
     def __init__(self, metrics: Sequence[MetricView], *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._initial = tuple(metrics)
-        self._rows: dict[str, MetricRow] = {}
+        self.rows = MetricRows(metrics)
 
     def compose(self) -> ComposeResult:
-        for view in self._initial:
-            row = MetricRow(view)
-            self._rows[view.id] = row
-            yield row
+        yield self.rows
 
     def show(self, metrics: Sequence[MetricView]) -> None:
-        for view in metrics:
-            row = self._rows.get(view.id)
-            if row is None:
-                row = self._rows[view.id] = MetricRow(view)
-                self.mount(row)
-            elif view != row.view:
-                row.show(view)
+        known = self.rows.views
+        changed = [view for view in metrics if known.get(view.id) != view]
+        if changed:
+            self.rows.show(changed)
