@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from scoring.facts import FACILITATOR, TRAINEE_KINDS
 from scoring.grade import ScoreCard
+from scoring.kpi import Kpi
 from scoring.rubric import Criterion
 from sim.catalogue import COMMS_ACTIONS, STANDARD_IDS, standard
 from sim.durations import format_clock, format_duration
@@ -60,6 +61,17 @@ def clock(t: float | None) -> str:
 
 def duration(seconds: float | None) -> str:
     return "—" if seconds is None else format_duration(seconds)
+
+
+def kpi_target(k: Kpi) -> str:
+    """A KPI's target as the debriefs write it: `5m (SEV1 respond)`, or `no target`."""
+    return f"{duration(k.target)} ({k.target_name})" if k.target is not None else "no target"
+
+
+def kpi_row(k: Kpi) -> tuple[str, str, str, str]:
+    """A KPI as the report tables show it: what, measured (and when), target, met."""
+    measured = f"{duration(k.value)} ({clock(k.at)})" if k.value is not None else "never"
+    return f"{k.name} ({k.label.lower()})", measured, kpi_target(k), {True: "yes", False: "no", None: "—"}[k.met]
 
 
 def number(value: float) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from scoring import debrief, svg
-from scoring.debrief import clock, duration
+from scoring.debrief import clock
 from scoring.facts import FACILITATOR
 from scoring.grade import ScoreCard
 from scoring.report_md import incident_commander
@@ -118,15 +118,7 @@ def render_html(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbo
         "<h2>KPIs</h2>",
         _table(
             ("KPI", "Measured", "Target", "Met"),
-            [
-                (
-                    f"{_e(x.name)} ({_e(x.label.lower())})",
-                    f"{duration(x.value)} ({clock(x.at)})" if x.value is not None else "never",
-                    f"{duration(x.target)} ({_e(x.target_name)})" if x.target is not None else "no target",
-                    {True: "yes", False: "no", None: "—"}[x.met],
-                )
-                for x in card.kpis
-            ],
+            [tuple(map(_e, debrief.kpi_row(x))) for x in card.kpis],
         ),
         "<h2>Metrics</h2>",
         "<p>Dashed lines are the warn and critical thresholds; shading is while a fault was active; "

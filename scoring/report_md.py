@@ -101,15 +101,7 @@ def render_markdown(card: ScoreCard, record: DrillRecord, scenario: Scenario, pl
         "",
         *_table(
             ("KPI", "Measured", "Target", "Met"),
-            [
-                (
-                    f"{x.name} ({x.label.lower()})",
-                    f"{duration(x.value)} ({clock(x.at)})" if x.value is not None else "never",
-                    f"{duration(x.target)} ({x.target_name})" if x.target is not None else "no target",
-                    {True: "yes", False: "no", None: "—"}[x.met],
-                )
-                for x in card.kpis
-            ],
+            [debrief.kpi_row(x) for x in card.kpis],
         ),
         "",
         *_scorecard(card),

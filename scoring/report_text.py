@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.debrief import clock, duration
+from scoring.debrief import clock, duration, kpi_target
 from scoring.grade import ScoreCard
 from scoring.rubric import CATEGORIES, RESULT_LABEL
 
@@ -35,7 +35,7 @@ def render_text(card: ScoreCard) -> str:
     lines += ["", "KPIs (from detection)"]
     for k in card.kpis:
         measured = f"{duration(k.value)} at {clock(k.at)}" if k.value is not None else "never"
-        target = f"target {duration(k.target)} ({k.target_name})" if k.target is not None else "no target"
+        target = f"target {kpi_target(k)}" if k.target is not None else "no target"
         met = {True: "met", False: "missed", None: ""}[k.met]
         lines.append(f"  {k.name:<5} {measured:<22} {target:<28} {met}".rstrip())
     if len(card.by_actor) > 1:

@@ -11,7 +11,7 @@ import tempfile
 import time
 from collections.abc import Callable
 
-from tests.bench.harness import PYTHON, Figure, child_result
+from tests.bench.harness import PYTHON, Figure, child_result, paired_ratio
 
 CHILD = [PYTHON, "-m", "tests.bench.tui_child"]
 
@@ -23,10 +23,8 @@ def _child(mode: str, *args: float, home: str) -> dict[str, float]:
 
 def t1(repeat: int = 15) -> Figure:
     """Start-up latency, as CPU seconds from the process's start to the first frame (its wall-clock time on
-    an idle machine: start-up reads only cached files), with the wall-clock medians in the note.
-
-    The ratio is the median of the ratios of runs made back to back: this machine's speed drifts by a fifth
-    over seconds, and a pair sees the same speed where two medians taken over the whole run need not."""
+    an idle machine: start-up reads only cached files), with the wall-clock medians in the note. The ratios
+    are of runs made back to back (`paired_ratio`)."""
     with tempfile.TemporaryDirectory() as home:
         ours, bare, floor = [], [], []
         _child("first-frame-warroom", home=home)  # warm the page cache for both before timing either
@@ -35,20 +33,16 @@ def t1(repeat: int = 15) -> Figure:
             ours.append(_child("first-frame-warroom", home=home))
             bare.append(_child("first-frame-bare", home=home))
             floor.append(_child("first-frame-bare", 1, home=home))
-    a, b = (statistics.median(r["first_frame_cpu_s"] for r in runs) for runs in (ours, bare))
+    ours_cpu, bare_cpu, floor_cpu = ([r["first_frame_cpu_s"] for r in runs] for runs in (ours, bare, floor))
+    a, b = statistics.median(ours_cpu), statistics.median(bare_cpu)
     wall_a, wall_b = (statistics.median(r["first_frame_s"] for r in runs) for runs in (ours, bare))
-    ratio = _paired(ours, bare)
-    f = _paired(floor, bare)
+    ratio, f = paired_ratio(ours_cpu, bare_cpu), paired_ratio(floor_cpu, bare_cpu)
     wall = f"{wall_a * 1000:.0f} vs {wall_b * 1000:.0f} ms"
     return Figure("T1", "process start to first drill frame (tutorial)", f"{a * 1000:.0f} ms CPU",
                   f"{b * 1000:.0f} ms CPU bare app", ratio, "≤ 1.6×", ratio <= 1.6, repeat,
                   f"headless, to the first composited frame (wall clock {wall}); the warroom child finds and "
                   f"loads the scenario and starts a journaled drill. Floor: the bare app that first imports "
                   f"SimPy and PyYAML, as any drill must, takes {f:.2f}× the bare app")  # fmt: skip
-
-
-def _paired(ours: list[dict[str, float]], base: list[dict[str, float]]) -> float:
-    return statistics.median(o["first_frame_cpu_s"] / b["first_frame_cpu_s"] for o, b in zip(ours, base, strict=True))
 
 
 def t2(seconds: float = 5.0, warmup: float = 1.5, repeat: int = 3) -> Figure:

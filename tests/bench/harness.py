@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -71,8 +71,12 @@ def median_pair(
             t0 = CLOCK()
             f()
             out.append(CLOCK() - t0)
-    ratio = statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
-    return statistics.median(ours), statistics.median(theirs), ratio
+    return statistics.median(ours), statistics.median(theirs), paired_ratio(ours, theirs)
+
+
+def paired_ratio(ours: Sequence[float], base: Sequence[float]) -> float:
+    """The median of `ours[i] / base[i]`: runs made back to back see one speed of this drifting machine."""
+    return statistics.median(a / b for a, b in zip(ours, base, strict=True))
 
 
 def run_process(args: list[str], env: dict[str, str] | None = None, timeout: float = 300) -> tuple[float, str]:

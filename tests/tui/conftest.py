@@ -69,6 +69,18 @@ def drill(scenario: Scenario, playbook: Playbook, tmp_path: Path) -> Iterator[Dr
 
 
 @pytest.fixture
+def snap_drill(
+    scenario: Scenario, playbook: Playbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Drill]:
+    """The drill the snapshots show: a relative journal path, so dialogs that name the journal read the same
+    on every machine."""
+    monkeypatch.chdir(tmp_path)
+    d = Drill(scenario, playbook, SEED, trainee="Alex", journal="drill.jsonl")
+    yield d
+    d.close()
+
+
+@pytest.fixture
 def app(drill: Drill) -> WarroomApp:
     """The drill screen straight away, its clock paused: tests move time explicitly."""
     return WarroomApp(drill=drill, autostart=False)

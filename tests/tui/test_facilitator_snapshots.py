@@ -6,30 +6,13 @@ Built like the other snapshots (fixed seed, paused clock, time moved in `run_bef
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from textual.pilot import Pilot
 
 from sim.engine import Drill
-from sim.playbook import Playbook
-from sim.scenario import Scenario
 from tui.app import WarroomApp
 
-from .conftest import SEED
 from .test_snapshots import NARROW, WIDE, Snap, at
-
-
-@pytest.fixture
-def snap_drill(
-    scenario: Scenario, playbook: Playbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Drill]:
-    # As in test_snapshots: a relative journal path, so dialogs naming it read the same on every machine.
-    monkeypatch.chdir(tmp_path)
-    d = Drill(scenario, playbook, SEED, trainee="Alex", journal="drill.jsonl")
-    yield d
-    d.close()
 
 
 async def _with_history(pilot: Pilot[None]) -> None:

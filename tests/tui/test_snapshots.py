@@ -6,7 +6,7 @@ Regenerate with `pytest tests/tui/test_snapshots.py --snapshot-update` only afte
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -14,8 +14,6 @@ from textual.pilot import Pilot
 
 import scenarios
 from sim.engine import Drill
-from sim.playbook import Playbook
-from sim.scenario import Scenario
 from tests.tui.conftest import end_drill
 from tui.app import WarroomApp
 from tui.screens.drill import DrillScreen
@@ -25,17 +23,6 @@ from .conftest import SCENARIO_DIR, SEED
 WIDE = (120, 36)
 NARROW = (80, 24)
 Snap = Callable[..., bool]
-
-
-@pytest.fixture
-def snap_drill(
-    scenario: Scenario, playbook: Playbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Drill]:
-    # A relative journal path, so dialogs that name the journal read the same on every machine.
-    monkeypatch.chdir(tmp_path)
-    d = Drill(scenario, playbook, SEED, trainee="Alex", journal="drill.jsonl")
-    yield d
-    d.close()
 
 
 @pytest.fixture

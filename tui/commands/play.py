@@ -67,36 +67,25 @@ def play(
 
     defer_collection()  # until the first frame: see tui.startup
     try:
-        _run_app(scenario, scenario_dirs, seed, trainee, journal, facilitator, team)
+        from tui.app import WarroomApp
+
+        if journal is not None:
+            from tui.session import resume_drill
+
+            try:
+                drill = resume_drill(journal)
+            except Exception as exc:  # the journal's own errors say what is wrong with it
+                raise click.ClickException(f"cannot resume {journal}: {exc}") from exc
+            app = WarroomApp(drill=drill, autostart=False, trainee=trainee, facilitator=facilitator)
+        else:
+            app = WarroomApp(
+                scenario_id=scenario,
+                scenario_dirs=scenario_dirs,
+                seed=seed,
+                trainee=trainee,
+                facilitator=facilitator,
+                team=team,
+            )
+        app.run()
     finally:
         resume_collection()  # the app does it on its first refresh; this covers an app that never got there
-
-
-def _run_app(
-    scenario: str | None,
-    scenario_dirs: tuple[Path, ...],
-    seed: int | None,
-    trainee: str | None,
-    journal: Path | None,
-    facilitator: bool,
-    team: str,
-) -> None:
-    from tui.app import WarroomApp
-
-    if journal is not None:
-        from tui.session import resume_drill
-
-        try:
-            drill = resume_drill(journal)
-        except Exception as exc:  # the journal's own errors say what is wrong with it
-            raise click.ClickException(f"cannot resume {journal}: {exc}") from exc
-        WarroomApp(drill=drill, autostart=False, trainee=trainee, facilitator=facilitator).run()
-        return
-    WarroomApp(
-        scenario_id=scenario,
-        scenario_dirs=scenario_dirs,
-        seed=seed,
-        trainee=trainee,
-        facilitator=facilitator,
-        team=team,
-    ).run()

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, TabPane
 
-from scoring.debrief import timeline
+from scoring.debrief import kpi_target, timeline
 from scoring.grade import ScoreCard, grade
 from sim.durations import format_clock, format_duration
 from sim.facilitation import answers, facilitator_log
@@ -61,7 +61,7 @@ def kpi_table(card: ScoreCard) -> DataTable[Text]:
     table.add_columns("KPI", "What", "You", "Target", "")
     for k in card.kpis:
         value = format_duration(k.value) if k.value is not None else "never"
-        target = f"{format_duration(k.target)} ({k.target_name})" if k.target is not None else "no target"
+        target = kpi_target(k)
         met = {True: ("met", "bold green"), False: ("missed", "bold red"), None: ("—", "dim")}[k.met]
         table.add_row(Text(k.name, style="bold"), Text(k.label), Text(value), Text(target), Text(*met))
     return table

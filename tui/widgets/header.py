@@ -10,7 +10,7 @@ from textual.widget import Widget
 
 from sim.durations import format_clock
 
-_STATUS_CLASSES = ("quiet", "mitigated", "resolved")
+_STATUS_CLASSES = ("mitigated", "resolved")  # the statuses warroom.tcss colours
 
 
 class DrillHeader(Widget):
@@ -46,16 +46,12 @@ class DrillHeader(Widget):
     status: reactive[str] = reactive("quiet", layout=False)
     """The incident status (sim.events.STATUSES)."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="-undeclared -status-quiet")
-
     def watch_severity(self, severity: str) -> None:
         self.set_class(not severity, "-undeclared")
 
     def watch_severity_rank(self, rank: int) -> None:
         self.set_class(rank == 0, "-sev-top")
-        self.set_class(rank == 1, "-sev-high")
-        self.set_class(rank >= 2, "-sev-low")
+        self.set_class(rank == 1, "-sev-high")  # lower levels keep the badge's own colour
 
     def watch_status(self, status: str) -> None:
         for name in _STATUS_CLASSES:
