@@ -115,7 +115,7 @@ class Drill(Incident):
         )
         try:
             for metric in self.metrics.values():
-                self.env.process(metric.run())
+                metric.start_sampling()
             self.faults.start_processes()
             self.injects.start_processes()
         except Exception as exc:

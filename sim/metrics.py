@@ -1,4 +1,4 @@
-"""Metric models: baseline + seeded noise + fault shapes, sampled by one SimPy process each, with
+"""Metric models: baseline + seeded noise + fault shapes, sampled by one recurring SimPy timeout each, with
 threshold alerts (with hysteresis) and the full series in compact arrays (its tail is the recent history
 the sparklines show; samples never become events).
 
@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from statistics import NormalDist
 from typing import TYPE_CHECKING
+
+from simpy import Environment, Event, Timeout
+from simpy.events import URGENT
 
 from sim.faults import Contribution, contribution
 from sim.scenario import Effect, Metric
@@ -30,6 +33,8 @@ LEVELS = ("ok", "warn", "critical")
 # Clearing an alert needs the value back inside by this share of the warn-critical gap (or one noise sd,
 # whichever is larger), so a value hovering at a threshold does not flap between levels.
 HYSTERESIS = 0.1
+# The line of a metric nothing pulls on (`_regroup`), one object so a sample tells it by identity.
+_FLAT: tuple[float, float, list[Contribution], float] = (0.0, 0.0, [], math.inf)
 
 
 class Watch:
@@ -43,6 +48,18 @@ class Watch:
         self.hold = hold
         self.fire = fire
         self.since: float | None = None
+
+
+class _Start(Event):
+    """Calls `callback` at this instant, scheduled as SimPy schedules a new process's start (urgent, in
+    creation order), so a sampler takes its first sample where a process would have."""
+
+    def __init__(self, env: Environment, callback: Callable[[Event], None]) -> None:
+        super().__init__(env)
+        self.callbacks.append(callback)  # type: ignore[union-attr]
+        self._ok = True
+        self._value = None
+        env.schedule(self, URGENT)
 
 
 class MetricModel:
@@ -71,7 +88,7 @@ class MetricModel:
         # The pulls folded by `_regroup`, read once per sample: (static, slope, curved, next_change). The
         # offset is `static + slope × t` plus each curved one (fading out), until `next_change`, when one
         # of them changes shape.
-        self._line: tuple[float, float, list[Contribution], float] = (0.0, 0.0, [], math.inf)
+        self._line: tuple[float, float, list[Contribution], float] = _FLAT
         # Samples are taken every `every` seconds from `start`, so only the values are stored; `series`
         # rebuilds the times (see `run` for why they come out as the very same floats).
         self.start = 0.0
@@ -117,7 +134,8 @@ class MetricModel:
             else:
                 slope += line[0]
                 static += line[1]
-        self._line = (static, slope, curved, next_change)
+        flat = static == 0.0 and slope == 0.0 and not curved and next_change == math.inf
+        self._line = _FLAT if flat else (static, slope, curved, next_change)
 
     def offset(self, t: float) -> float:
         static, slope, curved, next_change = self._line
@@ -142,36 +160,46 @@ class MetricModel:
         debrief charts (a separate ring buffer would cost every sample a second append)."""
         return tuple(self.values[-HISTORY:])
 
-    def run(self) -> Iterator[object]:
-        """Sample every `sample_every` seconds, forever (the drill stops the clock).
+    def start_sampling(self) -> None:
+        """Sample now and every `sample_every` seconds after, forever (the drill stops the clock).
 
-        The hot path of every drill, one pass per metric per sample, so it is written for speed: settings
-        and bound methods live in locals, the gaussian noise is one table lookup by 12 bits of the drill's
-        generator, the pulls on the metric are one multiply-add (see `_regroup`), and levels and inject
-        conditions are re-checked only when the value leaves the band in which they cannot change.
+        The hot path of every drill, one pass per metric per sample, so it is written for speed. The sampler
+        is a callback on its own timeouts rather than a process: each sample is then one SimPy event with
+        no generator to resume, scheduled exactly where a process's `yield env.timeout(every)` puts it, so
+        events keep their order. Settings live in the closure, the gaussian noise is one table lookup by 12
+        bits of the drill's generator, the pulls on the metric are one multiply-add (see `_regroup`), and
+        levels and inject conditions are re-checked only when the value leaves the band in which they
+        cannot change.
         """
         env = self.drill.env
-        timeout = env.timeout
         bits, n_bits, normal = self.drill.rng.getrandbits, _NOISE_BITS, _NORMAL
         every, baseline, noise = self.every, self.baseline, self.noise
+        level_v = baseline + 0.0  # the value with no pull, as `baseline + offset` gives it (-0.0 becomes 0.0)
         bounded = self.low is not None or self.high is not None  # most metrics have no hard floor or ceiling
         low = -math.inf if self.low is None else self.low
         high = math.inf if self.high is None else self.high
         sign, cumulative = self.sign, self.cumulative
         keep = self.values.append
-        calm_lo, calm_hi = self._calm()  # the drill adds its watches before any process runs
-        # SimPy wakes this process at `now + every`, computed from the time it yielded at, so adding `every`
-        # here gives exactly the float `env.now` would, without a property call per sample.
+        calm_lo = calm_hi = 0.0
+        # SimPy fires each timeout at `now + every`, computed when it was made, so adding `every` here gives
+        # exactly the float `env.now` would, without a property call per sample.
         t = self.start = env.now
-        while True:
-            static, slope, curved, next_change = self._line  # `offset(t)`, inlined
-            offset = static + slope * t
-            if curved:  # seldom: only while a pull fades out
-                for c in curved:
-                    offset += c.at(t)
-            if t >= next_change:
-                self._regroup(t)
-            v = baseline + offset
+
+        def sample(_: Event) -> None:
+            nonlocal t, calm_lo, calm_hi
+            line = self._line
+            if line is _FLAT:  # nothing pulls on the metric: most samples of most metrics
+                offset = 0.0
+                v = level_v
+            else:  # `offset(t)`, inlined
+                static, slope, curved, next_change = line
+                offset = static + slope * t
+                if curved:  # seldom: only while a pull fades out
+                    for c in curved:
+                        offset += c.at(t)
+                if t >= next_change:
+                    self._regroup(t)
+                v = baseline + offset
             if noise:
                 v += normal[bits(n_bits)] * noise
             if bounded:
@@ -184,8 +212,15 @@ class MetricModel:
             keep(v)
             if not calm_lo <= sign * v < calm_hi:
                 calm_lo, calm_hi = self._changed(t, v)
-            yield timeout(every)
+            Timeout(env, every).callbacks.append(sample)  # type: ignore[union-attr]
             t += every
+
+        def first(event: Event) -> None:
+            nonlocal calm_lo, calm_hi
+            calm_lo, calm_hi = self._calm()  # the drill adds its watches before any sample is taken
+            sample(event)
+
+        _Start(env, first)
 
     def _calm(self) -> tuple[float, float]:
         """The values (times `sign`) for which a sample changes nothing: no alert level moves and no inject
