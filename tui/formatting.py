@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from textual.content import Content
 
-from sim.durations import format_clock
+from sim.durations import format_clock, format_duration
 from sim.events import Event
 from sim.playbook import Playbook
 from sim.scenario import Scenario
@@ -262,8 +262,13 @@ def describe(event: Event, names: Names) -> FeedItem | None:
     elif kind == "drill.ended":
         verified = " (recovery verified)" if d.get("verified") else ""
         category, text = "system", f"Drill ended: {d.get('reason', '')}{verified}"
+    elif kind == "facilitator.jump":
+        by = format_duration(float(d.get("dt", 0.0)))
+        category, text = "system", f"The facilitator moved the clock on by {by}"
     elif kind.startswith("facilitator."):
-        category, text = "system", f"Facilitator: {kind.removeprefix('facilitator.')} {d.get('text', '')}".rstrip()
+        # A hint, a message or an early inject reaches the feed as the inject it makes; a note is for the
+        # debrief alone. Their journal lines are the facilitator's record, not news for the trainee.
+        return None
     else:
         return None
     return FeedItem(event.t, category, text)

@@ -209,3 +209,41 @@ async def test_a_metric_row_tells_its_thresholds_under_the_pointer(app: WarroomA
         assert str(rows.tooltip).startswith(f"{first.label}: warn ")
         await pilot.hover(MetricRows, offset=(3, 1))
         assert str(rows.tooltip).startswith(f"{second.label}: warn ")
+
+
+def _found_and_overdue(app: WarroomApp) -> list[str]:
+    return [n.title for n in app._notifications if n.title in ("Found", "Overdue")]
+
+
+def _find_a_clue_and_miss_two_deadlines(player: Drill | DrillScreen) -> None:
+    """A clue at T+3:00; SEV-1 declared at 4:20 and neither the status page nor the executives told by 16:10."""
+    player.act("investigate", target="deploys")
+    player.advance(200)
+    player.act("acknowledge")
+    player.advance(30)
+    player.act("declare", severity="SEV-1")
+    player.advance(900)
+
+
+async def test_clues_and_overdue_deadlines_are_toasted_as_they_happen(app: WarroomApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, DrillScreen)
+        _find_a_clue_and_miss_two_deadlines(screen)
+        await pilot.pause()
+        assert _found_and_overdue(app) == ["Found", "Overdue", "Overdue"]
+
+
+async def test_a_resumed_drill_does_not_toast_its_past_again(drill: Drill) -> None:
+    _find_a_clue_and_miss_two_deadlines(drill)
+    drill.close()
+    resumed = Drill.resume(drill.journal_path, scenario=drill.scenario, playbook=drill.playbook)  # type: ignore[arg-type]
+    app = WarroomApp(drill=resumed, autostart=False)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            assert _found_and_overdue(app) == []
+            feed = " ".join(item.text for item in app.screen.query_one(Feed).items)
+            assert "Looked at deploys" in feed and "OVERDUE: Status page" in feed  # the past is in the feed
+    finally:
+        resumed.close()

@@ -135,3 +135,22 @@ def test_timer_rows_show_live_timers_most_urgent_first() -> None:
 
 def test_a_finished_chart_can_stretch_over_the_width() -> None:
     assert chart([0, 10], 4, 2, 5, "up", stretch=True).plain == "▁▁██"
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("facilitator.hint", {"text": "Check the deploys"}),
+        ("facilitator.say", {"sender": "cto", "text": "Status?", "inject_kind": "exec_ping"}),
+        ("facilitator.inject_now", {"inject": "support-ping"}),
+        ("facilitator.note", {"text": "Missed the status page"}),
+    ],
+)
+def test_facilitator_inputs_reach_the_feed_only_as_what_they_make(names: Names, kind: str, data: dict) -> None:
+    # The hint, message and early inject are shown once, as their `inject` event; a note is the debrief's.
+    assert describe(Event(60, kind, {"actor": "facilitator", **data}), names) is None
+
+
+def test_a_clock_jump_says_how_far(names: Names) -> None:
+    item = describe(Event(60, "facilitator.jump", {"actor": "facilitator", "dt": 420.0}), names)
+    assert item == FeedItem(60, "system", "The facilitator moved the clock on by 7m")

@@ -103,7 +103,7 @@ class DrillScreen(Screen[None]):
         self.query_one("#timers", RowList).empty = "No timers running"
         self.query_one("#running", RowList).empty = "Nothing in progress. ? for help, ctrl+p for every action."
         self._ticker = self.set_interval(TICK, self.tick, pause=self.paused)
-        self.sync()
+        self.sync(toast=False)  # a resumed drill's past goes to the feed; it was news the first time
 
     # ------------------------------------------------------------ the engine
 
@@ -149,15 +149,17 @@ class DrillScreen(Screen[None]):
         self.sync()
         return True
 
-    def sync(self) -> None:
-        """Pull new events and the current state from the drill and repaint what changed."""
+    def sync(self, *, toast: bool = True) -> None:
+        """Pull new events and the current state from the drill and repaint what changed; `toast` the ones
+        that must not be missed."""
         events = list(self.drill.events[self._seen :])
         self._seen += len(events)
         items = [item for item in (describe(e, self.names) for e in events) if item is not None]
         if items:
             self.query_one(Feed).add(items)
         self._show_state(self.drill.state)
-        self._notify_important(events)
+        if toast:
+            self._notify_important(events)
 
     def _show_state(self, state: DrillState) -> None:
         previous, self._state = self._state, state

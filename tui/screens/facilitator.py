@@ -81,8 +81,8 @@ class FacilitatorScreen(DrillScreen):
         """The facilitator needs the real engine (its injects and cast), not just the port the screen uses."""
         return cast("Drill", self.drill)
 
-    def sync(self) -> None:
-        super().sync()
+    def sync(self, *, toast: bool = True) -> None:
+        super().sync(toast=toast)
         count = len(self.drill.events)
         if count != self._logged:
             self._logged = count
