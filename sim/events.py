@@ -30,6 +30,9 @@ An event is `Event(t, kind, data)`; `data` holds only JSON values. The kinds and
 | `drill.ended` | reason (`resolved`/`timeout`/`ended`), verified (bool), resolved (bool); by (`facilitator`, if so) |
 | `facilitator.*` | facilitator actions; `actor` is always `facilitator` |
 | `debrief.answer` | question (index in debrief_questions), prompt, text; after `drill.ended`, not an input |
+
+In a journal each event is one flat JSON line, `{"t": …, "kind": …, **data}`; an inject's own `kind` is written
+there as `inject_kind`, so it does not overwrite the line's.
 """
 
 from __future__ import annotations
@@ -50,9 +53,24 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        """One flat journal line. An inject's own `kind` (chat, page…) is written as `inject_kind`, where
+        it cannot overwrite the line's."""
+        if self.kind == "inject":
+            return {"t": self.t, "kind": self.kind, **{_ON_DISK.get(k, k): v for k, v in self.data.items()}}
         return {"t": self.t, "kind": self.kind, **self.data}
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Event:
         data = dict(obj)
-        return cls(t=float(data.pop("t")), kind=str(data.pop("kind")), data=data)
+        t, kind = float(data.pop("t")), str(data.pop("kind"))
+        if kind == "inject":
+            data = {_IN_MEMORY.get(k, k): v for k, v in data.items()}
+        elif {"id", "sender", "text"} <= data.keys():
+            # Written before `inject_kind` existed: the inject's kind took the line's, so put it back.
+            data = {"id": data.pop("id"), "kind": kind, **data}
+            kind = "inject"
+        return cls(t=t, kind=kind, data=data)
+
+
+_ON_DISK = {"kind": "inject_kind"}
+_IN_MEMORY = {"inject_kind": "kind"}

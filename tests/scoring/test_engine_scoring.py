@@ -13,6 +13,7 @@ from scoring.grade import grade
 from scoring.report_html import render_html
 from scoring.report_md import render_markdown
 from scoring.series import replay_series
+from sim import bots
 from sim.engine import Drill
 from sim.journal import read_record
 from sim.library import find_playbook, find_scenario
@@ -167,3 +168,17 @@ def test_cli_unreadable_journal_is_one_clear_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["score", str(bad)])
     assert result.exit_code == 2
     assert result.output.strip().startswith("warroom: ") and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("profile", ["novice", "typical"])
+def test_a_journal_grades_as_the_live_drill_did(tmp_path: Path, profile: str) -> None:
+    # Bots see pages and customer reports (injects) arrive and answer them: the journal must give the
+    # scorer the same injects, or `warroom score` grades a different drill than the debrief did.
+    path = find_scenario("replication-lag-disk")
+    scenario = load_scenario(path)
+    playbook = find_playbook(scenario.playbook)
+    drill = Drill(scenario, playbook, journal=tmp_path / "j.jsonl")
+    bots.play(drill, profile, 0)
+    drill.close()
+    assert any(e.kind == "inject" for e in drill.events)
+    assert grade(read_record(tmp_path / "j.jsonl"), scenario, playbook) == grade(drill.record, scenario, playbook)

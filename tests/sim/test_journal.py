@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sim.engine import Drill
+from sim.events import Event
 from sim.journal import JournalError, read_journal, read_record
 from sim.record import JOURNAL_FORMAT
 from sim.runner import play, run_script, steps_left
@@ -42,8 +43,27 @@ def test_every_event_is_on_disk_as_it_happens(tmp_path: Path) -> None:
     lines = path.read_text().splitlines()
     assert len(lines) == 1 + len(d.events)
     assert json.loads(lines[-1])["kind"] == "action.started"
-    assert [e.to_json() for e in read_record(path).events] == [e.to_json() for e in d.events]
+    assert read_record(path).events == tuple(d.events)
     d.close()
+
+
+def test_every_event_reads_back_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    d = full_run(path)
+    kinds = {e.kind for e in d.events}
+    assert {"inject", "alert", "action.finished", "drill.ended"} <= kinds
+    assert read_record(path).events == tuple(d.events)  # injects included: their kind is not the line's
+
+
+def test_an_inject_line_written_before_inject_kind_reads_as_an_inject() -> None:
+    old = {"t": 90.0, "kind": "page", "id": "first-page", "sender": "pagerduty", "text": "Down", "sender_title": ""}
+    event = Event.from_json(old)
+    assert event == Event(90.0, "inject", {"id": "first-page", "kind": "page", "sender": "pagerduty",
+                                           "text": "Down", "sender_title": ""})  # fmt: skip
+    assert list(event.data) == ["id", "kind", "sender", "text", "sender_title"]  # the order the engine emits
+    assert event.to_json()["kind"] == "inject" and event.to_json()["inject_kind"] == "page"
+    metric_alert = {"t": 70.0, "kind": "alert", "metric": "error_rate", "level": "warn", "value": 2.5}
+    assert Event.from_json(metric_alert).kind == "alert"
 
 
 def test_a_cut_off_last_line_is_ignored(tmp_path: Path) -> None:
