@@ -152,10 +152,13 @@ def calibrate(
             if progress:
                 progress(1)
     else:
-        chunk = max(1, runs // (workers * 16))
-        # fork starts workers in milliseconds where the platform has it; spawn elsewhere.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with multiprocessing.get_context(method).Pool(workers, _init, (path,)) as pool:
+        # Small chunks: a drill takes milliseconds, and the last chunk is work one worker does alone.
+        chunk = max(1, runs // (workers * 64))
+        # fork starts workers in milliseconds where the platform has it, with the scenario loaded above
+        # already in them; spawn (elsewhere) starts fresh interpreters, which load it once each.
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if forking else "spawn")
+        with context.Pool(workers, None if forking else _init, () if forking else (path,)) as pool:
             for run in pool.imap(_one, jobs, chunksize=chunk):
                 results.append(run)
                 if progress:

@@ -102,7 +102,7 @@ def e2(path: Path) -> Figure:
                   "real time (4 h)", ratio, "≥ 50,000×", ratio >= 50_000, 9)  # fmt: skip
 
 
-def e3(path: Path, runs: int = 1000, workers: int = 2, repeat: int = 3) -> Figure:
+def e3(path: Path, runs: int = 1000, workers: int = 2, repeat: int = 5) -> Figure:
     """`warroom calibrate --runs 1000 --workers 2` as a user runs it (a process, start-up included, timed on the
     wall clock), against the same 1,000 bot drills played one after another in this process, each alone:
     their CPU time, which is what they would take on a machine with nothing else to do.

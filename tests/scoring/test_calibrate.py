@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import statistics
 from pathlib import Path
 
@@ -30,6 +31,14 @@ def test_same_seed_same_result_whatever_the_workers() -> None:
     two = calibrate(path, 24, seed=11, workers=2)
     assert one == two
     assert calibrate(path, 24, seed=12, workers=1) != one
+
+
+def test_spawned_workers_load_the_scenario_themselves(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where there is no fork (Windows, macOS's default), workers start empty and need the initializer.
+    path = LIBRARY / "tutorial.yaml"
+    forked = calibrate(path, 6, seed=5, workers=2)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert calibrate(path, 6, seed=5, workers=2) == forked
 
 
 def test_summary_figures_follow_the_runs() -> None:
