@@ -44,6 +44,7 @@ ANSWER_KIND = "debrief.answer"  # a lessons-learned answer; recorded after the d
 STATUSES = ("quiet", "detected", "acknowledged", "investigating", "identified", "mitigated", "resolved")
 COMMS_CHANNELS = ("internal", "status_page", "customers", "executives", "support")
 STATUS_PAGE_STATES = ("investigating", "identified", "monitoring", "resolved")
+_ON_DISK = "inject_kind"  # an inject's own `kind`, as a journal line holds it
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,22 +56,19 @@ class Event:
     def to_json(self) -> dict[str, Any]:
         """One flat journal line. An inject's own `kind` (chat, page…) is written as `inject_kind`, where
         it cannot overwrite the line's."""
+        data = self.data
         if self.kind == "inject":
-            return {"t": self.t, "kind": self.kind, **{_ON_DISK.get(k, k): v for k, v in self.data.items()}}
-        return {"t": self.t, "kind": self.kind, **self.data}
+            data = {(_ON_DISK if k == "kind" else k): v for k, v in data.items()}
+        return {"t": self.t, "kind": self.kind, **data}
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Event:
         data = dict(obj)
         t, kind = float(data.pop("t")), str(data.pop("kind"))
         if kind == "inject":
-            data = {_IN_MEMORY.get(k, k): v for k, v in data.items()}
+            data = {("kind" if k == _ON_DISK else k): v for k, v in data.items()}
         elif {"id", "sender", "text"} <= data.keys():
             # Written before `inject_kind` existed: the inject's kind took the line's, so put it back.
             data = {"id": data.pop("id"), "kind": kind, **data}
             kind = "inject"
         return cls(t=t, kind=kind, data=data)
-
-
-_ON_DISK = {"kind": "inject_kind"}
-_IN_MEMORY = {"inject_kind": "kind"}

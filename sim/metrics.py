@@ -63,7 +63,7 @@ class _Start(Event):
 
 
 class MetricModel:
-    """One metric's live model; its process (`run`) takes a sample at each tick."""
+    """One metric's live model; its sampler (`start_sampling`) takes a sample at each tick."""
 
     def __init__(self, spec: Metric, drill: Drill) -> None:
         self.spec = spec
@@ -90,7 +90,7 @@ class MetricModel:
         # of them changes shape.
         self._line: tuple[float, float, list[Contribution], float] = _FLAT
         # Samples are taken every `every` seconds from `start`, so only the values are stored; `series`
-        # rebuilds the times (see `run` for why they come out as the very same floats).
+        # rebuilds the times (see `start_sampling` for why they come out as the very same floats).
         self.start = 0.0
         self.values = array("d")
         self._last_t: float | None = None  # the previous sample's time, for cumulative totals

@@ -4,15 +4,14 @@ killed with SIGKILL mid-drill that resumes from its journal to the very same jou
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from tests.kill import kill_when
 from tests.sim.engine_fixtures import HERE, IDEAL_PATH, SCENARIO_PATH
 from tui.cli import main
 
@@ -89,15 +88,7 @@ def test_a_run_killed_mid_drill_resumes_to_the_same_journal(tmp_path: Path) -> N
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        deadline = time.monotonic() + 120
-        while b'"t":720.0' not in (killed.read_bytes() if killed.exists() else b""):
-            assert proc.poll() is None, "the paced run finished before it could be killed"
-            assert time.monotonic() < deadline, "the paced run never got to T+12m"
-            time.sleep(0.02)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=60)
+    kill_when(proc, lambda: b'"t":720.0' in (killed.read_bytes() if killed.exists() else b""), "paced run", "T+12m")
     assert proc.returncode == -signal.SIGKILL
     assert b"drill.ended" not in killed.read_bytes()
     code, out, _ = warroom("resume", killed, "--actions", IDEAL_PATH)

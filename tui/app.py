@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from tui import settings as user_settings
 from tui.messages import BackToPicker, DrillFinished, ReplayDrill, ScenarioChosen, StartDrill, TraineeNamed
+from tui.screens import WIDTH_BREAKPOINTS
 from tui.session import DrillPort, Session, new_session
 from tui.startup import resume_collection
 
@@ -26,7 +27,7 @@ class WarroomApp(App[None]):
     TITLE = "warroom"
     SUB_TITLE = "incident-response drills"
     BINDING_GROUP_TITLE = "warroom"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = WIDTH_BREAKPOINTS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help", id="app.help", key_display="?"),
     ]

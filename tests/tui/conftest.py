@@ -23,6 +23,8 @@ SCENARIO_DIR = FIXTURES / "scenarios"
 SCENARIO_FILE = SCENARIO_DIR / "api-outage.yaml"
 PLAYBOOK_FILE = FIXTURES / "playbooks" / "drillbook.yaml"
 SEED = 7
+WIDE = (120, 36)  # the terminal the snapshots and most pilots use
+NARROW = (80, 24)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -78,6 +80,11 @@ def snap_drill(
     d = Drill(scenario, playbook, SEED, trainee="Alex", journal="drill.jsonl")
     yield d
     d.close()
+
+
+def picker_app(**kwargs: object) -> WarroomApp:
+    """The app as `warroom play` opens it with the test scenarios: on the picker, the clock paused."""
+    return WarroomApp(scenario_dirs=[SCENARIO_DIR], autostart=False, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.fixture

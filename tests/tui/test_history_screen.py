@@ -16,15 +16,12 @@ from sim.journal import read_journal
 from sim.runner import run_script
 from tests.scoring.test_history import _row
 from tests.sim.engine_fixtures import PLAYBOOK_PATH, SCENARIO_PATH, ideal, playbook, scenario
-from tui.app import WarroomApp
 from tui.records import store
 from tui.screens.history import HistoryScreen, TrendRow
 from tui.screens.picker import PickerScreen
 from tui.screens.replay import ReplayScreen
 
-from .conftest import SCENARIO_DIR
-
-WIDE = (120, 36)
+from .conftest import WIDE, picker_app
 
 
 @pytest.fixture
@@ -47,16 +44,12 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def picker_app() -> WarroomApp:
-    return WarroomApp(scenario_dirs=[SCENARIO_DIR], autostart=False, trainee="Alex")
-
-
 def ids(screen: HistoryScreen) -> list[int | None]:
     return [r.id for r in screen.shown]
 
 
 async def test_h_opens_the_history_filters_narrow_it_and_trends_follow(db: Path) -> None:
-    app = picker_app()
+    app = picker_app(trainee="Alex")
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("h")
         await pilot.pause()
@@ -88,7 +81,7 @@ async def test_h_opens_the_history_filters_narrow_it_and_trends_follow(db: Path)
 
 
 async def test_enter_reviews_a_stored_drill_or_says_why_it_cannot(db: Path) -> None:
-    app = picker_app()
+    app = picker_app(trainee="Alex")
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("h")
         await pilot.pause()
@@ -118,7 +111,7 @@ async def test_a_database_from_a_newer_warroom_is_a_notice(tmp_path: Path, monke
     with sqlite3.connect(newer) as conn:
         conn.execute("PRAGMA user_version = 99")
     monkeypatch.setenv("WARROOM_DB", str(newer))
-    app = picker_app()
+    app = picker_app(trainee="Alex")
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("h")
         await pilot.pause()
@@ -136,4 +129,4 @@ def test_snapshot_history(db: Path, snap_compare, monkeypatch: pytest.MonkeyPatc
         await pilot.press("h")
         await pilot.pause()
 
-    assert snap_compare(picker_app(), terminal_size=WIDE, run_before=run_before)
+    assert snap_compare(picker_app(trainee="Alex"), terminal_size=WIDE, run_before=run_before)

@@ -8,11 +8,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from tests.kill import kill_when
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,15 +43,7 @@ def test_a_tui_drill_killed_mid_drill_resumes_to_the_uninterrupted_journal(tmp_p
     assert b'"kind":"drill.ended","reason":"timeout"' in reference.read_bytes()
 
     proc = child(killed, 0.1, tmp_path / "home-b")
-    try:
-        deadline = time.monotonic() + 120
-        while reached(killed) < 600.0:
-            assert proc.poll() is None, "the paced TUI finished before it could be killed"
-            assert time.monotonic() < deadline, "the paced TUI never got to T+10m"
-            time.sleep(0.02)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=60)
+    kill_when(proc, lambda: reached(killed) >= 600.0, "paced TUI", "T+10m")
     assert proc.returncode == -signal.SIGKILL
     assert b"drill.ended" not in killed.read_bytes()
 

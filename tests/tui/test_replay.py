@@ -17,7 +17,7 @@ from sim.replay import models_for
 from sim.review import Review, ideal_script
 from sim.runner import run_script
 from tests.sim.engine_fixtures import PLAYBOOK_PATH, SCENARIO_PATH, ideal, playbook, scenario
-from tests.tui.conftest import end_drill
+from tests.tui.conftest import WIDE, end_drill
 from tui.app import WarroomApp
 from tui.cli import main
 from tui.records import default_db
@@ -25,8 +25,6 @@ from tui.screens.debrief import DebriefScreen
 from tui.screens.drill import DrillScreen
 from tui.screens.replay import ReplayScreen, ReviewApp, Timeline
 from tui.widgets.panels import RowList
-
-WIDE = (120, 36)
 
 
 @pytest.fixture

@@ -24,9 +24,7 @@ from tui.records import default_db, unfinished
 from tui.screens.drill import DrillScreen
 from tui.screens.picker import PickerScreen
 
-from .conftest import PLAYBOOK_FILE, SCENARIO_DIR, SCENARIO_FILE, SEED
-
-WIDE = (120, 36)
+from .conftest import PLAYBOOK_FILE, SCENARIO_DIR, SCENARIO_FILE, SEED, WIDE, picker_app
 
 
 @pytest.fixture
@@ -49,13 +47,9 @@ def left_unfinished(scenario: Scenario, playbook: Playbook, _private_home: Path)
     return journal
 
 
-def picker_app(**kwargs: object) -> WarroomApp:
-    return WarroomApp(scenario_dirs=[SCENARIO_DIR], autostart=False, trainee="Alex", **kwargs)  # type: ignore[arg-type]
-
-
 async def test_resume_continues_exactly_where_the_drill_stopped(left_unfinished: Path) -> None:
     recorded = read_journal(left_unfinished).events
-    app = picker_app()
+    app = picker_app(trainee="Alex")
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         modal = app.screen
@@ -71,7 +65,7 @@ async def test_resume_continues_exactly_where_the_drill_stopped(left_unfinished:
 
 
 async def test_discard_moves_the_journal_aside_and_later_leaves_it(left_unfinished: Path) -> None:
-    app = picker_app()
+    app = picker_app(trainee="Alex")
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         await pilot.press("l")
@@ -79,7 +73,7 @@ async def test_discard_moves_the_journal_aside_and_later_leaves_it(left_unfinish
         assert isinstance(app.screen, PickerScreen)
     assert left_unfinished.is_file() and unfinished()[0].path == left_unfinished
     before = left_unfinished.read_bytes()
-    app = picker_app()
+    app = picker_app(trainee="Alex")
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         await pilot.press("d")
@@ -95,7 +89,7 @@ async def test_a_journal_that_no_longer_resumes_is_a_notice(left_unfinished: Pat
     lines = left_unfinished.read_text().splitlines(keepends=True)
     # A different seed in the header: the replay cannot match what was written, and says where it diverges.
     left_unfinished.write_text(lines[0].replace(f'"seed":{SEED}', '"seed":8') + "".join(lines[1:]))
-    app = picker_app()
+    app = picker_app(trainee="Alex")
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         await pilot.press("r")
@@ -135,7 +129,7 @@ def test_snapshot_resume_offer(
     empty.mkdir()
     monkeypatch.setattr(scenarios, "LIBRARY", empty)
     try:
-        assert snap_compare(picker_app(), terminal_size=WIDE)
+        assert snap_compare(picker_app(trainee="Alex"), terminal_size=WIDE)
     finally:
         monkeypatch.undo()
         time.tzset()

@@ -19,11 +19,7 @@ from tui.screens.debrief import DebriefScreen
 from tui.screens.drill import DrillScreen
 from tui.screens.picker import PickerScreen
 
-from .conftest import SCENARIO_DIR, SCENARIO_FILE
-
-
-def picker_app(**kwargs: object) -> WarroomApp:
-    return WarroomApp(scenario_dirs=[SCENARIO_DIR], autostart=False, **kwargs)  # type: ignore[arg-type]
+from .conftest import SCENARIO_DIR, SCENARIO_FILE, picker_app
 
 
 def shown_ids(app: WarroomApp) -> list[str]:

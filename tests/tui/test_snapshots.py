@@ -18,10 +18,8 @@ from tests.tui.conftest import end_drill
 from tui.app import WarroomApp
 from tui.screens.drill import DrillScreen
 
-from .conftest import SCENARIO_DIR, SEED
+from .conftest import NARROW, SCENARIO_DIR, SEED, WIDE
 
-WIDE = (120, 36)
-NARROW = (80, 24)
 Snap = Callable[..., bool]
 
 

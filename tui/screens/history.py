@@ -82,7 +82,6 @@ class HistoryScreen(Screen[None]):
 
     CSS_PATH = _CSS
     BINDING_GROUP_TITLE = "History"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (100, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "review", "Review", id="history.review", show=True),
         Binding("g", "group", "Trends by team/trainee", id="history.group"),

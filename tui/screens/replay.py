@@ -27,6 +27,7 @@ from sim.review import Review, ideal_script, steps_by
 from sim.scenario import Scenario
 from sim.script import Step
 from tui.formatting import Names, clock, describe, quantity
+from tui.screens import WIDTH_BREAKPOINTS
 from tui.widgets.metrics import chart
 from tui.widgets.panels import Row, RowList, role_rows, timer_rows
 
@@ -146,7 +147,6 @@ class ReplayScreen(Screen[None]):
 
     CSS_PATH = _CSS
     BINDING_GROUP_TITLE = "Review"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (100, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "seek(-60)", "-1m", id="review.back", priority=True),
         Binding("right", "seek(60)", "+1m", id="review.forward", priority=True),
@@ -273,6 +273,7 @@ class ReviewApp(App[None]):
 
     CSS_PATH = Path(__file__).parent.parent / "warroom.tcss"
     TITLE = "warroom review"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = WIDTH_BREAKPOINTS
 
     def __init__(self, screen: ReplayScreen) -> None:
         super().__init__()
