@@ -1,4 +1,4 @@
-"""Metric models: baseline + seeded noise + fault shapes, sampled by one recurring SimPy timeout each, with
+"""Metric models: baseline + seeded noise + fault shapes, sampled by one recurring SimPy event each, with
 threshold alerts (with hysteresis) and the full series in compact arrays (its tail is the recent history
 the sparklines show; samples never become events).
 
@@ -14,8 +14,8 @@ from collections.abc import Callable
 from statistics import NormalDist
 from typing import TYPE_CHECKING
 
-from simpy import Environment, Event, Timeout
-from simpy.events import URGENT
+from simpy import Environment, Event
+from simpy.events import NORMAL, URGENT
 
 from sim.faults import Contribution, contribution
 from sim.scenario import Effect, Metric
@@ -50,16 +50,27 @@ class Watch:
         self.since: float | None = None
 
 
-class _Start(Event):
-    """Calls `callback` at this instant, scheduled as SimPy schedules a new process's start (urgent, in
-    creation order), so a sampler takes its first sample where a process would have."""
+class _Tick(Event):
+    """A sampler's clock: one event, scheduled again each time it fires, so a sample costs SimPy one heap
+    entry and no new object (a `Timeout` per sample was a fifth of a drill's work).
+
+    It is first scheduled as SimPy schedules a new process's start (urgent, in creation order), and then
+    `every` seconds after each firing at normal priority, as `yield env.timeout(every)` would be: the queue
+    sees the same (time, priority, id) entries either way, so events keep their order."""
 
     def __init__(self, env: Environment, callback: Callable[[Event], None]) -> None:
         super().__init__(env)
-        self.callbacks.append(callback)  # type: ignore[union-attr]
         self._ok = True
         self._value = None
+        self._fire = [callback]
+        self.callbacks = self._fire  # type: ignore[assignment]
         env.schedule(self, URGENT)
+
+    def again(self, delay: float) -> None:
+        """Fire once more, `delay` seconds from now. SimPy empties an event's callbacks as it processes
+        it; they are put back so the same callback runs."""
+        self.callbacks = self._fire  # type: ignore[assignment]
+        self.env.schedule(self, NORMAL, delay)
 
 
 class MetricModel:
@@ -164,12 +175,12 @@ class MetricModel:
         """Sample now and every `sample_every` seconds after, forever (the drill stops the clock).
 
         The hot path of every drill, one pass per metric per sample, so it is written for speed. The sampler
-        is a callback on its own timeouts rather than a process: each sample is then one SimPy event with
-        no generator to resume, scheduled exactly where a process's `yield env.timeout(every)` puts it, so
-        events keep their order. Settings live in the closure, the gaussian noise is one table lookup by 12
-        bits of the drill's generator, the pulls on the metric are one multiply-add (see `_regroup`), and
-        levels and inject conditions are re-checked only when the value leaves the band in which they
-        cannot change.
+        is a callback on its own `_Tick` rather than a process: each sample is then one SimPy event with no
+        generator to resume and no object to build, scheduled exactly where a process's `yield
+        env.timeout(every)` puts it, so events keep their order. Settings live in the closure, the gaussian
+        noise is one table lookup by 12 bits of the drill's generator, the pulls on the metric are one
+        multiply-add (see `_regroup`), and levels and inject conditions are re-checked only when the value
+        leaves the band in which they cannot change.
         """
         env = self.drill.env
         bits, n_bits, normal = self.drill.rng.getrandbits, _NOISE_BITS, _NORMAL
@@ -180,8 +191,10 @@ class MetricModel:
         high = math.inf if self.high is None else self.high
         sign, cumulative = self.sign, self.cumulative
         keep = self.values.append
-        calm_lo = calm_hi = 0.0
-        # SimPy fires each timeout at `now + every`, computed when it was made, so adding `every` here gives
+        # An empty calm band: the first sample checks levels and watches (the drill adds its watches after
+        # this and before any sample), and sets the band.
+        calm_lo, calm_hi = math.inf, -math.inf
+        # SimPy fires the tick at `now + every`, computed when it was scheduled, so adding `every` here gives
         # exactly the float `env.now` would, without a property call per sample.
         t = self.start = env.now
 
@@ -212,15 +225,10 @@ class MetricModel:
             keep(v)
             if not calm_lo <= sign * v < calm_hi:
                 calm_lo, calm_hi = self._changed(t, v)
-            Timeout(env, every).callbacks.append(sample)  # type: ignore[union-attr]
+            again(every)
             t += every
 
-        def first(event: Event) -> None:
-            nonlocal calm_lo, calm_hi
-            calm_lo, calm_hi = self._calm()  # the drill adds its watches before any sample is taken
-            sample(event)
-
-        _Start(env, first)
+        again = _Tick(env, sample).again
 
     def _calm(self) -> tuple[float, float]:
         """The values (times `sign`) for which a sample changes nothing: no alert level moves and no inject
