@@ -13,11 +13,10 @@ from __future__ import annotations
 import random
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from sim.playbook import Playbook
@@ -37,16 +36,14 @@ STANDARD_SLOTS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(NamedTuple):
     slot: str  # the id a scenario writes: `cto`, `support_lead`, a playbook contact id…
     name: str
     title: str
     team: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class _Data:
+class _Data(NamedTuple):
     """Faker's en_US names and company shapes (copied in `sim.names`), with cumulative weights."""
 
     first: list[str]

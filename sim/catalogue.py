@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sim.events import COMMS_CHANNELS, STATUS_PAGE_STATES
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(NamedTuple):
     name: str
     # `severity`, `role`, `contact`, `who`, `choice`, `text`: what the UI offers to fill it.
     kind: str
@@ -16,8 +15,7 @@ class Param:
     required: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class ActionSpec:
+class ActionSpec(NamedTuple):
     id: str
     label: str
     duration: float  # sim seconds until its effects land

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Literal, get_args, get_type_hints
+from typing import Literal, NamedTuple, get_args, get_type_hints
 
 from sim.catalogue import STANDARD, STANDARD_IDS
 from sim.durations import format_duration
@@ -21,8 +20,7 @@ Loc = tuple[str | int, ...]
 TIMER_CATEGORIES: tuple[str, ...] = get_args(get_type_hints(TimerView)["category"])
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """A problem at `loc` (YAML keys and list indexes, aliases as written), with an optional hint."""
 
     loc: Loc
@@ -139,7 +137,7 @@ def check_playbook(pb: Playbook) -> list[Finding]:
         out += _positive(level.timeout, ("escalation", "chain", i, "timeout"), "timeout")
     for sev_id, steps in esc.matrix.items():
         if sev_id not in sevs:
-            out.append(replace(undefined("severity", sev_id, sevs, ("escalation", "matrix", sev_id)), at_key=True))
+            out.append(undefined("severity", sev_id, sevs, ("escalation", "matrix", sev_id))._replace(at_key=True))
         for j, step in enumerate(steps):
             out += _refs(step.notify, contacts, "contact", ("escalation", "matrix", sev_id, j, "notify"))
     for i, step in enumerate(esc.stakeholders):

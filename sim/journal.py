@@ -3,14 +3,12 @@ and flushed as it happens. Reading tolerates a truncated last line (a crash mid-
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
 import weakref
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from sim.events import Event
 from sim.model import Model
@@ -49,7 +47,7 @@ def model_hash(model: Model) -> str:
 
 
 def header_json(header: Header) -> dict[str, Any]:
-    return dataclasses.asdict(header)
+    return header._asdict()
 
 
 def header_from_json(obj: Any, where: str) -> Header:
@@ -57,7 +55,7 @@ def header_from_json(obj: Any, where: str) -> Header:
         raise JournalError(f"{where}: the first line is not a journal header")
     if obj["format"] != JOURNAL_FORMAT:
         raise JournalError(f"{where}: journal format {obj['format']!r} is not supported (this is {JOURNAL_FORMAT})")
-    names = {f.name for f in dataclasses.fields(Header)}
+    names = set(Header._fields)
     try:
         return Header(**{k: v for k, v in obj.items() if k in names})
     except TypeError as exc:
@@ -96,8 +94,7 @@ class JournalWriter:
             self._file.close()
 
 
-@dataclass(frozen=True, slots=True)
-class Journal:
+class Journal(NamedTuple):
     path: Path
     header: Header
     events: tuple[Event, ...]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 import scenarios
 from sim import checks, yamlsafe
@@ -56,8 +55,7 @@ def yaml_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """A scenario file as listed: its scenario when it loads, else the problems that stop it."""
 
     path: Path
@@ -73,8 +71,7 @@ class Entry:
         return self.declared_id or self.path.stem
 
 
-@dataclass(frozen=True, slots=True)
-class PlaybookEntry:
+class PlaybookEntry(NamedTuple):
     """A playbook file as listed: its playbook when it loads, else the problems that stop it."""
 
     path: Path

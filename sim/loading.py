@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import yaml
 
@@ -85,8 +85,7 @@ class LoadError(Exception):
         return "\n".join(map(str, self.problems))
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """What checking one file found: its kind (if known), the model (if it loaded) and every problem."""
 
     path: Path
@@ -278,7 +277,7 @@ def check_file(
         # the same text was checked before.
         cached = _playbook_cache.get(_playbook_key(path, text))
         if cached is not None:
-            return replace(cached, path=path, problems=tuple(replace(p, path=str(path)) for p in cached.problems))
+            return cached._replace(path=path, problems=tuple(replace(p, path=str(path)) for p in cached.problems))
     src = read_source(path, text)
     if isinstance(src, Result):
         return src

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import CodeType, UnionType
-from typing import Annotated, Any, ClassVar, Literal, Union, dataclass_transform, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union, dataclass_transform, get_args, get_origin
 
 _MISSING: Any = type("Missing", (), {"__repr__": lambda _: "MISSING"})()
 _INVALID: Any = type("Invalid", (), {"__repr__": lambda _: "INVALID"})()
@@ -88,8 +88,7 @@ def Field(default: Any = _MISSING, **kwargs: Any) -> Any:
     return FieldInfo(default, **kwargs)
 
 
-@dataclass(frozen=True, slots=True)
-class Constraints:
+class Constraints(NamedTuple):
     """Limits on text: a regular expression it must match in full, a maximum length."""
 
     pattern: str | None = None

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sim.events import Event
 
 JOURNAL_FORMAT = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
+class Header(NamedTuple):
     format: int
     scenario: str
     scenario_hash: str  # sha256 of the scenario file's bytes
@@ -24,8 +23,7 @@ class Header:
     playbook_path: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class DrillRecord:
+class DrillRecord(NamedTuple):
     header: Header
     events: tuple[Event, ...]
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Level = Literal["ok", "warn", "critical"]
 TimerState = Literal["running", "warning", "overdue", "met", "cancelled"]
 
 
-@dataclass(frozen=True, slots=True)
-class MetricView:
+class MetricView(NamedTuple):
     id: str
     label: str
     unit: str
@@ -22,8 +20,7 @@ class MetricView:
     history: tuple[float, ...]  # recent samples, oldest first (a ring buffer's contents)
 
 
-@dataclass(frozen=True, slots=True)
-class TimerView:
+class TimerView(NamedTuple):
     id: str  # e.g. `sla.resolution`, `cadence.internal_update`, `pager`, `matrix.SEV1.1`
     label: str
     category: Literal["sla", "cadence", "pager", "matrix", "progress"]
@@ -36,8 +33,7 @@ class TimerView:
         return self.deadline - now
 
 
-@dataclass(frozen=True, slots=True)
-class RunningAction:
+class RunningAction(NamedTuple):
     action: str
     label: str
     started: float
@@ -46,8 +42,7 @@ class RunningAction:
     role: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class DrillState:
+class DrillState(NamedTuple):
     now: float
     duration: float
     incident_id: str

@@ -12,7 +12,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import yaml
 from yaml.error import Mark
@@ -54,8 +54,7 @@ _SCALAR_TAGS = {_TAG + t for t in ("str", "null", "bool", "int", "float")}
 _CONTAINER_TAGS = {_TAG + "map", _TAG + "seq"}
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(NamedTuple):
     """One thing wrong with the text, at a 1-based line and column."""
 
     line: int
@@ -176,8 +175,7 @@ def _at(mark: Mark, message: str, hint: str = "") -> Issue:
     return Issue(mark.line + 1, mark.column + 1, message, hint)
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A document's data and the problems that did not stop it being built (duplicate keys, merge keys)."""
 
     data: Any

@@ -6,7 +6,7 @@ Scenario text reaches the screen only as plain `Content(...)` built here, never 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from textual.content import Content
 
@@ -93,16 +93,15 @@ def quantity(value: float, unit: str) -> str:
     return f"{number(value)} {unit}"
 
 
-@dataclass(frozen=True, slots=True)
-class Names:
+class Names(NamedTuple):
     """Readable names for ids that events carry: metrics, roles, contacts, severities, actions, people."""
 
-    metrics: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # id -> (label, unit)
-    roles: Mapping[str, str] = field(default_factory=dict)
-    contacts: Mapping[str, str] = field(default_factory=dict)
-    severities: Mapping[str, str] = field(default_factory=dict)
-    actions: Mapping[str, str] = field(default_factory=dict)
-    people: Mapping[str, str] = field(default_factory=dict)  # cast slot -> person's name
+    metrics: Mapping[str, tuple[str, str]]  # id -> (label, unit)
+    roles: Mapping[str, str]
+    contacts: Mapping[str, str]
+    severities: Mapping[str, str]
+    actions: Mapping[str, str]
+    people: Mapping[str, str]  # cast slot -> person's name
 
     @classmethod
     def build(cls, scenario: Scenario, playbook: Playbook, people: Mapping[str, str] | None = None) -> Names:
@@ -142,8 +141,7 @@ class Names:
         return self.actions.get(action_id, action_id)
 
 
-@dataclass(frozen=True, slots=True)
-class FeedItem:
+class FeedItem(NamedTuple):
     t: float
     category: str
     text: str  # the plain line, for the text filter and for tests

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import scenarios
 from sim.library import find_scenario, list_scenarios, playbooks_for, user_playbooks_dir, yaml_files
@@ -13,8 +13,7 @@ from sim.playbook import Playbook
 from sim.scenario import Scenario
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(NamedTuple):
     """One scenario file as the picker shows it: loaded with its playbook, or with what stops it."""
 
     path: Path

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sim.catalogue import ActionSpec
 from sim.events import Event
@@ -20,8 +20,7 @@ from sim.scenario import Scenario
 from sim.state import DrillState
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(NamedTuple):
     """Someone in the drill's cast: the slot id the engine knows them by, their name and title."""
 
     slot: str

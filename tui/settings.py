@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from sim.library import user_home
 
@@ -23,18 +23,17 @@ def reports_dir() -> Path:
     return home() / "reports"
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """What warroom remembers between runs."""
 
     trainee: str = ""
     theme: str = ""
 
     def with_trainee(self, name: str) -> Settings:
-        return replace(self, trainee=name.strip())
+        return self._replace(trainee=name.strip())
 
     def with_theme(self, theme: str) -> Settings:
-        return replace(self, theme=theme)
+        return self._replace(theme=theme)
 
 
 def load(path: Path | None = None) -> Settings:
@@ -47,7 +46,7 @@ def load(path: Path | None = None) -> Settings:
     if not isinstance(raw, dict):
         return Settings()
     # Keep only known string fields, so a hand-edited file cannot smuggle in odd types.
-    return Settings(**{k: v for k, v in raw.items() if k in Settings.__dataclass_fields__ and isinstance(v, str)})
+    return Settings(**{k: v for k, v in raw.items() if k in Settings._fields and isinstance(v, str)})
 
 
 def save(settings: Settings, path: Path | None = None) -> Path:
@@ -55,6 +54,6 @@ def save(settings: Settings, path: Path | None = None) -> Path:
     path = path or home() / SETTINGS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(settings._asdict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path

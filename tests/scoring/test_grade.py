@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 import pytest
 
@@ -230,7 +229,7 @@ def test_grade_is_pure_and_deterministic(scenario: Scenario, playbook: Playbook)
 
 def test_mismatched_inputs_are_refused(scenario: Scenario, playbook: Playbook) -> None:
     record = build(IDEAL, scenario)
-    other = replace(record, header=replace(record.header, scenario="something-else"))
+    other = record._replace(header=record.header._replace(scenario="something-else"))
     with pytest.raises(ValueError, match="something-else"):
         grade(other, scenario, playbook)
     with pytest.raises(ValueError, match="not on playbook"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
@@ -15,11 +15,10 @@ from tui.formatting import CATEGORIES, FeedItem
 MAX_LINES = 600
 
 
-@dataclass(frozen=True, slots=True)
-class FeedFilter:
+class FeedFilter(NamedTuple):
     """Which categories to show, and a case-insensitive text the line must contain."""
 
-    categories: frozenset[str] = field(default_factory=lambda: frozenset(CATEGORIES))
+    categories: frozenset[str] = frozenset(CATEGORIES)
     text: str = ""
 
     def admits(self, item: FeedItem) -> bool:
