@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
 
@@ -122,39 +122,142 @@ def find_playbook(playbook_id: str, extra_dirs: Iterable[str | Path] = ()) -> Pl
     raise NotFound(finding.message, finding.hint)
 
 
+def _nearby_files(path: Path) -> list[Path]:
+    """The files that may hold playbooks for a scenario at `path`: next to it, or in a `playbooks/` folder
+    beside it or beside its folder; in rising precedence."""
+    dirs = (path.parent.parent / "playbooks", path.parent / "playbooks", path.parent)
+    return [candidate for directory in dirs for candidate in yaml_files(directory) if candidate != path]
+
+
 def nearby_playbooks(path: Path, known: Mapping[Path, Result] | None = None) -> dict[str, Playbook]:
     """Playbooks next to a scenario file, or in a `playbooks/` folder beside it or beside its folder.
 
     `known` holds files already checked (by path), so a folder being validated is not read twice.
     """
     out: dict[str, Playbook] = {}
-    for directory in (path.parent.parent / "playbooks", path.parent / "playbooks", path.parent):
-        for candidate in yaml_files(directory):
-            result = known.get(candidate) if known is not None else None
-            if result is None:
-                if candidate == path or not _might_be_playbook(candidate):
-                    continue
-                result = check_file(candidate, "playbook")
-            if isinstance(result.model, Playbook) and result.ok:
-                out[result.model.id] = result.model
+    for candidate in _nearby_files(path):
+        result = known.get(candidate) if known is not None else None
+        if result is None:
+            if not _might_be_playbook(_head(candidate)):
+                continue
+            result = check_file(candidate, "playbook")
+        if isinstance(result.model, Playbook) and result.ok:
+            out[result.model.id] = result.model
     return out
 
 
-def _might_be_playbook(path: Path) -> bool:
-    # Raw bytes, undecoded: most files beside a scenario are scenarios, ruled out without the checks
-    # `read_text` makes of a file about to be parsed (the full load makes them), and by a plain substring
-    # search before the line-anchored pattern, which tries every position of the file.
+def _head(path: Path) -> bytes:
+    """The file's raw bytes, as far as a YAML file may go (none if it cannot be read): for the cheap tests
+    below, which rule files out without the checks `read_text` makes of a file about to be parsed."""
     try:
         with path.open("rb") as fh:
-            data = fh.read(yamlsafe.MAX_BYTES + 1)
+            return fh.read(yamlsafe.MAX_BYTES + 1)
     except OSError:
-        return False
+        return b""
+
+
+def _might_be_playbook(data: bytes) -> bool:
+    # Most files beside a scenario are scenarios: a plain substring search rules them out before the
+    # line-anchored pattern, which tries every position of the file.
     return b"severities" in data and _PLAYBOOK_KEY.search(data) is not None
 
 
-def playbooks_for(path: Path, extra: Mapping[str, Playbook] | None = None) -> dict[str, Playbook]:
-    """What a scenario at `path` may name: bundled and user playbooks, then `extra`, then those beside it."""
-    return {**all_playbooks(), **(extra or {}), **nearby_playbooks(path)}
+def _may_declare(data: bytes, playbook_id: str) -> bool:
+    """Whether a file may hold the playbook with this id. An id is plain ASCII text with no spaces or quotes
+    (`sim.base.Id`), so a file that declares it holds it verbatim, unless written with an escape."""
+    return playbook_id.encode() in data or b"\\" in data
+
+
+class Playbooks(Mapping[str, Playbook]):
+    """Playbooks by id from layers in rising precedence, each a file, read when first needed, or playbooks
+    already loaded. A lookup reads, from the top layer down, only the files that may declare that id: a
+    drill needs one playbook, and checking all five bundled ones was a tenth of a drill's start-up. Listing
+    the ids reads every file.
+
+    A layer's flag marks files beside a scenario, which count only when they look like a playbook
+    (`_might_be_playbook`), as `nearby_playbooks` has it."""
+
+    def __init__(self, layers: Sequence[tuple[Path, bool] | Mapping[str, Playbook]]) -> None:
+        self._layers = layers
+        self._files: dict[Path, Playbook | None] = {}
+        self._found: dict[str, tuple[Playbook, Path | None] | None] = {}
+        self._all: dict[str, Playbook] | None = None
+
+    def _load(self, path: Path, beside: bool, data: bytes | None = None) -> Playbook | None:
+        if path not in self._files:
+            if beside and not _might_be_playbook(_head(path) if data is None else data):
+                self._files[path] = None
+            else:
+                self._files[path] = _model(check_file(path, "playbook"), Playbook)
+        return self._files[path]
+
+    def _lookup(self, playbook_id: str) -> tuple[Playbook, Path | None] | None:
+        """The playbook with this id and its file (None for one given already loaded), or None."""
+        if playbook_id not in self._found:
+            self._found[playbook_id] = self._search(playbook_id)
+        return self._found[playbook_id]
+
+    def _search(self, playbook_id: str) -> tuple[Playbook, Path | None] | None:
+        for layer in reversed(self._layers):
+            if not isinstance(layer, tuple):
+                if playbook_id in layer:
+                    return layer[playbook_id], None
+                continue
+            path, beside = layer
+            if path not in self._files:
+                data = _head(path)
+                if not _may_declare(data, playbook_id):
+                    continue
+                self._load(path, beside, data)
+            playbook = self._files[path]
+            if playbook is not None and playbook.id == playbook_id:
+                return playbook, path
+        return None
+
+    def __getitem__(self, playbook_id: str) -> Playbook:
+        hit = self._lookup(playbook_id)
+        if hit is None:
+            raise KeyError(playbook_id)
+        return hit[0]
+
+    def file_of(self, playbook_id: str) -> Path | None:
+        """The file the playbook with this id is read from (the journal records it, so a drill resumes with
+        the very same playbook); None if it was given already loaded, or there is none."""
+        hit = self._lookup(playbook_id)
+        return hit[1] if hit is not None else None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
+
+    def _everything(self) -> dict[str, Playbook]:
+        if self._all is None:
+            out: dict[str, Playbook] = {}
+            for layer in self._layers:
+                if isinstance(layer, tuple):
+                    playbook = self._load(*layer)
+                    if playbook is not None:
+                        out[playbook.id] = playbook
+                else:
+                    out.update(layer)
+            self._all = out
+        return self._all
+
+
+def playbooks_for(
+    path: Path, extra: Mapping[str, Playbook] | None = None, dirs: Iterable[str | Path] = ()
+) -> Playbooks:
+    """What a scenario at `path` may name: bundled, user and `dirs` playbooks, then `extra`, then those
+    beside it, each overriding the ones before by id (`all_playbooks`, then `nearby_playbooks`)."""
+    layers: list[tuple[Path, bool] | Mapping[str, Playbook]] = [
+        (p, False) for p, _ in _sources(map(Path, dirs), scenarios.PLAYBOOKS, user_playbooks_dir())
+    ]
+    if extra:
+        layers.append(extra)
+    layers += [(p, True) for p in _nearby_files(path)]
+    return Playbooks(layers)
 
 
 def list_scenarios(dirs: Iterable[str | Path] = ()) -> list[Entry]:

@@ -3,6 +3,7 @@ killed with SIGKILL mid-drill that resumes from its journal to the very same jou
 
 from __future__ import annotations
 
+import hashlib
 import json
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tests.kill import kill_when
-from tests.sim.engine_fixtures import HERE, IDEAL_PATH, SCENARIO_PATH
+from tests.sim.engine_fixtures import HERE, IDEAL_PATH, PLAYBOOK_PATH, SCENARIO_PATH
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +45,25 @@ def test_run_json_holds_header_events_and_state(tmp_path: Path) -> None:
     assert data["state"]["end_reason"] == "resolved"
     recorded = [json.loads(line) for line in journal.read_text().splitlines()[1:]]
     assert data["events"] == recorded
+
+
+def test_the_journal_records_the_playbook_file_the_scenario_was_checked_against(tmp_path: Path) -> None:
+    """Beside the scenario beats a `playbooks/` folder beside its folder, for the loader and for the file the
+    journal records (which resume reads); before, the recorded file was looked for in the opposite order."""
+    home = tmp_path / "drills"
+    (home / "playbooks").mkdir(parents=True)
+    (home / "ops").mkdir()
+    playbook = PLAYBOOK_PATH.read_text()
+    (home / "playbooks" / "drillbook.yaml").write_text(playbook.replace("name: ", "name: Far ", 1))
+    (home / "ops" / "drillbook.yaml").write_text(playbook.replace("name: ", "name: Near ", 1))
+    scenario = home / "ops" / "pool-leak.yaml"
+    scenario.write_text(SCENARIO_PATH.read_text())
+    journal = tmp_path / "j.jsonl"
+    code, out, err = warroom("run", scenario, "--until", "1m", "--format", "json", "--journal", journal)
+    assert code == 0, err
+    header = json.loads(out)["header"]
+    assert header["playbook_path"] == str(home / "ops" / "drillbook.yaml")
+    assert header["playbook_hash"] == hashlib.sha256((home / "ops" / "drillbook.yaml").read_bytes()).hexdigest()
 
 
 def test_run_by_id_with_seed_and_until() -> None:

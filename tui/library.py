@@ -6,9 +6,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-import scenarios
-from sim.library import find_scenario, list_scenarios, playbooks_for, user_playbooks_dir, yaml_files
-from sim.loading import LoadError, check_file, load_scenario
+from sim.library import find_scenario, list_scenarios, playbooks_for
+from sim.loading import LoadError, load_scenario
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 
@@ -44,14 +43,14 @@ def listings(dirs: Iterable[Path] = ()) -> list[Listing]:
             if p.severity == "error"
         )
         if scenario is not None:
-            try:
-                known = cache.setdefault(entry.path.parent, playbooks_for(entry.path))
+            try:  # the playbooks are read as they are looked up
+                playbook = cache.setdefault(entry.path.parent, playbooks_for(entry.path)).get(scenario.playbook)
             except Exception as exc:  # a broken playbook beside a scenario must not take the picker down
-                known = {}
+                playbook = None
                 problems += (f"cannot read the playbooks beside it: {exc}",)
-            playbook = known.get(scenario.playbook)
-            if playbook is None:
-                problems += (f"playbook {scenario.playbook!r} not found",)
+            else:
+                if playbook is None:
+                    problems += (f"playbook {scenario.playbook!r} not found",)
         out.append(Listing(entry.path, entry.origin, scenario, playbook, problems))
     return out
 
@@ -68,24 +67,3 @@ def find(id_or_path: str, dirs: Iterable[Path] = ()) -> tuple[Scenario, Playbook
     if playbook is None:
         raise LookupError(f"{path}: playbook {scenario.playbook!r} not found")
     return scenario, playbook, path
-
-
-def playbook_file(scenario_path: Path, playbook_id: str) -> Path | None:
-    """The file of the playbook a scenario at `scenario_path` resolves to, in `playbooks_for`'s order of
-    precedence (beside it first, then the user's, then bundled). The journal records it, so
-    `warroom resume` can find a playbook that is not bundled."""
-    where = scenario_path.parent
-    for directory in (
-        where.parent / "playbooks",
-        where / "playbooks",
-        where,
-        user_playbooks_dir(),
-        scenarios.PLAYBOOKS,
-    ):
-        for candidate in yaml_files(directory):
-            if candidate.resolve() == scenario_path.resolve():
-                continue
-            result = check_file(candidate, "playbook")
-            if result.ok and result.model is not None and getattr(result.model, "id", None) == playbook_id:
-                return candidate
-    return None

@@ -6,19 +6,17 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-import scenarios
 from sim.durations import format_clock, format_duration, parse_duration
 from sim.engine import Drill, DrillError
 from sim.events import Event
 from sim.journal import JournalError, header_json
-from sim.library import NotFound, find_scenario, user_playbooks_dir, yaml_files
-from sim.loading import LoadError, check_file, load_scenario
+from sim.library import NotFound, find_scenario, playbooks_for
+from sim.loading import LoadError, load_scenario
 from sim.playbook import Playbook
 from sim.runner import load_script_file, play, steps_left
 from sim.scenario import Scenario
@@ -33,34 +31,20 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
-def playbook_file(scenario_path: Path, playbook_id: str, extra_dirs: Iterable[Path] = ()) -> tuple[Playbook, Path]:
-    """The playbook a scenario names, and its file (the journal records both): beside the scenario first,
-    then `extra_dirs`, the user's playbooks, and the bundled ones, the same precedence the loader uses."""
-    near = (scenario_path.parent.parent / "playbooks", scenario_path.parent / "playbooks", scenario_path.parent)
-    for directory in (*near, *extra_dirs, user_playbooks_dir(), scenarios.PLAYBOOKS):
-        files = yaml_files(directory) if directory.is_dir() else []
-        # `<id>.yaml` is the convention; any other file there may still hold it.
-        files.sort(key=lambda p: p.stem != playbook_id)
-        for candidate in files:
-            if candidate.resolve() == scenario_path.resolve():
-                continue
-            result = check_file(candidate, "playbook")
-            if result.ok and isinstance(result.model, Playbook) and result.model.id == playbook_id:
-                return result.model, candidate
-    raise NotFound(f"playbook {playbook_id!r} (named by {scenario_path}) was not found", "")
-
-
 def load_target(name: str, extra_dirs: tuple[Path, ...]) -> tuple[Scenario, Playbook, Path, Path]:
     try:
         path = find_scenario(name, extra_dirs)
     except NotFound as exc:
         _fail(str(exc), 2)
+    playbooks = playbooks_for(path, dirs=extra_dirs)
     try:
-        scenario = load_scenario(path)
-        playbook, playbook_path = playbook_file(path, scenario.playbook, extra_dirs)
-    except (LoadError, NotFound) as exc:
+        scenario = load_scenario(path, playbooks)
+    except LoadError as exc:
         _fail(str(exc))
-    return scenario, playbook, path, playbook_path
+    # The journal records the playbook's file, so a drill resumes with the very same playbook.
+    playbook_path = playbooks.file_of(scenario.playbook)
+    assert playbook_path is not None  # the scenario loaded, so its playbook was read from a file
+    return scenario, playbooks[scenario.playbook], path, playbook_path
 
 
 def parse_until(value: str | None) -> float | None:
