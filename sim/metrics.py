@@ -204,14 +204,8 @@ class MetricModel:
             if line is _FLAT:  # nothing pulls on the metric: most samples of most metrics
                 offset = 0.0
                 v = level_v
-            else:  # `offset(t)`, inlined
-                static, slope, curved, next_change = line
-                offset = static + slope * t
-                if curved:  # seldom: only while a pull fades out
-                    for c in curved:
-                        offset += c.at(t)
-                if t >= next_change:
-                    self._regroup(t)
+            else:
+                offset = self.offset(t)
                 v = baseline + offset
             if noise:
                 v += normal[bits(n_bits)] * noise
