@@ -17,7 +17,8 @@ from sim.playbook import Playbook
 
 # Playbook id -> the seed document it encodes (its three-digit prefix).
 SEED_OF = {"samplemind": "000", "mindweave": "001", "findcontacts": "002", "samia": "003", "alchemorsel": "004"}
-SEEDS = Path(os.environ.get("WARROOM_SEEDS", "/work/shared/seeds"))
+# The seed documents: `shared/seeds` beside the checkout, or `$WARROOM_SEEDS`.
+SEEDS = Path(os.environ.get("WARROOM_SEEDS") or Path(__file__).resolve().parents[3] / "shared" / "seeds")
 # The seed documents live outside the repository; the checks against their text run only where they are.
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed documents not found at {SEEDS}")
 

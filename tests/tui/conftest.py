@@ -45,14 +45,6 @@ def _no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(TextArea, "cursor_blink", False)
 
 
-@pytest.fixture(autouse=True)
-def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    # Settings, journals and reports go to a fresh dir per test: no test sees another's trainee name.
-    home = tmp_path / "warroom-home"
-    monkeypatch.setenv("WARROOM_HOME", str(home))
-    return home
-
-
 @pytest.fixture(scope="session")
 def scenario() -> Scenario:
     return load_scenario(SCENARIO_FILE, {"drillbook": load_playbook(PLAYBOOK_FILE)})
