@@ -333,7 +333,7 @@ def _expectation(ctx: Context, x: Expectation) -> Criterion:
     if x.done is not None:
         label, done, by = _labelled(ctx, x.done, x.with_), facts.finished_action(x.done, x.with_), x.within
         v = verdicts(_sentence(label) + (f" by {clock(by)}." if by is not None else "."))
-        ev = (evidence(facts, done, label),) if done else ()
+        ev: tuple[Evidence, ...] = (evidence(facts, done, label),) if done else ()
         if done is None:
             if by is not None and facts.end < by:
                 return v.skip(f"the drill ended before {clock(by)}.")
@@ -355,7 +355,7 @@ def _expectation(ctx: Context, x: Expectation) -> Criterion:
     if later is None:
         return v.skip(f"{_lower(then)} was never started, so the order could not be checked.")
     before = facts.finished_action(x.order.first)
-    ev: tuple[Evidence, ...] = (evidence(facts, later, f"started: {then}"),)
+    ev = (evidence(facts, later, f"started: {then}"),)
     if before is not None and before.t <= later.t:
         ev = (evidence(facts, before, f"finished: {first}"), *ev)
         text = f"{_sentence(first)} finished at {clock(before.t)}, before {_lower(then)} started at {clock(later.t)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from scoring import debrief, svg
@@ -44,7 +45,7 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _table(head: tuple[str, ...], rows: list[tuple[str, ...]], classes: tuple[str, ...] = ()) -> str:
+def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]], classes: tuple[str, ...] = ()) -> str:
     """Cells arrive already escaped; `classes` gives each column's td class."""
     th = "".join(f"<th>{h}</th>" for h in head)
     body = []

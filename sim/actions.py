@@ -3,12 +3,12 @@ as SimPy processes whose effects land when they finish, cancellable, each record
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from simpy.events import Initialize
+from simpy.events import Initialize, ProcessGenerator
 
 from sim.catalogue import COMMS_ACTIONS, STANDARD, ActionSpec, Param
 from sim.durations import format_clock
@@ -185,7 +185,7 @@ class ActionBook:
         )
         r.proc = drill.env.process(self._run(r, spec.duration))
 
-    def _run(self, r: Running, duration: float) -> Iterator[object]:
+    def _run(self, r: Running, duration: float) -> ProcessGenerator:
         if r.cancelled:
             return
         try:

@@ -62,7 +62,7 @@ class Bot:
         self.harmful = [a.id for a in sc.actions if a.harmful]
         self.partial = [a.id for a in sc.actions if not a.harmful and a.id not in sc.truth.fixed_by
                         and any(fx.move for fx in a.effects)]  # fmt: skip
-        self.tracks = [self._tech(), self._comms()]
+        self.tracks: list[Iterator[Step] | None] = [self._tech(), self._comms()]
         self.ready = [0.0, 0.0]
 
     def chance(self, p: float) -> bool:
@@ -105,17 +105,17 @@ class Bot:
             yield self.react(), (action, {})
         for action in self.partial if self.chance(self.p.partial_first) else []:
             yield self.react(), (action, {})
-        expected = [e for e in sc.expectations if e.done and e.done not in sc.truth.fixed_by]
-        for ex in expected:
-            yield self.react(), (ex.done, {})  # type: ignore[misc]
+        expected = [e.done for e in sc.expectations if e.done and e.done not in sc.truth.fixed_by]
+        for done in expected:
+            yield self.react(), (done, {})
         for target in INVESTIGATE_TARGETS:
             if drill.root_cause_at is not None:
                 break
             yield self.react(), ("investigate", {"target": target})
-            yield from self._until(lambda: "investigate" not in drill.actions.running)
+            yield from self._while_running("investigate")
         for action in self._fix_plan():
             yield self.react(), (action, {})
-            yield from self._until(lambda a=action: a not in drill.actions.running)
+            yield from self._while_running(action)
         yield from self._until(lambda: not drill.unhealthy)
         if not self.chance(self.p.early_resolve):
             healthy_from = drill.now
@@ -155,6 +155,9 @@ class Bot:
     def _until(self, done: Callable[[], bool]) -> Iterator[Step]:
         while not done():
             yield TICK, None
+
+    def _while_running(self, action: str) -> Iterator[Step]:
+        return self._until(lambda: action not in self.drill.actions.running)
 
     def _has_role(self, role: str) -> bool:
         return any(r.id == role for r in self.drill.playbook.roles)

@@ -140,8 +140,8 @@ def check_playbook(pb: Playbook) -> list[Finding]:
             out.append(undefined("severity", sev_id, sevs, ("escalation", "matrix", sev_id))._replace(at_key=True))
         for j, step in enumerate(steps):
             out += _refs(step.notify, contacts, "contact", ("escalation", "matrix", sev_id, j, "notify"))
-    for i, step in enumerate(esc.stakeholders):
-        out += _ref(step.contact, contacts, "contact", ("escalation", "stakeholders", i, "contact"))
+    for i, stakeholder in enumerate(esc.stakeholders):
+        out += _ref(stakeholder.contact, contacts, "contact", ("escalation", "stakeholders", i, "contact"))
     out += _ref(esc.no_progress_contact, contacts, "contact", ("escalation", "no_progress_contact"))
     out += _positive(esc.no_progress_after, ("escalation", "no_progress_after"), "no_progress_after")
     timed = esc.no_progress_after is not None or any(s.no_progress_after is not None for s in pb.severities)
@@ -205,7 +205,7 @@ def check_scenario(sc: Scenario, playbook: Playbook | None) -> list[Finding]:
         for j, effect in enumerate(f.effects):
             out += _ref(effect.metric, metrics, "metric", ("faults", i, "effects", j, "metric"))
     for i, inj in enumerate(sc.injects):
-        loc = ("injects", i, "trigger")
+        loc: Loc = ("injects", i, "trigger")
         trig = inj.trigger
         if trig.at is not None:
             out += inside(trig.at + trig.delay, (*loc, "at"), f"inject '{inj.id}' fires")
@@ -230,13 +230,13 @@ def check_scenario(sc: Scenario, playbook: Playbook | None) -> list[Finding]:
             )
         out += _positive(action.duration, (*loc, "duration"), "duration")
         out += _refs(action.requires, actions, "action", (*loc, "requires"))
-        for j, effect in enumerate(action.effects):
+        for j, act_effect in enumerate(action.effects):
             eloc = (*loc, "effects", j)
-            out += _ref(effect.resolve, faults, "fault", (*eloc, "resolve"))
-            out += _ref(effect.start_fault, faults, "fault", (*eloc, "start_fault"))
-            out += _ref(effect.reveal, clues, "clue", (*eloc, "reveal"))
-            if effect.move is not None:
-                out += _ref(effect.move.metric, metrics, "metric", (*eloc, "move", "metric"))
+            out += _ref(act_effect.resolve, faults, "fault", (*eloc, "resolve"))
+            out += _ref(act_effect.start_fault, faults, "fault", (*eloc, "start_fault"))
+            out += _ref(act_effect.reveal, clues, "clue", (*eloc, "reveal"))
+            if act_effect.move is not None:
+                out += _ref(act_effect.move.metric, metrics, "metric", (*eloc, "move", "metric"))
     out += _requirement_cycles(sc)
     for i, clue in enumerate(sc.clues):
         out += _ref(clue.names_fault, faults, "fault", ("clues", i, "names_fault"))
@@ -271,7 +271,12 @@ def _expectation_params(action: str | None, params: dict[str, str], pb: Playbook
             continue
         kind = takes[name].kind
         if pb is not None and kind in ("contact", "role", "severity"):
-            defined = [x.id for x in {"contact": pb.contacts, "role": pb.roles, "severity": pb.severities}[kind]]
+            ids = {
+                "contact": [c.id for c in pb.contacts],
+                "role": [r.id for r in pb.roles],
+                "severity": [s.id for s in pb.severities],
+            }
+            defined = ids[kind]
             out += _ref(value, defined, kind, (*loc, name))
         elif takes[name].choices and value not in takes[name].choices:
             out.append(undefined(name, value, list(takes[name].choices), (*loc, name)))

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, get_args
 
 import simpy
 from simpy.core import StopSimulation
+from simpy.events import ProcessGenerator
 
 from sim.actions import ActionBook, ActionRefused
 from sim.cast import Cast
@@ -375,7 +376,7 @@ class Drill(Incident):
 
     # -- processes --------------------------------------------------------------------------------
 
-    def _time_limit(self) -> Iterator[object]:
+    def _time_limit(self) -> ProcessGenerator:
         yield self.env.timeout(self.duration)
         self.finish("timeout")
 

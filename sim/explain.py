@@ -89,6 +89,9 @@ def _in(loc: Loc) -> str:
     return f" in {dotted(loc)}" if loc else ""
 
 
+_CONTAINERS: dict[type, str] = {list: "a list", dict: "a mapping"}
+
+
 def _show(value: object) -> str:
     if value is None:
         return "an empty value"
@@ -98,7 +101,7 @@ def _show(value: object) -> str:
         return f"the number {value:g}"
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:40] + "…")
-    return {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    return _CONTAINERS.get(type(value), type(value).__name__)
 
 
 def _strip(tp: Any) -> Any:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sim.scenario import Effect, Fault
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from simpy.events import ProcessGenerator
 
     from sim.engine import Drill
 
@@ -135,7 +135,7 @@ class FaultBook:
             if not state.by_action:
                 env.process(self._run(state))
 
-    def _run(self, state: FaultState) -> Iterator[object]:
+    def _run(self, state: FaultState) -> ProcessGenerator:
         yield self.drill.env.timeout(state.spec.start)
         if not state.prevented:
             self.start(state.spec.id)

@@ -4,10 +4,10 @@ metric health, and the verification that a resolution held."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import simpy
+from simpy.events import ProcessGenerator
 
 from sim.events import STATUSES
 from sim.metrics import LEVELS, MetricModel
@@ -150,7 +150,7 @@ class Incident:
     def _poll_every(self) -> float:
         return min(m.every for m in self.metrics.values())
 
-    def _verify(self) -> Iterator[object]:
+    def _verify(self) -> ProcessGenerator:
         """After `resolve`: wait until every metric has held healthy for the monitoring period, with no fault
         still moving a metric."""
         env = self.env

@@ -3,13 +3,15 @@ fired at a time, on a metric condition, after an action or when a timer expires 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sim.metrics import Watch
 from sim.scenario import Inject
 
 if TYPE_CHECKING:
+    from simpy.events import ProcessGenerator
+
     from sim.engine import Drill
 
 DETECTING = ("alert", "page")  # inject kinds that mean the incident has been detected
@@ -44,9 +46,9 @@ class InjectBook:
             metric = drill.metric(cond.metric, f"inject {inj.id!r}")
             above = cond.above is not None
             limit = cond.above if above else cond.below
-            metric.watches.append(Watch(above, float(limit or 0.0), cond.for_, lambda i=inj: self.schedule(i)))
+            metric.watches.append(Watch(above, float(limit or 0.0), cond.for_, partial(self.schedule, inj)))
 
-    def _timed(self, timed: list[Inject]) -> Iterator[object]:
+    def _timed(self, timed: list[Inject]) -> ProcessGenerator:
         env = self.drill.env
         for inj in timed:
             at = (inj.trigger.at or 0.0) + inj.trigger.delay
@@ -61,7 +63,7 @@ class InjectBook:
         else:
             self.fire(inj)
 
-    def _later(self, inj: Inject) -> Iterator[object]:
+    def _later(self, inj: Inject) -> ProcessGenerator:
         yield self.drill.env.timeout(inj.trigger.delay)
         self.fire(inj)
 

@@ -42,7 +42,11 @@ def model_hash(model: Model) -> str:
     if hit is not None and hit[0]() is model:
         return hit[1]
     digest = hashlib.sha256(model.model_dump_json(by_alias=True).encode()).hexdigest()
-    _HASHES[key] = (weakref.ref(model, lambda _r, key=key: _HASHES.pop(key, None)), digest)
+
+    def forget(_ref: weakref.ref[Model]) -> None:
+        _HASHES.pop(key, None)
+
+    _HASHES[key] = (weakref.ref(model, forget), digest)
     return digest
 
 

@@ -145,7 +145,7 @@ def _faults(sc: Scenario) -> Iterator[Finding]:
 def _expectations(sc: Scenario, takeable: set[str]) -> Iterator[Finding]:
     own = {a.id for a in sc.actions}
     for i, ex in enumerate(sc.expectations):
-        named = [(("done",), ex.done), (("never",), ex.never)]
+        named: list[tuple[tuple[str, ...], str | None]] = [(("done",), ex.done), (("never",), ex.never)]
         if ex.order:
             named += [(("order", "first"), ex.order.first), (("order", "then"), ex.order.then)]
         for key, value in named:

@@ -117,8 +117,10 @@ class Source:
         self.problems = [self.at(i.line, i.col, i.message, i.hint) for i in parsed.issues]
         self._root: Any = None
 
-    def at(self, line: int, col: int, message: str, hint: str = "", severity: str = "error") -> Problem:
-        return Problem(str(self.path), line, col, message, hint, severity)  # type: ignore[arg-type]
+    def at(
+        self, line: int, col: int, message: str, hint: str = "", severity: Literal["error", "warning"] = "error"
+    ) -> Problem:
+        return Problem(str(self.path), line, col, message, hint, severity)
 
     def locate(self, loc: checks.Loc, at_key: bool = False) -> tuple[int, int]:
         if self._root is None:
@@ -172,14 +174,15 @@ def _validate(src: Source, kind: Kind) -> tuple[Document | None, list[Problem]]:
     detected = detect_kind(data)
     wanted = list if kind == "script" else dict
     if not isinstance(data, wanted):
-        found = {list: "a list", dict: "a mapping"}.get(type(data), "a single value")
+        containers: dict[type, str] = {list: "a list", dict: "a mapping"}
+        found = containers.get(type(data), "a single value")
         return None, [src.at(*src.locate(()), f"expected a {kind} but the file holds {found}", _SHAPES[kind])]
     if detected is not None and detected != kind:
         message = f"expected a {kind} but this looks like a {detected}"
         return None, [src.at(*src.locate(()), message, _SHAPES[kind])]
     model_cls = MODELS[kind]
     try:
-        return model_cls.model_validate(data), []  # type: ignore[return-value]
+        return model_cls.model_validate(data), []
     except (ArithmeticError, TypeError, LookupError) as exc:
         # A model rule that trips over an extreme value (not a ValueError, so validation lets it through):
         # still the file's fault, still a problem to report, never a traceback.

@@ -63,13 +63,13 @@ class _Tick(Event):
         self._ok = True
         self._value = None
         self._fire = [callback]
-        self.callbacks = self._fire  # type: ignore[assignment]
+        self.callbacks = self._fire
         env.schedule(self, URGENT)
 
     def again(self, delay: float) -> None:
         """Fire once more, `delay` seconds from now. SimPy empties an event's callbacks as it processes
         it; they are put back so the same callback runs."""
-        self.callbacks = self._fire  # type: ignore[assignment]
+        self.callbacks = self._fire
         self.env.schedule(self, NORMAL, delay)
 
 

@@ -84,7 +84,10 @@ class FieldInfo:
 
 
 def Field(default: Any = _MISSING, **kwargs: Any) -> Any:
-    """A field's settings, as a class attribute: `noise: float = Field(0.0, ge=0, description="…")`."""
+    """A field's settings, as a class attribute: `noise: float = Field(default=0.0, ge=0, description="…")`.
+
+    Give the default by keyword: type checkers (PEP 681) see a field specifier's default only as `default=`,
+    and would otherwise make the field a required argument of the record's constructor."""
     return FieldInfo(default, **kwargs)
 
 
@@ -141,7 +144,7 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return list(self) == list(other)  # type: ignore[call-overload]
+        return list(self) == list(other)
 
     def __hash__(self) -> int:
         return hash((type(self), *(getattr(self, n) for n in fields_of(type(self)))))

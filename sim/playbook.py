@@ -18,7 +18,7 @@ class Targets(Strict):
 
     acknowledge: Duration | None = None
     response: Duration | None = None
-    identify: Duration | None = Field(None, description="Root cause identified (e.g. an MTTI target).")
+    identify: Duration | None = Field(default=None, description="Root cause identified (e.g. an MTTI target).")
     mitigation: Duration | None = None
     resolution: Duration | None = None
 
@@ -43,9 +43,10 @@ class Severity(Strict):
     communication: Communication = Field(default_factory=Communication)
     page: list[Id] = Field(default_factory=list, description="Contacts paged at this severity.")
     roles_required: list[Id] = Field(default_factory=list, description="Roles to assign at this severity.")
-    pir_within: Duration | None = Field(None, description="Post-incident review deadline after resolution.")
+    pir_within: Duration | None = Field(default=None, description="Post-incident review deadline after resolution.")
     no_progress_after: Duration | None = Field(
-        None, description="Per-severity override of escalation.no_progress_after, for seeds that set it per level."
+        default=None,
+        description="Per-severity override of escalation.no_progress_after, for seeds that set it per level.",
     )
 
 
@@ -54,7 +55,7 @@ class Contact(Strict):
 
     id: Id
     title: str
-    team: str = Field("", description="e.g. security, database, finance, platform, executive")
+    team: str = Field(default="", description="e.g. security, database, finance, platform, executive")
 
 
 class ChainLevel(Strict):
@@ -86,7 +87,7 @@ class Escalation(Strict):
     )
     stakeholders: list[StakeholderStep] = Field(default_factory=list)
     no_progress_after: Duration | None = Field(
-        None, description="Escalate when the root cause is not identified this long after acknowledging."
+        default=None, description="Escalate when the root cause is not identified this long after acknowledging."
     )
     no_progress_contact: Id | None = None
 
@@ -119,7 +120,7 @@ class Classification(Strict):
     rules: list[ClassificationRule] = Field(default_factory=list)
     otherwise: Id | None = None
     when_unsure: Literal["higher", "lower"] | None = Field(
-        None, description="What the playbook says to do when unsure between two levels."
+        default=None, description="What the playbook says to do when unsure between two levels."
     )
 
 
@@ -136,14 +137,14 @@ class Templates(Strict):
 class Playbook(Strict):
     id: Id
     name: str
-    source: str = Field("", description="The seed document this playbook encodes.")
+    source: str = Field(default="", description="The seed document this playbook encodes.")
     severities: list[Severity] = Field(min_length=1, description="Most severe first.")
     contacts: list[Contact] = Field(default_factory=list)
     escalation: Escalation = Field(default_factory=Escalation)
     roles: list[Role] = Field(default_factory=list)
     classification: Classification = Field(default_factory=Classification)
     monitoring_period: Duration | None = Field(
-        None, description="How long metrics must hold healthy before a resolution counts as verified."
+        default=None, description="How long metrics must hold healthy before a resolution counts as verified."
     )
     templates: Templates = Field(default_factory=Templates)
 

@@ -31,7 +31,7 @@ class Metric(Strict):
     label: str
     unit: str = ""
     baseline: float
-    noise: float = Field(0.0, ge=0, description="Standard deviation of the seeded gaussian noise.")
+    noise: float = Field(default=0.0, ge=0, description="Standard deviation of the seeded gaussian noise.")
     warn: float
     critical: float
     # `up`: higher is worse (error rate). `down`: lower is worse (availability).
@@ -87,7 +87,7 @@ class MetricCondition(Strict):
     metric: Id
     above: float | None = None
     below: float | None = None
-    for_: Duration = Field(0.0, alias="for")
+    for_: Duration = Field(default=0.0, alias="for")
 
     def __post_init__(self) -> None:
         """Exactly one of `above` and `below`."""
@@ -102,7 +102,7 @@ class Trigger(Strict):
     metric: MetricCondition | None = None
     after_action: Id | None = None
     timer_expired: str | None = Field(
-        None, description="A timer id such as 'sla.status_page' or 'cadence.internal_update'."
+        default=None, description="A timer id such as 'sla.status_page' or 'cadence.internal_update'."
     )
     delay: Duration = 0.0
 
@@ -120,7 +120,7 @@ class Inject(Strict):
     id: Id
     kind: InjectKind
     # A cast slot (`cto`, `support_lead`, `customer`, a playbook contact id) or a literal name.
-    sender: str = Field("", alias="from")
+    sender: str = Field(default="", alias="from")
     text: Text
     trigger: Trigger
     # Stakeholders push harder unless the trainee has done one of these by then.
@@ -151,7 +151,7 @@ class Action(Strict):
     requires: list[Id] = Field(default_factory=list, description="Actions that must have finished first.")
     effects: list[ActionEffect] = Field(default_factory=list)
     destructive: bool = False
-    harmful: bool = Field(False, description="Makes things worse; the scorer penalises it.")
+    harmful: bool = Field(default=False, description="Makes things worse; the scorer penalises it.")
 
 
 class Clue(Strict):
@@ -159,7 +159,7 @@ class Clue(Strict):
     text: Text
     # Investigation targets that reveal it (dashboards, logs, deploys, dependencies).
     found_by: list[Literal["dashboards", "logs", "deploys", "dependencies"]] = Field(default_factory=list)
-    names_fault: Id | None = Field(None, description="Revealing this clue makes that fault known.")
+    names_fault: Id | None = Field(default=None, description="Revealing this clue makes that fault known.")
 
 
 class Ordering(Strict):
@@ -176,10 +176,10 @@ class Expectation(Strict):
         "detection", "classification", "roles", "communication", "escalation", "mitigation", "closure"
     ] = "mitigation"
     points: Annotated[int, Field(ge=1, le=50)] = 10
-    done: Id | None = Field(None, description="This action must be taken.")
-    within: Duration | None = Field(None, description="With `done`: by this sim time.")
-    never: Id | None = Field(None, description="This action must not be taken.")
-    order: Ordering | None = Field(None, description="`first` must finish before `then` starts.")
+    done: Id | None = Field(default=None, description="This action must be taken.")
+    within: Duration | None = Field(default=None, description="With `done`: by this sim time.")
+    never: Id | None = Field(default=None, description="This action must not be taken.")
+    order: Ordering | None = Field(default=None, description="`first` must finish before `then` starts.")
     with_: dict[Id, str] = Field(
         default_factory=dict,
         alias="with",

@@ -8,12 +8,14 @@ checks its own state after each wait, so meeting or cancelling it at any instant
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from simpy.events import ProcessGenerator
+
 from sim.durations import format_duration
-from sim.state import TimerView
+from sim.state import TimerState, TimerView
 
 if TYPE_CHECKING:
     from sim.engine import Drill
@@ -56,13 +58,13 @@ class Timer:
     state: Literal["running", "overdue", "met", "cancelled"] = "running"
 
     def view(self, now: float) -> TimerView:
-        state: str = self.state
+        state: TimerState = self.state
         if state == "running" and now >= self.deadline - WARNING_SHARE * (self.deadline - self.started):
             state = "warning"
-        return TimerView(self.id, self.label, self.category, self.started, self.deadline, state)  # type: ignore[arg-type]
+        return TimerView(self.id, self.label, self.category, self.started, self.deadline, state)
 
 
-OnExpire = Callable[[Timer], Iterator[object] | None]
+OnExpire = Callable[[Timer], ProcessGenerator | None]
 
 
 class TimerBoard:
@@ -88,7 +90,7 @@ class TimerBoard:
         category: Category,
         deadline: float,
         on_expire: OnExpire | None = None,
-        body: Callable[[Timer], Iterator[object]] | None = None,
+        body: Callable[[Timer], ProcessGenerator] | None = None,
     ) -> Timer:
         self.cancel(tid)
         self.timers.pop(tid, None)
@@ -98,7 +100,7 @@ class TimerBoard:
         self.env.process(body(t) if body else self._run(t, on_expire))
         return t
 
-    def _run(self, t: Timer, on_expire: OnExpire | None) -> Iterator[object]:
+    def _run(self, t: Timer, on_expire: OnExpire | None) -> ProcessGenerator:
         yield self.env.timeout(max(0.0, t.deadline - self.env.now))
         if t.state != "running":
             return
@@ -258,7 +260,7 @@ class TimerBoard:
             deadline = (last if last is not None else base) + comm.status_page_every
             self._keep_or_start("cadence.status_page", "Status page update due", deadline)
 
-    def _stakeholders(self, t: Timer) -> Iterator[object]:
+    def _stakeholders(self, t: Timer) -> ProcessGenerator:
         for step in self.playbook.escalation.stakeholders:
             wait = t.deadline + step.overdue - self.env.now
             if wait > 0:
@@ -290,7 +292,7 @@ class TimerBoard:
     def _title(self, contact_id: str) -> str:
         return next((c.title for c in self.playbook.contacts if c.id == contact_id), contact_id)
 
-    def _pager(self, t: Timer) -> Iterator[object]:
+    def _pager(self, t: Timer) -> ProcessGenerator:
         chain = self.playbook.escalation.chain
         for i in range(len(chain)):
             yield self.env.timeout(max(0.0, t.deadline - self.env.now))

@@ -12,10 +12,9 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 import yaml
-from yaml.error import Mark
 from yaml.events import (
     AliasEvent,
     DocumentEndEvent,
@@ -54,6 +53,16 @@ _SCALAR_TAGS = {_TAG + t for t in ("str", "null", "bool", "int", "float")}
 _CONTAINER_TAGS = {_TAG + "map", _TAG + "seq"}
 
 
+class Mark(Protocol):
+    """A position the parser gives: a yaml.error.Mark, or libyaml's own Mark class under the C loader."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
+
 class Issue(NamedTuple):
     """One thing wrong with the text, at a 1-based line and column."""
 
@@ -87,7 +96,8 @@ class Loader(_Base):  # type: ignore[misc,valid-type]
 class PyLoader(yaml.SafeLoader):
     """The same in pure Python, for platforms without libyaml (and for tests that both behave alike)."""
 
-    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+    # PyYAML keeps this on the class (the stubs wrongly declare an instance attribute, hence the ignore).
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}  # type: ignore[misc]
 
 
 for _cls in (Loader, PyLoader):
@@ -238,7 +248,7 @@ def _build(loader: yaml.SafeLoader) -> Parsed:
                 issues.append(_at(key_mark, f"duplicate key '{key}' (first at line {first})", "remove one of them"))
             else:
                 frame.seen[key] = key_mark.line + 1
-            container[key] = value  # type: ignore[call-overload]
+            container[key] = value
             frame.key_mark = None
 
     # Events arrive one at a time from the parser, which keeps no stack of its own beyond a state machine;
@@ -260,7 +270,7 @@ def _build(loader: yaml.SafeLoader) -> Parsed:
             total += 1
             if len(stack) >= MAX_DEPTH:
                 message = f"nesting is deeper than {MAX_DEPTH} levels"
-                raise YamlError([_at(event.start_mark, message, "flatten the structure")])
+                raise YamlError([_at(event.start_mark, message, _FLATTEN)])
             if event.tag not in (None, "!") and event.tag not in _CONTAINER_TAGS:
                 fatal.append(_tag_issue(event.tag, event.start_mark))
             if event.anchor:
@@ -304,12 +314,14 @@ def _anchor(anchors: dict[str, tuple[Any, int]], name: str, mark: Mark) -> None:
 def _scalar(event: ScalarEvent, fatal: list[Issue]) -> Any:
     value: str = event.value
     tag = event.tag
+    mark = event.start_mark
+    assert mark is not None  # the parser marks every event it gives
     if tag is None or tag == "!":
         if not event.implicit[0]:
             return value  # quoted, or the non-specific tag: always a string
         return _resolve(value)
     if tag not in _SCALAR_TAGS:
-        fatal.append(_tag_issue(tag, event.start_mark))
+        fatal.append(_tag_issue(tag, mark))
         return None
     kind = tag.removeprefix(_TAG)
     if kind == "str":
@@ -321,7 +333,7 @@ def _scalar(event: ScalarEvent, fatal: list[Issue]) -> Any:
     if kind == "float" and type(resolved) is int:
         return float(resolved)
     if type(resolved) is not wanted:
-        fatal.append(_at(event.start_mark, f"'{value}' is not a valid !!{kind}"))
+        fatal.append(_at(mark, f"'{value}' is not a valid !!{kind}"))
         return None
     return resolved
 
@@ -358,6 +370,7 @@ def _tag_issue(tag: str, mark: Mark) -> Issue:
     )
 
 
+_FLATTEN = "flatten the structure"
 _SYNTAX_HINTS = (
     ("found character '\\t'", "indent with spaces; YAML does not allow tabs there"),
     ("mapping values are not allowed", "a value containing ': ' must be quoted, or a key is mis-indented"),
@@ -369,6 +382,8 @@ _SYNTAX_HINTS = (
     ("did not find expected key", "check the indentation of this line against the keys above it"),
     ("found unexpected end of stream", "a quote or a bracket is opened and never closed"),
     ("cannot start any token", "a value starting with '@', '`' or '%' must be quoted"),
+    # libyaml (PyYAML 6.0.4 on) stops deep flow nesting itself, ahead of the depth check above.
+    ("nesting depth", f"{_FLATTEN}: warroom reads at most {MAX_DEPTH} levels"),
 )
 
 
@@ -389,9 +404,12 @@ def compose(text: str, loader_cls: type[yaml.SafeLoader] = Loader) -> Node:
     """The node tree of text that `parse` accepted (so its depth is known to be bounded), for positions."""
     loader = loader_cls(text)
     try:
-        return loader.get_single_node()
+        node = loader.get_single_node()
     finally:
         loader.dispose()
+    if node is None:  # no document: `parse` refuses such text, so only a caller that skipped it gets here
+        raise yaml.YAMLError("the text holds no YAML document")
+    return node
 
 
 def locate(root: Node, loc: tuple[str | int, ...], at_key: bool = False) -> tuple[int, int]:

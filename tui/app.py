@@ -27,7 +27,8 @@ class WarroomApp(App[None]):
     TITLE = "warroom"
     SUB_TITLE = "incident-response drills"
     BINDING_GROUP_TITLE = "warroom"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = WIDTH_BREAKPOINTS
+    # Textual declares this `ClassVar[...] | None`, which mypy reads as an instance variable: no ClassVar here.
+    HORIZONTAL_BREAKPOINTS = WIDTH_BREAKPOINTS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help", id="app.help", key_display="?"),
     ]

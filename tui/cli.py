@@ -72,4 +72,6 @@ def main(ctx: click.Context, scenario_dirs: tuple[Path, ...], facilitator: bool)
     With no command, opens the scenario picker.
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(main.get_command(ctx, "play"), scenario_dirs=scenario_dirs, facilitator=facilitator)  # type: ignore[union-attr]
+        play = main.get_command(ctx, "play")
+        assert play is not None  # "play" is in COMMANDS
+        ctx.invoke(play, scenario_dirs=scenario_dirs, facilitator=facilitator)

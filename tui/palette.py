@@ -69,7 +69,7 @@ class DrillCommands(CommandList):
             hint = f"scenario action, takes {format_duration(spec.duration)}" if spec.scenario else spec.description
             if spec.destructive:
                 hint = f"{hint} (destructive: asks first)"
-            commands.append((spec.label, hint, partial(screen.run_action, spec.id)))
+            commands.append((spec.label, hint, partial(screen.take_action, spec.id)))
         for title, help_text, method in _CONTROLS:
             commands.append((title, help_text, getattr(screen, method)))
         return commands

@@ -35,7 +35,9 @@ def script(steps: tuple[SyntheticStep, ...]) -> list[Step]:
         if s.do == "assign_role":
             role = params.pop("role")
             params["as_role"] = s.role
-        out.append(Step(at=f"{s.at:g}s", do=s.do, actor=s.actor, role=role, **params))
+        # `at` is given as a file writes it: the record holds float seconds, but its constructor checks values
+        # as a file's, and a Duration there is text with units; the synthesized signature only knows the float.
+        out.append(Step(at=f"{s.at:g}s", do=s.do, actor=s.actor, role=role, **params))  # type: ignore[arg-type]
     return out
 
 

@@ -4,10 +4,12 @@ file, in the same precedence, from only the files that can hold the id asked for
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sim import library
+from sim.loading import Result
 from sim.playbook import Playbook
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -85,9 +87,12 @@ def test_file_of_names_the_file_the_playbook_was_read_from(tree: Path) -> None:
 def test_a_lookup_reads_only_the_files_that_may_hold_the_id(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     read: list[str] = []
     check_file = library.check_file
-    monkeypatch.setattr(
-        library, "check_file", lambda path, *a, **k: read.append(Path(path).name) or check_file(path, *a, **k)
-    )
+
+    def recording(path: str | Path, *a: Any, **k: Any) -> Result:
+        read.append(Path(path).name)
+        return check_file(path, *a, **k)
+
+    monkeypatch.setattr(library, "check_file", recording)
     scenario = tree / "drills" / "ops" / "scenario.yaml"
     lazy = library.playbooks_for(scenario, dirs=[tree / "extra"])
     assert lazy["other"].name == "Next to it"

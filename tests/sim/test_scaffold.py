@@ -10,6 +10,7 @@ from scenarios import PLAYBOOKS
 from sim.lint import lint_scenario
 from sim.loading import check_file, load_playbook
 from sim.scaffold import TYPES, scaffold
+from sim.scenario import Scenario
 
 BUNDLED = sorted(p.stem for p in PLAYBOOKS.glob("*.yaml"))
 
@@ -23,6 +24,7 @@ def test_scaffold_validates_and_only_todos_remain(tmp_path: Path, playbook_id: s
     result = check_file(path, playbooks={playbook.id: playbook})
     assert result.ok, "\n".join(map(str, result.problems))
     scenario = result.unwrap()
+    assert isinstance(scenario, Scenario)
     assert scenario.title == 'Title with "quotes": and #hash'
     assert scenario.truth.severity in [s.id for s in playbook.severities]
     warnings = lint_scenario(scenario, playbook)

@@ -6,6 +6,7 @@ import asyncio
 import inspect
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -85,7 +86,7 @@ def app(drill: Drill) -> WarroomApp:
     return WarroomApp(drill=drill, autostart=False)
 
 
-async def end_drill(pilot: Pilot[object], screen: DrillScreen) -> None:
+async def end_drill(pilot: Pilot[Any], screen: DrillScreen) -> None:
     """End the drill from its screen and confirm, as a trainee does; the debrief opens."""
     screen.action_end_drill()
     await pilot.pause()

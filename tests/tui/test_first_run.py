@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.engine import Drill
 from tui import settings
 from tui.app import WarroomApp
 from tui.modals.base import NameModal
@@ -16,7 +17,9 @@ async def test_direct_briefing_asks_the_name_first_and_remembers_it() -> None:
         await pilot.press(*"Ana", "enter")
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen)
-        assert app.session is not None and app.session.drill.trainee == "Ana"
+        assert app.session is not None
+        drill = app.session.drill
+        assert isinstance(drill, Drill) and drill.trainee == "Ana"
     assert settings.load().trainee == "Ana"
     again = WarroomApp(scenario_id="tutorial", autostart=False)
     async with again.run_test(size=(120, 36)) as pilot:

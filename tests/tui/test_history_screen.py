@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Select
 
 import scenarios
@@ -125,7 +126,7 @@ def test_snapshot_history(db: Path, snap_compare, monkeypatch: pytest.MonkeyPatc
     empty.mkdir()
     monkeypatch.setattr(scenarios, "LIBRARY", empty)
 
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
         await pilot.press("h")
         await pilot.pause()
 

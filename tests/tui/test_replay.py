@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from textual.pilot import Pilot
 
 from scoring.history import History
 from sim.actions import ActionRefused
@@ -176,7 +177,7 @@ def test_snapshot_review_at_12_minutes(journal: Path, snap_compare, monkeypatch:
     monkeypatch.chdir(journal.parent)
     screen = review_screen(journal)
 
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
         await pilot.press(*["right"] * 12)
         await pilot.pause()
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from textual.pilot import Pilot
+
 from tui.app import WarroomApp
 from tui.screens.briefing import BriefingScreen
 from tui.screens.debrief import DebriefScreen
@@ -11,7 +15,7 @@ from tui.screens.drill import DrillScreen
 class Trainee:
     """Presses keys the way a trainee at the keyboard would; every minute of sim time is a press of `n`."""
 
-    def __init__(self, pilot) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, pilot: Pilot[None]) -> None:
         self.pilot = pilot
 
     async def keys(self, *keys: str) -> None:
@@ -27,7 +31,7 @@ class Trainee:
         await self.keys("enter")
 
 
-async def play_tutorial(moves) -> DebriefScreen:  # type: ignore[no-untyped-def]
+async def play_tutorial(moves: Callable[[Trainee], Awaitable[None]]) -> DebriefScreen:
     app = WarroomApp(scenario_id="tutorial", trainee="Alex", autostart=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()

@@ -237,7 +237,7 @@ class DrillScreen(Screen[None]):
     def available(self) -> dict[str, ActionSpec]:
         return {spec.id: spec for spec in self.drill.available_actions()}
 
-    def run_action(self, action_id: str) -> None:
+    def take_action(self, action_id: str) -> None:
         """Do an action by id: open its dialog if it needs parameters, confirm it if destructive."""
         if action_id in _DIALOGS:
             opener = {
@@ -355,7 +355,7 @@ class DrillScreen(Screen[None]):
 
         def chosen(action_id: str | None) -> None:
             if action_id:
-                self.run_action(action_id)
+                self.take_action(action_id)
 
         self.app.push_screen(ActionsModal(list(self.available().values())), chosen)
 

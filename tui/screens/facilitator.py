@@ -4,13 +4,12 @@ the journal marks it as theirs and a resume replays it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import Provider
-from textual.widget import Widget
 
 from sim.engine import ActionRefused
 from sim.facilitation import facilitator_log, upcoming
@@ -68,7 +67,7 @@ class FacilitatorScreen(DrillScreen):
         # The panel goes in the body, right of the feed. The drill screen composes the body; re-yielding its
         # widgets one by one keeps its layout, and yielding the panel straight after the feed puts it inside
         # the body while the body is still open.
-        for widget in cast(Iterable[Widget], super().compose()):
+        for widget in super().compose():
             yield widget
             if isinstance(widget, Feed):
                 yield self.panel

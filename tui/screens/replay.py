@@ -13,6 +13,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -79,8 +80,17 @@ class Timeline(Widget):
         def control(self) -> Timeline:
             return self.timeline
 
-    def __init__(self, end: float, actions: list[Event], ideal: list[Step], **kwargs: str) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        end: float,
+        actions: list[Event],
+        ideal: list[Step],
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.end = end
         self.actions = [(e.t, _ACTION_MARK.get(e.kind, "▲")) for e in actions]
         self.ideal = [(float(s.at), "◆") for s in ideal if s.at <= end]
@@ -121,8 +131,8 @@ class Timeline(Widget):
 class MetricsAt(Widget):
     """Each metric's value, level and recent history at T."""
 
-    def __init__(self, **kwargs: str) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.views: tuple = ()
 
     def render(self) -> Content:
@@ -138,7 +148,7 @@ class MetricsAt(Widget):
             lines.append(chart(list(m.history), width, m.warn, m.critical, m.bad_when))
         return Content("\n").join(lines) if lines else Content("")
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return max(1, 2 * len(self.views))
 
 
@@ -273,7 +283,8 @@ class ReviewApp(App[None]):
 
     CSS_PATH = Path(__file__).parent.parent / "warroom.tcss"
     TITLE = "warroom review"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = WIDTH_BREAKPOINTS
+    # Textual declares this `ClassVar[...] | None`, which mypy reads as an instance variable: no ClassVar here.
+    HORIZONTAL_BREAKPOINTS = WIDTH_BREAKPOINTS
 
     def __init__(self, screen: ReplayScreen) -> None:
         super().__init__()

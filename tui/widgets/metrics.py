@@ -9,6 +9,7 @@ from textual.app import ComposeResult, RenderResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.events import MouseMove
+from textual.geometry import Size
 from textual.widget import Widget
 
 from sim.state import MetricView
@@ -114,7 +115,7 @@ class MetricRows(Widget):
         self.views.update((v.id, v) for v in views)
         self.refresh(layout=len(self.views) != count)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.views)
 
     def on_mouse_move(self, event: MouseMove) -> None:
