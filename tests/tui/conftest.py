@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,17 +24,6 @@ PLAYBOOK_FILE = FIXTURES / "playbooks" / "drillbook.yaml"
 SEED = 7
 WIDE = (120, 36)  # the terminal the snapshots and most pilots use
 NARROW = (80, 24)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run `async def` tests (Textual pilots) in a fresh event loop: the project has no asyncio plugin,
-    and a pilot test needs nothing more than `asyncio.run`."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-    asyncio.run(pyfuncitem.obj(**args))
-    return True
 
 
 @pytest.fixture(autouse=True)
