@@ -10,6 +10,8 @@ STAMP := $(VENV)/.installed
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Installed packages are compiled to bytecode at install, as pip does, so no start-up pays for it.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: play test lint bench lock schema clean
 

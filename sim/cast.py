@@ -1,28 +1,40 @@
-"""The seeded cast of a drill: who is on call, the support lead, the CTO, customers, attacker IPs, the
-incident id and channel, and the `{placeholder}` filling of inject text.
+"""The seeded cast of a drill: who is on call, the support lead, the CTO, customers and their companies and
+email addresses, the attackers' IP addresses and browsers, the incident id and channel, and the
+`{placeholder}` filling of inject text.
 
 Placeholders an inject's text (or `from`) may use: `{incident_id}`, `{channel}`, `{trainee}`, `{date}`,
 `{oncall}` (the first pager level), `{support_lead}`, `{cto}`, `{engineering_manager}`, `{customer}`,
-`{customer2}`, `{customer3}`, `{customer_company}` (and 2, 3), `{attacker_ip}` (and 2, 3), and every
-playbook contact id (`{dba}`, `{security_lead}`…). Unknown placeholders are left as written, and filling
-never evaluates anything: braces are matched by a plain regular expression, not `str.format`.
+`{customer2}`, `{customer3}`, `{customer_company}` (and 2, 3), `{customer_email}` (and 2, 3),
+`{attacker_ip}` (and 2, 3), `{attacker_user_agent}` (and 2, 3), and every playbook contact id (`{dba}`,
+`{security_lead}`…). Unknown placeholders are left as written, and filling never evaluates anything: braces
+are matched by a plain regular expression, not `str.format`.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from bisect import bisect_right
+import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache
-from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from faker.providers.company.en_US import Provider as CompanyProvider
+    from faker.providers.person.en_US import Provider as PersonProvider
+    from faker.providers.user_agent import Provider as UserAgentProvider
+
     from sim.playbook import Playbook
     from sim.scenario import Scenario
 
+# Attacker addresses are drawn from the RFC 5737 documentation networks (TEST-NET-1, -2 and -3), so a drill
+# never accuses a real host. Not Faker's `ipv4()`: it draws from every public range, and its `network`
+# argument asks for a CIDR block rather than naming the block to draw from. The cast picks one of these
+# networks and a host number in it with the seeded generator's own `random_element` and `random_int`.
 _TEST_NETS = ("192.0.2", "198.51.100", "203.0.113")
+# Email addresses are at `<company>.example`: `.example` is reserved by RFC 2606, so none is a real mailbox.
+_EMAIL_DOMAIN = "example"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
 
 # Slots every drill has, with the title the feed shows beside the name.
@@ -43,38 +55,50 @@ class Person(NamedTuple):
     team: str = ""
 
 
-class _Data(NamedTuple):
-    """Faker's en_US names and company shapes (copied in `sim.names`), with cumulative weights."""
+class Fake(NamedTuple):
+    """The providers of one seeded Faker generator the cast draws from, typed (the generator itself gets
+    their methods only at run time)."""
 
-    first: list[str]
-    first_cum: list[float]
-    last: list[str]
-    last_cum: list[float]
-    suffixes: tuple[str, ...]
-
-    # Each pick is `rng.choices(names, cum_weights=cum)[0]` without the list `choices` builds per call (it
-    # was most of the cost of casting a drill): the same `random()` scaled by the same total, bisected over
-    # the same range, so the names are the ones `choices` gave.
-    def name(self, rng: random.Random) -> str:
-        first, first_cum, last, last_cum = self.first, self.first_cum, self.last, self.last_cum
-        given = first[bisect_right(first_cum, rng.random() * (first_cum[-1] + 0.0), 0, len(first_cum) - 1)]
-        return f"{given} {last[bisect_right(last_cum, rng.random() * (last_cum[-1] + 0.0), 0, len(last_cum) - 1)]}"
-
-    def company(self, rng: random.Random) -> str:
-        last, cum = self.last, self.last_cum
-        a, b, c = (last[bisect_right(cum, rng.random() * (cum[-1] + 0.0), 0, len(cum) - 1)] for _ in range(3))
-        shape = rng.randrange(3)
-        return f"{a} {rng.choice(self.suffixes)}" if shape == 0 else f"{a}-{b}" if shape == 1 else f"{a}, {b} and {c}"
+    person: PersonProvider  # en_US first and last names
+    company: CompanyProvider  # en_US company names, made of the person provider's last names
+    user_agent: UserAgentProvider  # browser user agent strings
 
 
 @cache
-def _data() -> _Data:
-    """The name data, read once per process when a drill first names someone."""
-    from sim import names
+def _providers() -> Fake:
+    """The generator, built once per process: adding its providers costs more than a whole cast's draws."""
+    from faker import Generator
+    from faker.providers.company.en_US import Provider as CompanyProvider
+    from faker.providers.person.en_US import Provider as PersonProvider
+    from faker.providers.user_agent import Provider as UserAgentProvider
 
-    first, first_weights = names.pairs(names.FIRST_NAMES)
-    last, last_weights = names.pairs(names.LAST_NAMES)
-    return _Data(first, list(accumulate(first_weights)), last, list(accumulate(last_weights)), names.COMPANY_SUFFIXES)
+    generator = Generator()
+    # A new generator draws from Faker's one module-wide `random.Random`; the first `seed_instance` gives it
+    # one of its own, and later calls reseed that one.
+    generator.seed_instance(0)
+    providers = Fake(PersonProvider(generator), CompanyProvider(generator), UserAgentProvider(generator))
+    for provider in providers:
+        generator.add_provider(provider)
+    return providers
+
+
+def fake(seed: int) -> Fake:
+    """A `faker.Generator` with only the providers the cast uses, reseeded with `seed`: what it draws next
+    depends on `seed` alone. There is one per process, so draw under `FAKER_LOCK`.
+
+    Not `faker.Faker()`, a proxy that builds a generator with every provider there is. Faker is imported
+    when a drill first names someone, not with the engine, so a drill that names nobody never loads it.
+    Providers added one by one draw uniformly from Faker's lists (`BaseProvider.__use_weighting__` is off
+    unless `Faker()` turns it on): casts are more varied, and a name costs about 1.5 µs where a draw weighted
+    by US frequency costs 75. Faker's internet provider is not loaded: its `ipv4()` cannot be held to the
+    documentation networks, and its email addresses would not be the person's own.
+    """
+    providers = _providers()
+    providers.person.generator.seed_instance(seed)
+    return providers
+
+
+FAKER_LOCK = threading.Lock()
 
 
 def incident_date(rng: random.Random) -> date:
@@ -90,9 +114,15 @@ def slug(text: str, limit: int = 24) -> str:
     return s[:limit].rstrip("-") or "incident"
 
 
+def email(name: str, company: str) -> str:
+    """`Ann Lee` at `Mills, Ruiz and Cole` → `ann.lee@mills.example` (the domain from the company's first
+    word, as Faker's `domain_word` makes it)."""
+    return f"{slug(name, 64).replace('-', '.')}@{slug(company.split()[0], 63)}.{_EMAIL_DOMAIN}"
+
+
 class Cast:
-    """Names come from Faker's en_US data (a copy, `sim.names`) drawn with a seeded `random.Random`, built
-    when a name is first needed."""
+    """Names, companies and user agents come from Faker (`fake`), seeded from the drill's own random
+    stream, and are built when a name is first needed."""
 
     def __init__(self, scenario: Scenario, playbook: Playbook, rng: random.Random, trainee: str) -> None:
         self.scenario = scenario
@@ -115,34 +145,46 @@ class Cast:
         }
 
     def _build(self) -> dict[str, Person]:
-        data = _data()
-        rng = random.Random(self._faker_seed)
+        with FAKER_LOCK:
+            return self._draw(*fake(self._faker_seed))
+
+    def _draw(
+        self, person: PersonProvider, company: CompanyProvider, user_agent: UserAgentProvider
+    ) -> dict[str, Person]:
         people: dict[str, Person] = {}
         taken: set[str] = {self.trainee}
 
-        def fresh_name() -> str:
-            name = data.name(rng)
-            for _ in range(50):
-                if name not in taken:
-                    break
-                name = data.name(rng)
-            taken.add(name)
-            return name
+        def fresh(draw: Callable[[], str]) -> str:
+            """A value nobody in this drill has yet: no two people share a name, nobody has the trainee's,
+            and the customers' companies and the attackers' addresses differ."""
+            value = draw()
+            while value in taken:
+                value = draw()
+            taken.add(value)
+            return value
+
+        def name() -> str:
+            return f"{person.first_name()} {person.last_name()}"
+
+        def attacker_ip() -> str:
+            return f"{person.random_element(_TEST_NETS)}.{person.random_int(1, 254)}"
 
         for contact in self.playbook.contacts:
-            people[contact.id] = Person(contact.id, fresh_name(), contact.title, contact.team)
+            people[contact.id] = Person(contact.id, fresh(name), contact.title, contact.team)
         for slot, title in STANDARD_SLOTS:
             if slot not in people:
-                people[slot] = Person(slot, fresh_name(), title)
+                people[slot] = Person(slot, fresh(name), title)
         for n in ("", "2", "3"):
-            self._extras[f"customer{n}_company"] = data.company(rng)
-            # Documentation ranges (RFC 5737), never a real network: a drill must not accuse a real host.
-            self._extras[f"attacker_ip{n}"] = f"{rng.choice(_TEST_NETS)}.{rng.randint(1, 254)}"
+            firm = fresh(company.company)
+            self._extras[f"customer{n}_company"] = firm
+            self._extras[f"customer{n}_email"] = email(people[f"customer{n}"].name, firm)
+            self._extras[f"attacker_ip{n}"] = fresh(attacker_ip)
+            self._extras[f"attacker_user_agent{n}"] = user_agent.chrome()
         chain = self.playbook.escalation.chain
         if chain and chain[0].contact in people:
             self._extras["oncall"] = people[chain[0].contact].name
         else:
-            self._extras["oncall"] = fresh_name()
+            self._extras["oncall"] = fresh(name)
         return people
 
     @property
