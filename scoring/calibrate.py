@@ -13,8 +13,7 @@ from typing import Any
 from scoring.grade import grade
 from sim.bots import PROFILES, play
 from sim.engine import Drill
-from sim.library import playbooks_for
-from sim.loading import load_scenario
+from sim.library import Library
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 
@@ -110,8 +109,8 @@ _loaded: tuple[Scenario, Playbook] | None = None
 
 def _init(path: str) -> None:
     global _loaded
-    scenario = load_scenario(path)
-    _loaded = (scenario, playbooks_for(Path(path))[scenario.playbook])
+    opened = Library().load_scenario(Path(path))
+    _loaded = (opened.scenario, opened.playbook)
 
 
 def _one(job: tuple[int, str, int]) -> Run:

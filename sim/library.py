@@ -1,4 +1,5 @@
-"""Where content is found: the bundled playbooks and scenarios, the user's own, and files next to a scenario."""
+"""Where content is found (`Library`): the bundled playbooks, scenarios and scripts, the user's own, extra
+directories, and files next to a scenario."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
 
 import scenarios
-from sim import checks, yamlsafe
-from sim.loading import Problem, Result, Source, check_file, check_source, detect_kind, read_source
+from sim import checks, loading, yamlsafe
+from sim.loading import Kind, Problem, Result, Source, check_file, check_source, detect_kind, read_source
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 
@@ -80,9 +81,10 @@ class PlaybookEntry(NamedTuple):
     origin: Origin
 
 
-def _sources(extra_dirs: Iterable[Path], bundled: Path, user: Path) -> list[tuple[Path, Origin]]:
+def _sources(extra_dirs: Iterable[Path], bundled: Path, user: Path | None) -> list[tuple[Path, Origin]]:
     out: list[tuple[Path, Origin]] = [(p, "bundled") for p in yaml_files(bundled)]
-    out += [(p, "user") for p in yaml_files(user)]
+    if user is not None:
+        out += [(p, "user") for p in yaml_files(user)]
     for d in extra_dirs:
         out += [(p, "extra") for p in yaml_files(Path(d))]
     seen: set[Path] = set()
@@ -94,34 +96,6 @@ def _sources(extra_dirs: Iterable[Path], bundled: Path, user: Path) -> list[tupl
     return unique
 
 
-def list_playbooks(dirs: Iterable[str | Path] = ()) -> list[PlaybookEntry]:
-    """Bundled, then user, then `dirs` playbooks, each loaded or listed with its problems."""
-    entries = []
-    for path, origin in _sources(map(Path, dirs), scenarios.PLAYBOOKS, user_playbooks_dir()):
-        result = check_file(path, "playbook")
-        entries.append(PlaybookEntry(path, _model(result, Playbook), result.problems, origin))
-    return entries
-
-
-def bundled_playbooks() -> dict[str, Playbook]:
-    """The playbooks shipped with warroom that load cleanly, by id."""
-    return {e.playbook.id: e.playbook for e in list_playbooks() if e.origin == "bundled" and e.playbook is not None}
-
-
-def all_playbooks(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Playbook]:
-    """Every playbook that loads, by id: bundled, overridden by the user's, overridden by `extra_dirs`."""
-    return {e.playbook.id: e.playbook for e in list_playbooks(extra_dirs) if e.playbook is not None}
-
-
-def find_playbook(playbook_id: str, extra_dirs: Iterable[str | Path] = ()) -> Playbook:
-    """The playbook with this id; raises NotFound naming the ones that exist."""
-    known = all_playbooks(extra_dirs)
-    if playbook_id in known:
-        return known[playbook_id]
-    finding = checks.undefined("playbook", playbook_id, sorted(known), ())
-    raise NotFound(finding.message, finding.hint)
-
-
 def _nearby_files(path: Path) -> list[Path]:
     """The files that may hold playbooks for a scenario at `path`: next to it, or in a `playbooks/` folder
     beside it or beside its folder; in rising precedence."""
@@ -129,7 +103,7 @@ def _nearby_files(path: Path) -> list[Path]:
     return [candidate for directory in dirs for candidate in yaml_files(directory) if candidate != path]
 
 
-def nearby_playbooks(path: Path, known: Mapping[Path, Result] | None = None) -> dict[str, Playbook]:
+def _nearby_playbooks(path: Path, known: Mapping[Path, Result] | None = None) -> dict[str, Playbook]:
     """Playbooks next to a scenario file, or in a `playbooks/` folder beside it or beside its folder.
 
     `known` holds files already checked (by path), so a folder being validated is not read twice.
@@ -175,7 +149,7 @@ class Playbooks(Mapping[str, Playbook]):
     the ids reads every file.
 
     A layer's flag marks files beside a scenario, which count only when they look like a playbook
-    (`_might_be_playbook`), as `nearby_playbooks` has it."""
+    (`_might_be_playbook`), as `_nearby_playbooks` has it."""
 
     def __init__(self, layers: Sequence[tuple[Path, bool] | Mapping[str, Playbook]]) -> None:
         self._layers = layers
@@ -246,28 +220,277 @@ class Playbooks(Mapping[str, Playbook]):
         return self._all
 
 
-def playbooks_for(
-    path: Path, extra: Mapping[str, Playbook] | None = None, dirs: Iterable[str | Path] = ()
-) -> Playbooks:
-    """What a scenario at `path` may name: bundled, user and `dirs` playbooks, then `extra`, then those
-    beside it, each overriding the ones before by id (`all_playbooks`, then `nearby_playbooks`)."""
-    layers: list[tuple[Path, bool] | Mapping[str, Playbook]] = [
-        (p, False) for p, _ in _sources(map(Path, dirs), scenarios.PLAYBOOKS, user_playbooks_dir())
-    ]
-    if extra:
-        layers.append(extra)
-    layers += [(p, True) for p in _nearby_files(path)]
-    return Playbooks(layers)
+class Listing(NamedTuple):
+    """One scenario file as the picker shows it: loaded with its playbook, or with what stops it."""
+
+    path: Path
+    origin: str
+    scenario: Scenario | None
+    playbook: Playbook | None
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.scenario is not None and self.playbook is not None
+
+    @property
+    def id(self) -> str:
+        return self.scenario.id if self.scenario is not None else self.path.stem
 
 
-def list_scenarios(dirs: Iterable[str | Path] = ()) -> list[Entry]:
-    """Bundled, user and `dirs` scenarios; one that fails to load is listed with its problems, never raised."""
-    entries = []
-    for path, origin in _sources(map(Path, dirs), scenarios.LIBRARY, user_scenarios_dir()):
-        result = check_file(path, "scenario")
-        scenario = _model(result, Scenario)
-        entries.append(Entry(path, scenario, result.problems, origin, scenario.id if scenario else _declared_id(path)))
-    return entries
+class Opened(NamedTuple):
+    """A scenario loaded with its playbook, and the files both were read from (a journal records them, so
+    a drill resumes with the very same ones)."""
+
+    scenario: Scenario
+    playbook: Playbook
+    path: Path
+    playbook_path: Path | None  # None only for a playbook given already loaded
+
+
+class Library:
+    """Where warroom finds scenarios, playbooks and scripts, in rising precedence: the bundled files, the
+    user's own (`user_home()`, unless `user` is off), then extra dirs (`--scenarios DIR`); and for a
+    scenario, above all of those, the playbooks beside it (`_nearby_files`).
+
+    `scenario_dirs` and `playbook_dirs` are apart because `warroom run --scenarios DIR` also takes DIR's
+    playbooks, while the TUI's picker offers DIR's scenarios only. Nothing is read when a Library is made:
+    folders are listed, and `$WARROOM_HOME` read, when a lookup needs them.
+    """
+
+    def __init__(
+        self, scenario_dirs: Iterable[str | Path] = (), playbook_dirs: Iterable[str | Path] = (), *, user: bool = True
+    ) -> None:
+        self.scenario_dirs = tuple(map(Path, scenario_dirs))
+        self.playbook_dirs = tuple(map(Path, playbook_dirs))
+        self.user = user
+
+    @classmethod
+    def bundled(cls) -> Library:
+        """What ships with warroom alone: no user files, no extra dirs."""
+        return cls(user=False)
+
+    # -- playbooks ----------------------------------------------------------------------------------
+
+    def _playbook_files(self) -> list[tuple[Path, Origin]]:
+        return _sources(self.playbook_dirs, scenarios.PLAYBOOKS, user_playbooks_dir() if self.user else None)
+
+    def playbook_entries(self) -> list[PlaybookEntry]:
+        """Bundled, then user, then extra-dir playbooks, each loaded or listed with its problems."""
+        entries = []
+        for path, origin in self._playbook_files():
+            result = check_file(path, "playbook")
+            entries.append(PlaybookEntry(path, _model(result, Playbook), result.problems, origin))
+        return entries
+
+    def playbooks(self, beside: Path | None = None, extra: Mapping[str, Playbook] | None = None) -> Playbooks:
+        """Playbooks by id, read as they are looked up: bundled, user and extra-dir ones, then `extra`, then
+        those beside a scenario at `beside`, each overriding the ones before by id."""
+        layers: list[tuple[Path, bool] | Mapping[str, Playbook]] = [(p, False) for p, _ in self._playbook_files()]
+        if extra:
+            layers.append(extra)
+        if beside is not None:
+            layers += [(p, True) for p in _nearby_files(beside)]
+        return Playbooks(layers)
+
+    def playbook(self, playbook_id: str) -> Playbook:
+        """The playbook with this id (none beside a scenario); raises NotFound naming the ones that exist."""
+        known = self.playbooks()
+        found = known.get(playbook_id)
+        if found is not None:
+            return found
+        finding = checks.undefined("playbook", playbook_id, sorted(known), ())
+        raise NotFound(finding.message, finding.hint)
+
+    def playbook_file(self, playbook_id: str, beside: Path | None = None) -> Path | None:
+        """The file the playbook with this id is read from, for a scenario at `beside` when given (what a
+        journal records, so a drill resumes with the very same playbook); None when there is none."""
+        return self.playbooks(beside).file_of(playbook_id)
+
+    # -- scenarios ----------------------------------------------------------------------------------
+
+    def scenario_entries(self) -> list[Entry]:
+        """Bundled, user and extra-dir scenarios; one that fails to load is listed with its problems, never
+        raised."""
+        entries = []
+        beside: dict[Path, Playbooks] = {}  # playbooks beside a scenario depend only on its folder
+        files = _sources(self.scenario_dirs, scenarios.LIBRARY, user_scenarios_dir() if self.user else None)
+        for path, origin in files:
+            if path.parent not in beside:
+                beside[path.parent] = self.playbooks(beside=path)
+            result = check_file(path, "scenario", playbooks=beside[path.parent])
+            scenario = _model(result, Scenario)
+            declared = scenario.id if scenario else _declared_id(path)
+            entries.append(Entry(path, scenario, result.problems, origin, declared))
+        return entries
+
+    def find_scenario(self, id_or_path: str | Path) -> Path:
+        """The file of a scenario given by path or by id (searched in the extra dirs, the user's, then the
+        bundled ones); raises NotFound with a near match or what exists."""
+        text = str(id_or_path)
+        path = Path(text)
+        if path.suffix in YAML_SUFFIXES or os.sep in text or "/" in text:
+            if path.is_file():
+                return path
+            raise NotFound(f"no scenario file at {text}", "check the path")
+        dirs = [*self.scenario_dirs, *([user_scenarios_dir()] if self.user else []), scenarios.LIBRARY]
+        for directory in dirs:
+            for suffix in YAML_SUFFIXES:
+                if (directory / f"{text}{suffix}").is_file():
+                    return directory / f"{text}{suffix}"
+        entries = self.scenario_entries()
+        for entry in entries:
+            if entry.id == text:  # a scenario with errors is found too, so its errors can be shown
+                return entry.path
+        finding = checks.undefined("scenario", text, sorted({e.id for e in entries}), ())
+        raise NotFound(finding.message, finding.hint)
+
+    def load_scenario(self, path: Path) -> Opened:
+        """The scenario at `path` with its playbook, as this library resolves its id; raises LoadError."""
+        playbooks = self.playbooks(beside=path)  # read once: the scenario's check and its playbook both need them
+        scenario = loading.load_scenario(path, playbooks)
+        # It loaded, so its playbook id resolved, to a file: nothing here is given already loaded.
+        return Opened(scenario, playbooks[scenario.playbook], path, playbooks.file_of(scenario.playbook))
+
+    def open(self, id_or_path: str | Path) -> Opened:
+        """`find_scenario`, then `load_scenario`: raises NotFound or LoadError."""
+        return self.load_scenario(self.find_scenario(id_or_path))
+
+    def listings(self) -> list[Listing]:
+        """Every scenario the picker offers, each with its playbook or what stops it; never raises for a bad
+        file."""
+        out: list[Listing] = []
+        cache: dict[Path, Mapping[str, Playbook]] = {}
+        for entry in self.scenario_entries():
+            scenario, playbook = entry.scenario, None
+            # Positions without the directory: the picker shows which file beside them already.
+            problems = tuple(
+                f"line {p.line}:{p.col}: {p.message}" + (f" — {p.hint}" if p.hint else "")
+                for p in entry.problems
+                if p.severity == "error"
+            )
+            if scenario is not None:
+                try:  # the playbooks are read as they are looked up
+                    if entry.path.parent not in cache:
+                        cache[entry.path.parent] = self.playbooks(beside=entry.path)
+                    playbook = cache[entry.path.parent].get(scenario.playbook)
+                except Exception as exc:  # a broken playbook beside a scenario must not take the picker down
+                    playbook = None
+                    problems += (f"cannot read the playbooks beside it: {exc}",)
+                else:
+                    if playbook is None:
+                        problems += (f"playbook {scenario.playbook!r} not found",)
+            out.append(Listing(entry.path, entry.origin, scenario, playbook, problems))
+        return out
+
+    # -- scripts ------------------------------------------------------------------------------------
+
+    def script_file(
+        self, scenario_id: str, kind: str = "ideal", scenario_path: str | Path | None = None
+    ) -> Path | None:
+        """A scenario's solution script (`scripts/<scenario-id>/<kind>.yaml`): beside the scenario's library
+        folder, as the bundled ones are kept, else the bundled one; None when there is neither."""
+        places = [scenarios.SCRIPTS / scenario_id / f"{kind}.yaml"]
+        if scenario_path:
+            places.insert(0, Path(scenario_path).parent.parent / "scripts" / scenario_id / f"{kind}.yaml")
+        return next((p for p in places if p.is_file()), None)
+
+    def scenario_for_script(
+        self, path: Path, known: Mapping[str, Scenario] | None = None
+    ) -> tuple[Scenario | None, str]:
+        """The scenario a script belongs to, named by its folder (`scripts/<scenario-id>/ideal.yaml`): in
+        `known`, else a `library/` folder beside the scripts, else this library.
+
+        Returns (scenario, '') or (None, why not).
+        """
+        scenario_id = path.parent.name
+        if known and scenario_id in known:
+            return known[scenario_id], ""
+        beside = path.parent.parent.parent / "library"
+        look = Library(
+            [*([beside] if beside.is_dir() else []), *self.scenario_dirs], self.playbook_dirs, user=self.user
+        )
+        try:
+            found = look.find_scenario(scenario_id)
+        except NotFound:
+            return None, f"no scenario '{scenario_id}' found for this script (scripts live in scripts/<scenario-id>/)"
+        result = check_file(found, "scenario", playbooks=self.playbooks(beside=found))
+        if not isinstance(result.model, Scenario) or not result.ok:
+            return (
+                None,
+                f"scenario '{scenario_id}' ({found}) does not load, so the steps could not be checked against it",
+            )
+        return result.model, ""
+
+    # -- checking files -----------------------------------------------------------------------------
+
+    def check(self, path: str | Path, kind: Kind | None = None) -> Result:
+        """`sim.loading.check_file` with what this library knows: a scenario's playbook id resolves against
+        its playbooks (`playbooks(beside=...)`), and a script is checked against the scenario its folder
+        names (a warning when there is none). Never raises for anything in the file."""
+        path = Path(path)
+        if kind == "playbook":
+            return check_file(path, "playbook")
+        src = read_source(path)
+        if isinstance(src, Result):
+            return src
+        return self._check_source(src, kind)
+
+    def _check_source(
+        self, src: Source, kind: Kind | None, scenario: Scenario | None = None, playbook: Playbook | None = None
+    ) -> Result:
+        kind = kind or detect_kind(src.data)
+        if kind == "scenario":
+            return check_source(src, "scenario", playbooks=self.playbooks(beside=src.path))
+        if kind != "script":
+            return check_source(src, kind, playbooks={})  # a playbook, or a file of no kind
+        note = ""
+        if scenario is None:
+            scenario, note = self.scenario_for_script(src.path)
+        if playbook is None and scenario is not None:
+            playbook = self.playbooks().get(scenario.playbook)
+        return check_source(src, "script", scenario=scenario, playbook=playbook, no_scenario=note)
+
+    def validate(self, paths: Sequence[str | Path]) -> list[Result]:
+        """Check every file under `paths`, each against the others: playbooks first, then scenarios, then
+        scripts.
+
+        A scenario's playbook id resolves against this library's playbooks, the playbooks in this set, and
+        those beside it; a script's folder names its scenario, looked up in this set first.
+        """
+        files = expand(paths)
+        sources = {p: read_source(p) for p in files}
+        results: dict[Path, Result] = {}
+        # Playbooks beside a scenario depend only on its folder: look once per folder. (A scenario is never
+        # itself a playbook, so leaving it out of its own folder's scan changes nothing.)
+        nearby: dict[Path, dict[str, Playbook]] = {}
+        kinds = {p: (detect_kind(s.data) if not isinstance(s, Result) else None) for p, s in sources.items()}
+        for kind in ("playbook", "scenario", "script", None):
+            in_set_playbooks = {r.model.id: r.model for r in results.values() if r.ok and isinstance(r.model, Playbook)}
+            base = {**self.playbooks(), **in_set_playbooks} if kind == "scenario" else {}
+            in_set_scenarios = {r.model.id: r.model for r in results.values() if r.ok and isinstance(r.model, Scenario)}
+            for path, src in sources.items():
+                if kinds[path] != kind or path in results:
+                    continue
+                if isinstance(src, Result):
+                    results[path] = src
+                elif kind == "scenario":
+                    if path.parent not in nearby:
+                        nearby[path.parent] = _nearby_playbooks(path, results)
+                    playbooks = {**base, **nearby[path.parent]}
+                    results[path] = check_source(src, "scenario", playbooks=playbooks)
+                elif kind == "script":
+                    scenario = in_set_scenarios.get(path.parent.name)
+                    playbook = in_set_playbooks.get(scenario.playbook) if scenario is not None else None
+                    results[path] = self._check_source(src, "script", scenario, playbook)
+                else:
+                    results[path] = check_source(src, kind, playbooks={})
+        return [results[p] for p in files]
+
+
+def validate_paths(paths: Sequence[str | Path]) -> list[Result]:
+    """`Library().validate(paths)`: what `warroom validate` checks."""
+    return Library().validate(paths)
 
 
 def _declared_id(path: Path) -> str:
@@ -275,46 +498,6 @@ def _declared_id(path: Path) -> str:
     src = read_source(path)
     data = src.data if isinstance(src, Source) else None
     return data["id"] if isinstance(data, dict) and isinstance(data.get("id"), str) else ""
-
-
-def find_scenario(id_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
-    """The file of a scenario given by path or by id (searched in `extra_dirs`, the user's, then bundled)."""
-    text = str(id_or_path)
-    path = Path(text)
-    if path.suffix in YAML_SUFFIXES or os.sep in text or "/" in text:
-        if path.is_file():
-            return path
-        raise NotFound(f"no scenario file at {text}", "check the path")
-    dirs = [*map(Path, extra_dirs), user_scenarios_dir(), scenarios.LIBRARY]
-    for directory in dirs:
-        for suffix in YAML_SUFFIXES:
-            if (directory / f"{text}{suffix}").is_file():
-                return directory / f"{text}{suffix}"
-    entries = list_scenarios(extra_dirs)
-    for entry in entries:
-        if entry.id == text:  # a scenario with errors is found too, so its errors can be shown
-            return entry.path
-    finding = checks.undefined("scenario", text, sorted({e.id for e in entries}), ())
-    raise NotFound(finding.message, finding.hint)
-
-
-def scenario_for_script(path: Path, known: Mapping[str, Scenario] | None = None) -> tuple[Scenario | None, str]:
-    """The scenario a script belongs to, named by its folder (`scripts/<scenario-id>/ideal.yaml`).
-
-    Returns (scenario, '') or (None, why not).
-    """
-    scenario_id = path.parent.name
-    if known and scenario_id in known:
-        return known[scenario_id], ""
-    beside = path.parent.parent.parent / "library"
-    try:
-        found = find_scenario(scenario_id, [beside] if beside.is_dir() else [])
-    except NotFound:
-        return None, f"no scenario '{scenario_id}' found for this script (scripts live in scripts/<scenario-id>/)"
-    result = check_file(found, "scenario")
-    if not isinstance(result.model, Scenario) or not result.ok:
-        return None, f"scenario '{scenario_id}' ({found}) does not load, so the steps could not be checked against it"
-    return result.model, ""
 
 
 def _model(result: Result, cls: type[_T]) -> _T | None:
@@ -337,39 +520,3 @@ def expand(paths: Sequence[str | Path]) -> list[Path]:
         else:
             out.append(given)
     return out
-
-
-def validate_paths(paths: Sequence[str | Path]) -> list[Result]:
-    """Check every file under `paths`, each against the others: playbooks first, then scenarios, then scripts.
-
-    A scenario's playbook id resolves against the bundled and user playbooks, the playbooks in this set,
-    and those beside it; a script's folder names its scenario, looked up in this set first.
-    """
-    files = expand(paths)
-    sources = {p: read_source(p) for p in files}
-    results: dict[Path, Result] = {}
-    # Playbooks beside a scenario depend only on its folder: look once per folder. (A scenario is never
-    # itself a playbook, so leaving it out of its own folder's scan changes nothing.)
-    nearby: dict[Path, dict[str, Playbook]] = {}
-    kinds = {p: (detect_kind(s.data) if not isinstance(s, Result) else None) for p, s in sources.items()}
-    for kind in ("playbook", "scenario", "script", None):
-        in_set_playbooks = {r.model.id: r.model for r in results.values() if r.ok and isinstance(r.model, Playbook)}
-        base = {**all_playbooks(), **in_set_playbooks} if kind == "scenario" else {}
-        in_set_scenarios = {r.model.id: r.model for r in results.values() if r.ok and isinstance(r.model, Scenario)}
-        for path, src in sources.items():
-            if kinds[path] != kind or path in results:
-                continue
-            if isinstance(src, Result):
-                results[path] = src
-            elif kind == "scenario":
-                if path.parent not in nearby:
-                    nearby[path.parent] = nearby_playbooks(path, results)
-                playbooks = {**base, **nearby[path.parent]}
-                results[path] = check_source(src, "scenario", playbooks=playbooks)
-            elif kind == "script":
-                scenario = in_set_scenarios.get(path.parent.name)
-                playbook = in_set_playbooks.get(scenario.playbook) if scenario is not None else None
-                results[path] = check_source(src, "script", scenario=scenario, playbook=playbook)
-            else:
-                results[path] = check_source(src, kind)
-    return [results[p] for p in files]

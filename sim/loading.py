@@ -6,12 +6,11 @@ there is a problem to place.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 import yaml
 
@@ -102,11 +101,6 @@ class Result(NamedTuple):
             raise LoadError([p for p in self.problems if p.severity == "error"])
         assert self.model is not None
         return self.model
-
-
-def file_hash(path: str | Path) -> str:
-    """sha256 (hex) of the file's bytes: journals record it to tell which version of a file was played."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 class Source:
@@ -215,13 +209,9 @@ def _check_playbook(src: Source) -> Result:
     return result
 
 
-def _check_scenario(src: Source, playbooks: Mapping[str, Playbook] | None) -> Result:
+def _check_scenario(src: Source, playbooks: Mapping[str, Playbook]) -> Result:
     model, problems = _validate(src, "scenario")
     if isinstance(model, Scenario):
-        if playbooks is None:
-            from sim.library import playbooks_for
-
-            playbooks = playbooks_for(src.path)
         playbook = playbooks.get(model.playbook)
         if playbook is None:
             problems.append(src.finding(checks.undefined("playbook", model.playbook, sorted(playbooks), ("playbook",))))
@@ -229,20 +219,12 @@ def _check_scenario(src: Source, playbooks: Mapping[str, Playbook] | None) -> Re
     return _result(src, "scenario", model, problems)
 
 
-def _check_script(src: Source, scenario: Scenario | None, playbook: Playbook | None, find: bool) -> Result:
+def _check_script(src: Source, scenario: Scenario | None, playbook: Playbook | None, no_scenario: str) -> Result:
     model, problems = _validate(src, "script")
     if isinstance(model, Script):
-        if scenario is None and find:
-            from sim.library import scenario_for_script
-
-            scenario, note = scenario_for_script(src.path)
-            if scenario is None:
-                hint = "its steps were checked against the standard actions only"
-                problems.append(src.at(1, 1, note, hint, "warning"))
-        if playbook is None and scenario is not None:
-            from sim.library import all_playbooks
-
-            playbook = all_playbooks().get(scenario.playbook)
+        if scenario is None and no_scenario:
+            hint = "its steps were checked against the standard actions only"
+            problems.append(src.at(1, 1, no_scenario, hint, "warning"))
         findings = checks.non_finite(model) or checks.check_script(model, scenario, playbook)
         problems += [src.finding(f) for f in findings]
     return _result(src, "script", model, problems)
@@ -255,6 +237,21 @@ def _result(src: Source, kind: Kind, model: Document | None, problems: list[Prob
     return Result(src.path, kind, model, _capped(everything))
 
 
+@overload
+def check_file(path: str | Path, kind: Literal["playbook"]) -> Result: ...
+@overload
+def check_file(
+    path: str | Path, kind: Literal["script"], *, scenario: Scenario | None = None, playbook: Playbook | None = None
+) -> Result: ...
+@overload
+def check_file(
+    path: str | Path,
+    kind: Literal["scenario"] | None = None,
+    *,
+    playbooks: Mapping[str, Playbook],
+    scenario: Scenario | None = None,
+    playbook: Playbook | None = None,
+) -> Result: ...
 def check_file(
     path: str | Path,
     kind: Kind | None = None,
@@ -262,13 +259,13 @@ def check_file(
     playbooks: Mapping[str, Playbook] | None = None,
     scenario: Scenario | None = None,
     playbook: Playbook | None = None,
-    find_scenario: bool = True,
 ) -> Result:
     """Check one file and report everything found; never raises for anything in the file.
 
-    `kind` None detects it from the content. `playbooks` resolves a scenario's playbook id (None: the
-    bundled and user playbooks plus those next to it). A script is checked against `scenario` and
-    `playbook`; when `find_scenario` is set and none is given, the scenario named by its folder is used.
+    Only `path` is read: what it refers to is given. `kind` None detects it from the content. A scenario's
+    playbook id resolves in `playbooks` (a file that may be a scenario needs them; `sim.library.Library`
+    knows where to look). A script is checked against `scenario` and `playbook` when given, else against
+    the standard actions only.
     """
     path = Path(path)
     try:
@@ -284,9 +281,7 @@ def check_file(
     src = read_source(path, text)
     if isinstance(src, Result):
         return src
-    return check_source(
-        src, kind, playbooks=playbooks, scenario=scenario, playbook=playbook, find_scenario=find_scenario
-    )
+    return check_source(src, kind, playbooks=_or_none(playbooks), scenario=scenario, playbook=playbook)
 
 
 def check_source(
@@ -296,9 +291,10 @@ def check_source(
     playbooks: Mapping[str, Playbook] | None = None,
     scenario: Scenario | None = None,
     playbook: Playbook | None = None,
-    find_scenario: bool = True,
+    no_scenario: str = "",
 ) -> Result:
-    """check_file for a file already read (so a caller can look at its kind first)."""
+    """check_file for a file already read (so a caller can look at its kind first). `no_scenario` says why
+    a script comes without its scenario: a warning on the script."""
     if kind is None:
         kind = detect_kind(src.data)
         if kind is None:
@@ -306,8 +302,13 @@ def check_source(
     if kind == "playbook":
         return _check_playbook(src)
     if kind == "scenario":
-        return _check_scenario(src, playbooks)
-    return _check_script(src, scenario, playbook, find_scenario)
+        return _check_scenario(src, _or_none(playbooks))
+    return _check_script(src, scenario, playbook, no_scenario)
+
+
+def _or_none(playbooks: Mapping[str, Playbook] | None) -> Mapping[str, Playbook]:
+    # Not `playbooks or {}`: the truth of a lazy mapping (`sim.library.Playbooks`) would read every file.
+    return {} if playbooks is None else playbooks
 
 
 def _unknown_kind(src: Source) -> Problem:
@@ -327,17 +328,12 @@ def load_playbook(path: str | Path) -> Playbook:
     return check_file(path, "playbook").unwrap()  # type: ignore[return-value]
 
 
-def load_scenario(path: str | Path, playbooks: Mapping[str, Playbook] | None = None) -> Scenario:
-    """The scenario in `path`, its playbook id resolved in `playbooks` (None: bundled, user and sibling ones)."""
+def load_scenario(path: str | Path, playbooks: Mapping[str, Playbook]) -> Scenario:
+    """The scenario in `path`, its playbook id resolved in `playbooks`; raises LoadError listing every
+    problem. (`sim.library.Library.load_scenario` finds the playbooks too.)"""
     return check_file(path, "scenario", playbooks=playbooks).unwrap()  # type: ignore[return-value]
 
 
 def load_script(path: str | Path, scenario: Scenario | None = None, playbook: Playbook | None = None) -> Script:
     """The action script in `path`, its steps checked against `scenario` and `playbook` when given."""
-    result = check_file(path, "script", scenario=scenario, playbook=playbook, find_scenario=False)
-    return result.unwrap()  # type: ignore[return-value]
-
-
-def load_document(path: str | Path) -> Document:
-    """Whatever `path` holds (playbook, scenario or script, detected from its content); raises LoadError."""
-    return check_file(path).unwrap()
+    return check_file(path, "script", scenario=scenario, playbook=playbook).unwrap()  # type: ignore[return-value]

@@ -1,21 +1,20 @@
-"""Rebuilding a drill from its journal: load what the header names, refuse files that changed since,
-replay the recorded inputs at their sim times, and check the replay matches what was written."""
+"""Rebuilding a drill from its journal: load what the header names (`sim.resolve`, strictly: files that
+changed since are refused), replay the recorded inputs at their sim times, and check the replay matches
+what was written."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.actions import ActionRefused
 from sim.durations import format_clock
 from sim.events import ANSWER_KIND, Event
-from sim.journal import JournalError, JournalWriter, dumps, file_hash, model_hash, read_journal
-from sim.loading import load_playbook, load_scenario
+from sim.journal import JournalError, JournalWriter, dumps, read_journal
 from sim.playbook import Playbook
-from sim.record import Header
+from sim.resolve import resolve
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -32,15 +31,6 @@ def is_input(event: Event) -> bool:
         or kind.startswith("facilitator.")
         or (kind == "drill.ended" and event.data.get("reason") == "ended")
     )
-
-
-def load_playbook_file(path: str | os.PathLike[str]) -> Playbook:
-    return load_playbook(Path(path))
-
-
-def load_scenario_file(path: str | os.PathLike[str], playbook: Playbook | None = None) -> Scenario:
-    """The scenario at `path`, its playbook id resolved against `playbook` when given."""
-    return load_scenario(Path(path), playbooks={playbook.id: playbook} if playbook else None)
 
 
 def apply_input(drill: Drill, event: Event) -> None:
@@ -71,63 +61,6 @@ def replay(drill: Drill, events: Iterable[Event]) -> None:
         drill.catch_up(len(events), events[-1].t)
 
 
-def _check_file(what: str, recorded_path: str, recorded_hash: str, journal: Path) -> Path:
-    p = Path(recorded_path)
-    if not p.is_file():
-        raise JournalError(f"{journal}: the {what} it was recorded with, {p}, no longer exists")
-    if file_hash(p) != recorded_hash:
-        raise JournalError(
-            f"{journal}: the {what} {p} has changed since this drill was recorded; "
-            "replaying it would not give the same drill"
-        )
-    return p
-
-
-def _check_model(what: str, model: Playbook | Scenario, recorded_hash: str, journal: Path, where: str = "") -> None:
-    if model_hash(model) != recorded_hash:
-        found = f" (found at {where})" if where else ""
-        raise JournalError(f"{journal}: the {what} {model.id!r}{found} is not the one the drill was recorded with")
-
-
-def _by_id(what: str, ident: str, journal: Path) -> Path:
-    """A drill built from models (the TUI's) records no paths: look the file up by id in the library."""
-    from sim.library import NotFound, find_scenario, list_playbooks
-
-    try:
-        if what == "scenario":
-            return find_scenario(ident)
-        found = [e.path for e in list_playbooks() if e.playbook is not None and e.playbook.id == ident]
-        if found:
-            return found[-1]  # the library's precedence: later sources override earlier ones
-        raise NotFound(f"no playbook {ident!r}", "")
-    except NotFound:
-        raise JournalError(
-            f"{journal}: the journal does not say where its {what} {ident!r} is, and no "
-            f"{what} with that id was found; pass it in"
-        ) from None
-
-
-def models_for(
-    header: Header, journal: Path, *, scenario: Scenario | None = None, playbook: Playbook | None = None
-) -> tuple[Scenario, Playbook]:
-    """The scenario and playbook a journal was recorded with: from the recorded files (unchanged since, by
-    content hash) or, for journals without paths, by id; `scenario`/`playbook` given are checked instead."""
-    if header.playbook_path:
-        playbook = playbook or load_playbook_file(
-            _check_file("playbook", header.playbook_path, header.playbook_hash, journal)
-        )
-    else:
-        playbook = playbook or load_playbook_file(_by_id("playbook", header.playbook, journal))
-        _check_model("playbook", playbook, header.playbook_hash, journal)
-    if header.scenario_path:
-        path = _check_file("scenario", header.scenario_path, header.scenario_hash, journal)
-        scenario = scenario or load_scenario_file(path, playbook)
-    else:
-        scenario = scenario or load_scenario_file(_by_id("scenario", header.scenario, journal), playbook)
-        _check_model("scenario", scenario, header.scenario_hash, journal)
-    return scenario, playbook
-
-
 def resume(
     journal: str | os.PathLike[str], *, scenario: Scenario | None = None, playbook: Playbook | None = None
 ) -> Drill:
@@ -136,7 +69,7 @@ def resume(
 
     j = read_journal(journal)
     h = j.header
-    scenario, playbook = models_for(h, j.path, scenario=scenario, playbook=playbook)
+    scenario, playbook, _ = resolve(h, j.path, "strict", scenario=scenario, playbook=playbook)
     drill = Drill(
         scenario,
         playbook,

@@ -33,20 +33,17 @@ def record_from_text(text: str, where: str) -> DrillRecord:
 
 def ideal_script(scenario: Scenario, playbook: Playbook, scenario_path: str | Path | None = None) -> list[Step]:
     """The ideal solution's steps (`scripts/<scenario-id>/ideal.yaml`), or none when it is absent or broken."""
-    import scenarios
+    from sim.library import Library
     from sim.loading import LoadError, load_script
 
-    places = [scenarios.SCRIPTS / scenario.id / "ideal.yaml"]
-    if scenario_path:
-        # A user's scenario keeps its scripts beside its library folder, as the bundled ones do.
-        places.insert(0, Path(scenario_path).parent.parent / "scripts" / scenario.id / "ideal.yaml")
-    for path in places:
-        if path.is_file():
-            try:
-                return list(load_script(path, scenario, playbook).root)
-            except LoadError:
-                return []
-    return []
+    # A user's scenario keeps its scripts beside its library folder, as the bundled ones do.
+    path = Library().script_file(scenario.id, "ideal", scenario_path)
+    if path is None:
+        return []
+    try:
+        return list(load_script(path, scenario, playbook).root)
+    except LoadError:
+        return []
 
 
 class Review:

@@ -144,14 +144,21 @@ class WarroomApp(App[None]):
     def _open_scenario(self, scenario_id: str) -> None:
         """`warroom play ID`: straight to the briefing; an unknown or broken scenario falls back to the
         picker with a notice instead of a crash."""
-        from tui.library import find
+        from sim.library import Library, NotFound
+        from sim.loading import LoadError
 
+        library = Library(self.scenario_dirs)
         try:
-            scenario, playbook, path = find(scenario_id, self.scenario_dirs)
-        except LookupError as exc:
+            path = library.find_scenario(scenario_id)
+            opened = library.load_scenario(path)
+        except NotFound as exc:
             self.notify(str(exc), title="Cannot open that scenario", severity="error", markup=False, timeout=10)
             return
-        self.post_message(ScenarioChosen(scenario, playbook, path))
+        except LoadError as exc:
+            message = f"{path} does not load:\n{exc}"
+            self.notify(message, title="Cannot open that scenario", severity="error", markup=False, timeout=10)
+            return
+        self.post_message(ScenarioChosen(opened.scenario, opened.playbook, path))
 
     def _drill_screen(self, session: Session) -> Screen[None]:
         if self.facilitator:

@@ -125,13 +125,13 @@ def new_session(
 ) -> Session:
     """A fresh drill of `scenario`, journalled under the user data dir."""
     from sim.engine import Drill
-    from sim.library import playbooks_for
+    from sim.library import Library
     from tui.settings import journals_dir
 
     seed = scenario.seed if seed is None else seed
     journal = next_journal_path(journal_dir or journals_dir(), scenario.id, seed)
     # The files go in the journal header, so `warroom resume` finds the very same scenario and playbook.
-    playbook_path = playbooks_for(scenario_path).file_of(playbook.id) if scenario_path else None
+    playbook_path = Library().playbook_file(playbook.id, beside=scenario_path) if scenario_path else None
     drill = Drill(
         scenario,
         playbook,

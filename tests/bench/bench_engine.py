@@ -12,8 +12,8 @@ from simpy.events import ProcessGenerator
 from scenarios import LIBRARY, SCRIPTS
 from scoring.calibrate import _init, _one, bot_seed
 from sim.engine import Drill
-from sim.library import playbooks_for
-from sim.loading import load_scenario, load_script
+from sim.library import Library
+from sim.loading import load_script
 from sim.playbook import Playbook
 from sim.runner import play
 from sim.scenario import Scenario
@@ -39,8 +39,7 @@ def processed(env: simpy.Environment) -> int:
 
 
 def _ideal(path: Path) -> tuple[Scenario, Playbook, Script]:
-    scenario = load_scenario(path)
-    playbook = playbooks_for(path)[scenario.playbook]
+    scenario, playbook, _, _ = Library().load_scenario(path)
     return scenario, playbook, load_script(SCRIPTS / scenario.id / "ideal.yaml", scenario, playbook)
 
 

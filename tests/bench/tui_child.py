@@ -57,12 +57,12 @@ def first_frame_warroom() -> None:
     from tui.startup import defer_collection
 
     defer_collection()
+    from sim.library import Library
     from tui.app import WarroomApp
-    from tui.library import find
     from tui.screens.drill import DrillScreen
     from tui.session import new_session
 
-    scenario, playbook, path = find("tutorial")
+    scenario, playbook, path, _ = Library().open("tutorial")
     with tempfile.TemporaryDirectory() as journals:
         session = new_session(scenario, playbook, scenario_path=path, journal_dir=Path(journals))
         app = WarroomApp(session=session, autostart=False)
@@ -116,14 +116,13 @@ def _warroom_app(tick: float | None) -> tuple[Any, Any, list[tuple[float, float,
     """
     import tui.screens.drill as drill_screen
     from sim.engine import Drill
-    from sim.library import playbooks_for
-    from sim.loading import load_scenario
+    from sim.library import Library
     from tui.app import WarroomApp
 
     if tick is not None:
         drill_screen.TICK = tick
-    scenario = load_scenario(SCENARIO)
-    drill = Drill(scenario, playbooks_for(SCENARIO)[scenario.playbook])
+    scenario, playbook, _, _ = Library().load_scenario(SCENARIO)
+    drill = Drill(scenario, playbook)
     ticks: list[tuple[float, float, float]] = []
     original = drill_screen.DrillScreen.tick
 

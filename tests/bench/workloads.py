@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.engine import Drill
-from sim.library import playbooks_for
-from sim.loading import load_scenario
+from sim.library import Library
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 
@@ -15,8 +14,8 @@ FOUR_HOURS = 4 * 3600.0
 
 def four_hour_parts(path: Path) -> tuple[Scenario, Playbook]:
     """The scenario at `path` stretched to four hours, and its playbook."""
-    scenario = load_scenario(path)
-    return scenario.model_copy(update={"duration": FOUR_HOURS}), playbooks_for(path)[scenario.playbook]
+    scenario, playbook, _, _ = Library().load_scenario(path)
+    return scenario.model_copy(update={"duration": FOUR_HOURS}), playbook
 
 
 def four_hour_drill(scenario: Scenario, playbook: Playbook) -> Drill:

@@ -11,7 +11,7 @@ import pytest
 from scenarios import LIBRARY, SCRIPTS
 from scoring.grade import ScoreCard, grade
 from sim.engine import Drill
-from sim.library import bundled_playbooks
+from sim.library import Library
 from sim.loading import Result, check_file
 from sim.playbook import Playbook
 from sim.runner import run_script
@@ -37,7 +37,7 @@ def _problems(result: Result) -> list[str]:
 @cache
 def playbooks() -> dict[str, Playbook]:
     # Bundled only: a developer's own playbooks (WARROOM_HOME) must not change what the library is graded on.
-    return bundled_playbooks()
+    return dict(Library.bundled().playbooks())
 
 
 @cache
@@ -51,7 +51,7 @@ def scenario(sid: str) -> Scenario:
 def script(sid: str, kind: str) -> Script:
     sc = scenario(sid)
     path = SCRIPTS / sid / f"{kind}.yaml"
-    result = check_file(path, "script", scenario=sc, playbook=playbooks()[sc.playbook], find_scenario=False)
+    result = check_file(path, "script", scenario=sc, playbook=playbooks()[sc.playbook])
     assert result.ok and isinstance(result.model, Script), _problems(result)
     return result.model
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scoring.grade import grade
-from sim.loading import check_file
+from sim.library import Library
 from sim.scenario import Expectation, Scenario
 from tests.scoring.builder import DATA, IDEAL, build, load_playbook, load_scenario, plus, step
 
@@ -39,7 +39,7 @@ def test_loader_checks_the_parameters(tmp_path: Path) -> None:
     path = tmp_path / "scenario.yaml"
     path.write_text(bad)
     (tmp_path / "playbook.yaml").write_text((DATA / "playbook.yaml").read_text())
-    problems = [str(p) for p in check_file(path).problems]
+    problems = [str(p) for p in Library().check(path).problems]  # its playbook is beside it
     line = bad.splitlines().index(next(ln for ln in bad.splitlines() if "finanse" in ln)) + 1
     assert any(f":{line}:" in p and "takes no parameter 'colour'" in p for p in problems), problems
     assert any(f":{line}:" in p and "contact 'finanse' is not defined" in p for p in problems), problems

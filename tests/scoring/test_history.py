@@ -131,13 +131,12 @@ def test_a_graded_drill_is_stored_whole(tmp_path: Path) -> None:
     from scenarios import LIBRARY, SCRIPTS
     from scoring.grade import grade
     from scoring.history import row_for
-    from sim.library import playbooks_for
-    from sim.loading import load_scenario, load_script
+    from sim.library import Library
+    from sim.loading import load_script
     from sim.runner import run_script
 
     path = LIBRARY / "tutorial.yaml"
-    scenario = load_scenario(path)
-    playbook = playbooks_for(path)[scenario.playbook]
+    scenario, playbook, _, _ = Library().load_scenario(path)
     script = load_script(SCRIPTS / "tutorial" / "ideal.yaml", scenario, playbook)
     journal = tmp_path / "j.jsonl"
     drill = run_script(scenario, playbook, script, journal=journal, trainee="ana", team="sre", scenario_path=path)

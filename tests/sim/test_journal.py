@@ -206,12 +206,11 @@ def test_a_journal_that_does_not_replay_is_refused(tmp_path: Path) -> None:
 
 def test_a_journal_without_paths_finds_a_library_scenario_by_id(tmp_path: Path) -> None:
     # What the TUI writes: a drill built from loaded models, its header naming ids and content hashes.
-    from sim.library import find_playbook, find_scenario
-    from sim.loading import load_scenario
+    from sim.library import Library
 
-    tutorial = load_scenario(find_scenario("tutorial"))
+    tutorial, playbook, _, _ = Library().open("tutorial")
     path = tmp_path / "j.jsonl"
-    d = Drill(tutorial, find_playbook(tutorial.playbook), journal=path)
+    d = Drill(tutorial, playbook, journal=path)
     d.advance(400)
     d.close()
     resumed = Drill.resume(path)

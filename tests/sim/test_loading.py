@@ -10,12 +10,11 @@ import pytest
 import yaml
 
 from sim import library, loading, yamlsafe
+from sim.journal import file_hash
 from sim.loading import (
+    Document,
     LoadError,
     Problem,
-    check_file,
-    file_hash,
-    load_document,
     load_playbook,
     load_scenario,
     load_script,
@@ -38,6 +37,16 @@ def playbook() -> Playbook:
 @pytest.fixture(scope="module")
 def scenario(playbook: Playbook) -> Scenario:
     return load_scenario(SCENARIO, {"tiny": playbook})
+
+
+def load_document(path: Path) -> Document:
+    """Whatever `path` holds, checked with what the library knows (its kind detected from the content)."""
+    return library.Library().check(path).unwrap()
+
+
+def load_alone(path: Path) -> Scenario:
+    """The scenario at `path` checked against no playbooks at all."""
+    return load_scenario(path, {})
 
 
 def edit(tmp_path: Path, source: Path, *changes: tuple[str, str], name: str | None = None) -> Path:
@@ -69,7 +78,7 @@ def test_the_fixtures_load(playbook: Playbook, scenario: Scenario) -> None:
     script = load_script(SCRIPT, scenario, playbook)
     assert [s.do for s in script.root][:2] == ["acknowledge", "declare"]
     # With no playbooks given, the one beside the scenario is found.
-    assert load_scenario(SCENARIO).id == "tiny-outage"
+    assert library.Library().load_scenario(SCENARIO).scenario.id == "tiny-outage"  # its playbook is beside it
 
 
 def test_problem_reads_path_line_col_message_hint() -> None:
@@ -333,7 +342,7 @@ def test_kind_mismatch_is_one_clear_error() -> None:
     p = one(load_playbook, SCENARIO)
     assert (p.line, p.col) == (2, 1)
     assert p.message == "expected a playbook but this looks like a scenario"
-    p = one(load_scenario, SCRIPT)
+    p = one(load_alone, SCRIPT)
     assert p.message == "expected a scenario but the file holds a list"
 
 
@@ -354,7 +363,7 @@ def test_an_undetectable_file_says_what_each_kind_looks_like(tmp_path: Path) -> 
 
 
 def test_warnings_do_not_stop_a_load(tmp_path: Path) -> None:
-    result = check_file(SCRIPT)  # its folder names no scenario: a warning, and the script still loads
+    result = library.Library().check(SCRIPT)  # its folder names no scenario: a warning, and the script loads
     assert result.ok
     assert [p.severity for p in result.problems] == ["warning"]
     assert isinstance(load_document(SCRIPT), Script)
@@ -404,7 +413,7 @@ HOSTILE: dict[str, bytes] = {
 def test_hostile_input_is_a_load_error_with_a_position(tmp_path: Path, name: str) -> None:
     path = tmp_path / f"{name}.yaml"
     path.write_bytes(HOSTILE[name])
-    for call in (load_scenario, load_playbook, load_script, load_document):
+    for call in (load_alone, load_playbook, load_script, load_document):
         found = problems(call, path)
         assert found, call
         assert all(p.line >= 1 and p.col >= 1 and p.path == str(path) for p in found)
@@ -412,7 +421,7 @@ def test_hostile_input_is_a_load_error_with_a_position(tmp_path: Path, name: str
 
 
 def test_a_directory_or_a_missing_path(tmp_path: Path) -> None:
-    assert one(load_scenario, tmp_path).message == "is a directory, not a YAML file"
+    assert one(load_alone, tmp_path).message == "is a directory, not a YAML file"
     assert one(load_playbook, tmp_path / "nope.yaml").message == "no such file"
 
 
@@ -425,7 +434,7 @@ def test_a_huge_file_is_refused_by_its_size(tmp_path: Path, monkeypatch: pytest.
         raise AssertionError("opened a file that is over the limit")
 
     monkeypatch.setattr(Path, "open", no_reading)
-    assert one(load_scenario, path).message == "the file is larger than the 1024 KiB limit"
+    assert one(load_alone, path).message == "the file is larger than the 1024 KiB limit"
 
 
 # --- sim.library: finding bundled and user content -------------------------------------------------------
@@ -447,24 +456,31 @@ def test_user_home_is_warroom_home_or_the_platform_dir(home: Path, monkeypatch: 
     assert library.user_home().name == "warroom"
 
 
-def test_bundled_playbooks_are_keyed_by_their_id() -> None:
-    bundled = library.bundled_playbooks()
-    assert all(pb.id == key for key, pb in bundled.items())
-    assert all(e.origin == "bundled" for e in library.list_playbooks() if e.playbook and e.playbook.id in bundled)
+def test_the_bundled_library_is_keyed_by_id_and_leaves_the_user_out(home: Path) -> None:
+    shutil.copy(PLAYBOOK, home / "playbooks" / "tiny.yaml")
+    bundled = dict(library.Library.bundled().playbooks())
+    assert bundled and all(pb.id == key for key, pb in bundled.items())
+    assert "tiny" not in bundled and "tiny" in library.Library().playbooks()
+    entries = library.Library().playbook_entries()
+    assert all(e.origin == "bundled" for e in entries if e.playbook and e.playbook.id in bundled)
 
 
 def test_find_playbook_in_user_and_extra_dirs(home: Path, tmp_path: Path) -> None:
     with pytest.raises(library.NotFound) as exc:
-        library.find_playbook("tiny")
+        library.Library().playbook("tiny")
     assert exc.value.message.startswith("playbook 'tiny' is not defined; defined playbooks: ")
     shutil.copy(PLAYBOOK, home / "playbooks" / "mine.yaml")
-    assert library.find_playbook("tiny").id == "tiny"
+    assert library.Library().playbook("tiny").id == "tiny"
+    assert library.Library().playbook_file("tiny") == home / "playbooks" / "mine.yaml"
     extra = tmp_path / "extra"
     extra.mkdir()
     (extra / "x.yaml").write_text(PLAYBOOK.read_text().replace("name: Tiny playbook", "name: Override"))
-    assert library.find_playbook("tiny", [extra]).name == "Override"  # extra dirs win over the user's
+    with_extra = library.Library((), [extra])
+    assert with_extra.playbook("tiny").name == "Override"  # extra dirs win over the user's
+    assert with_extra.playbook_file("tiny") == extra / "x.yaml"
+    assert library.Library([extra]).playbook("tiny").name == "Tiny playbook"  # scenario dirs hold no playbooks
     with pytest.raises(library.NotFound) as exc:
-        library.find_playbook("tinny")
+        library.Library().playbook("tinny")
     assert exc.value.hint == "did you mean 'tiny'?"
 
 
@@ -472,7 +488,7 @@ def test_list_scenarios_lists_broken_ones_with_their_problems(home: Path) -> Non
     shutil.copy(PLAYBOOK, home / "playbooks" / "tiny.yaml")
     shutil.copy(SCENARIO, home / "scenarios" / "good.yaml")
     (home / "scenarios" / "bad.yaml").write_text("id: bad\ntruth: 5\n")
-    entries = {e.path.name: e for e in library.list_scenarios() if e.origin == "user"}
+    entries = {e.path.name: e for e in library.Library().scenario_entries() if e.origin == "user"}
     assert entries["good.yaml"].scenario is not None and entries["good.yaml"].id == "tiny-outage"
     bad = entries["bad.yaml"]
     assert bad.scenario is None and bad.id == "bad"
@@ -481,16 +497,16 @@ def test_list_scenarios_lists_broken_ones_with_their_problems(home: Path) -> Non
 
 def test_find_scenario_by_path_file_name_or_id(home: Path, tmp_path: Path) -> None:
     shutil.copy(SCENARIO, home / "scenarios" / "renamed.yaml")
-    assert library.find_scenario("renamed") == home / "scenarios" / "renamed.yaml"
+    assert library.Library().find_scenario("renamed") == home / "scenarios" / "renamed.yaml"
     # By the id inside, even while it does not load (its playbook is nowhere yet)...
-    assert library.find_scenario("tiny-outage") == home / "scenarios" / "renamed.yaml"
+    assert library.Library().find_scenario("tiny-outage") == home / "scenarios" / "renamed.yaml"
     shutil.copy(PLAYBOOK, home / "playbooks" / "tiny.yaml")
-    assert library.find_scenario("tiny-outage") == home / "scenarios" / "renamed.yaml"  # ...and once it does
-    assert library.find_scenario(str(SCENARIO)) == SCENARIO
+    assert library.Library().find_scenario("tiny-outage") == home / "scenarios" / "renamed.yaml"  # ...and once it does
+    assert library.Library().find_scenario(str(SCENARIO)) == SCENARIO
     with pytest.raises(library.NotFound, match="no scenario file at"):
-        library.find_scenario(str(tmp_path / "nope.yaml"))
+        library.Library().find_scenario(str(tmp_path / "nope.yaml"))
     with pytest.raises(library.NotFound) as exc:
-        library.find_scenario("tiny-outaeg")
+        library.Library().find_scenario("tiny-outaeg")
     assert exc.value.hint == "did you mean 'tiny-outage'?"
 
 
@@ -502,7 +518,7 @@ def test_a_script_belongs_to_the_scenario_its_folder_names(tmp_path: Path, home:
     shutil.copy(PLAYBOOK, tmp_path / "playbooks" / "tiny.yaml")
     script = tmp_path / "scripts" / "tiny-outage" / "ideal.yaml"
     script.write_text("- {at: 1m, do: rolback}\n")
-    scenario, note = library.scenario_for_script(script)
+    scenario, note = library.Library().scenario_for_script(script)
     assert scenario is not None and scenario.id == "tiny-outage" and note == ""
     p = one(load_document, script)
     assert (p.line, p.col) == (1, 16)

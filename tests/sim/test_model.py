@@ -142,11 +142,9 @@ def test_a_drill_never_loads_pydantic() -> None:
         "import sys\n"
         "from scenarios import LIBRARY\n"
         "from sim.engine import Drill\n"
-        "from sim.library import playbooks_for\n"
-        "from sim.loading import load_scenario\n"
-        "path = LIBRARY / 'tutorial.yaml'\n"
-        "scenario = load_scenario(path)\n"
-        "Drill(scenario, playbooks_for(path)[scenario.playbook]).advance(600)\n"
+        "from sim.library import Library\n"
+        "scenario, playbook, _, _ = Library().load_scenario(LIBRARY / 'tutorial.yaml')\n"
+        "Drill(scenario, playbook).advance(600)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -1,5 +1,5 @@
-"""Which playbook a scenario gets, read lazily (`sim.library.Playbooks`): the same answers as reading every
-file, in the same precedence, from only the files that can hold the id asked for."""
+"""Which playbook a scenario gets, read lazily (`Library.playbooks`, a `sim.library.Playbooks`): the same
+answers as reading every file, in the same precedence, from only the files that can hold the id asked for."""
 
 from __future__ import annotations
 
@@ -40,13 +40,18 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def extra_dir(tree: Path) -> library.Library:
+    """The library with the tree's extra dir of playbooks (`warroom run --scenarios DIR`)."""
+    return library.Library((), [tree / "extra"])
+
+
 def eager(tree: Path, extra: dict[str, Playbook] | None = None) -> dict[str, Playbook]:
     """What reading every file gives, in the loader's documented precedence."""
     scenario = tree / "drills" / "ops" / "scenario.yaml"
     return {
-        **library.all_playbooks([tree / "extra"]),
+        **{e.playbook.id: e.playbook for e in extra_dir(tree).playbook_entries() if e.playbook},
         **(extra or {}),
-        **library.nearby_playbooks(scenario),
+        **library._nearby_playbooks(scenario),
     }
 
 
@@ -54,17 +59,17 @@ def test_lookups_agree_with_reading_every_file(tree: Path) -> None:
     scenario = tree / "drills" / "ops" / "scenario.yaml"
     everything = eager(tree)
     for playbook_id in ["tiny", "other", "samplemind", "nope"]:
-        lazy = library.playbooks_for(scenario, dirs=[tree / "extra"])
+        lazy = extra_dir(tree).playbooks(scenario)
         assert lazy.get(playbook_id) == everything.get(playbook_id)
-    lazy = library.playbooks_for(scenario, dirs=[tree / "extra"])
+    lazy = extra_dir(tree).playbooks(scenario)
     assert dict(lazy) == everything and len(lazy) == len(everything)
     assert lazy["tiny"].name == "Beside the folder" and lazy["other"].name == "Next to it"
 
 
 def test_a_playbook_given_loaded_sits_between_the_dirs_and_the_files_beside(tree: Path) -> None:
     scenario = tree / "drills" / "ops" / "scenario.yaml"
-    given = library.playbooks_for(scenario)["tiny"].model_copy(update={"name": "Given", "id": "given"})
-    lazy = library.playbooks_for(scenario, {"given": given, "other": given}, dirs=[tree / "extra"])
+    given = library.Library().playbooks(scenario)["tiny"].model_copy(update={"name": "Given", "id": "given"})
+    lazy = extra_dir(tree).playbooks(scenario, {"given": given, "other": given})
     assert lazy["given"] is given and lazy.file_of("given") is None
     assert lazy["other"].name == "Next to it"  # the file beside the scenario still wins
     assert dict(lazy) == eager(tree, {"given": given, "other": given})
@@ -72,15 +77,15 @@ def test_a_playbook_given_loaded_sits_between_the_dirs_and_the_files_beside(tree
 
 def test_file_of_names_the_file_the_playbook_was_read_from(tree: Path) -> None:
     scenario = tree / "drills" / "ops" / "scenario.yaml"
-    lazy = library.playbooks_for(scenario, dirs=[tree / "extra"])
+    lazy = extra_dir(tree).playbooks(scenario)
     assert lazy.file_of("tiny") == tree / "drills" / "playbooks" / "tiny.yaml"
     assert lazy.file_of("other") == tree / "drills" / "ops" / "other.yaml"
     assert lazy.file_of("nope") is None
     # Without the files beside it, the extra dir, then the user's dir, then the bundled ones.
     elsewhere = tree / "elsewhere" / "scenario.yaml"
-    assert library.playbooks_for(elsewhere, dirs=[tree / "extra"]).file_of("tiny") == tree / "extra" / "x.yaml"
-    assert library.playbooks_for(elsewhere).file_of("other") == tree / "home" / "playbooks" / "b.yaml"
-    bundled = library.playbooks_for(elsewhere).file_of("samplemind")
+    assert extra_dir(tree).playbooks(elsewhere).file_of("tiny") == tree / "extra" / "x.yaml"
+    assert library.Library().playbooks(elsewhere).file_of("other") == tree / "home" / "playbooks" / "b.yaml"
+    bundled = library.Library().playbooks(elsewhere).file_of("samplemind")
     assert bundled is not None and bundled.parent.name == "playbooks" and bundled.stem == "samplemind"
 
 
@@ -94,7 +99,7 @@ def test_a_lookup_reads_only_the_files_that_may_hold_the_id(tree: Path, monkeypa
 
     monkeypatch.setattr(library, "check_file", recording)
     scenario = tree / "drills" / "ops" / "scenario.yaml"
-    lazy = library.playbooks_for(scenario, dirs=[tree / "extra"])
+    lazy = extra_dir(tree).playbooks(scenario)
     assert lazy["other"].name == "Next to it"
     assert read == ["other.yaml"]  # the top layer that declares it; nothing below is read
     read.clear()
@@ -108,7 +113,7 @@ def test_a_file_that_declares_the_id_but_does_not_load_is_passed_over(tree: Path
     broken = tree / "drills" / "ops" / "broken.yaml"
     broken.write_text(PLAYBOOK.read_text().replace("name: Tiny playbook", "name: [not, text]"))
     scenario = tree / "drills" / "ops" / "scenario.yaml"
-    lazy = library.playbooks_for(scenario, dirs=[tree / "extra"])
+    lazy = extra_dir(tree).playbooks(scenario)
     assert lazy["tiny"].name == "Beside the folder"
     assert dict(lazy) == eager(tree)
 
@@ -117,6 +122,6 @@ def test_an_id_written_with_an_escape_is_still_found(tree: Path) -> None:
     escaped = write_playbook(tree / "drills" / "ops" / "escaped.yaml", "tiny", "Escaped", id_as_written='"t\\x69ny"')
     assert "tiny" not in escaped.read_text()  # the id's text is nowhere in the file as such
     scenario = tree / "drills" / "ops" / "scenario.yaml"
-    lazy = library.playbooks_for(scenario, dirs=[tree / "extra"])
+    lazy = extra_dir(tree).playbooks(scenario)
     assert lazy["tiny"].name == "Escaped"
     assert lazy.file_of("tiny") == escaped

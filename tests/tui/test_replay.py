@@ -14,7 +14,7 @@ from scoring.history import History
 from sim.actions import ActionRefused
 from sim.engine import Drill
 from sim.journal import dumps, read_journal
-from sim.replay import models_for
+from sim.resolve import resolve
 from sim.review import Review, ideal_script
 from sim.runner import run_script
 from tests.sim.engine_fixtures import PLAYBOOK_PATH, SCENARIO_PATH, ideal, playbook, scenario
@@ -46,7 +46,7 @@ def journal(tmp_path: Path) -> Path:
 
 def review_screen(journal: Path) -> ReplayScreen:
     record = read_journal(journal).record
-    s, p = models_for(record.header, journal)
+    s, p, _ = resolve(record.header, journal, "strict")
     return ReplayScreen.of_record(record, s, p)
 
 

@@ -10,7 +10,7 @@ import click
 
 from scoring.calibrate import Calibration, calibrate
 from sim.bots import PROFILES
-from sim.library import NotFound, find_scenario
+from sim.library import Library, NotFound
 from sim.loading import LoadError
 
 BAR_WIDTH = 40
@@ -49,7 +49,7 @@ def calibrate_cmd(scenario: str, runs: int, seed: int, bots: str, workers: int |
     if bad or not profiles:
         raise click.UsageError(f"unknown bot profile {bad[0] if bad else '(none)'!r}; known: {', '.join(PROFILES)}")
     try:
-        path = find_scenario(scenario)
+        path = Library().find_scenario(scenario)
     except NotFound as exc:
         raise click.UsageError(str(exc)) from None
     try:

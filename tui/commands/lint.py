@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from sim.library import playbooks_for, validate_paths
+from sim.library import Library
 from sim.lint import lint_scenario
 from sim.loading import Problem, Result, Source, read_source
 from sim.scenario import Scenario
@@ -18,7 +18,7 @@ def lint_result(result: Result) -> list[Problem]:
     if not result.ok or not isinstance(result.model, Scenario):
         return [p for p in result.problems if p.severity == "error"]
     scenario = result.model
-    playbook = playbooks_for(result.path).get(scenario.playbook)
+    playbook = Library().playbooks(beside=result.path).get(scenario.playbook)
     source = read_source(result.path)
     assert isinstance(source, Source), "the file loaded a moment ago"
     return [source.finding(f) for f in lint_scenario(scenario, playbook)]
@@ -33,7 +33,7 @@ def lint(paths: tuple[str, ...], strict: bool, fmt: str) -> None:
 
     Exit 0 when clean (or only warnings without --strict), 1 on errors or on warnings under --strict.
     """
-    results = [r for r in validate_paths(paths) if r.kind in ("scenario", None)]
+    results = [r for r in Library().validate(paths) if r.kind in ("scenario", None)]
     problems = {str(r.path): lint_result(r) for r in results}
     everything = [p for ps in problems.values() for p in ps]
     if fmt == "json":

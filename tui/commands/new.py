@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from sim.library import NotFound, all_playbooks, user_scenarios_dir
+from sim.library import Library, NotFound, user_scenarios_dir
 from sim.loading import check_file
 from sim.scaffold import TYPES, scaffold
 
@@ -34,7 +34,7 @@ def _slug(text: str) -> str:
 def new(playbook_id: str | None, kind: str | None, title: str | None, scenario_id: str | None,
         difficulty: str | None, output: str | None, force: bool) -> None:  # fmt: skip
     """Write a new scenario that validates at once; `warroom lint` then lists the TODOs to fill in."""
-    playbooks = all_playbooks()
+    playbooks = dict(Library().playbooks())
     interactive = _interactive()
 
     def ask(value: str | None, prompt: str, choices: tuple[str, ...] | None = None, default: str | None = None) -> str:

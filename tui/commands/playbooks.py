@@ -10,7 +10,7 @@ import click
 
 from sim import checks
 from sim.durations import format_duration
-from sim.library import PlaybookEntry, list_playbooks
+from sim.library import Library, PlaybookEntry
 from sim.loading import printable
 from sim.playbook import Communication, Playbook, Targets
 
@@ -123,7 +123,7 @@ def playbooks(ctx: click.Context, fmt: str) -> None:
     """List the bundled and user playbooks (`show ID` prints one's SLA table)."""
     if ctx.invoked_subcommand is not None:
         return
-    entries = list_playbooks()
+    entries = Library().playbook_entries()
     if fmt == "json":
         sys.stdout.write(json.dumps([_entry_json(e) for e in entries], indent=2, ensure_ascii=False) + "\n")
         return
@@ -143,7 +143,7 @@ def playbooks(ctx: click.Context, fmt: str) -> None:
 @_FORMAT
 def show(playbook_id: str, fmt: str) -> None:
     """Print a playbook's SLA table, escalation, roles and contacts (`--format json`: the whole model)."""
-    known = {e.playbook.id: e.playbook for e in list_playbooks() if e.playbook is not None}
+    known = {e.playbook.id: e.playbook for e in Library().playbook_entries() if e.playbook is not None}
     pb = known.get(playbook_id)
     if pb is None:
         finding = checks.undefined("playbook", playbook_id, sorted(known), ())

@@ -53,11 +53,11 @@ def replay(target: str, db: str | None) -> None:
     from sim.engine import DrillError
     from sim.journal import JournalError
     from sim.loading import LoadError
-    from sim.replay import models_for
+    from sim.resolve import resolve
 
     record, where = load_record(target, db)
     try:
-        scenario, playbook = models_for(record.header, where)
+        scenario, playbook, _ = resolve(record.header, where, "strict")
     except (JournalError, LoadError) as exc:
         raise click.ClickException(str(exc)) from None
     needs_terminal()

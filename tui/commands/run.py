@@ -15,8 +15,8 @@ from sim.durations import format_clock, format_duration, parse_duration
 from sim.engine import Drill, DrillError
 from sim.events import Event
 from sim.journal import JournalError, header_json
-from sim.library import NotFound, find_scenario, playbooks_for
-from sim.loading import LoadError, load_scenario
+from sim.library import Library, NotFound
+from sim.loading import LoadError
 from sim.playbook import Playbook
 from sim.runner import load_script_file, play, steps_left
 from sim.scenario import Scenario
@@ -32,19 +32,18 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 
 def load_target(name: str, extra_dirs: tuple[Path, ...]) -> tuple[Scenario, Playbook, Path, Path]:
+    library = Library(extra_dirs, extra_dirs)  # `--scenarios DIR` offers DIR's playbooks too
     try:
-        path = find_scenario(name, extra_dirs)
+        path = library.find_scenario(name)
     except NotFound as exc:
         _fail(str(exc), 2)
-    playbooks = playbooks_for(path, dirs=extra_dirs)
     try:
-        scenario = load_scenario(path, playbooks)
+        opened = library.load_scenario(path)
     except LoadError as exc:
         _fail(str(exc))
     # The journal records the playbook's file, so a drill resumes with the very same playbook.
-    playbook_path = playbooks.file_of(scenario.playbook)
-    assert playbook_path is not None  # the scenario loaded, so its playbook was read from a file
-    return scenario, playbooks[scenario.playbook], path, playbook_path
+    assert opened.playbook_path is not None  # the scenario loaded, so its playbook was read from a file
+    return opened.scenario, opened.playbook, path, opened.playbook_path
 
 
 def parse_until(value: str | None) -> float | None:

@@ -10,11 +10,11 @@ from typing import NoReturn
 import click
 
 from scoring.grade import DEFAULT_PASS_MARK
-from sim.journal import JournalError, file_hash, model_hash, read_record
-from sim.library import NotFound, find_playbook, find_scenario
-from sim.loading import LoadError, load_playbook, load_scenario
+from sim.journal import JournalError, read_record
+from sim.loading import LoadError
 from sim.playbook import Playbook
 from sim.record import DrillRecord
+from sim.resolve import resolve
 from sim.scenario import Scenario
 
 
@@ -36,48 +36,26 @@ class Graded:
     playbook: Playbook
 
 
-def _pick(what: str, given: Path | None, recorded: str, recorded_hash: str) -> Path | None:
-    """The file to load: the one given, else the recorded one if it is still there and unchanged."""
-    if given is not None:
-        if recorded and Path(recorded).is_file() and file_hash(given) != recorded_hash:
-            warn(f"the {what} {given} differs from the one this drill was recorded with; grading against it anyway")
-        return given
-    if not recorded:
-        return None
-    path = Path(recorded)
-    if not path.is_file():
-        fail(f"the {what} this drill was recorded with, {path}, no longer exists; pass --{what} FILE")
-    if file_hash(path) != recorded_hash:
-        fail(f"the {what} {path} has changed since this drill was recorded; pass --{what} FILE to grade against it")
-    return path
-
-
 def load_graded(journal: Path, scenario_file: Path | None, playbook_file: Path | None) -> Graded:
-    """Read the journal and find what it was played against: the files the header names, unless overridden.
-
-    A journal recorded without file paths (an in-memory drill) is matched by id against the library, and
-    its content hash must agree.
-    """
+    """Read the journal and find what it was played against (`sim.resolve`, leniently): the files the header
+    names, unless overridden; a file changed since the drill is graded as it is now, with a warning."""
     try:
         record = read_record(journal)
     except JournalError as exc:
         fail(str(exc), 2)
-    h = record.header
     try:
-        pb_path = _pick("playbook", playbook_file, h.playbook_path, h.playbook_hash)
-        playbook = load_playbook(pb_path) if pb_path else find_playbook(h.playbook)
-        if pb_path is None and model_hash(playbook) != h.playbook_hash:
-            warn(f"playbook {h.playbook!r} is not byte-for-byte the one the drill was recorded with")
-        sc_path = _pick("scenario", scenario_file, h.scenario_path, h.scenario_hash)
-        if sc_path is None:
-            sc_path = find_scenario(h.scenario)
-            if file_hash(sc_path) != h.scenario_hash:
-                warn(f"scenario {h.scenario!r} ({sc_path}) is not the one the drill was recorded with")
-        scenario = load_scenario(sc_path, {playbook.id: playbook})
-    except (LoadError, NotFound) as exc:
+        scenario, playbook, warnings = resolve(
+            record.header,
+            journal,
+            "lenient",
+            scenario_file=scenario_file,
+            playbook_file=playbook_file,
+            override="--{what} FILE",
+        )
+    except (JournalError, LoadError) as exc:
         fail(str(exc))
-    if scenario.id != h.scenario:
-        fail(f"{journal} records scenario {h.scenario!r}, but {sc_path} holds {scenario.id!r}")
+    for warning in warnings:
+        warn(warning)
     return Graded(record, scenario, playbook)
 
 

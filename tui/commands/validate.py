@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from sim.library import validate_paths
+from sim.library import Library
 from sim.loading import Result
 
 
@@ -46,7 +46,7 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
     The kind of each file is told from its content. Exit 0 when all are valid, 1 when any is not,
     2 on a usage error such as a missing path.
     """
-    results = validate_paths(paths)
+    results = Library().validate(paths)
     if not results:
         raise click.UsageError(f"no .yaml or .yml files in {', '.join(map(str, paths))}")
     if fmt == "json":

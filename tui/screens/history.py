@@ -190,7 +190,7 @@ class HistoryScreen(Screen[None]):
         from sim.engine import DrillError
         from sim.journal import JournalError
         from sim.loading import LoadError
-        from sim.replay import models_for
+        from sim.resolve import resolve
         from sim.review import record_from_text
         from tui.screens.replay import ReplayScreen
 
@@ -201,7 +201,7 @@ class HistoryScreen(Screen[None]):
             if row is None:
                 raise HistoryError(f"{self.db}: drill {drill_id} is no longer in the history")
             record = record_from_text(row.journal, f"{self.db} drill {drill_id}")
-            scenario, playbook = models_for(record.header, self.db)
+            scenario, playbook, _ = resolve(record.header, self.db, "strict")
             screen = ReplayScreen.of_record(record, scenario, playbook)
         except (HistoryError, JournalError, LoadError, DrillError) as exc:
             self.notify(str(exc), title="Cannot review that drill", severity="error", markup=False, timeout=15)

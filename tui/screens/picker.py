@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from sim.durations import format_duration
-from tui.library import Listing, listings
+from sim.library import Library, Listing
 from tui.messages import ScenarioChosen, TraineeNamed
 from tui.modals.base import NameModal
 
@@ -104,7 +104,7 @@ class PickerScreen(Screen[None]):
 
     def load(self) -> None:
         """Read the library; anything that goes wrong becomes an entry, never an exception."""
-        self.entries = listings(self.dirs)
+        self.entries = Library(self.dirs).listings()
         playbooks = sorted({e.scenario.playbook for e in self.entries if e.scenario})
         tags = sorted({t for e in self.entries if e.scenario for t in e.scenario.tags})
         self.query_one("#picker-playbook", Select).set_options([(p, p) for p in playbooks])
