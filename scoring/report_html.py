@@ -11,6 +11,7 @@ from scoring.facts import FACILITATOR
 from scoring.grade import ScoreCard
 from scoring.report_md import incident_commander
 from scoring.rubric import RESULT_LABEL
+from sim.events import FaultResolved, FaultStarted
 from sim.facilitation import answers, facilitator_log
 from sim.playbook import Playbook
 from sim.record import DrillRecord
@@ -77,10 +78,10 @@ def fault_bands(record: DrillRecord) -> list[svg.Band]:
     """While each fault was active (to the drill's end if it never was resolved)."""
     end = record.events[-1].t if record.events else 0.0
     out = []
-    for started in record.of("fault.started"):
-        fault = started.data.get("fault")
-        done = next((e for e in record.of("fault.resolved") if e.data.get("fault") == fault and e.t >= started.t), None)
-        label = f"fault: {started.data.get('label') or fault}"
+    for started in record.of(FaultStarted):
+        fault = started.fault
+        done = next((e for e in record.of(FaultResolved) if e.fault == fault and e.t >= started.t), None)
+        label = f"fault: {started.label or fault}"
         out.append(svg.Band(started.t, done.t if done else end, label))
     return out
 

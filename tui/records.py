@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.events import DrillEnded
 from sim.journal import JournalError, read_journal
 from sim.record import DrillRecord
 
@@ -156,8 +157,8 @@ def store(
     from scoring.history import History, HistoryError, row_for  # the debrief's business, not a drill's start
 
     text = journal_text(record, journal)
-    ended = record.first("drill.ended")
-    end_reason = str(ended.data.get("reason", "")) if ended else ""
+    ended = record.first(DrillEnded)
+    end_reason = ended.reason if ended else ""
     with History(db or default_db()) as h:
         try:
             known = h.conn.execute(

@@ -1,0 +1,75 @@
+"""The typed events: one record per kind, each round-tripping through the journal's flat JSON line exactly."""
+
+from __future__ import annotations
+
+import json
+from typing import get_args
+
+import pytest
+
+from sim.events import (
+    KINDS,
+    AnyEvent,
+    CommsSent,
+    DrillEnded,
+    FacilitatorEvent,
+    FacilitatorSay,
+    FaultStarted,
+    SeverityDeclared,
+    StatusChanged,
+    TimerMet,
+    from_json,
+)
+from sim.journal import dumps
+from sim.runner import run_script
+from tests.sim.engine_fixtures import ideal, playbook, scenario
+
+
+def test_every_record_of_the_union_is_registered_under_its_own_kind() -> None:
+    assert set(KINDS.values()) == set(get_args(AnyEvent))
+    assert all(cls.kind == kind for kind, cls in KINDS.items())
+    assert {k for k, cls in KINDS.items() if issubclass(cls, FacilitatorEvent)} == {
+        "facilitator.inject_now",
+        "facilitator.say",
+        "facilitator.hint",
+        "facilitator.note",
+        "facilitator.jump",
+    }
+
+
+def test_a_whole_drill_round_trips_through_plain_json_byte_for_byte() -> None:
+    d = run_script(scenario(), playbook(), ideal())
+    seen = set()
+    for event in d.events:
+        line = dumps(event.to_json())
+        back = from_json(json.loads(line))
+        assert back == event and type(back) is type(event)
+        assert dumps(back.to_json()) == line
+        seen.add(event.kind)
+    assert len(seen) > 15
+
+
+@pytest.mark.parametrize(
+    ("event", "line"),
+    [
+        # Optional keys are left out while None...
+        (FaultStarted(t=1.0, fault="f", label="F"), {"fault": "f", "label": "F"}),
+        (DrillEnded(t=1.0, reason="ended", verified=False, resolved=False),
+         {"reason": "ended", "verified": False, "resolved": False}),
+        (CommsSent(t=1.0, channel="internal", text="x", actor="me", role=None),
+         {"channel": "internal", "text": "x", "actor": "me", "role": None}),
+        (FacilitatorSay(t=1.0, sender="cto", text="?"), {"actor": "facilitator", "sender": "cto", "text": "?"}),
+        # ...and written, in their place, when set; other None fields are always written.
+        (CommsSent(t=1.0, channel="status_page", text="", state="identified", actor="me", role="comms"),
+         {"channel": "status_page", "text": "", "state": "identified", "actor": "me", "role": "comms"}),
+        (TimerMet(t=1.0, timer="sla.x", label="X", deadline=5.0, late=False, met_at=0.5),
+         {"timer": "sla.x", "label": "X", "deadline": 5.0, "late": False, "met_at": 0.5}),
+        (SeverityDeclared(t=1.0, severity="SEV1", previous=None, actor="me", role=None),
+         {"severity": "SEV1", "previous": None, "actor": "me", "role": None}),
+        (StatusChanged(t=1.0, status="resolved", previous="mitigated", early=False),
+         {"status": "resolved", "previous": "mitigated", "early": False}),
+    ],
+)  # fmt: skip
+def test_the_line_holds_the_payload_keys_in_order(event: AnyEvent, line: dict[str, object]) -> None:
+    assert list(event.to_json().items()) == [("t", 1.0), ("kind", event.kind), *line.items()]
+    assert from_json(event.to_json()) == event
