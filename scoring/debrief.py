@@ -25,7 +25,12 @@ from sim.events import (
     DrillEnded,
     DrillStarted,
     Escalation,
-    FacilitatorEvent,
+    FacilitatorHint,
+    FacilitatorInjectNow,
+    FacilitatorInput,
+    FacilitatorJump,
+    FacilitatorNote,
+    FacilitatorSay,
     FaultResolved,
     FaultStarted,
     Inject,
@@ -178,7 +183,11 @@ def _text(e: AnyEvent, scenario: Scenario, playbook: Playbook) -> str | None:
             | TimerStarted()
             | TimerMet()
             | TimerCancelled()
-            | FacilitatorEvent()
+            | FacilitatorInjectNow()
+            | FacilitatorSay()
+            | FacilitatorHint()
+            | FacilitatorNote()
+            | FacilitatorJump()
             | DebriefAnswer()
         ):
             return None
@@ -207,7 +216,7 @@ def timeline(record: DrillRecord, scenario: Scenario, playbook: Playbook) -> tup
     """The notable events in time order, as the PIR timeline lists them (timers starting are not notable)."""
     out = []
     for e in record.events:
-        if actor_field(e) == FACILITATOR or isinstance(e, FacilitatorEvent):
+        if actor_field(e) == FACILITATOR or isinstance(e, FacilitatorInput):
             continue
         entry = _entry(e, scenario, playbook, record.header.trainee)
         if entry is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 from sim.events import (
     COMMS_CHANNELS,
@@ -18,8 +18,7 @@ from sim.events import (
     ClueRevealed,
     CommsSent,
     DrillEnded,
-    Event,
-    FacilitatorEvent,
+    FacilitatorInput,
     FaultResolved,
     FaultStarted,
     Inject,
@@ -60,9 +59,9 @@ _ACTING_IN_ROLE = (
     CommsSent,
     PirScheduled,
 )
-_WITH_ACTOR = (*TRAINEE_EVENTS, FacilitatorEvent)
-E = TypeVar("E", bound=Event)
-F = TypeVar("F", bound=Event)
+_WITH_ACTOR = (*TRAINEE_EVENTS, *get_args(FacilitatorInput))
+E = TypeVar("E", bound=AnyEvent)
+F = TypeVar("F", bound=AnyEvent)
 
 
 def actor_field(event: AnyEvent) -> str | None:

@@ -11,7 +11,17 @@ from scoring.facts import FACILITATOR
 from scoring.grade import ScoreCard
 from scoring.report_md import incident_commander
 from scoring.rubric import RESULT_LABEL
-from sim.events import FaultResolved, FaultStarted
+from sim.events import (
+    ActionFinished,
+    CommsSent,
+    FaultResolved,
+    FaultStarted,
+    PageSent,
+    PirScheduled,
+    RoleAssigned,
+    SeverityDeclared,
+    kind_of,
+)
 from sim.facilitation import answers, facilitator_log
 from sim.playbook import Playbook
 from sim.record import DrillRecord
@@ -65,7 +75,7 @@ def _result(result: str) -> str:
 
 def action_marks(record: DrillRecord, scenario: Scenario, playbook: Playbook) -> list[svg.Mark]:
     """Every trainee action, numbered in time order, where it landed (its finish)."""
-    kinds = ("action.finished", "comms.sent", "page.sent", "severity.declared", "role.assigned", "pir.scheduled")
+    kinds = {kind_of(c) for c in (ActionFinished, CommsSent, PageSent, SeverityDeclared, RoleAssigned, PirScheduled)}
     entries = [
         e
         for e in debrief.timeline(record, scenario, playbook)

@@ -23,6 +23,7 @@ from sim.cast import Cast
 from sim.catalogue import ActionSpec
 from sim.durations import format_clock, parse_duration
 from sim.events import (
+    FACILITATOR,
     ActionRefusal,
     AnyEvent,
     DebriefAnswer,
@@ -268,7 +269,7 @@ class Drill(Incident):
             if data["dt"] <= 0:
                 raise ValueError("jump needs a positive time, e.g. dt='5m'")
         try:
-            event = record(t=self.now, **data)
+            event = record(t=self.now, actor=FACILITATOR, **data)
         except TypeError as exc:
             raise ValueError(f"facilitator {kind}: {exc}") from None
         self.emit(event)

@@ -1,10 +1,11 @@
 """Events: what happens in a drill, in sim-time order, one typed record per kind. The journal, the UI and the
 scorer read these; team drills will send them over the wire, so each must round-trip through plain JSON.
 
-A record's fields are its journal line's keys, in the line's order: `{"t": …, "kind": …, **fields}`. A field
-made with `optional()` is left out of the line while it is None; every other field is always written (None
-as null). `to_json` and `from_json` are the only way between the two, so a journal written today reads back
-equal, and byte-identical once written again.
+A record is a NamedTuple (no dataclass: some thirty of them load before a drill's first frame, see
+`sim/__init__`): `t`, its payload fields in the journal line's order, and `kind`, a constant that keeps
+records of different kinds unequal. `to_json` writes the flat line `{"t": …, "kind": …, **fields}`, leaving
+out the keys `_record` names while they are None; `from_json` reads it back equal, so a line written again is
+byte-identical.
 
 Readers narrow with `match` or `isinstance`; a renderer ends its `match` with `assert_never`, so a kind added
 to `AnyEvent` and forgotten there fails type checking.
@@ -12,10 +13,8 @@ to `AnyEvent` and forgotten there fails type checking.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 STATUSES = ("quiet", "detected", "acknowledged", "investigating", "identified", "mitigated", "resolved")
 COMMS_CHANNELS = ("internal", "status_page", "customers", "executives", "support")
@@ -25,51 +24,30 @@ FACILITATOR = "facilitator"  # the actor of every facilitator input
 # Action parameters as journaled: JSON scalars (the engine keeps anything else as its repr).
 Params = Mapping[str, str | int | float | bool | None]
 
-_OPTIONAL = {"optional": True}
+
+class _Line(NamedTuple):
+    """How a kind's record maps to its journal line."""
+
+    keys: tuple[str, ...]  # the payload keys, in order (after `t` and `kind`)
+    optional: frozenset[str]  # left out while None
+    required: frozenset[str]  # the keys every line holds
 
 
-def optional() -> Any:
-    """A field left out of the journal line while it is None (keys the engine writes only sometimes)."""
-    return dataclasses.field(default=None, metadata=_OPTIONAL)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Event:
-    """What every event has: its sim time, and (on the class) its kind."""
-
-    kind: ClassVar[str]
-    _keys: ClassVar[tuple[tuple[str, bool], ...]]  # (field, optional), in line order, after t and kind
-    _required: ClassVar[frozenset[str]]  # the fields without a default
-
-    t: float
-
-    def to_json(self) -> dict[str, Any]:
-        """The flat journal line."""
-        out: dict[str, Any] = {"t": self.t, "kind": self.kind}
-        for name, opt in self._keys:
-            value = getattr(self, name)
-            if value is not None or not opt:
-                out[name] = value
-        return out
-
-    def payload(self) -> dict[str, Any]:
-        """The line's keys but `t` and `kind`."""
-        out = self.to_json()
-        del out["t"], out["kind"]
-        return out
-
-
-E = TypeVar("E", bound=Event)
 KINDS: dict[str, type[AnyEvent]] = {}
+_LINES: dict[type, _Line] = {}
+R = TypeVar("R")
 
 
-def _kind(kind: str) -> Callable[[type[E]], type[E]]:
-    def register(cls: type[E]) -> type[E]:
-        fields = [f for f in dataclasses.fields(cls) if f.name != "t"]
-        cls.kind = kind
-        cls._keys = tuple((f.name, bool(f.metadata.get("optional"))) for f in fields)
-        cls._required = frozenset(f.name for f in fields if f.default is dataclasses.MISSING)
-        KINDS[kind] = cls  # type: ignore[assignment]
+def _record(*optional: str) -> Callable[[type[R]], type[R]]:
+    """Register a record under its kind; `optional` names the keys a line holds only when they are set."""
+
+    def register(cls: type[R]) -> type[R]:
+        nt: Any = cls
+        keys = tuple(f for f in nt._fields if f not in ("t", "kind"))
+        assert set(optional) <= set(keys), (cls, optional)
+        required = frozenset(keys) - nt._field_defaults.keys() - set(optional)
+        _LINES[cls] = _Line(keys, frozenset(optional), required)
+        KINDS[nt._field_defaults["kind"]] = nt
         return cls
 
     return register
@@ -78,9 +56,9 @@ def _kind(kind: str) -> Callable[[type[E]], type[E]]:
 # -- the drill ------------------------------------------------------------------------------------
 
 
-@_kind("drill.started")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DrillStarted(Event):
+@_record()
+class DrillStarted(NamedTuple):
+    t: float
     scenario: str
     playbook: str
     seed: int
@@ -88,287 +66,315 @@ class DrillStarted(Event):
     incident_id: str
     channel: str
     duration: float
+    kind: Literal["drill.started"] = "drill.started"
 
 
-@_kind("drill.ended")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DrillEnded(Event):
+@_record("by")
+class DrillEnded(NamedTuple):
+    t: float
     reason: str  # `resolved`, `timeout` or `ended`
     verified: bool
     resolved: bool
-    by: str | None = optional()  # `facilitator`, when they ended it
+    by: str | None = None  # `facilitator`, when they ended it
+    kind: Literal["drill.ended"] = "drill.ended"
 
 
-@_kind("recovery.verified")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RecoveryVerified(Event):
+@_record()
+class RecoveryVerified(NamedTuple):
+    t: float
     held_for: float  # seconds the metrics had stayed healthy after resolving
+    kind: Literal["recovery.verified"] = "recovery.verified"
 
 
 # -- the hidden truth and what it shows -----------------------------------------------------------
 
 
-@_kind("fault.started")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FaultStarted(Event):
+@_record("by")
+class FaultStarted(NamedTuple):
+    t: float
     fault: str
     label: str
-    by: str | None = optional()  # the action that started it, if one did
+    by: str | None = None  # the action that started it, if one did
+    kind: Literal["fault.started"] = "fault.started"
 
 
-@_kind("fault.resolved")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FaultResolved(Event):
+@_record("prevented")
+class FaultResolved(NamedTuple):
+    t: float
     fault: str
     label: str
     by: str  # the action that resolved it
-    prevented: bool | None = optional()  # True when fixed before it started
+    prevented: bool | None = None  # True when fixed before it started
+    kind: Literal["fault.resolved"] = "fault.resolved"
 
 
-@_kind("alert")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Alert(Event):
+@_record()
+class Alert(NamedTuple):
+    t: float
     metric: str
     level: str  # `warn`, `critical` or `clear`
     value: float
     threshold: float
     previous: str  # the level before: `ok`, `warn` or `critical`
+    kind: Literal["alert"] = "alert"
 
 
-@_kind("inject")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Inject(Event):
+@_record()
+class Inject(NamedTuple):
+    t: float
     id: str
     inject_kind: str  # alert, page, chat, customer_report, log, exec_ping, vendor_notice, hint
     sender: str
     text: str
     sender_title: str
+    kind: Literal["inject"] = "inject"
 
 
-@_kind("pager.escalated")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PagerEscalated(Event):
+@_record()
+class PagerEscalated(NamedTuple):
     """Nobody acknowledged in time: the pager went to the chain's next level."""
 
+    t: float
     level: int  # 1-based
     name: str
     contact: str
     person: str
+    kind: Literal["pager.escalated"] = "pager.escalated"
 
 
-@_kind("escalation")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Escalation(Event):
+@_record()
+class Escalation(NamedTuple):
     """A stakeholder or a matrix step pushes in."""
 
+    t: float
     timer: str
     contact: str
     title: str
     reason: str
     name: str
+    kind: Literal["escalation"] = "escalation"
 
 
 # -- what the trainee does ------------------------------------------------------------------------
 
 
-@_kind("action.started")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ActionStarted(Event):
+@_record()
+class ActionStarted(NamedTuple):
+    t: float
     action: str
     label: str
     params: Params
     actor: str
     role: str | None
     finishes_at: float
+    kind: Literal["action.started"] = "action.started"
 
 
-@_kind("action.finished")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ActionFinished(Event):
+@_record("result")
+class ActionFinished(NamedTuple):
+    t: float
     action: str
     label: str
     params: Params
     actor: str
     role: str | None
     started_at: float
-    result: str | None = optional()  # investigate: what was found
+    result: str | None = None  # investigate: what was found
+    kind: Literal["action.finished"] = "action.finished"
 
 
-@_kind("action.refused")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ActionRefusal(Event):
+@_record()
+class ActionRefusal(NamedTuple):
     """An action the engine refused; nothing changed. (Not `ActionRefused`: that is the exception.)"""
 
+    t: float
     action: str
     params: Params
     reason: str
     actor: str
     role: str | None
+    kind: Literal["action.refused"] = "action.refused"
 
 
-@_kind("action.cancelled")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ActionCancelled(Event):
+@_record()
+class ActionCancelled(NamedTuple):
+    t: float
     action: str
     actor: str
     role: str | None
+    kind: Literal["action.cancelled"] = "action.cancelled"
 
 
-@_kind("page.sent")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PageSent(Event):
+@_record()
+class PageSent(NamedTuple):
+    t: float
     contact: str
     title: str
     team: str
     actor: str
     role: str | None
     name: str
+    kind: Literal["page.sent"] = "page.sent"
 
 
-@_kind("severity.declared")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SeverityDeclared(Event):
+@_record()
+class SeverityDeclared(NamedTuple):
+    t: float
     severity: str
     previous: str | None  # None the first time
     actor: str
     role: str | None
+    kind: Literal["severity.declared"] = "severity.declared"
 
 
-@_kind("role.assigned")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RoleAssigned(Event):
+@_record()
+class RoleAssigned(NamedTuple):
+    t: float
     role: str  # the role handed out
     who: str
     actor: str
+    kind: Literal["role.assigned"] = "role.assigned"
 
 
-@_kind("comms.sent")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CommsSent(Event):
+@_record("state")
+class CommsSent(NamedTuple):
+    t: float
     channel: str  # one of COMMS_CHANNELS
     text: str
-    state: str | None = optional()  # status page only: one of STATUS_PAGE_STATES
+    state: str | None  # status page only (one of STATUS_PAGE_STATES), else None
     actor: str
     role: str | None
+    kind: Literal["comms.sent"] = "comms.sent"
 
 
-@_kind("pir.scheduled")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PirScheduled(Event):
+@_record()
+class PirScheduled(NamedTuple):
+    t: float
     actor: str
     role: str | None
+    kind: Literal["pir.scheduled"] = "pir.scheduled"
 
 
 # -- the incident ---------------------------------------------------------------------------------
 
 
-@_kind("clue.revealed")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ClueRevealed(Event):
+@_record()
+class ClueRevealed(NamedTuple):
+    t: float
     clue: str
     text: str
     root_cause: bool
     by: str  # the action that revealed it
+    kind: Literal["clue.revealed"] = "clue.revealed"
 
 
-@_kind("status.changed")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StatusChanged(Event):
+@_record("early")
+class StatusChanged(NamedTuple):
+    t: float
     status: str  # one of STATUSES
     previous: str
-    early: bool | None = optional()  # on `resolved`: whether faults or metrics were still bad
+    early: bool | None = None  # on `resolved`: whether faults or metrics were still bad
+    kind: Literal["status.changed"] = "status.changed"
 
 
 # -- timers ---------------------------------------------------------------------------------------
 
 
-@_kind("timer.started")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TimerStarted(Event):
+@_record()
+class TimerStarted(NamedTuple):
+    t: float
     timer: str
     label: str
     deadline: float
     category: str  # `sla`, `cadence`, `pager`, `matrix` or `progress`
+    kind: Literal["timer.started"] = "timer.started"
 
 
-@_kind("timer.met")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TimerMet(Event):
+@_record("met_at")
+class TimerMet(NamedTuple):
+    t: float
     timer: str
     label: str
     deadline: float
     late: bool
-    met_at: float | None = optional()  # when it was met, if before the timer started
+    met_at: float | None = None  # when it was met, if before the timer started
+    kind: Literal["timer.met"] = "timer.met"
 
 
-@_kind("timer.expired")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TimerExpired(Event):
+@_record()
+class TimerExpired(NamedTuple):
+    t: float
     timer: str
     label: str
     deadline: float
+    kind: Literal["timer.expired"] = "timer.expired"
 
 
-@_kind("timer.cancelled")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TimerCancelled(Event):
+@_record()
+class TimerCancelled(NamedTuple):
+    t: float
     timer: str
     label: str
+    kind: Literal["timer.cancelled"] = "timer.cancelled"
 
 
 # -- the facilitator: inputs, journaled and replayed like the trainee's ---------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FacilitatorEvent(Event):
-    """The `facilitator.*` family: each kind is a facilitator input (see `Drill.facilitate`)."""
-
-    actor: str = FACILITATOR
-
-
-@_kind("facilitator.inject_now")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FacilitatorInjectNow(FacilitatorEvent):
+@_record()
+class FacilitatorInjectNow(NamedTuple):
+    t: float
+    actor: str  # always FACILITATOR
     inject: str
+    kind: Literal["facilitator.inject_now"] = "facilitator.inject_now"
 
 
-@_kind("facilitator.say")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FacilitatorSay(FacilitatorEvent):
+@_record("inject_kind")
+class FacilitatorSay(NamedTuple):
+    t: float
+    actor: str  # always FACILITATOR
     sender: str
     text: str
-    inject_kind: str | None = optional()  # the kind of inject it makes (chat when left out)
+    inject_kind: str | None = None  # the kind of inject it makes (chat when left out)
+    kind: Literal["facilitator.say"] = "facilitator.say"
 
 
-@_kind("facilitator.hint")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FacilitatorHint(FacilitatorEvent):
+@_record()
+class FacilitatorHint(NamedTuple):
+    t: float
+    actor: str  # always FACILITATOR
     text: str
+    kind: Literal["facilitator.hint"] = "facilitator.hint"
 
 
-@_kind("facilitator.note")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FacilitatorNote(FacilitatorEvent):
+@_record()
+class FacilitatorNote(NamedTuple):
+    t: float
+    actor: str  # always FACILITATOR
     text: str
+    kind: Literal["facilitator.note"] = "facilitator.note"
 
 
-@_kind("facilitator.jump")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FacilitatorJump(FacilitatorEvent):
+@_record()
+class FacilitatorJump(NamedTuple):
+    t: float
+    actor: str  # always FACILITATOR
     dt: float  # seconds the clock was moved on
+    kind: Literal["facilitator.jump"] = "facilitator.jump"
 
 
 # -- after the drill ------------------------------------------------------------------------------
 
 
-@_kind("debrief.answer")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DebriefAnswer(Event):
+@_record()
+class DebriefAnswer(NamedTuple):
     """A lessons-learned answer: recorded after `drill.ended`, never replayed as an input."""
 
+    t: float
     question: int  # index in the scenario's debrief_questions
     prompt: str
     text: str
+    kind: Literal["debrief.answer"] = "debrief.answer"
 
 
 FacilitatorInput = FacilitatorInjectNow | FacilitatorSay | FacilitatorHint | FacilitatorNote | FacilitatorJump
@@ -400,27 +406,52 @@ AnyEvent = (
     | FacilitatorInput
     | DebriefAnswer
 )
-ANSWER_KIND = DebriefAnswer.kind
-
 # An inject line written before `inject_kind` existed: its own kind took the line's `kind`.
 _LEGACY_INJECT = frozenset({"id", "sender", "text"})
+
+
+def kind_of(record: type[AnyEvent]) -> str:
+    """The kind a record class stands for (on the class, `kind` is the field, not its value)."""
+    return str(record._field_defaults["kind"])
+
+
+ANSWER_KIND = kind_of(DebriefAnswer)
+
+
+def to_json(event: AnyEvent) -> dict[str, Any]:
+    """The flat journal line."""
+    line = _LINES[type(event)]
+    out: dict[str, Any] = {"t": event.t, "kind": event.kind}
+    for name in line.keys:
+        value = getattr(event, name)
+        if value is not None or name not in line.optional:
+            out[name] = value
+    return out
+
+
+def payload(event: AnyEvent) -> dict[str, Any]:
+    """The line's keys but `t` and `kind`."""
+    out = to_json(event)
+    del out["t"], out["kind"]
+    return out
 
 
 def from_json(obj: Mapping[str, Any]) -> AnyEvent:
     """The event a journal line holds; raises ValueError for an unknown kind or keys that do not fit it."""
     data = dict(obj)
     t, kind = float(data.pop("t")), str(data.pop("kind"))
-    if kind != Inject.kind and data.keys() >= _LEGACY_INJECT:
+    if kind != "inject" and data.keys() >= _LEGACY_INJECT:
         data["inject_kind"] = kind
-        kind = Inject.kind
+        kind = "inject"
     cls = KINDS.get(kind)
     if cls is None:
         raise ValueError(f"unknown event kind {kind!r}")
-    keys = {name for name, _ in cls._keys}
-    unknown = [k for k in data if k not in keys]
-    missing = [n for n, _ in cls._keys if n in cls._required and n not in data]
+    line = _LINES[cls]
+    unknown = [k for k in data if k not in line.keys]
+    missing = [k for k in line.keys if k in line.required and k not in data]
     if unknown or missing:
         says = [f"unknown key(s) {', '.join(map(repr, unknown))}" if unknown else "",
                 f"missing key(s) {', '.join(map(repr, missing))}" if missing else ""]  # fmt: skip
         raise ValueError(f"a {kind} event with {' and '.join(s for s in says if s)}")
-    return cls(t=t, **data)
+    # An optional key the line leaves out is None (a comms.sent's `state` has no default to fall back on).
+    return cls(t=t, **{**dict.fromkeys(line.optional), **data})

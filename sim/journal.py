@@ -10,7 +10,7 @@ import weakref
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from sim.events import AnyEvent, from_json
+from sim.events import AnyEvent, from_json, to_json
 from sim.model import Model
 from sim.record import JOURNAL_FORMAT, DrillRecord, Header
 
@@ -91,7 +91,7 @@ class JournalWriter:
         self._file.flush()
 
     def write(self, event: AnyEvent) -> None:
-        self._line(event.to_json())
+        self._line(to_json(event))
 
     def close(self) -> None:
         if not self._file.closed:

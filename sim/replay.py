@@ -18,7 +18,9 @@ from sim.events import (
     AnyEvent,
     DebriefAnswer,
     DrillEnded,
-    FacilitatorEvent,
+    FacilitatorInput,
+    payload,
+    to_json,
 )
 from sim.journal import JournalError, JournalWriter, dumps, file_hash, model_hash, read_journal
 from sim.loading import load_playbook, load_scenario
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 
 def is_input(event: AnyEvent) -> bool:
     """Whether the event records an input (what a trainee or facilitator did); the engine derives the rest."""
-    return isinstance(event, ActionStarted | ActionRefusal | ActionCancelled | FacilitatorEvent) or (
+    return isinstance(event, ActionStarted | ActionRefusal | ActionCancelled | FacilitatorInput) or (
         isinstance(event, DrillEnded) and event.reason == "ended"
     )
 
@@ -56,8 +58,8 @@ def apply_input(drill: Drill, event: AnyEvent) -> None:
             drill.cancel(event.action, actor=event.actor, role=event.role)
     elif isinstance(event, DrillEnded):
         drill.end(by=event.by)
-    elif isinstance(event, FacilitatorEvent):
-        inputs = {k: v for k, v in event.payload().items() if k != "actor"}
+    elif isinstance(event, FacilitatorInput):
+        inputs = {k: v for k, v in payload(event).items() if k != "actor"}
         drill.facilitate(event.kind.removeprefix("facilitator."), **inputs)
 
 
@@ -150,7 +152,7 @@ def resume(
     )
     replay(drill, j.events)
     for n, (mine, theirs) in enumerate(zip(drill.events, j.events, strict=False)):
-        a, b = dumps(mine.to_json()), dumps(theirs.to_json())
+        a, b = dumps(to_json(mine)), dumps(to_json(theirs))
         if a != b:
             raise JournalError(
                 f"{j.path}: replay diverges at event {n + 1} ({format_clock(theirs.t)}): "

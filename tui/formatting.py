@@ -24,8 +24,11 @@ from sim.events import (
     DrillEnded,
     DrillStarted,
     Escalation,
-    FacilitatorEvent,
+    FacilitatorHint,
+    FacilitatorInjectNow,
     FacilitatorJump,
+    FacilitatorNote,
+    FacilitatorSay,
     FaultResolved,
     FaultStarted,
     Inject,
@@ -279,7 +282,7 @@ def _line(e: AnyEvent, names: Names) -> tuple[str, str] | None:
             return "system", f"Drill ended: {e.reason}{verified}"
         case FacilitatorJump():
             return "system", f"The facilitator moved the clock on by {format_duration(float(e.dt))}"
-        case FacilitatorEvent():
+        case FacilitatorInjectNow() | FacilitatorSay() | FacilitatorHint() | FacilitatorNote():
             # A hint, a message or an early inject reaches the feed as the inject it makes; a note is for the
             # debrief alone. Their journal lines are the facilitator's record, not news for the trainee.
             return None

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.events import DrillEnded
+from sim.events import DrillEnded, to_json
 from sim.journal import JournalError, read_journal
 from sim.record import DrillRecord
 
@@ -138,7 +138,7 @@ def journal_text(record: DrillRecord, journal: Path | None) -> str:
             pass  # fall back to the record, which holds the same lines
     from sim.journal import dumps, header_json
 
-    lines = [dumps(header_json(record.header)), *(dumps(e.to_json()) for e in record.events)]
+    lines = [dumps(header_json(record.header)), *(dumps(to_json(e)) for e in record.events)]
     return "\n".join(lines) + "\n"
 
 

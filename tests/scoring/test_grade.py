@@ -216,7 +216,7 @@ def test_breakdown_by_actor_and_role(ideal: ScoreCard) -> None:
 
 def test_facilitator_actions_do_not_count(scenario: Scenario, playbook: Playbook) -> None:
     record = build(without(IDEAL, "brief_support"), scenario)
-    by_facilitator = CommsSent(t=460.0, channel="support", text="", actor=FACILITATOR, role=None)
+    by_facilitator = CommsSent(t=460.0, channel="support", text="", state=None, actor=FACILITATOR, role=None)
     events = tuple(sorted((*record.events, by_facilitator), key=lambda e: e.t))
     crit = grade(DrillRecord(record.header, events), scenario, playbook).criterion("comms.support")
     assert crit.result == "fail"

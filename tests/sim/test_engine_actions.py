@@ -19,6 +19,7 @@ from sim.events import (
     FaultResolved,
     FaultStarted,
     RoleAssigned,
+    payload,
 )
 from tests.sim.engine_fixtures import of, playbook, scenario, times
 
@@ -106,12 +107,12 @@ def test_every_action_records_who_took_it_and_in_which_role() -> None:
     d.act("post_update", actor="Ana", role="comms", text="Looking into errors.")
     d.act("assign_role", role="ic", who="me", actor="Bo", as_role="ic")
     d.advance_to(600)
-    started = of(d.events, ActionStarted, action="post_update")[0].payload()
+    started = payload(of(d.events, ActionStarted, action="post_update")[0])
     assert (started["actor"], started["role"]) == ("Ana", "comms")
-    comms = of(d.events, CommsSent)[0].payload()
+    comms = payload(of(d.events, CommsSent)[0])
     assert comms == {"channel": "internal", "text": "Looking into errors.", "actor": "Ana", "role": "comms"}
     # `who: me` is whoever took the action; `role=` names the role handed out, `as_role=` the acting one.
-    assert of(d.events, RoleAssigned)[0].payload() == {"role": "ic", "who": "Bo", "actor": "Bo"}
+    assert payload(of(d.events, RoleAssigned)[0]) == {"role": "ic", "who": "Bo", "actor": "Bo"}
     assert of(d.events, ActionStarted, action="assign_role")[0].role == "ic"
     assert d.state.roles == {"ic": "Bo"}
 
@@ -218,3 +219,28 @@ def test_declaring_the_same_severity_again_is_refused() -> None:
     d.advance_to(500)
     with pytest.raises(ActionRefused, match="already SEV2"):
         d.act("declare", severity="SEV2")
+
+
+def test_the_state_says_who_was_paged_the_status_page_state_and_where_the_trainee_looked() -> None:
+    d = Drill(scenario(), playbook())
+    d.advance_to(420)
+    state = d.state
+    assert (state.paged, state.status_page, state.investigated, state.findings) == (frozenset(), None, {}, ())
+    d.act("page", contact="dba")
+    d.act("status_page", state="investigating", text="Looking.")
+    d.act("investigate", target="dependencies")
+    assert d.state.investigated == {"dependencies": "running"}
+    d.advance(d.actions.specs["investigate"].duration + 1)  # what is due at a slice's end lands in the next
+    state = d.state
+    assert state.paged == {"dba"} and state.status_page == "investigating"
+    assert state.investigated == {"dependencies": "done"}
+    assert state.findings == (("dependencies", "Every upstream dependency is green."),)
+    d.act("status_page", state="identified")
+    # A look cancelled before it finished leaves the target as it was.
+    d.act("investigate", target="dependencies")
+    d.cancel("investigate")
+    d.act("investigate", target="logs")
+    d.cancel("investigate")
+    d.advance(300)
+    assert d.state.status_page == "identified"
+    assert d.state.investigated == {"dependencies": "done"}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sim.engine import DEFAULT_MONITORING_PERIOD, Drill, DrillError
-from sim.events import Alert, DrillEnded, FacilitatorEvent, Inject, RecoveryVerified, StatusChanged
+from sim.events import Alert, DrillEnded, FacilitatorInput, Inject, RecoveryVerified, StatusChanged, payload, to_json
 from sim.runner import run_script
 from tests.sim.engine_fixtures import ideal, mini, of, playbook, playbook_with, scenario, times
 
@@ -32,8 +32,8 @@ def test_resolution_is_verified_once_metrics_hold_for_the_monitoring_period() ->
     # The fade brings m under 18 (clear) 60 s after the fix, at T+22:00; the drillbook asks 10 minutes.
     assert times(d.events, Alert, level="clear") == [1320.0]
     assert times(d.events, RecoveryVerified) == [1920.0]
-    assert of(d.events, RecoveryVerified)[0].payload() == {"held_for": 600.0}
-    assert of(d.events, DrillEnded)[0].payload() == {"reason": "resolved", "verified": True, "resolved": True}
+    assert payload(of(d.events, RecoveryVerified)[0]) == {"held_for": 600.0}
+    assert payload(of(d.events, DrillEnded)[0]) == {"reason": "resolved", "verified": True, "resolved": True}
     assert d.state.finished and d.state.end_reason == "resolved"
     assert d.now == 1920.0
 
@@ -56,7 +56,7 @@ def test_a_resolution_that_never_holds_ends_at_the_duration_limit_unverified() -
     d.advance_to(900)
     d.act("resolve")
     d.advance_to(99999)
-    assert of(d.events, DrillEnded)[0].payload() == {"reason": "timeout", "verified": False, "resolved": True}
+    assert payload(of(d.events, DrillEnded)[0]) == {"reason": "timeout", "verified": False, "resolved": True}
     assert d.now == 7200.0
 
 
@@ -74,7 +74,7 @@ def test_the_trainee_can_end_the_drill() -> None:
     d = Drill(mini(), playbook())
     d.advance(300)
     d.end()
-    assert d.advance(0)[-1].payload() == {"reason": "ended", "verified": False, "resolved": False}
+    assert payload(d.advance(0)[-1]) == {"reason": "ended", "verified": False, "resolved": False}
     assert d.advance(600) == []
     assert d.now == 300.0
 
@@ -140,7 +140,7 @@ def test_slicing_time_differently_changes_nothing() -> None:
     sliced.act("acknowledge")
     while sliced.now < 3600:
         sliced.advance(min(61.7, 3600 - sliced.now))
-    assert [e.to_json() for e in sliced.events] == [e.to_json() for e in whole.events]
+    assert [to_json(e) for e in sliced.events] == [to_json(e) for e in whole.events]
     assert sliced.series("latency_ms") == whole.series("latency_ms")
 
 
@@ -164,8 +164,8 @@ def test_facilitator_hooks_are_journaled_events() -> None:
         "facilitator.jump",
     ]
     assert d.now == 360.0
-    assert all(e.actor == "facilitator" for e in d.events if isinstance(e, FacilitatorEvent))
-    said = of(d.events, Inject, id="facilitator")[0].payload()
+    assert all(e.actor == "facilitator" for e in d.events if isinstance(e, FacilitatorInput))
+    said = payload(of(d.events, Inject, id="facilitator")[0])
     assert said["sender"] == d.cast.name("cto")
     # Firing an inject early uses it up: its own trigger (T+25m) does not repeat it.
     d.advance_to(1600)

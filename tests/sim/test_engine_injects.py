@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.engine import Drill
-from sim.events import Inject, StatusChanged, TimerExpired
+from sim.events import Inject, StatusChanged, TimerExpired, payload
 from tests.sim.engine_fixtures import mini, of, playbook, scenario, times
 
 
@@ -113,7 +113,7 @@ def test_alert_and_page_injects_detect_the_incident() -> None:
     drill = drill_with(inject("p", {"at": "2m"}, kind="page"), start="1h")
     drill.advance_to(600)
     assert drill.detected_at == 120.0
-    assert of(drill.events, StatusChanged)[0].payload() == {"status": "detected", "previous": "quiet"}
+    assert payload(of(drill.events, StatusChanged)[0]) == {"status": "detected", "previous": "quiet"}
 
 
 def test_text_is_filled_from_the_seeded_cast_and_never_evaluated() -> None:
@@ -123,7 +123,7 @@ def test_text_is_filled_from_the_seeded_cast_and_never_evaluated() -> None:
         inject("lit", {"at": "1m"}, **{"from": "PagerDuty"}),
     )
     drill.advance_to(120)
-    by_id = {e.id: e.payload() for e in of(drill.events, Inject)}
+    by_id = {e.id: payload(e) for e in of(drill.events, Inject)}
     cto = drill.cast.person("cto")
     assert cto is not None
     expected = f"{drill.cast.incident_id} in {drill.cast.channel}: {cto.name} asks; [bold]x[/] {{nope}} {{0.__class__}}"

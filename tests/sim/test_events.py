@@ -8,17 +8,22 @@ from typing import get_args
 import pytest
 
 from sim.events import (
+    FACILITATOR,
     KINDS,
     AnyEvent,
     CommsSent,
     DrillEnded,
-    FacilitatorEvent,
+    FacilitatorHint,
+    FacilitatorInput,
+    FacilitatorNote,
     FacilitatorSay,
     FaultStarted,
     SeverityDeclared,
     StatusChanged,
     TimerMet,
     from_json,
+    kind_of,
+    to_json,
 )
 from sim.journal import dumps
 from sim.runner import run_script
@@ -27,8 +32,8 @@ from tests.sim.engine_fixtures import ideal, playbook, scenario
 
 def test_every_record_of_the_union_is_registered_under_its_own_kind() -> None:
     assert set(KINDS.values()) == set(get_args(AnyEvent))
-    assert all(cls.kind == kind for kind, cls in KINDS.items())
-    assert {k for k, cls in KINDS.items() if issubclass(cls, FacilitatorEvent)} == {
+    assert all(kind_of(cls) == kind for kind, cls in KINDS.items())
+    assert {k for k, cls in KINDS.items() if issubclass(cls, FacilitatorInput)} == {
         "facilitator.inject_now",
         "facilitator.say",
         "facilitator.hint",
@@ -41,10 +46,10 @@ def test_a_whole_drill_round_trips_through_plain_json_byte_for_byte() -> None:
     d = run_script(scenario(), playbook(), ideal())
     seen = set()
     for event in d.events:
-        line = dumps(event.to_json())
+        line = dumps(to_json(event))
         back = from_json(json.loads(line))
         assert back == event and type(back) is type(event)
-        assert dumps(back.to_json()) == line
+        assert dumps(to_json(back)) == line
         seen.add(event.kind)
     assert len(seen) > 15
 
@@ -56,9 +61,10 @@ def test_a_whole_drill_round_trips_through_plain_json_byte_for_byte() -> None:
         (FaultStarted(t=1.0, fault="f", label="F"), {"fault": "f", "label": "F"}),
         (DrillEnded(t=1.0, reason="ended", verified=False, resolved=False),
          {"reason": "ended", "verified": False, "resolved": False}),
-        (CommsSent(t=1.0, channel="internal", text="x", actor="me", role=None),
+        (CommsSent(t=1.0, channel="internal", text="x", state=None, actor="me", role=None),
          {"channel": "internal", "text": "x", "actor": "me", "role": None}),
-        (FacilitatorSay(t=1.0, sender="cto", text="?"), {"actor": "facilitator", "sender": "cto", "text": "?"}),
+        (FacilitatorSay(t=1.0, actor=FACILITATOR, sender="cto", text="?"),
+         {"actor": "facilitator", "sender": "cto", "text": "?"}),
         # ...and written, in their place, when set; other None fields are always written.
         (CommsSent(t=1.0, channel="status_page", text="", state="identified", actor="me", role="comms"),
          {"channel": "status_page", "text": "", "state": "identified", "actor": "me", "role": "comms"}),
@@ -71,5 +77,13 @@ def test_a_whole_drill_round_trips_through_plain_json_byte_for_byte() -> None:
     ],
 )  # fmt: skip
 def test_the_line_holds_the_payload_keys_in_order(event: AnyEvent, line: dict[str, object]) -> None:
-    assert list(event.to_json().items()) == [("t", 1.0), ("kind", event.kind), *line.items()]
-    assert from_json(event.to_json()) == event
+    assert list(to_json(event).items()) == [("t", 1.0), ("kind", event.kind), *line.items()]
+    assert from_json(to_json(event)) == event
+
+
+def test_records_of_different_kinds_are_never_equal() -> None:
+    hint, note = (
+        FacilitatorHint(t=1.0, actor=FACILITATOR, text="x"),
+        FacilitatorNote(t=1.0, actor=FACILITATOR, text="x"),
+    )
+    assert hint != note and to_json(hint) != to_json(note)

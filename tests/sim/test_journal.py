@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from sim.engine import Drill
-from sim.events import ActionFinished, Alert, Inject, from_json
+from sim.events import ActionFinished, Alert, Inject, from_json, to_json
 from sim.journal import JournalError, read_journal, read_record
 from sim.record import JOURNAL_FORMAT
 from sim.runner import play, run_script, steps_left
@@ -62,11 +61,11 @@ def test_an_inject_line_written_before_inject_kind_reads_as_an_inject() -> None:
     event = from_json(old)
     assert event == Inject(t=90.0, id="first-page", inject_kind="page", sender="pagerduty", text="Down",
                            sender_title="")  # fmt: skip
-    line = event.to_json()
+    line = to_json(event)
     assert list(line) == ["t", "kind", "id", "inject_kind", "sender", "text", "sender_title"]  # the engine's order
     assert line["kind"] == "inject" and line["inject_kind"] == "page"
     # An alert inject took the line's kind `alert`, the metric alert's own: its keys tell them apart.
-    assert from_json({**old, "kind": "alert"}) == replace(event, inject_kind="alert")
+    assert from_json({**old, "kind": "alert"}) == event._replace(inject_kind="alert")
     metric_alert = {"t": 70.0, "kind": "alert", "metric": "error_rate", "level": "warn", "value": 2.5,
                     "threshold": 2.0, "previous": "ok"}  # fmt: skip
     assert isinstance(from_json(metric_alert), Alert)
@@ -164,7 +163,7 @@ def test_resume_replays_every_kind_of_input(tmp_path: Path) -> None:
     d.end()
     d.close()
     resumed = Drill.resume(path)
-    assert [e.to_json() for e in resumed.events] == [e.to_json() for e in d.events]
+    assert [to_json(e) for e in resumed.events] == [to_json(e) for e in d.events]
     assert resumed.state == d.state
     assert resumed.finished
 
@@ -179,7 +178,7 @@ def test_a_resumed_drill_keeps_journaling_to_the_same_file(tmp_path: Path) -> No
     resumed.advance(100)
     resumed.close()
     record = read_record(path)
-    assert [e.to_json() for e in record.events] == [e.to_json() for e in resumed.events]
+    assert [to_json(e) for e in record.events] == [to_json(e) for e in resumed.events]
     assert of(record.events, ActionFinished, action="acknowledge")
 
 
@@ -237,4 +236,4 @@ def test_a_journal_without_paths_finds_a_library_scenario_by_id(tmp_path: Path) 
     d.close()
     resumed = Drill.resume(path)
     assert resumed.scenario == tutorial
-    assert [e.to_json() for e in resumed.events] == [e.to_json() for e in d.events]
+    assert [to_json(e) for e in resumed.events] == [to_json(e) for e in d.events]

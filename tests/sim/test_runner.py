@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.engine import Drill
-from sim.events import ActionRefusal, ActionStarted, DrillEnded
+from sim.events import ActionRefusal, ActionStarted, DrillEnded, to_json
 from sim.runner import advance_to, load_script_file, play, run_script, steps_left
 from sim.script import Script
 from tests.sim.engine_fixtures import IDEAL_PATH, ideal, of, playbook, scenario, times
@@ -50,7 +50,7 @@ def test_ticking_changes_nothing_but_calls_back() -> None:
     plain = run_script(scenario(), playbook(), ideal())
     ticked = Drill(scenario(), playbook())
     play(ticked, ideal().root, tick=60.0, on_tick=lambda d: ticks.append(d.now))
-    assert [e.to_json() for e in ticked.events] == [e.to_json() for e in plain.events]
+    assert [to_json(e) for e in ticked.events] == [to_json(e) for e in plain.events]
     assert ticks[:3] == [60.0, 120.0, 180.0]
 
 

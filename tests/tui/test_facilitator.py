@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from textual.widgets import Input, OptionList, Static
 
 from sim.engine import Drill
-from sim.events import FACILITATOR, FacilitatorEvent, Inject
+from sim.events import FACILITATOR, FacilitatorInput, Inject, to_json
 from sim.journal import read_journal
 from tests.tui.conftest import end_drill
 from tui.app import WarroomApp
@@ -43,7 +43,7 @@ def journaled(drill: Drill, kind: str) -> list[dict[str, object]]:
     """What the journal file (not just the drill in memory) holds of one kind."""
     path = drill.journal_path
     assert path is not None
-    return [e.to_json() for e in read_journal(path).events if e.kind == kind]
+    return [to_json(e) for e in read_journal(path).events if e.kind == kind]
 
 
 async def test_the_panel_shows_the_truth_and_the_upcoming_injects(fapp: WarroomApp) -> None:
@@ -66,7 +66,7 @@ async def test_the_plain_drill_screen_has_no_facilitator_keys(app: WarroomApp) -
         assert not isinstance(app.screen, FacilitatorScreen)
         assert not app.screen.query(FacilitatorPanel)
         await pilot.press("f3", "f6")
-        assert not [e for e in app.screen.drill.events if isinstance(e, FacilitatorEvent)]  # type: ignore[attr-defined]
+        assert not [e for e in app.screen.drill.events if isinstance(e, FacilitatorInput)]  # type: ignore[attr-defined]
 
 
 async def test_f3_fires_the_next_inject_as_the_facilitator(fapp: WarroomApp, drill: Drill) -> None:
@@ -173,8 +173,8 @@ async def test_a_journal_with_every_lever_resumes_to_the_same_events(fapp: Warro
     drill.close()
     assert drill.journal_path is not None
     resumed = Drill.resume(drill.journal_path, scenario=drill.scenario, playbook=drill.playbook)
-    assert [e.to_json() for e in resumed.events] == [e.to_json() for e in drill.events]
-    kinds = {e.kind for e in resumed.events if isinstance(e, FacilitatorEvent) and e.actor == FACILITATOR}
+    assert [to_json(e) for e in resumed.events] == [to_json(e) for e in drill.events]
+    kinds = {e.kind for e in resumed.events if isinstance(e, FacilitatorInput) and e.actor == FACILITATOR}
     assert kinds == {f"facilitator.{k}" for k in ("hint", "say", "note", "inject_now", "jump")}
     resumed.close()
 

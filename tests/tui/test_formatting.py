@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.events import (
+    FACILITATOR,
     ActionFinished,
     ActionStarted,
     Alert,
@@ -148,10 +149,10 @@ def test_a_finished_chart_can_stretch_over_the_width() -> None:
 @pytest.mark.parametrize(
     "event",
     [
-        FacilitatorHint(t=60, text="Check the deploys"),
-        FacilitatorSay(t=60, sender="cto", text="Status?", inject_kind="exec_ping"),
-        FacilitatorInjectNow(t=60, inject="support-ping"),
-        FacilitatorNote(t=60, text="Missed the status page"),
+        FacilitatorHint(t=60, actor=FACILITATOR, text="Check the deploys"),
+        FacilitatorSay(t=60, actor=FACILITATOR, sender="cto", text="Status?", inject_kind="exec_ping"),
+        FacilitatorInjectNow(t=60, actor=FACILITATOR, inject="support-ping"),
+        FacilitatorNote(t=60, actor=FACILITATOR, text="Missed the status page"),
     ],
 )
 def test_facilitator_inputs_reach_the_feed_only_as_what_they_make(names: Names, event: AnyEvent) -> None:
@@ -160,5 +161,5 @@ def test_facilitator_inputs_reach_the_feed_only_as_what_they_make(names: Names, 
 
 
 def test_a_clock_jump_says_how_far(names: Names) -> None:
-    item = describe(FacilitatorJump(t=60, dt=420.0), names)
+    item = describe(FacilitatorJump(t=60, actor=FACILITATOR, dt=420.0), names)
     assert item == FeedItem(60, "system", "The facilitator moved the clock on by 7m")

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from scoring.history import History
 from sim.actions import ActionRefused
 from sim.engine import Drill
-from sim.events import DrillEnded
+from sim.events import DrillEnded, to_json
 from sim.journal import dumps, read_journal
 from sim.replay import models_for
 from sim.review import Review, ideal_script
@@ -52,7 +52,7 @@ def review_screen(journal: Path) -> ReplayScreen:
 
 
 def plain(events: list) -> list[str]:
-    return [dumps(e.to_json()) for e in events]
+    return [dumps(to_json(e)) for e in events]
 
 
 def test_the_drill_at_t_is_the_drill_stopped_at_t_backwards_and_forwards(journal: Path) -> None:

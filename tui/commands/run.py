@@ -27,7 +27,11 @@ from sim.events import (
     DrillEnded,
     DrillStarted,
     Escalation,
-    FacilitatorEvent,
+    FacilitatorHint,
+    FacilitatorInjectNow,
+    FacilitatorJump,
+    FacilitatorNote,
+    FacilitatorSay,
     FaultResolved,
     FaultStarted,
     Inject,
@@ -42,6 +46,8 @@ from sim.events import (
     TimerExpired,
     TimerMet,
     TimerStarted,
+    payload,
+    to_json,
 )
 from sim.journal import JournalError, header_json
 from sim.library import NotFound, find_scenario, playbooks_for
@@ -151,8 +157,10 @@ def _text(e: AnyEvent) -> str:
             return f"post-incident review scheduled by {_who(e.actor, e.role)}"
         case DrillEnded():
             return f"drill ended ({e.reason}){', verified' if e.verified else ''}"
-        case FacilitatorEvent() | DebriefAnswer():
-            return _params(e.payload())
+        case FacilitatorInjectNow() | FacilitatorSay() | FacilitatorHint() | FacilitatorNote() | FacilitatorJump():
+            return _params(payload(e))
+        case DebriefAnswer():
+            return _params(payload(e))
         case _:
             assert_never(e)
 
@@ -178,7 +186,7 @@ def print_result(drill: Drill, fmt: str) -> None:
     if fmt == "json":
         out = {
             "header": header_json(drill.header),
-            "events": [e.to_json() for e in drill.events],
+            "events": [to_json(e) for e in drill.events],
             "state": state_json(state),
         }
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")

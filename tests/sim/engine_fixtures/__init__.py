@@ -10,14 +10,14 @@ from typing import Any, TypeVar
 
 import yaml
 
-from sim.events import AnyEvent, Event
+from sim.events import AnyEvent
 from sim.loading import load_playbook, load_scenario, load_script
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from sim.script import Script
 
 HERE = Path(__file__).parent
-E = TypeVar("E", bound=Event)
+E = TypeVar("E", bound=AnyEvent)
 PLAYBOOK_PATH = HERE / "playbooks" / "drillbook.yaml"
 SCENARIO_PATH = HERE / "library" / "pool-leak.yaml"
 IDEAL_PATH = HERE / "scripts" / "pool-leak" / "ideal.yaml"
@@ -95,5 +95,5 @@ def of(events: Sequence[AnyEvent], kind: type[E], **match: Any) -> list[E]:
     return [e for e in events if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())]
 
 
-def times(events: Sequence[AnyEvent], kind: type[Event], **match: Any) -> list[float]:
+def times(events: Sequence[AnyEvent], kind: type[AnyEvent], **match: Any) -> list[float]:
     return [e.t for e in of(events, kind, **match)]
