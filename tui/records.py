@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.events import DrillEnded, to_json
+from sim.events import DrillEnded, kind_of, to_json
 from sim.journal import JournalError, read_journal
 from sim.record import DrillRecord
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 DISCARDED = "discarded"
 # Bytes read from a journal's end to spot its `drill.ended` line: only debrief answers are written after it.
 _TAIL = 65536
-_ENDED = b'"kind":"drill.ended"'
+_ENDED = f'"kind":"{kind_of(DrillEnded)}"'.encode()
 
 
 def default_db() -> Path:
