@@ -15,14 +15,14 @@ from scoring.rubric import (
     system_evidence,
 )
 from sim.durations import format_duration
-from sim.events import Event
+from sim.events import Inject, PagerEscalated, PageSent
 from sim.scenario import Expectation
 
 
 def must_involve(ctx: Context) -> list[Criterion]:
     """Each contact the scenario needs (security for a breach, the DBA for the database…), before the fix."""
     facts, truth = ctx.facts, ctx.scenario.truth
-    fix = next((e for e in facts.started if e.data.get("action") in truth.fixed_by), None)
+    fix = next((e for e in facts.started if e.action in truth.fixed_by), None)
     out = []
     for contact in truth.must_involve:
         name = ctx.contact_label(contact)
@@ -44,7 +44,7 @@ def must_involve(ctx: Context) -> list[Criterion]:
             before = f", before the fix started at {clock(fix.t)}" if fix is not None else ""
             out.append(v.ok(f"{paged}{before}; {rule}.", ev))
             continue
-        ev += (evidence(facts, fix, f"fix started: {ctx.action_label(str(fix.data.get('action')))}"),)
+        ev += (evidence(facts, fix, f"fix started: {ctx.action_label(fix.action)}"),)
         out.append(v.partial(f"{paged}, after the fix started at {clock(fix.t)}; {rule}.", ev))
     return out
 
@@ -82,14 +82,14 @@ def paging(ctx: Context) -> Criterion:
     return v.partial(f"{_sentence(gaps)}; {rule}.", ev, deadline)
 
 
-def _paged(ctx: Context, contact: str) -> Event | None:
+def _paged(ctx: Context, contact: str) -> PageSent | PagerEscalated | Inject | None:
     """When `contact` was first paged, by the trainee or by the pager itself.
 
     The first page of the drill goes to the chain's first level (the trainee is that on-call engineer), and
     each `pager.escalated` pages the next level: nobody has to page a person the pager already reached.
     """
     chain, facts = ctx.playbook.escalation.chain, ctx.facts
-    pager = [e for e in facts.pager_escalations if e.data.get("contact") == contact]
+    pager: list[PagerEscalated | Inject] = [e for e in facts.pager_escalations if e.contact == contact]
     if chain and chain[0].contact == contact and facts.first_page is not None:
         pager.append(facts.first_page)
     paged = [p for p in (facts.page_of(contact), *pager) if p is not None]
@@ -139,10 +139,10 @@ def fix(ctx: Context) -> Criterion:
     facts, truth = ctx.facts, ctx.scenario.truth
     labels = " or ".join(ctx.action_label(a) for a in truth.fixed_by)
     v = Verdicts("mitigate.fix", "mitigation", "The right fix applied", POINTS["mitigate.fix"], f"Fix it: {labels}.")
-    done = next((e for e in facts.finished if e.data.get("action") in truth.fixed_by), None)
+    done = next((e for e in facts.finished if e.action in truth.fixed_by), None)
     if done is None:
         return v.fail(f"The fix ({labels}) was never applied.")
-    label = ctx.action_label(str(done.data.get("action")))
+    label = ctx.action_label(done.action)
     return v.ok(f"{label} finished at {clock(done.t)}; it fixes the root cause.", (evidence(facts, done, label),))
 
 
@@ -173,8 +173,8 @@ def diagnosis(ctx: Context) -> Criterion:
         )
     if facts.root_cause is None:
         return v.fail("The root cause was never identified.")
-    by = facts.root_cause.data.get("by")
-    how = f" (by {ctx.action_label(str(by))})" if by else ""
+    by = facts.root_cause.by
+    how = f" (by {ctx.action_label(by)})" if by else ""
     t = facts.root_cause.t
     return v.ok(f"Root cause identified at {clock(t)}{how}.", (system_evidence(t, "root cause identified"),))
 
@@ -224,15 +224,15 @@ def harmful(ctx: Context) -> Criterion:
     if not bad:
         return v.skip("the scenario has no harmful actions to avoid.")
     facts = ctx.facts
-    done = [e for e in facts.finished if e.data.get("action") in bad]
-    tried = [e for e in facts.started if e.data.get("action") in bad]
+    done = [e for e in facts.finished if e.action in bad]
+    tried = [e for e in facts.started if e.action in bad]
     if not tried:
         return v.ok(f"None of the harmful actions ({names}) was taken.")
-    ev = tuple(evidence(facts, e, f"harmful: {bad[str(e.data['action'])]}") for e in (done or tried))
+    ev = tuple(evidence(facts, e, f"harmful: {bad[e.action]}") for e in (done or tried))
     if done:
-        what = ", ".join(f"{bad[str(e.data['action'])]} at {clock(e.t)}" for e in done)
+        what = ", ".join(f"{bad[e.action]} at {clock(e.t)}" for e in done)
         return v.fail(f"Harmful action taken: {what}; the scenario marks it as making things worse.", ev)
-    what = ", ".join(f"{bad[str(e.data['action'])]} at {clock(e.t)}" for e in tried)
+    what = ", ".join(f"{bad[e.action]} at {clock(e.t)}" for e in tried)
     return v.partial(f"Harmful action started, but stopped before it landed: {what}.", ev)
 
 
@@ -263,7 +263,7 @@ def verified(ctx: Context) -> Criterion:
     if facts.resolved_early:
         return v.fail(f"Resolved at {clock(res.t)} while the metrics were still unhealthy; {rule} first.", ev)
     if facts.verified is not None:
-        vt, held = facts.verified.t, facts.verified.data.get("held_for")
+        vt, held = facts.verified.t, facts.verified.held_for
         ev += (system_evidence(vt, "recovery verified"),)
         said = f"Resolved at {clock(res.t)}, recovery verified at {clock(vt)}"
         if hold and isinstance(held, int | float):
@@ -285,10 +285,10 @@ def _active_at(ctx: Context, t: float) -> list[str]:
     active: dict[str, str] = {}
     for e in ctx.facts.faults_started:
         if e.t <= t:
-            active[str(e.data.get("fault"))] = str(e.data.get("label") or e.data.get("fault"))
-    for e in ctx.facts.faults_resolved:
-        if e.t <= t:
-            active.pop(str(e.data.get("fault")), None)
+            active[e.fault] = e.label or e.fault
+    for r in ctx.facts.faults_resolved:
+        if r.t <= t:
+            active.pop(r.fault, None)
     return list(active.values())
 
 

@@ -17,7 +17,7 @@ from scoring.rubric import (
     judge_deadline,
 )
 from sim.durations import format_duration
-from sim.events import Event
+from sim.events import CommsSent, RoleAssigned, SeverityDeclared
 
 
 def acknowledge(ctx: Context) -> Criterion:
@@ -37,7 +37,7 @@ def acknowledge(ctx: Context) -> Criterion:
     # The pager climbing its chain is the visible cost of a slow acknowledgement: show it as evidence.
     ack_t = facts.acknowledged.t if facts.acknowledged else facts.end
     climbs = tuple(
-        Evidence(e.t, f"pager escalated to level {e.data.get('level')} ({e.data.get('name', '')})".replace(" ()", ""))
+        Evidence(e.t, f"pager escalated to level {e.level} ({e.name})".replace(" ()", ""))
         for e in facts.pager_escalations
         if e.t <= ack_t
     )
@@ -47,11 +47,12 @@ def acknowledge(ctx: Context) -> Criterion:
 def response(ctx: Context) -> Criterion:
     facts = ctx.facts
     what = "Response under way"
-    if facts.response is not None:
-        what += {
-            "severity.declared": " (severity declared)",
-            "role.assigned": " (first role assigned)",
-        }.get(facts.response.kind, " (incident channel opened)")
+    if isinstance(facts.response, SeverityDeclared):
+        what += " (severity declared)"
+    elif isinstance(facts.response, RoleAssigned):
+        what += " (first role assigned)"
+    elif facts.response is not None:
+        what += " (incident channel opened)"
     return judge_deadline(
         ctx,
         "detect.response",
@@ -79,11 +80,11 @@ def severity(ctx: Context) -> Criterion:
         POINTS["classify.severity"],
         f"Classify against the playbook's scale: this incident was {truth}.",
     )
-    decls = [d for d in facts.declarations if str(d.data.get("severity")) in {s.id for s in pb.severities}]
+    decls = [d for d in facts.declarations if d.severity in {s.id for s in pb.severities}]
     if not decls:
         return v.fail(f"No severity was declared; it was {truth}.")
-    ev = tuple(evidence(facts, d, f"declared {d.data.get('severity')}") for d in decls)
-    first = str(decls[0].data["severity"])
+    ev = tuple(evidence(facts, d, f"declared {d.severity}") for d in decls)
+    first = decls[0].severity
     gap = pb.rank(truth) - pb.rank(first)  # > 0: declared more severe than it was
     at = f"Declared {first} at {clock(decls[0].t)}"
     if gap == 0:
@@ -95,9 +96,9 @@ def severity(ctx: Context) -> Criterion:
         return v.partial(f"{at}, one level above the true {truth}{said}.", ev, points=v.max_points * 3 // 5)
     if gap > 1:
         return v.fail(f"{at}, {gap} levels above the true {truth}.", ev)
-    raised = next((d for d in decls[1:] if 0 <= pb.rank(truth) - pb.rank(str(d.data["severity"])) <= 1), None)
+    raised = next((d for d in decls[1:] if 0 <= pb.rank(truth) - pb.rank(d.severity) <= 1), None)
     if raised is not None:
-        again = f"raised to {raised.data['severity']} at {clock(raised.t)} as impact grew"
+        again = f"raised to {raised.severity} at {clock(raised.t)} as impact grew"
         return v.partial(f"{at}, below the true {truth}; {again}.", ev)
     return v.fail(f"{at}, below the true {truth}, and never raised to it.", ev)
 
@@ -121,10 +122,10 @@ def _role(ctx: Context, role_id: str, target: float | None) -> Criterion:
         f"Assign the {name} at the start" + (f", within {format_duration(target)}." if target else "."),
     )
     rule = f"the playbook requires the {name} role at {ctx.sev}"
-    assigned = next((e for e in facts.roles if e.data.get("role") == role_id), None)
+    assigned = next((e for e in facts.roles if e.role == role_id), None)
     if assigned is None:
         return v.fail(f"No one was assigned as {name}; {rule}.")
-    who = assigned.data.get("who") or "someone"
+    who = assigned.who or "someone"
     ev = (evidence(facts, assigned, f"{name}: {who}"),)
     said = f"{name} assigned to {who} at {clock(assigned.t)}"
     if target is None:
@@ -229,7 +230,7 @@ def _cadence(
     title: str,
     every: float | None,
     first_within: float | None,
-    sent: tuple[Event, ...],
+    sent: tuple[CommsSent, ...],
     *,
     noun: str,
     rule: str,

@@ -2,15 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import assert_never
 
-from scoring.facts import FACILITATOR, TRAINEE_KINDS
+from scoring.facts import FACILITATOR, TRAINEE_EVENTS, acting_role, actor_field
 from scoring.grade import ScoreCard
 from scoring.kpi import Kpi
 from scoring.rubric import Criterion
 from sim.catalogue import COMMS_ACTIONS, STANDARD_IDS, standard
 from sim.durations import format_clock, format_duration
-from sim.events import Event
+from sim.events import (
+    ActionCancelled,
+    ActionFinished,
+    ActionRefusal,
+    ActionStarted,
+    Alert,
+    AnyEvent,
+    ClueRevealed,
+    CommsSent,
+    DebriefAnswer,
+    DrillEnded,
+    DrillStarted,
+    Escalation,
+    FacilitatorHint,
+    FacilitatorInjectNow,
+    FacilitatorInput,
+    FacilitatorJump,
+    FacilitatorNote,
+    FacilitatorSay,
+    FaultResolved,
+    FaultStarted,
+    Inject,
+    PagerEscalated,
+    PageSent,
+    PirScheduled,
+    RecoveryVerified,
+    RoleAssigned,
+    SeverityDeclared,
+    StatusChanged,
+    TimerCancelled,
+    TimerExpired,
+    TimerMet,
+    TimerStarted,
+)
 from sim.playbook import Playbook
 from sim.record import DrillRecord
 from sim.scenario import Scenario
@@ -80,8 +115,8 @@ def number(value: float) -> str:
 
 
 def incident_id(record: DrillRecord) -> str:
-    started = record.first("drill.started")
-    return str(started.data.get("incident_id") or "") if started else ""
+    started = record.first(DrillStarted)
+    return started.incident_id if started else ""
 
 
 def _action_label(scenario: Scenario, action_id: str) -> str:
@@ -91,63 +126,82 @@ def _action_label(scenario: Scenario, action_id: str) -> str:
     return standard(action_id).label if action_id in STANDARD_IDS else action_id
 
 
-def _params(params: object) -> str:
+def _params(params: Mapping[str, object]) -> str:
     """The short parameters of an action (a target, a state), never free text."""
-    if not isinstance(params, dict):
-        return ""
     shown = [str(v) for k, v in params.items() if k != "text" and isinstance(v, str | int | float) and v != ""]
     return f" ({', '.join(shown)})" if shown else ""
 
 
-def _entry(e: Event, scenario: Scenario, playbook: Playbook, trainee: str) -> TimelineEntry | None:
-    d = e.data
-    actor = str(d.get("actor") or trainee) if e.kind in TRAINEE_KINDS else None
-    role = str(d["role"]) if actor and d.get("role") and e.kind != "role.assigned" else None
+def _text(e: AnyEvent, scenario: Scenario, playbook: Playbook) -> str | None:
+    """The timeline's words for an event, or None when it is not notable."""
+    match e:
+        case FaultStarted():
+            return f"Fault began: {e.label or e.fault}"
+        case FaultResolved():
+            return f"Fault resolved: {e.label or e.fault}"
+        case Alert(level="clear"):
+            return f"Alert cleared: {e.metric}"
+        case Alert():
+            return f"Alert ({e.level}): {e.metric} at {number(float(e.value))}"
+        case Inject():
+            sender = f"{e.sender}: " if e.sender else ""
+            return f"{e.inject_kind.replace('_', ' ').capitalize()} — {sender}{e.text}"
+        case PageSent():
+            return f"Paged {e.title or _contact(playbook, e.contact)}"
+        case PagerEscalated():
+            return f"Pager escalated to level {e.level}: {e.name or e.contact}"
+        case ActionFinished() if e.action not in _SAID_ELSEWHERE:
+            return _action_label(scenario, e.action) + _params(e.params)
+        case ClueRevealed():
+            return ("Root cause found: " if e.root_cause else "Clue: ") + e.text
+        case StatusChanged():
+            return f"Status: {e.status}"
+        case SeverityDeclared():
+            was = f" (was {e.previous})" if e.previous else ""
+            return f"Severity declared: {e.severity}{was}"
+        case RoleAssigned():
+            return f"Role assigned: {_role(playbook, e.role)} → {e.who}"
+        case CommsSent():
+            state = f" ({e.state})" if e.state else ""
+            return f"{_CHANNEL.get(e.channel, e.channel)}{state}"
+        case TimerExpired():
+            return f"Missed: {e.label or e.timer}"
+        case Escalation():
+            return f"Escalation: {e.title or e.contact} — {e.reason}".rstrip(" —")
+        case RecoveryVerified():
+            return f"Recovery verified (held {duration(float(e.held_for))})"
+        case PirScheduled():
+            return "Post-incident review scheduled"
+        case DrillEnded():
+            return f"Drill ended ({e.reason})"
+        case (
+            DrillStarted()
+            | ActionStarted()
+            | ActionFinished()
+            | ActionRefusal()
+            | ActionCancelled()
+            | TimerStarted()
+            | TimerMet()
+            | TimerCancelled()
+            | FacilitatorInjectNow()
+            | FacilitatorSay()
+            | FacilitatorHint()
+            | FacilitatorNote()
+            | FacilitatorJump()
+            | DebriefAnswer()
+        ):
+            return None
+        case _:
+            assert_never(e)
 
-    def out(text: str) -> TimelineEntry:
-        return TimelineEntry(e.t, e.kind, text, actor, role)
 
-    if e.kind == "fault.started":
-        return out(f"Fault began: {d.get('label') or d.get('fault')}")
-    if e.kind == "fault.resolved":
-        return out(f"Fault resolved: {d.get('label') or d.get('fault')}")
-    if e.kind == "alert":
-        level = d.get("level")
-        if level == "clear":
-            return out(f"Alert cleared: {d.get('metric')}")
-        return out(f"Alert ({level}): {d.get('metric')} at {number(float(d.get('value', 0.0)))}")
-    if e.kind == "inject":
-        sender = f"{d.get('sender')}: " if d.get("sender") else ""
-        return out(f"{str(d.get('kind', 'message')).replace('_', ' ').capitalize()} — {sender}{d.get('text', '')}")
-    if e.kind == "page.sent":
-        return out(f"Paged {d.get('title') or _contact(playbook, str(d.get('contact')))}")
-    if e.kind == "pager.escalated":
-        return out(f"Pager escalated to level {d.get('level')}: {d.get('name') or d.get('contact')}")
-    if e.kind == "action.finished" and d.get("action") not in _SAID_ELSEWHERE:
-        return out(_action_label(scenario, str(d.get("action"))) + _params(d.get("params")))
-    if e.kind == "clue.revealed":
-        return out(("Root cause found: " if d.get("root_cause") else "Clue: ") + str(d.get("text", "")))
-    if e.kind == "status.changed":
-        return out(f"Status: {d.get('status')}")
-    if e.kind == "severity.declared":
-        was = f" (was {d['previous']})" if d.get("previous") else ""
-        return out(f"Severity declared: {d.get('severity')}{was}")
-    if e.kind == "role.assigned":
-        return out(f"Role assigned: {_role(playbook, str(d.get('role')))} → {d.get('who')}")
-    if e.kind == "comms.sent":
-        state = f" ({d['state']})" if d.get("state") else ""
-        return out(f"{_CHANNEL.get(str(d.get('channel')), str(d.get('channel')))}{state}")
-    if e.kind == "timer.expired":
-        return out(f"Missed: {d.get('label') or d.get('timer')}")
-    if e.kind == "escalation":
-        return out(f"Escalation: {d.get('title') or d.get('contact')} — {d.get('reason', '')}".rstrip(" —"))
-    if e.kind == "recovery.verified":
-        return out(f"Recovery verified (held {duration(float(d.get('held_for', 0.0)))})")
-    if e.kind == "pir.scheduled":
-        return out("Post-incident review scheduled")
-    if e.kind == "drill.ended":
-        return out(f"Drill ended ({d.get('reason')})")
-    return None
+def _entry(e: AnyEvent, scenario: Scenario, playbook: Playbook, trainee: str) -> TimelineEntry | None:
+    text = _text(e, scenario, playbook)
+    if text is None:
+        return None
+    actor = (actor_field(e) or trainee) if isinstance(e, TRAINEE_EVENTS) else None
+    role = acting_role(e) if actor else None
+    return TimelineEntry(e.t, e.kind, text, actor, role or None)
 
 
 def _contact(playbook: Playbook, contact_id: str) -> str:
@@ -162,7 +216,7 @@ def timeline(record: DrillRecord, scenario: Scenario, playbook: Playbook) -> tup
     """The notable events in time order, as the PIR timeline lists them (timers starting are not notable)."""
     out = []
     for e in record.events:
-        if e.data.get("actor") == FACILITATOR or e.kind.startswith("facilitator."):
+        if actor_field(e) == FACILITATOR or isinstance(e, FacilitatorInput):
             continue
         entry = _entry(e, scenario, playbook, record.header.trainee)
         if entry is not None:
@@ -174,13 +228,13 @@ def impact(record: DrillRecord, scenario: Scenario) -> tuple[MetricImpact, ...]:
     """For each metric, the worst level its alerts reached, when, and when it cleared."""
     out = []
     for metric in scenario.metrics:
-        alerts = [e for e in record.of("alert") if e.data.get("metric") == metric.id]
-        worst = "critical" if any(e.data.get("level") == "critical" for e in alerts) else None
-        worst = worst or ("warn" if any(e.data.get("level") == "warn" for e in alerts) else "ok")
-        first = next((e for e in alerts if e.data.get("level") == worst), None)
-        clears = [e for e in alerts if e.data.get("level") == "clear"]
-        cleared = clears[-1].t if clears and alerts[-1].data.get("level") == "clear" else None
-        value = float(first.data["value"]) if first and isinstance(first.data.get("value"), int | float) else None
+        alerts = [e for e in record.of(Alert) if e.metric == metric.id]
+        worst = "critical" if any(e.level == "critical" for e in alerts) else None
+        worst = worst or ("warn" if any(e.level == "warn" for e in alerts) else "ok")
+        first = next((e for e in alerts if e.level == worst), None)
+        clears = [e for e in alerts if e.level == "clear"]
+        cleared = clears[-1].t if clears and alerts[-1].level == "clear" else None
+        value = float(first.value) if first else None
         out.append(
             MetricImpact(metric.id, metric.label, metric.unit, worst, first.t if first else None, value, cleared)
         )

@@ -113,7 +113,7 @@ def grade(
         trainee=record.header.trainee,
         team=record.header.team,
         true_severity=scenario.truth.severity,
-        declared=tuple(str(d.data.get("severity")) for d in facts.declarations),
+        declared=tuple(d.severity for d in facts.declarations),
         detection=facts.detection,
         ended=facts.end,
         criteria=criteria,

@@ -11,6 +11,17 @@ from scoring.facts import FACILITATOR
 from scoring.grade import ScoreCard
 from scoring.report_md import incident_commander
 from scoring.rubric import RESULT_LABEL
+from sim.events import (
+    ActionFinished,
+    CommsSent,
+    FaultResolved,
+    FaultStarted,
+    PageSent,
+    PirScheduled,
+    RoleAssigned,
+    SeverityDeclared,
+    kind_of,
+)
 from sim.facilitation import answers, facilitator_log
 from sim.playbook import Playbook
 from sim.record import DrillRecord
@@ -64,7 +75,7 @@ def _result(result: str) -> str:
 
 def action_marks(record: DrillRecord, scenario: Scenario, playbook: Playbook) -> list[svg.Mark]:
     """Every trainee action, numbered in time order, where it landed (its finish)."""
-    kinds = ("action.finished", "comms.sent", "page.sent", "severity.declared", "role.assigned", "pir.scheduled")
+    kinds = {kind_of(c) for c in (ActionFinished, CommsSent, PageSent, SeverityDeclared, RoleAssigned, PirScheduled)}
     entries = [
         e
         for e in debrief.timeline(record, scenario, playbook)
@@ -77,10 +88,10 @@ def fault_bands(record: DrillRecord) -> list[svg.Band]:
     """While each fault was active (to the drill's end if it never was resolved)."""
     end = record.events[-1].t if record.events else 0.0
     out = []
-    for started in record.of("fault.started"):
-        fault = started.data.get("fault")
-        done = next((e for e in record.of("fault.resolved") if e.data.get("fault") == fault and e.t >= started.t), None)
-        label = f"fault: {started.data.get('label') or fault}"
+    for started in record.of(FaultStarted):
+        fault = started.fault
+        done = next((e for e in record.of(FaultResolved) if e.fault == fault and e.t >= started.t), None)
+        label = f"fault: {started.label or fault}"
         out.append(svg.Band(started.t, done.t if done else end, label))
     return out
 

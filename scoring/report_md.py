@@ -9,6 +9,7 @@ from scoring import debrief
 from scoring.debrief import clock, duration
 from scoring.grade import ScoreCard
 from scoring.rubric import RESULT_LABEL
+from sim.events import RoleAssigned
 from sim.facilitation import answers, facilitator_log
 from sim.playbook import Playbook
 from sim.record import DrillRecord
@@ -35,8 +36,8 @@ def _table(head: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> list[st
 def incident_commander(record: DrillRecord, playbook: Playbook) -> str:
     """Who held the incident-commander role first: the role whose id is `ic` or whose name says commander."""
     ic_roles = {r.id for r in playbook.roles if r.id == "ic" or "commander" in r.name.lower()} | {"ic"}
-    first = next((e for e in record.of("role.assigned") if e.data.get("role") in ic_roles), None)
-    return str(first.data.get("who")) if first else "not assigned"
+    first = next((e for e in record.of(RoleAssigned) if e.role in ic_roles), None)
+    return first.who if first else "not assigned"
 
 
 def render_markdown(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbook: Playbook) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from scoring.facts import Facts
+from scoring.facts import Facts, acting_role
 from sim.catalogue import STANDARD_IDS, standard
 from sim.durations import format_clock, format_duration
-from sim.events import Event
+from sim.events import AnyEvent
 from sim.playbook import Playbook, Severity
 from sim.scenario import Scenario
 
@@ -131,12 +131,11 @@ def clock(t: float) -> str:
     return format_clock(t)
 
 
-def evidence(facts: Facts, event: Event, what: str) -> Evidence:
+def evidence(facts: Facts, event: AnyEvent, what: str) -> Evidence:
     """Evidence from a trainee's event: carries who did it and in which role."""
     actor = facts.actor_of(event)
-    # In `role.assigned`, `role` is the role handed out, not the role of whoever handed it out.
-    role = event.data.get("role") if actor and event.kind != "role.assigned" else None
-    return Evidence(event.t, what, actor, str(role) if role else None)
+    role = acting_role(event) if actor else None
+    return Evidence(event.t, what, actor, role or None)
 
 
 def system_evidence(t: float, what: str) -> Evidence:
@@ -251,7 +250,7 @@ def judge_deadline(
     *,
     allowance: float | None,
     rule: str,
-    done: Event | None,
+    done: AnyEvent | None,
     done_what: str,
     never: str,
     advice: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.engine import Drill
+from sim.events import to_json
 from sim.journal import dumps
 from sim.playbook import Playbook
 from sim.record import DrillRecord
@@ -39,6 +40,6 @@ def replay_series(record: DrillRecord, scenario: Scenario, playbook: Playbook) -
             drill.advance_to(round(record.events[-1].t + 0.001, 3))
     finally:
         drill.close()
-    mine = [dumps(e.to_json()) for e in drill.events[: len(record.events)]]
-    theirs = [dumps(e.to_json()) for e in record.events]
+    mine = [dumps(to_json(e)) for e in drill.events[: len(record.events)]]
+    theirs = [dumps(to_json(e)) for e in record.events]
     return Replayed({m.id: drill.series(m.id) for m in scenario.metrics}, mine == theirs)

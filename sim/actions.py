@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import simpy
 from simpy.events import Initialize, ProcessGenerator
 
 from sim.catalogue import COMMS_ACTIONS, STANDARD, ActionSpec, Param
 from sim.durations import format_clock
+from sim.events import ActionCancelled, ActionFinished, ActionStarted, CommsSent, PageSent, PirScheduled
 from sim.scenario import Action
 
 if TYPE_CHECKING:
@@ -68,6 +69,12 @@ class ActionBook:
             self.specs[action.id] = scenario_spec(action)
         self.running: dict[str, Running] = {}
         self.done: set[str] = set()
+        # What the drill screen shows beside the actions: who was paged, the status page's state, and where
+        # the trainee has looked (target -> `running` or `done`) with what each finished look found.
+        self.paged: set[str] = set()
+        self.status_page: str | None = None
+        self.investigated: dict[str, Literal["running", "done"]] = {}
+        self.findings: list[tuple[str, str]] = []
         # What parameters are checked against, worked out once per drill rather than on every action.
         pb = drill.playbook
         self._ids = {
@@ -174,14 +181,18 @@ class ActionBook:
         now = drill.env.now
         r = Running(action_id, spec.label, params, actor, role, now, now + spec.duration)
         self.running[action_id] = r
+        if action_id == "investigate":
+            self.investigated[str(params.get("target", ""))] = "running"
         drill.emit(
-            "action.started",
-            action=action_id,
-            label=spec.label,
-            params=params,
-            actor=actor,
-            role=role,
-            finishes_at=r.finishes_at,
+            ActionStarted(
+                t=drill.now,
+                action=action_id,
+                label=spec.label,
+                params=params,
+                actor=actor,
+                role=role,
+                finishes_at=r.finishes_at,
+            )
         )
         r.proc = drill.env.process(self._run(r, spec.duration))
 
@@ -203,30 +214,42 @@ class ActionBook:
             raise ActionRefused(f"{label} is not under way")
         r.cancelled = True
         del self.running[action_id]
+        if action_id == "investigate":
+            target = str(r.params.get("target", ""))
+            if any(t == target for t, _ in self.findings):
+                self.investigated[target] = "done"
+            else:
+                self.investigated.pop(target, None)
         proc = r.proc
         # A process that has not begun yet cannot take an interrupt; the flag stops it when it begins.
         if proc is not None and proc.is_alive and not isinstance(proc.target, Initialize):
             proc.interrupt(f"cancelled by {actor}")
-        self.drill.emit("action.cancelled", action=action_id, actor=actor, role=role)
+        self.drill.emit(ActionCancelled(t=self.drill.now, action=action_id, actor=actor, role=role))
 
     def _finish(self, r: Running) -> None:
         drill = self.drill
         self.running.pop(r.action, None)
         self.done.add(r.action)
-        data: dict[str, Any] = {
-            "action": r.action,
-            "label": r.label,
-            "params": r.params,
-            "actor": r.actor,
-            "role": r.role,
-            "started_at": r.started,
-        }
         found: list[str] = []
+        result = None
         if r.action == "investigate":
             target = r.params["target"]
             found = [c.id for c in drill.scenario.clues if target in c.found_by and c.id not in drill.clues]
-            data["result"] = self._finding(target, found)
-        drill.emit("action.finished", **data)
+            result = self._finding(target, found)
+            self.investigated[target] = "done"
+            self.findings.append((target, result))
+        drill.emit(
+            ActionFinished(
+                t=drill.now,
+                action=r.action,
+                label=r.label,
+                params=r.params,
+                actor=r.actor,
+                role=r.role,
+                started_at=r.started,
+                result=result,
+            )
+        )
         for clue in found:
             drill.reveal(clue, by=r.action)
         if r.action in self.scenario_actions:
@@ -258,26 +281,37 @@ class ActionBook:
         elif action == "page":
             contact = drill.playbook.contact(p["contact"])
             person = drill.cast.person(contact.id)
+            self.paged.add(contact.id)
             drill.emit(
-                "page.sent",
-                contact=contact.id,
-                title=contact.title,
-                team=contact.team,
-                actor=r.actor,
-                role=r.role,
-                name=person.name if person else contact.id,
+                PageSent(
+                    t=drill.now,
+                    contact=contact.id,
+                    title=contact.title,
+                    team=contact.team,
+                    actor=r.actor,
+                    role=r.role,
+                    name=person.name if person else contact.id,
+                )
             )
         elif action in COMMS_ACTIONS:
-            data: dict[str, Any] = {"channel": COMMS_ACTIONS[action], "text": p.get("text") or ""}
             if action == "status_page":
-                data["state"] = p["state"]
-            drill.emit("comms.sent", **data, actor=r.actor, role=r.role)
+                self.status_page = p["state"]
+            drill.emit(
+                CommsSent(
+                    t=drill.now,
+                    channel=COMMS_ACTIONS[action],
+                    text=p.get("text") or "",
+                    state=p["state"] if action == "status_page" else None,
+                    actor=r.actor,
+                    role=r.role,
+                )
+            )
         elif action == "investigate":
             drill.investigated()
         elif action == "resolve":
             drill.resolve()
         elif action == "schedule_pir":
-            drill.emit("pir.scheduled", actor=r.actor, role=r.role)
+            drill.emit(PirScheduled(t=drill.now, actor=r.actor, role=r.role))
         # open_channel needs no effect beyond its own `action.finished`.
 
     def _scenario_effects(self, action: Action) -> None:

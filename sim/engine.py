@@ -22,7 +22,20 @@ from sim.actions import ActionBook, ActionRefused
 from sim.cast import Cast
 from sim.catalogue import ActionSpec
 from sim.durations import format_clock, parse_duration
-from sim.events import ANSWER_KIND, Event
+from sim.events import (
+    FACILITATOR,
+    ActionRefusal,
+    AnyEvent,
+    DebriefAnswer,
+    DrillEnded,
+    DrillStarted,
+    FacilitatorHint,
+    FacilitatorInjectNow,
+    FacilitatorInput,
+    FacilitatorJump,
+    FacilitatorNote,
+    FacilitatorSay,
+)
 from sim.faults import FaultBook
 from sim.incident import Incident
 from sim.injects import InjectBook
@@ -37,7 +50,14 @@ from sim.timers import TimerBoard
 __all__ = ["DEFAULT_MONITORING_PERIOD", "ActionRefused", "Drill", "DrillError"]
 
 DEFAULT_MONITORING_PERIOD = 300.0
-FACILITATOR_KINDS = ("inject_now", "say", "hint", "note", "jump")
+# Facilitator inputs by the name `facilitate` takes: each is journaled as `facilitator.<name>`.
+FACILITATOR_INPUTS: dict[str, type[FacilitatorInput]] = {
+    "inject_now": FacilitatorInjectNow,
+    "say": FacilitatorSay,
+    "hint": FacilitatorHint,
+    "note": FacilitatorNote,
+    "jump": FacilitatorJump,
+}
 _JSON_SCALARS = (str, int, float, bool)  # action parameters kept as they are; anything else as its repr
 
 
@@ -81,7 +101,7 @@ class Drill(Incident):
         self.env = simpy.Environment(initial_time=0.0)
         self.rng = random.Random(self.seed)
         self.cast = Cast(scenario, playbook, self.rng, trainee)
-        self.events: list[Event] = []
+        self.events: list[AnyEvent] = []
         self._delivered = 0
         self._journal: JournalWriter | None = None
         self._journal_skip = 0
@@ -105,14 +125,16 @@ class Drill(Incident):
         self._stop = self.env.event()
         self._stop.callbacks.append(StopSimulation.callback)
         self.emit(
-            "drill.started",
-            scenario=scenario.id,
-            playbook=playbook.id,
-            seed=self.seed,
-            trainee=trainee,
-            incident_id=self.cast.incident_id,
-            channel=self.cast.channel,
-            duration=self.duration,
+            DrillStarted(
+                t=self.now,
+                scenario=scenario.id,
+                playbook=playbook.id,
+                seed=self.seed,
+                trainee=trainee,
+                incident_id=self.cast.incident_id,
+                channel=self.cast.channel,
+                duration=self.duration,
+            )
         )
         try:
             for metric in self.metrics.values():
@@ -146,11 +168,7 @@ class Drill(Incident):
 
     # -- driving it -------------------------------------------------------------------------------
 
-    @property
-    def now(self) -> float:
-        return self.env.now
-
-    def advance(self, dt: float) -> list[Event]:
+    def advance(self, dt: float) -> list[AnyEvent]:
         """Run sim time forward by `dt` seconds (stopping early if the drill ends); return the new events.
 
         `advance(0)` moves nothing and returns what `act`, `cancel` or `facilitate` emitted since last time.
@@ -160,7 +178,7 @@ class Drill(Incident):
         # Targets are kept to the millisecond, so journal times stay readable and replay exactly.
         return self.advance_to(round(self.env.now + dt, 3))
 
-    def advance_to(self, t: float) -> list[Event]:
+    def advance_to(self, t: float) -> list[AnyEvent]:
         """Run until sim time `t` exactly (events due at `t` itself run in the next slice)."""
         if self.error is not None:
             raise self.error
@@ -188,7 +206,7 @@ class Drill(Incident):
             self.error = DrillError(f"the drill failed: {exc}", env.now)
             raise self.error from exc
 
-    def take_new(self) -> list[Event]:
+    def take_new(self) -> list[AnyEvent]:
         new = self.events[self._delivered :]
         self._delivered = len(self.events)
         return new
@@ -217,7 +235,7 @@ class Drill(Incident):
         params = {k: v if v is None or isinstance(v, _JSON_SCALARS) else repr(v) for k, v in params.items()}
         reason = self.actions.check(action_id, params, role)
         if reason is not None:
-            self.emit("action.refused", action=action_id, params=params, reason=reason, actor=actor, role=role)
+            self.emit(ActionRefusal(t=self.now, action=action_id, params=params, reason=reason, actor=actor, role=role))
             raise ActionRefused(reason)
         self.actions.start(action_id, actor, role, params)
 
@@ -236,8 +254,9 @@ class Drill(Incident):
         `inject_now(inject)`, `say(sender, text, inject_kind="chat")`, `hint(text)`, `note(text)`, `jump(dt)`."""
         if self.error is not None:
             raise self.error
-        if kind not in FACILITATOR_KINDS:
-            raise ValueError(f"unknown facilitator action {kind!r}; one of: {', '.join(FACILITATOR_KINDS)}")
+        record = FACILITATOR_INPUTS.get(kind)
+        if record is None:
+            raise ValueError(f"unknown facilitator action {kind!r}; one of: {', '.join(FACILITATOR_INPUTS)}")
         if self.finished:
             raise ActionRefused("the drill is over")
         if kind == "inject_now" and data.get("inject") not in self.injects.injects:
@@ -249,19 +268,21 @@ class Drill(Incident):
             data["dt"] = parse_duration(dt) if isinstance(dt, str) else float(dt or 0)
             if data["dt"] <= 0:
                 raise ValueError("jump needs a positive time, e.g. dt='5m'")
-        self.emit(f"facilitator.{kind}", actor="facilitator", **data)
-        if kind == "inject_now":
-            self.injects.fire(self.injects.injects[data["inject"]], forced=True)
-        elif kind == "say":
+        try:
+            event = record(t=self.now, actor=FACILITATOR, **data)
+        except TypeError as exc:
+            raise ValueError(f"facilitator {kind}: {exc}") from None
+        self.emit(event)
+        if isinstance(event, FacilitatorInjectNow):
+            self.injects.fire(self.injects.injects[event.inject], forced=True)
+        elif isinstance(event, FacilitatorSay):
             # `inject_kind` (default chat) lets the facilitator write any kind of inject: a page, an exec ping…
-            # (not `kind`: the journal line's own `kind` key would be overwritten by it)
-            said = str(data.get("inject_kind") or "chat")
-            self.injects.emit("facilitator", said, str(data.get("sender", "")), str(data.get("text", "")))
-        elif kind == "hint":
-            self.injects.emit("facilitator", "hint", "", str(data.get("text", "")))
-        elif kind == "jump":
+            self.injects.emit("facilitator", event.inject_kind or "chat", event.sender, event.text)
+        elif isinstance(event, FacilitatorHint):
+            self.injects.emit("facilitator", "hint", "", event.text)
+        elif isinstance(event, FacilitatorJump):
             before = self._delivered
-            self.advance_to(round(self.env.now + data["dt"], 3))
+            self.advance_to(round(self.env.now + event.dt, 3))
             self._delivered = before  # the caller's next advance returns what the jump produced
 
     def answer(self, question: int, text: str) -> None:
@@ -275,12 +296,10 @@ class Drill(Incident):
             raise ActionRefused("lessons learned are asked after the drill")
         if not 0 <= question < len(questions):
             raise ValueError(f"the scenario has no debrief question {question} (it has {len(questions)})")
-        event = Event(
-            float(self.env.now), ANSWER_KIND, {"question": question, "prompt": questions[question], "text": text}
-        )
+        event = DebriefAnswer(t=self.now, question=question, prompt=questions[question], text=text)
         self.restore_records([event])
 
-    def restore_records(self, events: Iterable[Event]) -> None:
+    def restore_records(self, events: Iterable[AnyEvent]) -> None:
         """Append post-drill records (answers) as they are: `answer` itself, and resume re-adding the ones a
         journal holds after the replayed drill, so the event count matches the file again."""
         for event in events:
@@ -299,10 +318,9 @@ class Drill(Incident):
 
     # -- the journal ------------------------------------------------------------------------------
 
-    def emit(self, kind: str, /, **data: Any) -> None:
+    def emit(self, event: AnyEvent) -> None:
         if self.finished:
             return  # nothing happens after the end, even at the same instant
-        event = Event(float(self.env.now), kind, data)
         self.events.append(event)
         if self._journal is not None and len(self.events) > self._journal_skip:
             self._journal.write(event)
@@ -370,6 +388,10 @@ class Drill(Incident):
                 for r in self.actions.running.values()
             ),
             done=frozenset(self.actions.done),
+            paged=frozenset(self.actions.paged),
+            status_page=self.actions.status_page,
+            investigated=dict(self.actions.investigated),
+            findings=tuple(self.actions.findings),
             finished=self.finished,
             end_reason=self.end_reason,
         )
@@ -390,13 +412,14 @@ class Drill(Incident):
         if self.finished:
             return
         # `by` only when someone other than the trainee ended it, so older journals replay unchanged.
-        extra = {"by": by} if by else {}
         self.emit(
-            "drill.ended",
-            reason=reason,
-            verified=self.verified_at is not None,
-            resolved=self.resolved_at is not None,
-            **extra,
+            DrillEnded(
+                t=self.now,
+                reason=reason,
+                verified=self.verified_at is not None,
+                resolved=self.resolved_at is not None,
+                by=by or None,
+            )
         )
         self.finished = True
         self.end_reason = reason

@@ -8,15 +8,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.durations import format_clock, format_duration
-from sim.events import ANSWER_KIND, Event
+from sim.events import (
+    AnyEvent,
+    DebriefAnswer,
+    FacilitatorHint,
+    FacilitatorInjectNow,
+    FacilitatorJump,
+    FacilitatorNote,
+    FacilitatorSay,
+)
 from sim.scenario import Trigger
 
 if TYPE_CHECKING:
     from sim.engine import Drill
-
-# Facilitator inputs that leave a trace worth reading in a debrief (jumps and forced injects are in the
-# timeline already, as what they caused).
-LOGGED_KINDS = ("facilitator.hint", "facilitator.note", "facilitator.say", "facilitator.inject_now", "facilitator.jump")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,31 +98,32 @@ def upcoming(drill: Drill) -> list[Upcoming]:
     return sorted(out, key=lambda u: (u.due is None, u.due or 0.0))
 
 
-def facilitator_log(events: Iterable[Event]) -> list[FacilitatorEntry]:
+def facilitator_log(events: Iterable[AnyEvent]) -> list[FacilitatorEntry]:
     """Everything the facilitator did, in order, as the debrief and the reports list it."""
     out: list[FacilitatorEntry] = []
     for e in events:
-        if e.kind not in LOGGED_KINDS:
-            continue
-        kind = e.kind.removeprefix("facilitator.")
-        d = e.data
-        if kind == "inject_now":
-            text = f"fired inject {d.get('inject', '')} early"
-        elif kind == "jump":
-            text = f"jumped the clock {format_duration(float(d.get('dt') or 0.0))}"
-        else:
-            text = str(d.get("text", ""))
-        out.append(FacilitatorEntry(e.t, kind, text, str(d.get("sender", "")) if kind == "say" else ""))
+        match e:
+            case FacilitatorInjectNow():
+                entry = FacilitatorEntry(e.t, "inject_now", f"fired inject {e.inject} early")
+            case FacilitatorJump():
+                entry = FacilitatorEntry(e.t, "jump", f"jumped the clock {format_duration(float(e.dt))}")
+            case FacilitatorSay():
+                entry = FacilitatorEntry(e.t, "say", e.text, e.sender)
+            case FacilitatorHint():
+                entry = FacilitatorEntry(e.t, "hint", e.text)
+            case FacilitatorNote():
+                entry = FacilitatorEntry(e.t, "note", e.text)
+            case _:
+                continue
+        out.append(entry)
     return out
 
 
-def answers(events: Iterable[Event]) -> list[Answer]:
+def answers(events: Iterable[AnyEvent]) -> list[Answer]:
     """The lessons-learned answers, one per question (a later answer to the same question replaces it),
     in question order."""
     latest: dict[int, Answer] = {}
     for e in events:
-        if e.kind == ANSWER_KIND:
-            d = e.data
-            q = int(d.get("question", 0))
-            latest[q] = Answer(e.t, q, str(d.get("prompt", "")), str(d.get("text", "")))
+        if isinstance(e, DebriefAnswer):
+            latest[e.question] = Answer(e.t, e.question, e.prompt, e.text)
     return [latest[q] for q in sorted(latest)]

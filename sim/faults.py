@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sim.events import FaultResolved, FaultStarted
 from sim.scenario import Effect, Fault
 
 if TYPE_CHECKING:
@@ -161,10 +162,7 @@ class FaultBook:
                 state.contributions.append(c)
         if not state.spec.hidden:
             state.known = True
-        data: dict[str, object] = {"fault": fault_id, "label": state.spec.label}
-        if by:
-            data["by"] = by
-        drill.emit("fault.started", **data)
+        drill.emit(FaultStarted(t=drill.now, fault=fault_id, label=state.spec.label, by=by or None))
         drill.faults_changed()
 
     def resolve(self, fault_id: str, by: str) -> None:
@@ -174,7 +172,7 @@ class FaultBook:
         if state.started is None:
             if not state.prevented:
                 state.prevented = True
-                drill.emit("fault.resolved", fault=fault_id, label=state.spec.label, by=by, prevented=True)
+                drill.emit(FaultResolved(t=drill.now, fault=fault_id, label=state.spec.label, by=by, prevented=True))
             return
         if state.resolved is not None:
             return
@@ -190,7 +188,7 @@ class FaultBook:
                 # Mitigations applied by actions were holding this fault back; with no fault left on the
                 # metric they would push it past its baseline, so they fade out with it.
                 metric.fade_where(lambda c: c.source == source or c.source.startswith("action:"), now, RESOLVE_FADE)
-        drill.emit("fault.resolved", fault=fault_id, label=state.spec.label, by=by)
+        drill.emit(FaultResolved(t=drill.now, fault=fault_id, label=state.spec.label, by=by))
         drill.faults_changed()
 
     def make_known(self, fault_id: str) -> None:

@@ -4,12 +4,21 @@ metric health, and the verification that a resolution held."""
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import simpy
 from simpy.events import ProcessGenerator
 
-from sim.events import STATUSES
+from sim.events import (
+    STATUSES,
+    Alert,
+    AnyEvent,
+    ClueRevealed,
+    RecoveryVerified,
+    RoleAssigned,
+    SeverityDeclared,
+    StatusChanged,
+)
 from sim.metrics import LEVELS, MetricModel
 
 if TYPE_CHECKING:
@@ -36,7 +45,11 @@ class Incident:
     metrics: dict[str, MetricModel]
     monitoring_period: float
 
-    def emit(self, kind: str, /, **data: Any) -> None:  # pragma: no cover - the Drill defines it
+    @property
+    def now(self) -> float:
+        return float(self.env.now)
+
+    def emit(self, event: AnyEvent) -> None:  # pragma: no cover - the Drill defines it
         raise NotImplementedError
 
     def finish(self, reason: str) -> None:  # pragma: no cover - the Drill defines it
@@ -59,11 +72,11 @@ class Incident:
         self.healthy_since: float | None = 0.0
         self._health_waiter: simpy.Event | None = None
 
-    def set_status(self, status: str, *, back: bool = False, **extra: Any) -> None:
+    def set_status(self, status: str, *, back: bool = False, early: bool | None = None) -> None:
         if status == self.status or (not back and _RANK[status] < _RANK[self.status]):
             return
         previous, self.status = self.status, status
-        self.emit("status.changed", status=status, previous=previous, **extra)
+        self.emit(StatusChanged(t=self.now, status=status, previous=previous, early=early))
 
     def detect(self) -> None:
         if self.detected_at is None:
@@ -80,12 +93,12 @@ class Incident:
 
     def declare(self, severity: str, actor: str, role: str | None) -> None:
         previous, self.severity = self.severity, severity
-        self.emit("severity.declared", severity=severity, previous=previous, actor=actor, role=role)
+        self.emit(SeverityDeclared(t=self.now, severity=severity, previous=previous, actor=actor, role=role))
         self.timers.on_declared(severity)
 
     def assign_role(self, role: str, who: str, actor: str) -> None:
         self.roles[role] = who
-        self.emit("role.assigned", role=role, who=who, actor=actor)
+        self.emit(RoleAssigned(t=self.now, role=role, who=who, actor=actor))
 
     def reveal(self, clue_id: str, by: str) -> None:
         clue = next((c for c in self.scenario.clues if c.id == clue_id), None)
@@ -95,7 +108,7 @@ class Incident:
             return
         self.clues.append(clue_id)
         root = clue_id in self.scenario.truth.root_cause_clues
-        self.emit("clue.revealed", clue=clue_id, text=self.cast.fill(clue.text), root_cause=root, by=by)
+        self.emit(ClueRevealed(t=self.now, clue=clue_id, text=self.cast.fill(clue.text), root_cause=root, by=by))
         if clue.names_fault:
             self.faults.make_known(clue.names_fault)
         if root and self.root_cause_at is None:
@@ -125,12 +138,14 @@ class Incident:
 
     def metric_level(self, metric: MetricModel, previous: int, level: int, value: float) -> None:
         self.emit(
-            "alert",
-            metric=metric.id,
-            level=LEVELS[level] if level else "clear",
-            value=round(value, 4),
-            threshold=metric.threshold(level or previous),
-            previous=LEVELS[previous],
+            Alert(
+                t=self.now,
+                metric=metric.id,
+                level=LEVELS[level] if level else "clear",
+                value=round(value, 4),
+                threshold=metric.threshold(level or previous),
+                previous=LEVELS[previous],
+            )
         )
         if level:
             self.detect()
@@ -168,7 +183,7 @@ class Incident:
                     yield env.timeout(self._poll_every())
                     continue
                 self.verified_at = env.now
-                self.emit("recovery.verified", held_for=env.now - since)
+                self.emit(RecoveryVerified(t=self.now, held_for=env.now - since))
                 self.finish("resolved")
                 return
             yield env.timeout(due - env.now)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from sim.events import Inject as InjectEvent
 from sim.metrics import Watch
 from sim.scenario import Inject
 
@@ -90,12 +91,14 @@ class InjectBook:
         cast = drill.cast
         person = cast.person(sender) if sender in cast.slots else None
         drill.emit(
-            "inject",
-            id=inject_id,
-            kind=kind,
-            sender=cast.name(sender),
-            text=cast.fill(text),
-            sender_title=person.title if person else "",
+            InjectEvent(
+                t=drill.now,
+                id=inject_id,
+                inject_kind=kind,
+                sender=cast.name(sender),
+                text=cast.fill(text),
+                sender_title=person.title if person else "",
+            )
         )
         if kind in DETECTING:
             drill.detect()

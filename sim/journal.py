@@ -10,7 +10,7 @@ import weakref
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from sim.events import Event
+from sim.events import AnyEvent, from_json, to_json
 from sim.model import Model
 from sim.record import JOURNAL_FORMAT, DrillRecord, Header
 
@@ -90,8 +90,8 @@ class JournalWriter:
         self._file.write(dumps(obj) + "\n")
         self._file.flush()
 
-    def write(self, event: Event) -> None:
-        self._line(event.to_json())
+    def write(self, event: AnyEvent) -> None:
+        self._line(to_json(event))
 
     def close(self) -> None:
         if not self._file.closed:
@@ -101,7 +101,7 @@ class JournalWriter:
 class Journal(NamedTuple):
     path: Path
     header: Header
-    events: tuple[Event, ...]
+    events: tuple[AnyEvent, ...]
     valid_bytes: int  # length of the whole lines; a resumed writer truncates to this
     truncated: bool  # the last line was cut short and has been ignored
 
@@ -124,14 +124,17 @@ def read_journal(path: str | os.PathLike[str]) -> Journal:
     if not lines:
         raise JournalError(f"{p}: the journal is empty" + (" (its only line is cut short)" if truncated else ""))
     header = header_from_json(_parse(lines[0], p, 1), str(p))
-    events: list[Event] = []
+    events: list[AnyEvent] = []
     for n, raw in enumerate(lines[1:], start=2):
         if not raw.strip():
             continue
         obj = _parse(raw, p, n)
         if not isinstance(obj, dict) or "t" not in obj or "kind" not in obj:
             raise JournalError(f"{p}:{n}: not a journal event")
-        events.append(Event.from_json(obj))
+        try:
+            events.append(from_json(obj))
+        except (ValueError, TypeError) as exc:
+            raise JournalError(f"{p}:{n}: not a journal event ({exc})") from None
     return Journal(p, header, tuple(events), valid, truncated)
 
 

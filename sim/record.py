@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
-from sim.events import Event
+from sim.events import AnyEvent
+
+E = TypeVar("E", bound=AnyEvent)
 
 JOURNAL_FORMAT = 1
 
@@ -25,14 +27,11 @@ class Header(NamedTuple):
 
 class DrillRecord(NamedTuple):
     header: Header
-    events: tuple[Event, ...]
+    events: tuple[AnyEvent, ...]
 
-    def of(self, kind: str) -> Iterator[Event]:
-        return (e for e in self.events if e.kind == kind)
+    def of(self, kind: type[E]) -> Iterator[E]:
+        """The events of one kind (a record class), in order."""
+        return (e for e in self.events if isinstance(e, kind))
 
-    def first(self, kind: str, **match: object) -> Event | None:
-        """The first event of `kind` whose data has every `match` key equal."""
-        return next(
-            (e for e in self.events if e.kind == kind and all(e.data.get(k) == v for k, v in match.items())),
-            None,
-        )
+    def first(self, kind: type[E]) -> E | None:
+        return next(self.of(kind), None)

@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING
 
 from sim.actions import ActionRefused
 from sim.durations import format_clock
-from sim.events import ANSWER_KIND, Event
+from sim.events import (
+    ActionCancelled,
+    ActionRefusal,
+    ActionStarted,
+    AnyEvent,
+    DebriefAnswer,
+    DrillEnded,
+    FacilitatorInput,
+    payload,
+    to_json,
+)
 from sim.journal import JournalError, JournalWriter, dumps, read_journal
 from sim.playbook import Playbook
 from sim.resolve import resolve
@@ -20,36 +30,30 @@ from sim.scenario import Scenario
 if TYPE_CHECKING:
     from sim.engine import Drill
 
-# Events that record an input (what a trainee or facilitator did); everything else the engine derives.
-INPUT_KINDS = ("action.started", "action.refused", "action.cancelled")
 
-
-def is_input(event: Event) -> bool:
-    kind = event.kind
-    return (
-        kind in INPUT_KINDS
-        or kind.startswith("facilitator.")
-        or (kind == "drill.ended" and event.data.get("reason") == "ended")
+def is_input(event: AnyEvent) -> bool:
+    """Whether the event records an input (what a trainee or facilitator did); the engine derives the rest."""
+    return isinstance(event, ActionStarted | ActionRefusal | ActionCancelled | FacilitatorInput) or (
+        isinstance(event, DrillEnded) and event.reason == "ended"
     )
 
 
-def apply_input(drill: Drill, event: Event) -> None:
+def apply_input(drill: Drill, event: AnyEvent) -> None:
     """Do again what this input event records; a refusal is expected to repeat and is not an error."""
-    d = event.data
-    kind = event.kind
-    if kind in ("action.started", "action.refused"):
+    if isinstance(event, ActionStarted | ActionRefusal):
         with contextlib.suppress(ActionRefused):
-            drill.act_with(str(d["action"]), dict(d.get("params") or {}), actor=d.get("actor"), role=d.get("role"))
-    elif kind == "action.cancelled":
+            drill.act_with(event.action, dict(event.params), actor=event.actor, role=event.role)
+    elif isinstance(event, ActionCancelled):
         with contextlib.suppress(ActionRefused):
-            drill.cancel(str(d["action"]), actor=d.get("actor"), role=d.get("role"))
-    elif kind == "drill.ended":
-        drill.end(by=d.get("by"))
-    elif kind.startswith("facilitator."):
-        drill.facilitate(kind.removeprefix("facilitator."), **{k: v for k, v in d.items() if k != "actor"})
+            drill.cancel(event.action, actor=event.actor, role=event.role)
+    elif isinstance(event, DrillEnded):
+        drill.end(by=event.by)
+    elif isinstance(event, FacilitatorInput):
+        inputs = {k: v for k, v in payload(event).items() if k != "actor"}
+        drill.facilitate(event.kind.removeprefix("facilitator."), **inputs)
 
 
-def replay(drill: Drill, events: Iterable[Event]) -> None:
+def replay(drill: Drill, events: Iterable[AnyEvent]) -> None:
     """Feed a drill the inputs among `events` at their times, then run it on until it has produced as many
     events as were recorded (a well-formed journal then matches it event for event)."""
     events = list(events)
@@ -81,14 +85,14 @@ def resume(
     )
     replay(drill, j.events)
     for n, (mine, theirs) in enumerate(zip(drill.events, j.events, strict=False)):
-        a, b = dumps(mine.to_json()), dumps(theirs.to_json())
+        a, b = dumps(to_json(mine)), dumps(to_json(theirs))
         if a != b:
             raise JournalError(
                 f"{j.path}: replay diverges at event {n + 1} ({format_clock(theirs.t)}): "
                 f"the journal has {b}, the replay gives {a}"
             )
     # Lessons-learned answers follow the end; replay cannot produce them, so they are carried over as records.
-    drill.restore_records(e for e in j.events[len(drill.events) :] if e.kind == ANSWER_KIND)
+    drill.restore_records(e for e in j.events[len(drill.events) :] if isinstance(e, DebriefAnswer))
     drill.take_new()  # the caller has seen these: they are in the journal
     drill.attach_journal(JournalWriter(j.path, keep_bytes=j.valid_bytes), len(j.events))
     return drill

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.engine import Drill
-from sim.events import Event
+from sim.events import ActionCancelled, ActionRefusal, ActionStarted, AnyEvent, from_json
 from sim.journal import JournalError, header_from_json
 from sim.playbook import Playbook
 from sim.record import DrillRecord
@@ -25,7 +25,7 @@ def record_from_text(text: str, where: str) -> DrillRecord:
         raise JournalError(f"{where}: the journal is empty")
     try:
         header = header_from_json(json.loads(lines[0]), where)
-        events = tuple(Event.from_json(json.loads(line)) for line in lines[1:] if line.strip())
+        events = tuple(from_json(json.loads(line)) for line in lines[1:] if line.strip())
     except (ValueError, KeyError, TypeError) as exc:
         raise JournalError(f"{where}: the journal is damaged ({exc})") from None
     return DrillRecord(header, events)
@@ -57,7 +57,7 @@ class Review:
         self.record = record
         self.scenario = scenario
         self.playbook = playbook
-        self.inputs: tuple[Event, ...] = tuple(e for e in record.events if is_input(e))
+        self.inputs: tuple[AnyEvent, ...] = tuple(e for e in record.events if is_input(e))
         self.end: float = record.events[-1].t if record.events else 0.0
         self._drill: Drill | None = None
         self._next = 0  # index of the first input not yet applied to `_drill`
@@ -84,9 +84,9 @@ class Review:
             drill.catch_up(len(self.record.events), self.end)
         return drill
 
-    def actions(self) -> list[Event]:
+    def actions(self) -> list[ActionStarted | ActionRefusal | ActionCancelled]:
         """What the trainee did (started, refused or cancelled), in time order: the timeline's marks."""
-        return [e for e in self.inputs if e.kind.startswith("action.")]
+        return [e for e in self.inputs if isinstance(e, ActionStarted | ActionRefusal | ActionCancelled)]
 
 
 def steps_by(steps: Sequence[Step], t: float) -> list[Step]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sim.actions import ActionRefused
 from sim.engine import Drill
+from sim.events import ActionRefusal, ActionStarted
 from sim.loading import load_script
 from sim.playbook import Playbook
 from sim.scenario import Scenario
@@ -96,5 +97,5 @@ def run_script(
 def steps_left(drill: Drill, script: Script | Sequence[Step]) -> list[Step]:
     """The steps a resumed drill has not taken yet: each step taken left one input event in the journal."""
     steps = list(script.root if isinstance(script, Script) else script)
-    taken = sum(1 for e in drill.events if e.kind in ("action.started", "action.refused"))
+    taken = sum(1 for e in drill.events if isinstance(e, ActionStarted | ActionRefusal))
     return steps[taken:]

@@ -56,5 +56,9 @@ class DrillState(NamedTuple):
     clues: tuple[str, ...]  # texts of revealed clues, in order
     running: tuple[RunningAction, ...]
     done: frozenset[str]  # ids of actions that have finished at least once
+    paged: frozenset[str]  # contact ids the trainee has paged
+    status_page: str | None  # the state the last status page update gave, None before the first
+    investigated: dict[str, Literal["running", "done"]]  # investigate target -> where that look stands
+    findings: tuple[tuple[str, str], ...]  # (target, what it found), one per finished investigation, in order
     finished: bool
     end_reason: str | None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from simpy.events import ProcessGenerator
 
 from sim.durations import format_duration
+from sim.events import Escalation, PagerEscalated, TimerCancelled, TimerExpired, TimerMet, TimerStarted
 from sim.state import TimerState, TimerView
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ class TimerBoard:
         self.timers.pop(tid, None)
         t = Timer(tid, label, category, self.env.now, deadline)
         self.timers[tid] = t
-        self.drill.emit("timer.started", timer=tid, label=label, deadline=deadline, category=category)
+        self.drill.emit(TimerStarted(t=self.drill.now, timer=tid, label=label, deadline=deadline, category=category))
         self.env.process(body(t) if body else self._run(t, on_expire))
         return t
 
@@ -111,7 +112,7 @@ class TimerBoard:
 
     def _expire(self, t: Timer) -> None:
         t.state = "overdue"
-        self.drill.emit("timer.expired", timer=t.id, label=t.label, deadline=t.deadline)
+        self.drill.emit(TimerExpired(t=self.drill.now, timer=t.id, label=t.label, deadline=t.deadline))
         self.drill.injects.timer_expired(t.id)
 
     def meet(self, tid: str, met_at: float | None = None) -> None:
@@ -120,16 +121,15 @@ class TimerBoard:
             return
         late = t.state == "overdue"
         t.state = "met"
-        data: dict[str, object] = {"timer": tid, "label": t.label, "deadline": t.deadline, "late": late}
-        if met_at is not None:
-            data["met_at"] = met_at
-        self.drill.emit("timer.met", **data)
+        self.drill.emit(
+            TimerMet(t=self.drill.now, timer=tid, label=t.label, deadline=t.deadline, late=late, met_at=met_at)
+        )
 
     def cancel(self, tid: str) -> None:
         t = self.timers.get(tid)
         if t is not None and t.state in LIVE:
             t.state = "cancelled"
-            self.drill.emit("timer.cancelled", timer=tid, label=t.label)
+            self.drill.emit(TimerCancelled(t=self.drill.now, timer=tid, label=t.label))
 
     def views(self, now: float) -> tuple[TimerView, ...]:
         return tuple(t.view(now) for t in self.timers.values() if t.state != "cancelled")
@@ -139,12 +139,14 @@ class TimerBoard:
         title = next((c.title for c in self.playbook.contacts if c.id == contact_id), contact_id)
         person = drill.cast.person(contact_id)
         drill.emit(
-            "escalation",
-            timer=tid,
-            contact=contact_id,
-            title=title,
-            reason=reason,
-            name=person.name if person else contact_id,
+            Escalation(
+                t=drill.now,
+                timer=tid,
+                contact=contact_id,
+                title=title,
+                reason=reason,
+                name=person.name if person else contact_id,
+            )
         )
 
     # -- what the drill tells the board -----------------------------------------------------------
@@ -228,8 +230,11 @@ class TimerBoard:
     def _already_met(self, tid: str, label: str, deadline: float, met_at: float) -> None:
         """A target already satisfied when the severity was declared shows as met, without a process."""
         self.timers[tid] = Timer(tid, label, "sla", self.env.now, deadline, "met")
-        self.drill.emit("timer.started", timer=tid, label=label, deadline=deadline, category="sla")
-        self.drill.emit("timer.met", timer=tid, label=label, deadline=deadline, late=met_at > deadline, met_at=met_at)
+        now = self.drill.now
+        self.drill.emit(TimerStarted(t=now, timer=tid, label=label, deadline=deadline, category="sla"))
+        self.drill.emit(
+            TimerMet(t=now, timer=tid, label=label, deadline=deadline, late=met_at > deadline, met_at=met_at)
+        )
 
     def _severity(self) -> Severity | None:
         """The declared severity's rules (kept from `on_declared`: every cadence check reads them)."""
@@ -304,11 +309,13 @@ class TimerBoard:
             nxt = chain[i + 1]
             person = self.drill.cast.person(nxt.contact)
             self.drill.emit(
-                "pager.escalated",
-                level=i + 2,
-                name=nxt.name,
-                contact=nxt.contact,
-                person=person.name if person else nxt.contact,
+                PagerEscalated(
+                    t=self.drill.now,
+                    level=i + 2,
+                    name=nxt.name,
+                    contact=nxt.contact,
+                    person=person.name if person else nxt.contact,
+                )
             )
             t.started, t.deadline, t.label = self.env.now, self.env.now + nxt.timeout, f"Page unanswered: {nxt.name}"
 

@@ -6,12 +6,44 @@ Scenario text reaches the screen only as plain `Content(...)` built here, never 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import NamedTuple, assert_never
 
 from textual.content import Content
 
 from sim.durations import format_clock, format_duration
-from sim.events import Event
+from sim.events import (
+    ActionCancelled,
+    ActionFinished,
+    ActionRefusal,
+    ActionStarted,
+    Alert,
+    AnyEvent,
+    ClueRevealed,
+    CommsSent,
+    DebriefAnswer,
+    DrillEnded,
+    DrillStarted,
+    Escalation,
+    FacilitatorHint,
+    FacilitatorInjectNow,
+    FacilitatorJump,
+    FacilitatorNote,
+    FacilitatorSay,
+    FaultResolved,
+    FaultStarted,
+    Inject,
+    PagerEscalated,
+    PageSent,
+    PirScheduled,
+    RecoveryVerified,
+    RoleAssigned,
+    SeverityDeclared,
+    StatusChanged,
+    TimerCancelled,
+    TimerExpired,
+    TimerMet,
+    TimerStarted,
+)
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 
@@ -176,97 +208,85 @@ def _first_line(text: str, limit: int = 160) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def describe(event: Event, names: Names) -> FeedItem | None:
+def describe(event: AnyEvent, names: Names) -> FeedItem | None:
     """One feed line for an event, or None for events the trainee must not see (hidden faults) or
     that only add noise (metric bookkeeping)."""
-    d = event.data
-    kind = event.kind
-    category: str
-    text: str
-    if kind == "drill.started":
-        channel = str(d.get("channel", "?"))
-        channel = channel if channel.startswith("#") else f"#{channel}"
-        category, text = "system", f"Drill started: incident {d.get('incident_id', '?')} in {channel}"
-    elif kind.startswith("fault."):
-        return None  # faults are the hidden truth; the trainee sees their symptoms, not their names
-    elif kind == "alert":
-        metric, level = str(d.get("metric", "")), str(d.get("level", ""))
-        unit = names.unit(metric)
-        value = quantity(float(d.get("value", 0.0)), unit)
-        if level == "clear":
-            category, text = "alert", f"{names.metric(metric)} back to normal: {value}"
-        else:
-            threshold = quantity(float(d.get("threshold", 0.0)), unit)
-            category, text = "alert", f"{names.metric(metric)} {level}: {value} (threshold {threshold})"
-    elif kind == "inject":
-        inject_kind = str(d.get("kind", "chat"))
-        category = _INJECT_CATEGORY.get(inject_kind, "message")
-        sender = str(d.get("sender", ""))
-        body = str(d.get("text", ""))
-        text = f"{names.person(sender)}: {body}" if sender else body
-    elif kind == "page.sent":
-        who = str(d.get("contact", ""))
-        title = str(d.get("title", "")) or names.person(who)
-        category, text = "action", f"Paged {title}"
-    elif kind == "pager.escalated":
-        category = "page"
-        text = f"Nobody acknowledged: pager escalated to level {d.get('level', '?')}, {d.get('name', '')}"
-    elif kind == "action.started":
-        label = str(d.get("label", "")) or names.action(str(d.get("action", "")))
-        category, text = "action", f"Started: {label}{_params(d.get('params') or {}, names)}"
-    elif kind == "action.finished" and d.get("action") == "investigate" and d.get("result"):
-        target = str((d.get("params") or {}).get("target", ""))
-        category, text = "clue", f"Looked at {target}: {d.get('result')}"
-    elif kind == "action.finished":
-        label = str(d.get("label", "")) or names.action(str(d.get("action", "")))
-        category, text = "action", f"Done: {label}{_params(d.get('params') or {}, names)}"
-    elif kind == "action.refused":
-        category, text = "action", f"Refused: {names.action(str(d.get('action', '')))}: {d.get('reason', '')}"
-    elif kind == "action.cancelled":
-        category, text = "action", f"Cancelled: {names.action(str(d.get('action', '')))}"
-    elif kind == "clue.revealed":
-        if d.get("by") == "investigate":
+    line = _line(event, names)
+    return FeedItem(event.t, *line) if line is not None else None
+
+
+def _line(e: AnyEvent, names: Names) -> tuple[str, str] | None:
+    """The feed's category and text for an event."""
+    match e:
+        case DrillStarted():
+            channel = e.channel if e.channel.startswith("#") else f"#{e.channel}"
+            return "system", f"Drill started: incident {e.incident_id} in {channel}"
+        case FaultStarted() | FaultResolved():
+            return None  # faults are the hidden truth; the trainee sees their symptoms, not their names
+        case Alert():
+            unit = names.unit(e.metric)
+            value = quantity(float(e.value), unit)
+            if e.level == "clear":
+                return "alert", f"{names.metric(e.metric)} back to normal: {value}"
+            threshold = quantity(float(e.threshold), unit)
+            return "alert", f"{names.metric(e.metric)} {e.level}: {value} (threshold {threshold})"
+        case Inject():
+            text = f"{names.person(e.sender)}: {e.text}" if e.sender else e.text
+            return _INJECT_CATEGORY.get(e.inject_kind, "message"), text
+        case PageSent():
+            return "action", f"Paged {e.title or names.person(e.contact)}"
+        case PagerEscalated():
+            return "page", f"Nobody acknowledged: pager escalated to level {e.level}, {e.name}"
+        case ActionStarted():
+            label = e.label or names.action(e.action)
+            return "action", f"Started: {label}{_params(e.params, names)}"
+        case ActionFinished(action="investigate") if e.result:
+            return "clue", f"Looked at {e.params.get('target', '')}: {e.result}"
+        case ActionFinished():
+            label = e.label or names.action(e.action)
+            return "action", f"Done: {label}{_params(e.params, names)}"
+        case ActionRefusal():
+            return "action", f"Refused: {names.action(e.action)}: {e.reason}"
+        case ActionCancelled():
+            return "action", f"Cancelled: {names.action(e.action)}"
+        case ClueRevealed(by="investigate"):
             return None  # the investigation's own result line already quotes it
-        category, text = "clue", f"Found: {d.get('text', '')}"
-    elif kind == "status.changed":
-        category, text = "system", f"Incident status: {d.get('previous', '?')} → {d.get('status', '?')}"
-    elif kind == "severity.declared":
-        previous = d.get("previous")
-        change = f" (was {previous})" if previous else ""
-        category, text = "action", f"Severity declared: {names.severity(str(d.get('severity')))}{change}"
-    elif kind == "role.assigned":
-        who = str(d.get("who", ""))
-        category, text = "action", f"{names.person(who)} is {names.role(str(d.get('role', '')))}"
-    elif kind == "comms.sent":
-        channel = str(d.get("channel", "")).replace("_", " ")
-        state = f" [{d['state']}]" if d.get("state") else ""
-        category, text = "action", f"Sent {channel}{state}: {_first_line(str(d.get('text', '')))}"
-    elif kind == "timer.started":
-        category, text = "timer", f"{d.get('label', '')}: due {clock(float(d.get('deadline', 0.0)))}"
-    elif kind == "timer.met":
-        category, text = "timer", f"Met: {d.get('label', '')}"
-    elif kind == "timer.expired":
-        category, text = "timer", f"OVERDUE: {d.get('label', '')}"
-    elif kind == "timer.cancelled":
-        return None  # a timer that stops mattering is not news
-    elif kind == "escalation":
-        who = str(d.get("title", "")) or names.person(str(d.get("contact", "")))
-        category, text = "page", f"{who} is stepping in: {d.get('reason', '')}"
-    elif kind == "recovery.verified":
-        held = float(d.get("held_for", 0.0))
-        category, text = "system", f"Recovery verified: metrics held healthy for {time_left(held)}"
-    elif kind == "pir.scheduled":
-        category, text = "action", "Post-incident review scheduled"
-    elif kind == "drill.ended":
-        verified = " (recovery verified)" if d.get("verified") else ""
-        category, text = "system", f"Drill ended: {d.get('reason', '')}{verified}"
-    elif kind == "facilitator.jump":
-        by = format_duration(float(d.get("dt", 0.0)))
-        category, text = "system", f"The facilitator moved the clock on by {by}"
-    elif kind.startswith("facilitator."):
-        # A hint, a message or an early inject reaches the feed as the inject it makes; a note is for the
-        # debrief alone. Their journal lines are the facilitator's record, not news for the trainee.
-        return None
-    else:
-        return None
-    return FeedItem(event.t, category, text)
+        case ClueRevealed():
+            return "clue", f"Found: {e.text}"
+        case StatusChanged():
+            return "system", f"Incident status: {e.previous} → {e.status}"
+        case SeverityDeclared():
+            change = f" (was {e.previous})" if e.previous else ""
+            return "action", f"Severity declared: {names.severity(e.severity)}{change}"
+        case RoleAssigned():
+            return "action", f"{names.person(e.who)} is {names.role(e.role)}"
+        case CommsSent():
+            state = f" [{e.state}]" if e.state else ""
+            return "action", f"Sent {e.channel.replace('_', ' ')}{state}: {_first_line(e.text)}"
+        case TimerStarted():
+            return "timer", f"{e.label}: due {clock(float(e.deadline))}"
+        case TimerMet():
+            return "timer", f"Met: {e.label}"
+        case TimerExpired():
+            return "timer", f"OVERDUE: {e.label}"
+        case TimerCancelled():
+            return None  # a timer that stops mattering is not news
+        case Escalation():
+            return "page", f"{e.title or names.person(e.contact)} is stepping in: {e.reason}"
+        case RecoveryVerified():
+            return "system", f"Recovery verified: metrics held healthy for {time_left(float(e.held_for))}"
+        case PirScheduled():
+            return "action", "Post-incident review scheduled"
+        case DrillEnded():
+            verified = " (recovery verified)" if e.verified else ""
+            return "system", f"Drill ended: {e.reason}{verified}"
+        case FacilitatorJump():
+            return "system", f"The facilitator moved the clock on by {format_duration(float(e.dt))}"
+        case FacilitatorInjectNow() | FacilitatorSay() | FacilitatorHint() | FacilitatorNote():
+            # A hint, a message or an early inject reaches the feed as the inject it makes; a note is for the
+            # debrief alone. Their journal lines are the facilitator's record, not news for the trainee.
+            return None
+        case DebriefAnswer():
+            return None
+        case _:
+            assert_never(e)

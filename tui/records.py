@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.events import DrillEnded, kind_of, to_json
 from sim.journal import JournalError, read_journal
 from sim.record import DrillRecord
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 DISCARDED = "discarded"
 # Bytes read from a journal's end to spot its `drill.ended` line: only debrief answers are written after it.
 _TAIL = 65536
-_ENDED = b'"kind":"drill.ended"'
+_ENDED = f'"kind":"{kind_of(DrillEnded)}"'.encode()
 
 
 def default_db() -> Path:
@@ -137,7 +138,7 @@ def journal_text(record: DrillRecord, journal: Path | None) -> str:
             pass  # fall back to the record, which holds the same lines
     from sim.journal import dumps, header_json
 
-    lines = [dumps(header_json(record.header)), *(dumps(e.to_json()) for e in record.events)]
+    lines = [dumps(header_json(record.header)), *(dumps(to_json(e)) for e in record.events)]
     return "\n".join(lines) + "\n"
 
 
@@ -156,8 +157,8 @@ def store(
     from scoring.history import History, HistoryError, row_for  # the debrief's business, not a drill's start
 
     text = journal_text(record, journal)
-    ended = record.first("drill.ended")
-    end_reason = str(ended.data.get("reason", "")) if ended else ""
+    ended = record.first(DrillEnded)
+    end_reason = ended.reason if ended else ""
     with History(db or default_db()) as h:
         try:
             known = h.conn.execute(

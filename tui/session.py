@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from sim.catalogue import ActionSpec
-from sim.events import Event
+from sim.events import AnyEvent
 from sim.playbook import Playbook
 from sim.record import DrillRecord
 from sim.scenario import Scenario
@@ -34,7 +34,7 @@ class DrillPort(Protocol):
     scenario: Scenario
     playbook: Playbook
 
-    def advance(self, dt: float) -> list[Event]: ...
+    def advance(self, dt: float) -> list[AnyEvent]: ...
     def act(self, action_id: str, *, actor: str | None = None, role: str | None = None, **params: Any) -> Any: ...
     def end(self) -> Any: ...
     def available_actions(self) -> list[ActionSpec]: ...
@@ -48,7 +48,7 @@ class DrillPort(Protocol):
     def state(self) -> DrillState: ...
 
     @property
-    def events(self) -> Sequence[Event]: ...
+    def events(self) -> Sequence[AnyEvent]: ...
 
 
 def people_of(drill: object) -> list[Person]:

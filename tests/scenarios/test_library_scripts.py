@@ -11,6 +11,7 @@ import pytest
 from scenarios import LIBRARY, SCRIPTS
 from scoring.grade import ScoreCard, grade
 from sim.engine import Drill
+from sim.events import ActionRefusal
 from sim.library import Library
 from sim.loading import Result, check_file
 from sim.playbook import Playbook
@@ -132,5 +133,5 @@ def test_scores_are_ordered(sid: str) -> None:
 def test_script_refuses_nothing(sid: str, kind: str) -> None:
     """A refused step is silently skipped by the runner, so the score would no longer follow the script as written."""
     events = played(sid, kind).events
-    refused = [(e.t, e.data.get("action"), e.data.get("reason")) for e in events if e.kind == "action.refused"]
+    refused = [(e.t, e.action, e.reason) for e in events if isinstance(e, ActionRefusal)]
     assert not refused, f"{sid}/{kind}: {refused}"

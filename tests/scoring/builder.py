@@ -14,7 +14,25 @@ from typing import Any
 
 from sim import loading
 from sim.catalogue import COMMS_ACTIONS, STANDARD_IDS, standard
-from sim.events import Event
+from sim.events import (
+    ActionFinished,
+    ActionStarted,
+    Alert,
+    AnyEvent,
+    ClueRevealed,
+    CommsSent,
+    DrillEnded,
+    DrillStarted,
+    FaultResolved,
+    FaultStarted,
+    Inject,
+    PageSent,
+    PirScheduled,
+    RecoveryVerified,
+    RoleAssigned,
+    SeverityDeclared,
+    StatusChanged,
+)
 from sim.playbook import Playbook
 from sim.record import JOURNAL_FORMAT, DrillRecord, Header
 from sim.scenario import Scenario
@@ -94,68 +112,69 @@ def build(steps: tuple[Step, ...], scenario: Scenario | None = None, end: float 
     """Turn steps into a record the way the engine would journal them."""
     scenario = scenario or load_scenario()
     durations = {a.id: a.duration for a in scenario.actions}
-    events: list[Event] = [
-        Event(0.0, "drill.started", {"scenario": scenario.id, "playbook": scenario.playbook, "seed": scenario.seed}),
-        Event(120.0, "fault.started", {"fault": "pool_leak", "label": "Connection pool leak"}),
-        Event(DETECTED, "alert", {"metric": "db_connections", "level": "warn", "value": 81.0, "threshold": 80.0}),
-        Event(DETECTED, "inject", {"id": "first_page", "kind": "page", "sender": "pagerduty", "text": "db pool"}),
-        Event(170.0, "alert", {"metric": "error_rate", "level": "critical", "value": 6.1, "threshold": 5.0}),
-    ]
+    events: list[AnyEvent] = [
+        DrillStarted(t=0.0, scenario=scenario.id, playbook=scenario.playbook, seed=scenario.seed, trainee="dana",
+                     incident_id="", channel="", duration=scenario.duration),
+        FaultStarted(t=120.0, fault="pool_leak", label="Connection pool leak"),
+        Alert(t=DETECTED, metric="db_connections", level="warn", value=81.0, threshold=80.0, previous="ok"),
+        Inject(t=DETECTED, id="first_page", inject_kind="page", sender="pagerduty", text="db pool", sender_title=""),
+        Alert(t=170.0, metric="error_rate", level="critical", value=6.1, threshold=5.0, previous="ok"),
+    ]  # fmt: skip
     active = True
     healthy_since: float | None = None
     severity: str | None = None
     resolved_at: float | None = None
     for s in steps:
         dur = standard(s.do).duration if s.do in STANDARD_IDS else durations[s.do]
-        who = {"actor": s.actor, "role": s.role}
+        # A step without an actor is the trainee's own, as in a single-player journal.
+        actor, role = s.actor or "", s.role
         label = s.do.replace("_", " ")
         done = s.at + dur
-        events.append(Event(s.at, "action.started", {"action": s.do, "label": label, "params": s.params, **who}))
-        events.append(Event(done, "action.finished", {"action": s.do, "label": label, "params": s.params, **who}))
+        events.append(ActionStarted(t=s.at, action=s.do, label=label, params=s.params, actor=actor, role=role,
+                                    finishes_at=done))  # fmt: skip
+        events.append(ActionFinished(t=done, action=s.do, label=label, params=s.params, actor=actor, role=role,
+                                     started_at=s.at))  # fmt: skip
         if s.do == "acknowledge":
-            events.append(Event(done, "status.changed", {"status": "acknowledged", "previous": "detected"}))
+            events.append(StatusChanged(t=done, status="acknowledged", previous="detected"))
         elif s.do == "declare":
-            events.append(Event(done, "severity.declared", {"severity": s.params["severity"], "previous": severity}))
+            # Declarations are the trainee's (no actor recorded), whoever took the step.
+            events.append(
+                SeverityDeclared(t=done, severity=s.params["severity"], previous=severity, actor="", role=None)
+            )
             severity = s.params["severity"]
         elif s.do == "assign_role":
-            events.append(
-                Event(done, "role.assigned", {"role": s.params["role"], "who": s.params["who"], "actor": s.actor})
-            )
+            events.append(RoleAssigned(t=done, role=s.params["role"], who=s.params["who"], actor=actor))
         elif s.do == "page":
             contact = next(c for c in load_playbook().contacts if c.id == s.params["contact"])
-            paged = {"contact": contact.id, "title": contact.title, "team": contact.team}
-            events.append(Event(done, "page.sent", {**paged, **who}))
+            events.append(PageSent(t=done, contact=contact.id, title=contact.title, team=contact.team, actor=actor,
+                                   role=role, name=contact.id))  # fmt: skip
         elif s.do in COMMS_ACTIONS:
-            data = {"channel": COMMS_ACTIONS[s.do], "text": s.params.get("text", ""), "state": s.params.get("state")}
-            events.append(Event(done, "comms.sent", {**data, **who}))
+            events.append(CommsSent(t=done, channel=COMMS_ACTIONS[s.do], text=s.params.get("text", ""),
+                                    state=s.params.get("state"), actor=actor, role=role))  # fmt: skip
         elif s.do == "investigate" and s.params["target"] == "logs":
             text = "Logs: connections opened by /search are never returned to the pool."
-            clue = {"clue": "leak_in_logs", "text": text, "root_cause": True, "by": "investigate"}
-            events.append(Event(done, "clue.revealed", clue))
+            events.append(ClueRevealed(t=done, clue="leak_in_logs", text=text, root_cause=True, by="investigate"))
         elif s.do == "kill_idle" and active:
             active = False
             healthy_since = done + 120.0  # the metrics take two minutes to recover
-            fixed = {"fault": "pool_leak", "label": "Connection pool leak", "by": "kill_idle"}
-            events.append(Event(done, "fault.resolved", fixed))
-            events.append(Event(done, "status.changed", {"status": "mitigated", "previous": "identified"}))
+            events.append(FaultResolved(t=done, fault="pool_leak", label="Connection pool leak", by="kill_idle"))
+            events.append(StatusChanged(t=done, status="mitigated", previous="identified"))
         elif s.do == "resolve":
             resolved_at = done
             early = active or healthy_since is None or done < healthy_since
-            events.append(
-                Event(done, "status.changed", {"status": "resolved", "previous": "mitigated", "early": early})
-            )
+            events.append(StatusChanged(t=done, status="resolved", previous="mitigated", early=early))
         elif s.do == "schedule_pir":
-            events.append(Event(done, "pir.scheduled", who))
+            events.append(PirScheduled(t=done, actor=actor, role=role))
     # As the engine does: verified once the metrics have held healthy for the monitoring period (10m).
     verified = resolved_at is not None and healthy_since is not None
     last = max(e.t for e in events) + 1.0
     if resolved_at is not None and healthy_since is not None:
         # ...and the drill ends right there, as the engine ends it.
         last = max(resolved_at, healthy_since + 600.0)
-        events.append(Event(last, "recovery.verified", {"held_for": last - healthy_since}))
+        events.append(RecoveryVerified(t=last, held_for=last - healthy_since))
     finish = end if end is not None else last
     reason = "resolved" if resolved_at is not None else "timeout"
-    events.append(Event(finish, "drill.ended", {"reason": reason, "verified": verified}))
+    events.append(DrillEnded(t=finish, reason=reason, verified=verified, resolved=resolved_at is not None))
     events.sort(key=lambda e: e.t)  # stable: same-time events keep their emission order
     header = Header(JOURNAL_FORMAT, scenario.id, "0" * 64, scenario.playbook, "1" * 64, scenario.seed, "dana", "blue")
     return DrillRecord(header, tuple(events))

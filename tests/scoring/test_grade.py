@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from scoring.grade import ScoreCard, grade, letter_for
-from sim.events import Event
+from sim.events import FACILITATOR, CommsSent, FaultResolved, FaultStarted, PageSent, StatusChanged
 from sim.playbook import Playbook
 from sim.record import DrillRecord
 from sim.scenario import Scenario
@@ -216,7 +216,7 @@ def test_breakdown_by_actor_and_role(ideal: ScoreCard) -> None:
 
 def test_facilitator_actions_do_not_count(scenario: Scenario, playbook: Playbook) -> None:
     record = build(without(IDEAL, "brief_support"), scenario)
-    by_facilitator = Event(460.0, "comms.sent", {"channel": "support", "text": "", "actor": "facilitator"})
+    by_facilitator = CommsSent(t=460.0, channel="support", text="", state=None, actor=FACILITATOR, role=None)
     events = tuple(sorted((*record.events, by_facilitator), key=lambda e: e.t))
     crit = grade(DrillRecord(record.header, events), scenario, playbook).criterion("comms.support")
     assert crit.result == "fail"
@@ -260,9 +260,9 @@ def test_a_late_first_status_page_post_is_not_penalised_twice(scenario: Scenario
 def test_mitigation_that_did_not_hold_does_not_count(scenario: Scenario, playbook: Playbook) -> None:
     record = build(IDEAL, scenario)
     relapse = (
-        Event(900.0, "fault.started", {"fault": "pool_leak", "label": "Connection pool leak"}),
-        Event(900.0, "status.changed", {"status": "investigating", "previous": "mitigated", "back": True}),
-        Event(1000.0, "fault.resolved", {"fault": "pool_leak", "label": "Connection pool leak", "by": "kill_idle"}),
+        FaultStarted(t=900.0, fault="pool_leak", label="Connection pool leak"),
+        StatusChanged(t=900.0, status="investigating", previous="mitigated"),
+        FaultResolved(t=1000.0, fault="pool_leak", label="Connection pool leak", by="kill_idle"),
     )
     events = tuple(sorted((*record.events, *relapse), key=lambda e: e.t))
     card = grade(DrillRecord(record.header, events), scenario, playbook)
@@ -276,5 +276,5 @@ def test_the_pager_counts_as_paging_its_own_levels(scenario: Scenario, playbook:
     pb = playbook.model_copy(update={"severities": [
         s.model_copy(update={"page": [first]}) if s.id == sev.id else s for s in playbook.severities]})  # fmt: skip
     record = build(IDEAL, scenario)
-    assert not any(e.kind == "page.sent" and e.data.get("contact") == first for e in record.events)
+    assert not any(isinstance(e, PageSent) and e.contact == first for e in record.events)
     assert grade(record, scenario, pb).criterion("escalate.paging").result == "pass"

@@ -18,6 +18,7 @@ from scoring.grade import grade
 from scoring.report_html import render_html
 from scoring.report_json import SCHEMA, VERSION, render_json
 from scoring.report_md import render_markdown
+from sim.events import FaultResolved, FaultStarted
 from sim.playbook import Playbook
 from sim.record import DrillRecord
 from sim.scenario import Scenario
@@ -30,8 +31,8 @@ UPDATE = os.environ.get("WARROOM_UPDATE_GOLDEN") == "1"
 
 def synthetic_series(record: DrillRecord, scenario: Scenario) -> dict[str, list[tuple[float, float]]]:
     """Samples every 10s: each metric ramps towards critical while the fault is active, baseline otherwise."""
-    start = next(e.t for e in record.of("fault.started"))
-    fixed = next((e.t for e in record.of("fault.resolved")), None)
+    start = next(e.t for e in record.of(FaultStarted))
+    fixed = next((e.t for e in record.of(FaultResolved)), None)
     end = record.events[-1].t
     out = {}
     for metric in scenario.metrics:

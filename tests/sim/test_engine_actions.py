@@ -9,6 +9,18 @@ import pytest
 
 from sim.actions import ActionRefused
 from sim.engine import Drill
+from sim.events import (
+    ActionCancelled,
+    ActionFinished,
+    ActionRefusal,
+    ActionStarted,
+    ClueRevealed,
+    CommsSent,
+    FaultResolved,
+    FaultStarted,
+    RoleAssigned,
+    payload,
+)
 from tests.sim.engine_fixtures import of, playbook, scenario, times
 
 
@@ -45,8 +57,10 @@ def test_an_invalid_action_is_refused_and_changes_nothing(action: str, params: d
     assert d.state == before
     # The refusal is journaled (a log of what the trainee tried) and nothing else is.
     assert [e.kind for e in d.events[count:]] == ["action.refused"]
-    assert d.events[-1].data["action"] == action
-    assert reason in d.events[-1].data["reason"]
+    refused = d.events[-1]
+    assert isinstance(refused, ActionRefusal)
+    assert refused.action == action
+    assert reason in refused.reason
 
 
 def test_an_action_already_under_way_is_refused() -> None:
@@ -84,7 +98,7 @@ def test_effects_land_when_the_action_finishes() -> None:
     assert [r.action for r in d.state.running] == ["acknowledge"]
     d.advance_to(431)
     assert d.status == "acknowledged"
-    assert times(d.events, "action.finished", action="acknowledge") == [430.0]
+    assert times(d.events, ActionFinished, action="acknowledge") == [430.0]
     assert "acknowledge" in d.state.done
 
 
@@ -93,13 +107,13 @@ def test_every_action_records_who_took_it_and_in_which_role() -> None:
     d.act("post_update", actor="Ana", role="comms", text="Looking into errors.")
     d.act("assign_role", role="ic", who="me", actor="Bo", as_role="ic")
     d.advance_to(600)
-    started = of(d.events, "action.started", action="post_update")[0].data
+    started = payload(of(d.events, ActionStarted, action="post_update")[0])
     assert (started["actor"], started["role"]) == ("Ana", "comms")
-    comms = of(d.events, "comms.sent")[0].data
+    comms = payload(of(d.events, CommsSent)[0])
     assert comms == {"channel": "internal", "text": "Looking into errors.", "actor": "Ana", "role": "comms"}
     # `who: me` is whoever took the action; `role=` names the role handed out, `as_role=` the acting one.
-    assert of(d.events, "role.assigned")[0].data == {"role": "ic", "who": "Bo", "actor": "Bo"}
-    assert of(d.events, "action.started", action="assign_role")[0].data["role"] == "ic"
+    assert payload(of(d.events, RoleAssigned)[0]) == {"role": "ic", "who": "Bo", "actor": "Bo"}
+    assert of(d.events, ActionStarted, action="assign_role")[0].role == "ic"
     assert d.state.roles == {"ic": "Bo"}
 
 
@@ -107,7 +121,7 @@ def test_actor_defaults_to_the_trainee() -> None:
     d = Drill(scenario(), playbook(), trainee="Robin")
     d.advance_to(420)
     d.act("acknowledge")
-    assert d.events[-1].data["actor"] == "Robin"
+    assert of(d.events, ActionStarted)[-1].actor == "Robin"
 
 
 def test_cancel_stops_an_action_before_its_effects_land() -> None:
@@ -116,14 +130,14 @@ def test_cancel_stops_an_action_before_its_effects_land() -> None:
     d.advance_to(480)
     d.cancel("investigate", actor="Ana")
     d.advance_to(1200)
-    assert times(d.events, "action.cancelled", action="investigate") == [480.0]
-    assert of(d.events, "action.finished", action="investigate") == []
-    assert of(d.events, "clue.revealed") == []
+    assert times(d.events, ActionCancelled, action="investigate") == [480.0]
+    assert of(d.events, ActionFinished, action="investigate") == []
+    assert of(d.events, ClueRevealed) == []
     assert "investigate" not in d.state.done
     # It can be started again afterwards.
     d.act("investigate", target="dashboards")
     d.advance_to(1400)
-    assert times(d.events, "clue.revealed", clue="conn-count") == [1380.0]
+    assert times(d.events, ClueRevealed, clue="conn-count") == [1380.0]
 
 
 def test_cancel_at_the_instant_it_started_is_safe() -> None:
@@ -131,7 +145,7 @@ def test_cancel_at_the_instant_it_started_is_safe() -> None:
     d.act("open_channel")
     d.cancel("open_channel")
     d.advance_to(1200)
-    assert of(d.events, "action.finished", action="open_channel") == []
+    assert of(d.events, ActionFinished, action="open_channel") == []
 
 
 def test_cancelling_what_is_not_running_is_refused() -> None:
@@ -145,8 +159,8 @@ def test_investigating_reveals_clues_and_names_the_hidden_fault() -> None:
     assert d.state.known_faults == ()
     d.act("investigate", target="dashboards")
     d.advance_to(1000)
-    clue = of(d.events, "clue.revealed")[0]
-    assert (clue.t, clue.data["clue"], clue.data["root_cause"], clue.data["by"]) == (
+    clue = of(d.events, ClueRevealed)[0]
+    assert (clue.t, clue.clue, clue.root_cause, clue.by) == (
         600.0,
         "conn-count",
         True,
@@ -155,17 +169,15 @@ def test_investigating_reveals_clues_and_names_the_hidden_fault() -> None:
     assert d.status == "identified"
     assert d.state.known_faults == ("Connection pool leak",)
     assert d.state.clues == ("Connections at 100/100, most idle in transaction since the deploy.",)
-    assert of(d.events, "action.finished", action="investigate")[0].data["result"] == clue.data["text"]
+    assert of(d.events, ActionFinished, action="investigate")[0].result == clue.text
 
 
 def test_investigating_where_nothing_hides_says_what_was_seen() -> None:
     d = fresh()
     d.act("investigate", target="dependencies")
     d.advance_to(1000)
-    assert (
-        of(d.events, "action.finished", action="investigate")[0].data["result"] == "Every upstream dependency is green."
-    )
-    assert of(d.events, "clue.revealed") == []
+    assert of(d.events, ActionFinished, action="investigate")[0].result == "Every upstream dependency is green."
+    assert of(d.events, ClueRevealed) == []
 
 
 def test_scenario_actions_resolve_faults_move_metrics_reveal_and_make_things_worse() -> None:
@@ -179,12 +191,12 @@ def test_scenario_actions_resolve_faults_move_metrics_reveal_and_make_things_wor
     d.act("restart_pool")  # requires investigate: now done
     d.act("check_pool")
     d.advance_to(1100)
-    assert times(d.events, "fault.resolved", fault="pool-leak") == [1020.0]
+    assert times(d.events, FaultResolved, fault="pool-leak") == [1020.0]
     assert d.status == "mitigated"
     d.act("restart_all")
     d.advance_to(1200)
-    started = of(d.events, "fault.started", fault="retry-storm")[0]
-    assert (started.t, started.data["by"]) == (1160.0, "restart_all")
+    started = of(d.events, FaultStarted, fault="retry-storm")[0]
+    assert (started.t, started.by) == (1160.0, "restart_all")
     assert d.status == "investigating"  # a fault running again undoes "mitigated"
 
 
@@ -207,3 +219,28 @@ def test_declaring_the_same_severity_again_is_refused() -> None:
     d.advance_to(500)
     with pytest.raises(ActionRefused, match="already SEV2"):
         d.act("declare", severity="SEV2")
+
+
+def test_the_state_says_who_was_paged_the_status_page_state_and_where_the_trainee_looked() -> None:
+    d = Drill(scenario(), playbook())
+    d.advance_to(420)
+    state = d.state
+    assert (state.paged, state.status_page, state.investigated, state.findings) == (frozenset(), None, {}, ())
+    d.act("page", contact="dba")
+    d.act("status_page", state="investigating", text="Looking.")
+    d.act("investigate", target="dependencies")
+    assert d.state.investigated == {"dependencies": "running"}
+    d.advance(d.actions.specs["investigate"].duration + 1)  # what is due at a slice's end lands in the next
+    state = d.state
+    assert state.paged == {"dba"} and state.status_page == "investigating"
+    assert state.investigated == {"dependencies": "done"}
+    assert state.findings == (("dependencies", "Every upstream dependency is green."),)
+    d.act("status_page", state="identified")
+    # A look cancelled before it finished leaves the target as it was.
+    d.act("investigate", target="dependencies")
+    d.cancel("investigate")
+    d.act("investigate", target="logs")
+    d.cancel("investigate")
+    d.advance(300)
+    assert d.state.status_page == "identified"
+    assert d.state.investigated == {"dependencies": "done"}

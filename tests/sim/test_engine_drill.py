@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sim.engine import DEFAULT_MONITORING_PERIOD, Drill, DrillError
+from sim.events import Alert, DrillEnded, FacilitatorInput, Inject, RecoveryVerified, StatusChanged, payload, to_json
 from sim.runner import run_script
 from tests.sim.engine_fixtures import ideal, mini, of, playbook, playbook_with, scenario, times
 
@@ -29,10 +30,10 @@ def fixed_and_resolved(pb=None, fix_at: float = 1200.0, resolve_at: float = 1300
 def test_resolution_is_verified_once_metrics_hold_for_the_monitoring_period() -> None:
     d = fixed_and_resolved()
     # The fade brings m under 18 (clear) 60 s after the fix, at T+22:00; the drillbook asks 10 minutes.
-    assert times(d.events, "alert", level="clear") == [1320.0]
-    assert times(d.events, "recovery.verified") == [1920.0]
-    assert of(d.events, "recovery.verified")[0].data == {"held_for": 600.0}
-    assert of(d.events, "drill.ended")[0].data == {"reason": "resolved", "verified": True, "resolved": True}
+    assert times(d.events, Alert, level="clear") == [1320.0]
+    assert times(d.events, RecoveryVerified) == [1920.0]
+    assert payload(of(d.events, RecoveryVerified)[0]) == {"held_for": 600.0}
+    assert payload(of(d.events, DrillEnded)[0]) == {"reason": "resolved", "verified": True, "resolved": True}
     assert d.state.finished and d.state.end_reason == "resolved"
     assert d.now == 1920.0
 
@@ -40,14 +41,14 @@ def test_resolution_is_verified_once_metrics_hold_for_the_monitoring_period() ->
 def test_the_default_monitoring_period_is_five_minutes() -> None:
     assert DEFAULT_MONITORING_PERIOD == 300.0
     d = fixed_and_resolved(playbook_with(monitoring_period=None))
-    assert times(d.events, "recovery.verified") == [1620.0]
+    assert times(d.events, RecoveryVerified) == [1620.0]
 
 
 def test_resolving_early_is_recorded_and_waits_for_healthy_metrics() -> None:
     d = fixed_and_resolved(fix_at=1500.0, resolve_at=1200.0)
-    assert of(d.events, "status.changed", status="resolved")[0].data["early"] is True
+    assert of(d.events, StatusChanged, status="resolved")[0].early is True
     # The fix lands at 1560 and m clears at 1620; verification counts from there.
-    assert times(d.events, "recovery.verified") == [2220.0]
+    assert times(d.events, RecoveryVerified) == [2220.0]
 
 
 def test_a_resolution_that_never_holds_ends_at_the_duration_limit_unverified() -> None:
@@ -55,7 +56,7 @@ def test_a_resolution_that_never_holds_ends_at_the_duration_limit_unverified() -
     d.advance_to(900)
     d.act("resolve")
     d.advance_to(99999)
-    assert of(d.events, "drill.ended")[0].data == {"reason": "timeout", "verified": False, "resolved": True}
+    assert payload(of(d.events, DrillEnded)[0]) == {"reason": "timeout", "verified": False, "resolved": True}
     assert d.now == 7200.0
 
 
@@ -73,7 +74,7 @@ def test_the_trainee_can_end_the_drill() -> None:
     d = Drill(mini(), playbook())
     d.advance(300)
     d.end()
-    assert d.advance(0)[-1].data == {"reason": "ended", "verified": False, "resolved": False}
+    assert payload(d.advance(0)[-1]) == {"reason": "ended", "verified": False, "resolved": False}
     assert d.advance(600) == []
     assert d.now == 300.0
 
@@ -139,7 +140,7 @@ def test_slicing_time_differently_changes_nothing() -> None:
     sliced.act("acknowledge")
     while sliced.now < 3600:
         sliced.advance(min(61.7, 3600 - sliced.now))
-    assert [e.to_json() for e in sliced.events] == [e.to_json() for e in whole.events]
+    assert [to_json(e) for e in sliced.events] == [to_json(e) for e in whole.events]
     assert sliced.series("latency_ms") == whole.series("latency_ms")
 
 
@@ -163,14 +164,14 @@ def test_facilitator_hooks_are_journaled_events() -> None:
         "facilitator.jump",
     ]
     assert d.now == 360.0
-    assert all(e.data["actor"] == "facilitator" for e in d.events if e.kind.startswith("facilitator."))
-    said = of(d.events, "inject", id="facilitator")[0].data
+    assert all(e.actor == "facilitator" for e in d.events if isinstance(e, FacilitatorInput))
+    said = payload(of(d.events, Inject, id="facilitator")[0])
     assert said["sender"] == d.cast.name("cto")
     # Firing an inject early uses it up: its own trigger (T+25m) does not repeat it.
     d.advance_to(1600)
-    assert times(d.events, "inject", id="vendor") == [60.0]
+    assert times(d.events, Inject, id="vendor") == [60.0]
     d.facilitate("inject_now", inject="vendor")  # but the facilitator may repeat it on purpose
-    assert times(d.events, "inject", id="vendor") == [60.0, 1600.0]
+    assert times(d.events, Inject, id="vendor") == [60.0, 1600.0]
     with pytest.raises(ValueError, match="unknown facilitator action"):
         d.facilitate("teleport")
     with pytest.raises(ValueError, match="unknown inject"):
@@ -211,10 +212,10 @@ def test_resolving_while_a_fault_still_pulls_under_the_thresholds_is_not_verifie
     d.advance_to(700)
     d.act("resolve")
     d.advance_to(1500)
-    assert of(d.events, "recovery.verified") == []
+    assert of(d.events, RecoveryVerified) == []
     d.act("fix")  # done at 1560: the metrics never left their thresholds, so that is enough
     d.advance_to(7300)
-    assert times(d.events, "recovery.verified") == [1560.0]
+    assert times(d.events, RecoveryVerified) == [1560.0]
 
 
 def test_the_journal_path_is_public(tmp_path: Path) -> None:

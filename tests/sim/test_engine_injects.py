@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.engine import Drill
+from sim.events import Inject, StatusChanged, TimerExpired, payload
 from tests.sim.engine_fixtures import mini, of, playbook, scenario, times
 
 
@@ -20,14 +21,14 @@ def drill_with(*injects: dict[str, Any], **kw: Any) -> Drill:
 def test_at_a_time_plus_delay() -> None:
     drill = drill_with(inject("a", {"at": "3m"}), inject("b", {"at": "3m", "delay": "30s"}))
     drill.advance_to(3600)
-    assert times(drill.events, "inject", id="a") == [180.0]
-    assert times(drill.events, "inject", id="b") == [210.0]
+    assert times(drill.events, Inject, id="a") == [180.0]
+    assert times(drill.events, Inject, id="b") == [210.0]
 
 
 def test_equal_times_keep_the_written_order() -> None:
     drill = drill_with(inject("second", {"at": "2m"}), inject("first", {"at": "1m"}), inject("third", {"at": "2m"}))
     drill.advance_to(600)
-    assert [e.data["id"] for e in of(drill.events, "inject")] == ["first", "second", "third"]
+    assert [e.id for e in of(drill.events, Inject)] == ["first", "second", "third"]
 
 
 def test_on_a_metric_condition_held_for_a_duration() -> None:
@@ -38,9 +39,9 @@ def test_on_a_metric_condition_held_for_a_duration() -> None:
         inject("below", {"metric": {"metric": "m", "below": 5}}),
     )
     drill.advance_to(3600)
-    assert times(drill.events, "inject", id="now") == [600.0]
-    assert times(drill.events, "inject", id="above") == [660.0]
-    assert times(drill.events, "inject", id="below") == []
+    assert times(drill.events, Inject, id="now") == [600.0]
+    assert times(drill.events, Inject, id="above") == [660.0]
+    assert times(drill.events, Inject, id="below") == []
 
 
 def test_a_metric_condition_that_breaks_off_starts_its_wait_again() -> None:
@@ -50,7 +51,7 @@ def test_a_metric_condition_that_breaks_off_starts_its_wait_again() -> None:
         effects=[{"metric": "m", "shape": "spike", "by": 40, "over": "5m"}],
     )
     drill.advance_to(3600)
-    assert times(drill.events, "inject", id="held") == []
+    assert times(drill.events, Inject, id="held") == []
 
 
 def test_after_an_action_when_it_finishes() -> None:
@@ -58,7 +59,7 @@ def test_after_an_action_when_it_finishes() -> None:
     drill.advance_to(60)
     drill.act("open_channel")  # 30 s
     drill.advance_to(600)
-    assert times(drill.events, "inject", id="after") == [100.0]
+    assert times(drill.events, Inject, id="after") == [100.0]
 
 
 def test_when_a_timer_expires() -> None:
@@ -70,8 +71,8 @@ def test_when_a_timer_expires() -> None:
     drill.advance_to(120)
     drill.act("declare", severity="SEV1")
     drill.advance_to(1200)
-    assert times(drill.events, "timer.expired", timer="sla.acknowledge") == [360.0]
-    assert times(drill.events, "inject", id="nag") == [360.0]
+    assert times(drill.events, TimerExpired, timer="sla.acknowledge") == [360.0]
+    assert times(drill.events, Inject, id="nag") == [360.0]
 
 
 def test_each_inject_fires_once() -> None:
@@ -94,7 +95,7 @@ def test_each_inject_fires_once() -> None:
         ],
     )
     drill.advance_to(3600)
-    assert times(drill.events, "inject", id="once") == [600.0]
+    assert times(drill.events, Inject, id="once") == [600.0]
 
 
 def test_unless_skips_an_inject_the_trainee_made_unnecessary() -> None:
@@ -104,15 +105,15 @@ def test_unless_skips_an_inject_the_trainee_made_unnecessary() -> None:
     keen = drill_with(nudge)
     keen.act("open_channel")
     keen.advance_to(3600)
-    assert times(lazy.events, "inject", id="nudge") == [1200.0]
-    assert times(keen.events, "inject", id="nudge") == []
+    assert times(lazy.events, Inject, id="nudge") == [1200.0]
+    assert times(keen.events, Inject, id="nudge") == []
 
 
 def test_alert_and_page_injects_detect_the_incident() -> None:
     drill = drill_with(inject("p", {"at": "2m"}, kind="page"), start="1h")
     drill.advance_to(600)
     assert drill.detected_at == 120.0
-    assert of(drill.events, "status.changed")[0].data == {"status": "detected", "previous": "quiet"}
+    assert payload(of(drill.events, StatusChanged)[0]) == {"status": "detected", "previous": "quiet"}
 
 
 def test_text_is_filled_from_the_seeded_cast_and_never_evaluated() -> None:
@@ -122,7 +123,7 @@ def test_text_is_filled_from_the_seeded_cast_and_never_evaluated() -> None:
         inject("lit", {"at": "1m"}, **{"from": "PagerDuty"}),
     )
     drill.advance_to(120)
-    by_id = {e.data["id"]: e.data for e in of(drill.events, "inject")}
+    by_id = {e.id: payload(e) for e in of(drill.events, Inject)}
     cto = drill.cast.person("cto")
     assert cto is not None
     expected = f"{drill.cast.incident_id} in {drill.cast.channel}: {cto.name} asks; [bold]x[/] {{nope}} {{0.__class__}}"
@@ -137,5 +138,5 @@ def test_text_is_filled_from_the_seeded_cast_and_never_evaluated() -> None:
 def test_the_fixture_scenario_fires_every_inject_kind() -> None:
     drill = Drill(scenario(), playbook())
     drill.advance_to(7200)
-    kinds = {e.data["kind"] for e in of(drill.events, "inject")}
+    kinds = {e.inject_kind for e in of(drill.events, Inject)}
     assert {"page", "log", "customer_report", "vendor_notice", "hint"} <= kinds

@@ -8,6 +8,7 @@ import statistics
 import pytest
 
 from sim.engine import Drill
+from sim.events import Alert
 from sim.metrics import HISTORY
 from tests.sim.engine_fixtures import QUIET, mini, of, playbook
 
@@ -23,7 +24,7 @@ def value_at(drill: Drill, t: float, metric: str = "m") -> float:
 
 
 def alerts(drill: Drill, metric: str = "m") -> list[tuple[float, str]]:
-    return [(e.t, e.data["level"]) for e in of(drill.events, "alert", metric=metric)]
+    return [(e.t, e.level) for e in of(drill.events, Alert, metric=metric)]
 
 
 def test_step_jumps_at_the_fault_start() -> None:

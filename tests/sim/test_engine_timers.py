@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.engine import Drill
+from sim.events import Escalation, PagerEscalated, TimerCancelled, TimerExpired, TimerMet, TimerStarted
 from sim.playbook import Playbook
 from tests.sim.engine_fixtures import escalation_with, mini, of, playbook, times
 
@@ -31,12 +32,12 @@ def test_pager_chain_escalates_level_by_level_at_the_playbooks_timeouts() -> Non
     d = drill()
     d.advance_to(7200)
     # Primary 5m -> Secondary 10m -> Engineering Manager 15m -> VP 30m, from the page at T+1m.
-    assert [(e.t, e.data["level"], e.data["name"]) for e in of(d.events, "pager.escalated")] == [
+    assert [(e.t, e.level, e.name) for e in of(d.events, PagerEscalated)] == [
         (360.0, 2, "Secondary On-Call"),
         (960.0, 3, "Engineering Manager"),
         (1860.0, 4, "VP Engineering"),
     ]
-    assert times(d.events, "timer.expired", timer="pager") == [3660.0]
+    assert times(d.events, TimerExpired, timer="pager") == [3660.0]
 
 
 def test_a_chain_of_fixed_five_minute_steps() -> None:
@@ -47,11 +48,11 @@ def test_a_chain_of_fixed_five_minute_steps() -> None:
     ]
     d = drill(escalation_with(chain=chain))
     d.advance_to(7200)
-    assert [(e.t, e.data["name"]) for e in of(d.events, "pager.escalated")] == [
+    assert [(e.t, e.name) for e in of(d.events, PagerEscalated)] == [
         (360.0, "Admin"),
         (660.0, "Super Admin"),
     ]
-    assert times(d.events, "timer.expired", timer="pager") == [960.0]
+    assert times(d.events, TimerExpired, timer="pager") == [960.0]
 
 
 def test_acknowledging_stops_the_pager() -> None:
@@ -59,14 +60,14 @@ def test_acknowledging_stops_the_pager() -> None:
     d.advance_to(420)
     d.act("acknowledge")  # 10 s
     d.advance_to(7200)
-    assert times(d.events, "pager.escalated") == [360.0]
-    assert times(d.events, "timer.met", timer="pager") == [430.0]
+    assert times(d.events, PagerEscalated) == [360.0]
+    assert times(d.events, TimerMet, timer="pager") == [430.0]
 
 
 def test_sla_deadlines_start_at_declaration_measured_from_detection() -> None:
     d = declared("SEV1")
     d.advance_to(7200)
-    started = {e.data["timer"]: e.data["deadline"] for e in of(d.events, "timer.started", category="sla")}
+    started = {e.timer: e.deadline for e in of(d.events, TimerStarted, category="sla")}
     assert started == {
         "sla.acknowledge": 360.0,
         "sla.response": 660.0,
@@ -77,10 +78,10 @@ def test_sla_deadlines_start_at_declaration_measured_from_detection() -> None:
         "sla.mitigation": 1860.0,
         "sla.resolution": 3660.0,
     }
-    assert set(times(d.events, "timer.started", category="sla")) == {150.0}
+    assert set(times(d.events, TimerStarted, category="sla")) == {150.0}
     # Declaring is itself a first response; nothing else was done, so the rest expire on time.
-    assert times(d.events, "timer.met", timer="sla.response") == [150.0]
-    expired = {e.data["timer"]: e.t for e in of(d.events, "timer.expired") if e.data["timer"].startswith("sla.")}
+    assert times(d.events, TimerMet, timer="sla.response") == [150.0]
+    expired = {e.timer: e.t for e in of(d.events, TimerExpired) if e.timer.startswith("sla.")}
     assert expired == {k: v for k, v in started.items() if k != "sla.response"}
 
 
@@ -91,8 +92,8 @@ def test_a_target_met_before_declaring_shows_as_met() -> None:
     d.advance_to(200)
     d.act("declare", severity="SEV1")
     d.advance_to(600)
-    met = of(d.events, "timer.met", timer="sla.acknowledge")
-    assert [(e.t, e.data["met_at"], e.data["late"]) for e in met] == [(230.0, 130.0, False)]
+    met = of(d.events, TimerMet, timer="sla.acknowledge")
+    assert [(e.t, e.met_at, e.late) for e in met] == [(230.0, 130.0, False)]
 
 
 def test_doing_the_thing_meets_the_timer() -> None:
@@ -101,9 +102,9 @@ def test_doing_the_thing_meets_the_timer() -> None:
     d.act("status_page", state="investigating")  # 120 s
     d.act("brief_executives")  # 120 s
     d.advance_to(7200)
-    assert times(d.events, "timer.met", timer="sla.status_page") == [420.0]
-    assert times(d.events, "timer.met", timer="sla.executives") == [420.0]
-    assert times(d.events, "timer.expired", timer="sla.status_page") == []
+    assert times(d.events, TimerMet, timer="sla.status_page") == [420.0]
+    assert times(d.events, TimerMet, timer="sla.executives") == [420.0]
+    assert times(d.events, TimerExpired, timer="sla.status_page") == []
 
 
 def test_changing_severity_rebases_the_timers() -> None:
@@ -111,16 +112,16 @@ def test_changing_severity_rebases_the_timers() -> None:
     d.advance_to(300)
     d.act("declare", severity="SEV2")  # done at 330
     d.advance_to(7200)
-    at_330 = [e for e in d.events if e.t == 330.0 and e.kind.startswith("timer.")]
-    cancelled = {e.data["timer"] for e in at_330 if e.kind == "timer.cancelled"}
-    restarted = {e.data["timer"]: e.data["deadline"] for e in at_330 if e.kind == "timer.started"}
+    at_330 = [e for e in d.events if e.t == 330.0]
+    cancelled = {e.timer for e in of(at_330, TimerCancelled)}
+    restarted = {e.timer: e.deadline for e in of(at_330, TimerStarted)}
     # SEV2 has no customer, support or mitigation target; executives stays 15m and is left running.
     assert {"sla.customers", "sla.support", "sla.mitigation", "sla.acknowledge"} <= cancelled
     assert "sla.executives" not in cancelled
     assert restarted["sla.acknowledge"] == 960.0  # T+1m + 15m
     assert restarted["sla.resolution"] == 60.0 + 4 * 3600
-    assert times(d.events, "timer.expired", timer="sla.acknowledge") == [960.0]
-    assert times(d.events, "timer.expired", timer="sla.customers") == []
+    assert times(d.events, TimerExpired, timer="sla.acknowledge") == [960.0]
+    assert times(d.events, TimerExpired, timer="sla.customers") == []
 
 
 def test_update_cadence_re_arms_after_each_update() -> None:
@@ -128,10 +129,10 @@ def test_update_cadence_re_arms_after_each_update() -> None:
     d.advance_to(600)
     d.act("post_update", text="investigating")  # 90 s
     d.advance_to(3000)
-    cadence = [(e.t, e.data["deadline"]) for e in of(d.events, "timer.started", timer="cadence.internal_update")]
+    cadence = [(e.t, e.deadline) for e in of(d.events, TimerStarted, timer="cadence.internal_update")]
     assert cadence == [(150.0, 960.0), (690.0, 1590.0)]
-    assert times(d.events, "timer.met", timer="cadence.internal_update") == [690.0]
-    assert times(d.events, "timer.expired", timer="cadence.internal_update") == [1590.0]
+    assert times(d.events, TimerMet, timer="cadence.internal_update") == [690.0]
+    assert times(d.events, TimerExpired, timer="cadence.internal_update") == [1590.0]
 
 
 def test_status_page_cadence_starts_after_the_first_status_update() -> None:
@@ -139,16 +140,14 @@ def test_status_page_cadence_starts_after_the_first_status_update() -> None:
     d.advance_to(300)
     d.act("status_page", state="investigating")  # done at 420
     d.advance_to(3000)
-    assert [(e.t, e.data["deadline"]) for e in of(d.events, "timer.started", timer="cadence.status_page")] == [
-        (420.0, 2220.0)
-    ]
+    assert [(e.t, e.deadline) for e in of(d.events, TimerStarted, timer="cadence.status_page")] == [(420.0, 2220.0)]
 
 
 def test_overdue_updates_bring_stakeholders_in_one_after_another() -> None:
     d = declared("SEV1")
     d.advance_to(7200)
     # The update was due at T+16m; support lead at +5m, engineering manager at +10m, CTO at +20m.
-    pushes = [(e.t, e.data["contact"]) for e in of(d.events, "escalation", timer="cadence.internal_update")]
+    pushes = [(e.t, e.contact) for e in of(d.events, Escalation, timer="cadence.internal_update")]
     assert pushes == [(1260.0, "support_lead"), (1560.0, "em"), (2160.0, "cto")]
 
 
@@ -157,16 +156,14 @@ def test_posting_an_update_stops_the_stakeholder_pushes() -> None:
     d.advance_to(1300)
     d.act("post_update")  # done at 1390
     d.advance_to(2000)
-    assert [e.data["contact"] for e in of(d.events, "escalation", timer="cadence.internal_update")] == ["support_lead"]
-    assert times(d.events, "timer.met", timer="cadence.internal_update") == [1390.0]
+    assert [e.contact for e in of(d.events, Escalation, timer="cadence.internal_update")] == ["support_lead"]
+    assert times(d.events, TimerMet, timer="cadence.internal_update") == [1390.0]
 
 
 def test_elapsed_time_matrix_brings_people_in_per_severity() -> None:
     d = declared("SEV1")
     d.advance_to(7200)
-    assert [
-        (e.t, e.data["timer"], e.data["contact"]) for e in of(d.events, "escalation") if "matrix" in e.data["timer"]
-    ] == [
+    assert [(e.t, e.timer, e.contact) for e in of(d.events, Escalation) if "matrix" in e.timer] == [
         (1860.0, "matrix.SEV1.1", "cto"),
         (3660.0, "matrix.SEV1.2", "ceo"),
     ]
@@ -177,9 +174,9 @@ def test_matrix_rebases_to_the_new_severity() -> None:
     d.advance_to(600)
     d.act("declare", severity="SEV2")
     d.advance_to(7200)
-    matrix = [(e.t, e.data["contact"]) for e in of(d.events, "escalation") if "matrix" in e.data["timer"]]
+    matrix = [(e.t, e.contact) for e in of(d.events, Escalation) if "matrix" in e.timer]
     assert matrix == [(3660.0, "em")]
-    assert "matrix.SEV1.1" in {e.data["timer"] for e in of(d.events, "timer.cancelled")}
+    assert "matrix.SEV1.1" in {e.timer for e in of(d.events, TimerCancelled)}
 
 
 def test_no_progress_escalates_when_the_root_cause_stays_hidden() -> None:
@@ -187,8 +184,8 @@ def test_no_progress_escalates_when_the_root_cause_stays_hidden() -> None:
     d.advance_to(120)
     d.act("acknowledge")  # done at 130: 15 minutes to find the cause
     d.advance_to(3600)
-    assert times(d.events, "timer.expired", timer="progress") == [1030.0]
-    assert [(e.t, e.data["contact"]) for e in of(d.events, "escalation", timer="progress")] == [(1030.0, "em")]
+    assert times(d.events, TimerExpired, timer="progress") == [1030.0]
+    assert [(e.t, e.contact) for e in of(d.events, Escalation, timer="progress")] == [(1030.0, "em")]
 
 
 def test_finding_the_root_cause_meets_the_progress_timer() -> None:
@@ -206,8 +203,8 @@ def test_finding_the_root_cause_meets_the_progress_timer() -> None:
     d.advance_to(130)
     d.act("investigate", target="logs")  # 180 s
     d.advance_to(3600)
-    assert times(d.events, "timer.met", timer="progress") == [310.0]
-    assert of(d.events, "escalation", timer="progress") == []
+    assert times(d.events, TimerMet, timer="progress") == [310.0]
+    assert of(d.events, Escalation, timer="progress") == []
 
 
 def test_timer_states_in_the_drill_state() -> None:
@@ -233,7 +230,7 @@ def test_resolving_stops_the_escalation_timers() -> None:
     d.advance_to(200)
     d.act("resolve")  # done at 230
     d.advance_to(7200)
-    cancelled = {e.data["timer"] for e in of(d.events, "timer.cancelled") if e.t == 230.0}
+    cancelled = {e.timer for e in of(d.events, TimerCancelled) if e.t == 230.0}
     assert {"pager", "cadence.internal_update", "matrix.SEV1.1", "matrix.SEV1.2"} <= cancelled
-    assert of(d.events, "escalation") == []
-    assert of(d.events, "pager.escalated") == []
+    assert of(d.events, Escalation) == []
+    assert of(d.events, PagerEscalated) == []

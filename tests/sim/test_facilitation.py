@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from sim.engine import ActionRefused, Drill
-from sim.facilitation import ANSWER_KIND, answers, facilitator_log, trigger_text, upcoming
+from sim.events import DebriefAnswer, Inject, to_json
+from sim.facilitation import answers, facilitator_log, trigger_text, upcoming
 from sim.journal import read_journal
 from sim.scenario import Trigger
 from tests.sim.engine_fixtures import mini, playbook, scenario
@@ -80,8 +81,8 @@ def test_facilitator_log_lists_what_they_did_in_order() -> None:
 def test_say_writes_any_inject_kind_and_refuses_unknown_ones() -> None:
     d = Drill(scenario(), playbook())
     d.facilitate("say", sender="cto", text="Where are we?", inject_kind="exec_ping")
-    inject = [e for e in d.take_new() if e.kind == "inject"][-1]
-    assert inject.data["kind"] == "exec_ping" and inject.data["sender"] == d.cast.name("cto")
+    inject = [e for e in d.take_new() if isinstance(e, Inject)][-1]
+    assert inject.inject_kind == "exec_ping" and inject.sender == d.cast.name("cto")
     with pytest.raises(ValueError, match="unknown inject kind"):
         d.facilitate("say", sender="cto", text="x", inject_kind="telegram")
 
@@ -98,9 +99,9 @@ def test_answers_are_only_taken_after_the_drill_and_for_real_questions() -> None
     d.answer(1, "Page the DBA sooner.")
     d.answer(0, "Fast rollback.")
     d.answer(1, "Page the DBA at once.")
-    last = d.events[-1]
-    assert last.kind == ANSWER_KIND and last.t == 300.0
-    assert last.data == {"question": 1, "prompt": "What would you change?", "text": "Page the DBA at once."}
+    assert d.events[-1] == DebriefAnswer(
+        t=300.0, question=1, prompt="What would you change?", text="Page the DBA at once."
+    )
     assert [(a.question, a.text) for a in answers(d.events)] == [(0, "Fast rollback."), (1, "Page the DBA at once.")]
 
 
@@ -113,13 +114,13 @@ def test_answers_are_journaled_survive_resume_and_are_not_replayed(tmp_path: Pat
     d.end()
     d.answer(0, "The pool graph.")
     d.close()
-    assert read_journal(path).events[-1].kind == ANSWER_KIND
+    assert isinstance(read_journal(path).events[-1], DebriefAnswer)
     resumed = Drill.resume(path, scenario=s, playbook=playbook())
-    assert [e.to_json() for e in resumed.events] == [e.to_json() for e in d.events]
+    assert [to_json(e) for e in resumed.events] == [to_json(e) for e in d.events]
     # Answering again after a resume appends to the same journal, after what was there.
     resumed.answer(0, "The pool graph, and the DBA.")
     resumed.close()
     events = read_journal(path).events
-    assert [e.kind for e in events[-2:]] == [ANSWER_KIND, ANSWER_KIND]
+    assert [e.kind for e in events[-2:]] == ["debrief.answer", "debrief.answer"]
     assert answers(events)[0].text == "The pool graph, and the DBA."
     assert len(events) == len(d.events) + 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.engine import Drill
+from sim.events import ActionRefusal, ActionStarted, DrillEnded, to_json
 from sim.runner import advance_to, load_script_file, play, run_script, steps_left
 from sim.script import Script
 from tests.sim.engine_fixtures import IDEAL_PATH, ideal, of, playbook, scenario, times
@@ -17,7 +18,7 @@ def steps(*raw: dict[str, object]) -> Script:
 
 def test_steps_are_taken_at_their_times() -> None:
     drill = run_script(scenario(), playbook(), ideal())
-    started = [(e.t, e.data["action"]) for e in of(drill.events, "action.started")]
+    started = [(e.t, e.action) for e in of(drill.events, ActionStarted)]
     assert started[:3] == [(420.0, "acknowledge"), (480.0, "declare"), (480.0, "assign_role")]
     assert len(started) == len(ideal().root)
     assert drill.finished and drill.verified_at is not None
@@ -26,8 +27,8 @@ def test_steps_are_taken_at_their_times() -> None:
 def test_a_refused_step_is_journaled_and_the_script_goes_on() -> None:
     script = steps({"at": "1m", "do": "acknowledge"}, {"at": "7m", "do": "acknowledge"})
     drill = run_script(scenario(), playbook(), script, until=900)
-    assert times(drill.events, "action.refused", action="acknowledge") == [60.0]
-    assert times(drill.events, "action.started", action="acknowledge") == [420.0]
+    assert times(drill.events, ActionRefusal, action="acknowledge") == [60.0]
+    assert times(drill.events, ActionStarted, action="acknowledge") == [420.0]
 
 
 def test_until_stops_the_drill_still_running() -> None:
@@ -35,13 +36,13 @@ def test_until_stops_the_drill_still_running() -> None:
     assert drill.now == 600.0
     assert not drill.finished
     assert max(e.t for e in drill.events) < 600.0
-    assert [e.data["action"] for e in of(drill.events, "action.started")][-1] == "investigate"
+    assert [e.action for e in of(drill.events, ActionStarted)][-1] == "investigate"
 
 
 def test_without_steps_it_runs_to_the_duration_limit() -> None:
     drill = run_script(scenario(), playbook(), [])
     assert drill.now == scenario().duration
-    assert of(drill.events, "drill.ended")[0].data["reason"] == "timeout"
+    assert of(drill.events, DrillEnded)[0].reason == "timeout"
 
 
 def test_ticking_changes_nothing_but_calls_back() -> None:
@@ -49,7 +50,7 @@ def test_ticking_changes_nothing_but_calls_back() -> None:
     plain = run_script(scenario(), playbook(), ideal())
     ticked = Drill(scenario(), playbook())
     play(ticked, ideal().root, tick=60.0, on_tick=lambda d: ticks.append(d.now))
-    assert [e.to_json() for e in ticked.events] == [e.to_json() for e in plain.events]
+    assert [to_json(e) for e in ticked.events] == [to_json(e) for e in plain.events]
     assert ticks[:3] == [60.0, 120.0, 180.0]
 
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from textual.widgets import Input, OptionList, Static
 
 from sim.engine import Drill
+from sim.events import FACILITATOR, FacilitatorInput, Inject, to_json
 from sim.journal import read_journal
 from tests.tui.conftest import end_drill
 from tui.app import WarroomApp
@@ -42,7 +43,7 @@ def journaled(drill: Drill, kind: str) -> list[dict[str, object]]:
     """What the journal file (not just the drill in memory) holds of one kind."""
     path = drill.journal_path
     assert path is not None
-    return [e.to_json() for e in read_journal(path).events if e.kind == kind]
+    return [to_json(e) for e in read_journal(path).events if e.kind == kind]
 
 
 async def test_the_panel_shows_the_truth_and_the_upcoming_injects(fapp: WarroomApp) -> None:
@@ -65,7 +66,7 @@ async def test_the_plain_drill_screen_has_no_facilitator_keys(app: WarroomApp) -
         assert not isinstance(app.screen, FacilitatorScreen)
         assert not app.screen.query(FacilitatorPanel)
         await pilot.press("f3", "f6")
-        assert not [e for e in app.screen.drill.events if e.kind.startswith("facilitator.")]  # type: ignore[attr-defined]
+        assert not [e for e in app.screen.drill.events if isinstance(e, FacilitatorInput)]  # type: ignore[attr-defined]
 
 
 async def test_f3_fires_the_next_inject_as_the_facilitator(fapp: WarroomApp, drill: Drill) -> None:
@@ -75,7 +76,7 @@ async def test_f3_fires_the_next_inject_as_the_facilitator(fapp: WarroomApp, dri
         assert journaled(drill, "facilitator.inject_now") == [
             {"t": 0.0, "kind": "facilitator.inject_now", "actor": "facilitator", "inject": "support-ping"}
         ]
-        assert [e.data["id"] for e in drill.events if e.kind == "inject"] == ["support-ping"]
+        assert [e.id for e in drill.events if isinstance(e, Inject)] == ["support-ping"]
         assert "support-ping" not in panel_text(fapp).split("Given so far")[0]
         assert "fired inject support-ping early" in panel_text(fapp)
 
@@ -94,8 +95,8 @@ async def test_f4_injects_as_a_persona_with_literal_text(fapp: WarroomApp, drill
         await pilot.pause()
         (said,) = journaled(drill, "facilitator.say")
         assert said["actor"] == "facilitator" and said["sender"] == "cto" and said["inject_kind"] == "exec_ping"
-        inject = [e for e in drill.events if e.kind == "inject"][-1]
-        assert inject.data["kind"] == "exec_ping" and inject.data["text"] == "Why is [bold]nobody[/] answering?"
+        inject = [e for e in drill.events if isinstance(e, Inject)][-1]
+        assert inject.inject_kind == "exec_ping" and inject.text == "Why is [bold]nobody[/] answering?"
         assert "Why is [bold]nobody[/] answering?" in panel_text(fapp)
 
 
@@ -172,8 +173,8 @@ async def test_a_journal_with_every_lever_resumes_to_the_same_events(fapp: Warro
     drill.close()
     assert drill.journal_path is not None
     resumed = Drill.resume(drill.journal_path, scenario=drill.scenario, playbook=drill.playbook)
-    assert [e.to_json() for e in resumed.events] == [e.to_json() for e in drill.events]
-    kinds = {e.kind for e in resumed.events if e.data.get("actor") == "facilitator"}
+    assert [to_json(e) for e in resumed.events] == [to_json(e) for e in drill.events]
+    kinds = {e.kind for e in resumed.events if isinstance(e, FacilitatorInput) and e.actor == FACILITATOR}
     assert kinds == {f"facilitator.{k}" for k in ("hint", "say", "note", "inject_now", "jump")}
     resumed.close()
 

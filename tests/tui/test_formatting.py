@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from sim.events import Event
+from sim.events import (
+    FACILITATOR,
+    ActionFinished,
+    ActionStarted,
+    Alert,
+    AnyEvent,
+    ClueRevealed,
+    FacilitatorHint,
+    FacilitatorInjectNow,
+    FacilitatorJump,
+    FacilitatorNote,
+    FacilitatorSay,
+    FaultStarted,
+    Inject,
+    SeverityDeclared,
+)
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from sim.state import TimerView
@@ -40,15 +55,15 @@ def names(scenario: Scenario, playbook: Playbook) -> Names:
 
 
 def test_alert_line_names_the_metric_with_units(names: Names) -> None:
-    item = describe(
-        Event(130, "alert", {"metric": "error_rate", "level": "critical", "value": 7.5, "threshold": 5}), names
-    )
+    item = describe(Alert(t=130, metric="error_rate", level="critical", value=7.5, threshold=5, previous="warn"), names)
     assert item == FeedItem(130, "alert", "Error rate critical: 7.50% (threshold 5.00%)")
 
 
 def test_inject_text_is_kept_literally(names: Names) -> None:
     text = "HighErrorRate [bold]x[/] $accent"
-    item = describe(Event(60, "inject", {"kind": "chat", "sender": "support_lead", "text": text}), names)
+    item = describe(
+        Inject(t=60, id="ping", inject_kind="chat", sender="support_lead", text=text, sender_title=""), names
+    )
     assert item is not None
     assert item.text == f"Sam Rivers: {text}"
     # The rendered Content keeps every bracket: nothing was read as markup.
@@ -56,30 +71,24 @@ def test_inject_text_is_kept_literally(names: Names) -> None:
 
 
 def test_hidden_faults_never_reach_the_feed(names: Names) -> None:
-    assert describe(Event(60, "fault.started", {"fault": "bad-config", "label": "Bad config"}), names) is None
+    assert describe(FaultStarted(t=60, fault="bad-config", label="Bad config"), names) is None
 
 
 def test_investigation_result_is_a_clue_and_the_duplicate_reveal_is_dropped(names: Names) -> None:
-    finished = Event(
-        300,
-        "action.finished",
-        {"action": "investigate", "label": "Investigate", "params": {"target": "deploys"}, "result": "v2.4.1 diff"},
-    )
+    finished = ActionFinished(t=300, action="investigate", label="Investigate", params={"target": "deploys"},
+                              actor="me", role=None, started_at=120, result="v2.4.1 diff")  # fmt: skip
     assert describe(finished, names) == FeedItem(300, "clue", "Looked at deploys: v2.4.1 diff")
-    revealed = Event(300, "clue.revealed", {"clue": "deploy-diff", "text": "v2.4.1 diff", "by": "investigate"})
+    revealed = ClueRevealed(t=300, clue="deploy-diff", text="v2.4.1 diff", root_cause=True, by="investigate")
     assert describe(revealed, names) is None
-    by_action = Event(300, "clue.revealed", {"clue": "deploy-diff", "text": "v2.4.1 diff", "by": "rollback"})
+    by_action = ClueRevealed(t=300, clue="deploy-diff", text="v2.4.1 diff", root_cause=True, by="rollback")
     assert describe(by_action, names) == FeedItem(300, "clue", "Found: v2.4.1 diff")
 
 
 def test_action_lines_use_readable_names(names: Names) -> None:
-    started = Event(
-        10,
-        "action.started",
-        {"action": "assign_role", "label": "Assign a role", "params": {"role": "ic", "who": "me"}},
-    )
+    started = ActionStarted(t=10, action="assign_role", label="Assign a role", params={"role": "ic", "who": "me"},
+                            actor="me", role=None, finishes_at=40)  # fmt: skip
     assert describe(started, names) == FeedItem(10, "action", "Started: Assign a role (Incident Commander, me)")
-    declared = Event(20, "severity.declared", {"severity": "SEV-2", "previous": "SEV-1"})
+    declared = SeverityDeclared(t=20, severity="SEV-2", previous="SEV-1", actor="me", role=None)
     assert describe(declared, names) == FeedItem(20, "action", "Severity declared: SEV-2 Major (was SEV-1)")
 
 
@@ -138,19 +147,19 @@ def test_a_finished_chart_can_stretch_over_the_width() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "data"),
+    "event",
     [
-        ("facilitator.hint", {"text": "Check the deploys"}),
-        ("facilitator.say", {"sender": "cto", "text": "Status?", "inject_kind": "exec_ping"}),
-        ("facilitator.inject_now", {"inject": "support-ping"}),
-        ("facilitator.note", {"text": "Missed the status page"}),
+        FacilitatorHint(t=60, actor=FACILITATOR, text="Check the deploys"),
+        FacilitatorSay(t=60, actor=FACILITATOR, sender="cto", text="Status?", inject_kind="exec_ping"),
+        FacilitatorInjectNow(t=60, actor=FACILITATOR, inject="support-ping"),
+        FacilitatorNote(t=60, actor=FACILITATOR, text="Missed the status page"),
     ],
 )
-def test_facilitator_inputs_reach_the_feed_only_as_what_they_make(names: Names, kind: str, data: dict) -> None:
+def test_facilitator_inputs_reach_the_feed_only_as_what_they_make(names: Names, event: AnyEvent) -> None:
     # The hint, message and early inject are shown once, as their `inject` event; a note is the debrief's.
-    assert describe(Event(60, kind, {"actor": "facilitator", **data}), names) is None
+    assert describe(event, names) is None
 
 
 def test_a_clock_jump_says_how_far(names: Names) -> None:
-    item = describe(Event(60, "facilitator.jump", {"actor": "facilitator", "dt": 420.0}), names)
+    item = describe(FacilitatorJump(t=60, actor=FACILITATOR, dt=420.0), names)
     assert item == FeedItem(60, "system", "The facilitator moved the clock on by 7m")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import OptionList, RadioSet, SelectionList, Static, TextArea
 
 from sim.engine import Drill
-from sim.events import Event
+from sim.events import ActionStarted, PageSent
 from tui.app import WarroomApp
 from tui.modals.base import ConfirmModal
 from tui.modals.comms import CommsModal
@@ -19,8 +19,8 @@ from tui.widgets.feed import Feed
 from tui.widgets.header import DrillHeader
 
 
-def started(drill: Drill, action: str) -> list[Event]:
-    return [e for e in drill.events if e.kind == "action.started" and e.data["action"] == action]
+def started(drill: Drill, action: str) -> list[ActionStarted]:
+    return [e for e in drill.events if isinstance(e, ActionStarted) and e.action == action]
 
 
 def plain(widget: Static) -> str:
@@ -77,7 +77,7 @@ async def test_comms_is_prefilled_from_the_playbook_and_sends_what_was_written(a
         await pilot.press(*"Rolled back at 10:02.", "ctrl+s")
         assert isinstance(app.screen, DrillScreen)
         sent = started(drill, "post_update")[-1]
-        assert sent.data["params"]["text"].endswith("Rolled back at 10:02.")
+        assert str(sent.params["text"]).endswith("Rolled back at 10:02.")
 
 
 async def test_comms_switching_audience_swaps_an_untouched_template(app: WarroomApp, drill: Drill) -> None:
@@ -92,7 +92,7 @@ async def test_comms_switching_audience_swaps_an_untouched_template(app: Warroom
         modal.query_one("#state-set", RadioSet).focus()
         await pilot.press("right", "enter", "ctrl+s")  # the next state: identified
         sent = started(drill, "status_page")[-1]
-        assert sent.data["params"]["state"] == "identified"
+        assert sent.params["state"] == "identified"
 
 
 async def test_investigate_offers_targets_and_shows_what_was_found(app: WarroomApp, drill: Drill) -> None:
@@ -116,8 +116,7 @@ async def test_page_someone_from_the_escalation_list(app: WarroomApp, drill: Dri
         await pilot.press("n", "n", "p")
         assert isinstance(app.screen, PageModal)
         await pilot.press("down", "down", "enter", "n")  # the DBA
-        pages = [e for e in drill.events if e.kind == "page.sent"]
-        assert [e.data["contact"] for e in pages] == ["dba"]
+        assert [e.contact for e in drill.events if isinstance(e, PageSent)] == ["dba"]
 
 
 async def test_actions_menu_lists_scenario_actions_first(app: WarroomApp, drill: Drill) -> None:

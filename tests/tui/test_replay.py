@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from scoring.history import History
 from sim.actions import ActionRefused
 from sim.engine import Drill
+from sim.events import DrillEnded, to_json
 from sim.journal import dumps, read_journal
 from sim.resolve import resolve
 from sim.review import Review, ideal_script
@@ -51,7 +52,7 @@ def review_screen(journal: Path) -> ReplayScreen:
 
 
 def plain(events: list) -> list[str]:
-    return [dumps(e.to_json()) for e in events]
+    return [dumps(to_json(e)) for e in events]
 
 
 def test_the_drill_at_t_is_the_drill_stopped_at_t_backwards_and_forwards(journal: Path) -> None:
@@ -152,7 +153,7 @@ async def test_a_database_that_cannot_take_the_drill_is_a_notice_and_the_journal
         (note,) = [n for n in app._notifications if n.title == "Not saved to the drill history"]
         assert "written by a newer warroom" in note.message
         assert str(drill.journal_path) in note.message
-    assert read_journal(drill.journal_path or "").record.first("drill.ended") is not None
+    assert read_journal(drill.journal_path or "").record.first(DrillEnded) is not None
 
 
 def test_replay_command_refuses_bad_targets_in_one_line(journal: Path, tmp_path: Path) -> None:

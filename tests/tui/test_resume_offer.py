@@ -12,6 +12,7 @@ import pytest
 import scenarios
 from scoring.history import History
 from sim.engine import Drill
+from sim.events import to_json
 from sim.journal import dumps, read_journal
 from sim.playbook import Playbook
 from sim.scenario import Scenario
@@ -60,7 +61,7 @@ async def test_resume_continues_exactly_where_the_drill_stopped(left_unfinished:
         assert isinstance(app.screen, DrillScreen)
         assert app.session is not None and app.session.journal == left_unfinished
         drill = app.session.drill
-        assert [dumps(e.to_json()) for e in drill.events] == [dumps(e.to_json()) for e in recorded]
+        assert [dumps(to_json(e)) for e in drill.events] == [dumps(to_json(e)) for e in recorded]
         assert "acknowledge" in drill.state.done
 
 

@@ -6,14 +6,49 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, assert_never
 
 import click
 
 from sim.durations import format_clock, format_duration, parse_duration
 from sim.engine import Drill, DrillError
-from sim.events import Event
+from sim.events import (
+    ActionCancelled,
+    ActionFinished,
+    ActionRefusal,
+    ActionStarted,
+    Alert,
+    AnyEvent,
+    ClueRevealed,
+    CommsSent,
+    DebriefAnswer,
+    DrillEnded,
+    DrillStarted,
+    Escalation,
+    FacilitatorHint,
+    FacilitatorInjectNow,
+    FacilitatorJump,
+    FacilitatorNote,
+    FacilitatorSay,
+    FaultResolved,
+    FaultStarted,
+    Inject,
+    PagerEscalated,
+    PageSent,
+    PirScheduled,
+    RecoveryVerified,
+    RoleAssigned,
+    SeverityDeclared,
+    StatusChanged,
+    TimerCancelled,
+    TimerExpired,
+    TimerMet,
+    TimerStarted,
+    payload,
+    to_json,
+)
 from sim.journal import JournalError, header_json
 from sim.library import Library, NotFound
 from sim.loading import LoadError
@@ -58,43 +93,75 @@ def parse_until(value: str | None) -> float | None:
 # -- printing -----------------------------------------------------------------------------------------
 
 
-def _who(d: dict[str, Any]) -> str:
-    actor, role = d.get("actor") or "", d.get("role")
+def _who(actor: str, role: str | None) -> str:
     return f"{actor} as {role}" if role else actor
 
 
-def describe(event: Event) -> str:
+def _params(params: Mapping[str, object]) -> str:
+    return " ".join(f"{key}={value}" for key, value in params.items())
+
+
+def describe(event: AnyEvent) -> str:
     """One plain-text line per event, for timelines. Scenario text is printed as is, never as markup."""
-    d, k = event.data, event.kind
-    params = " ".join(f"{key}={value}" for key, value in (d.get("params") or {}).items())
-    lines: dict[str, Any] = {
-        "drill.started": lambda: f"{d['scenario']} starts: {d['incident_id']} in {d['channel']} (seed {d['seed']})",
-        "fault.started": lambda: f"fault {d['fault']}: {d['label']}",
-        "fault.resolved": lambda: f"fault {d['fault']} resolved by {d['by']}",
-        "alert": lambda: f"{d['metric']} {d['level']} at {d['value']:g} (threshold {d['threshold']:g})",
-        "inject": lambda: f"[{d['kind']}] {d['sender'] + ': ' if d['sender'] else ''}{d['text']}",
-        "page.sent": lambda: f"paged {d['title']} ({d.get('name', d['contact'])}) - {_who(d)}",
-        "pager.escalated": lambda: f"nobody acknowledged: paging level {d['level']}, {d['name']}",
-        "action.started": lambda: f"{_who(d)} starts {d['action']} {params}".rstrip(),
-        "action.finished": lambda: f"{d['action']} done {params}".rstrip(),
-        "action.refused": lambda: f"{d['action']} refused: {d['reason']}",
-        "action.cancelled": lambda: f"{d['action']} cancelled by {_who(d)}",
-        "clue.revealed": lambda: f"clue{' (root cause)' if d['root_cause'] else ''}: {d['text']}",
-        "status.changed": lambda: f"status {d['previous']} -> {d['status']}{' (early)' if d.get('early') else ''}",
-        "severity.declared": lambda: f"severity {d['previous'] or 'none'} -> {d['severity']} by {_who(d)}",
-        "role.assigned": lambda: f"{d['role']}: {d['who']}",
-        "comms.sent": lambda: f"{d['channel']} update{' (' + d['state'] + ')' if d.get('state') else ''}: {d['text']}",
-        "timer.started": lambda: f"{d['timer']} running, due {format_clock(d['deadline'])}",
-        "timer.met": lambda: f"{d['timer']} met{' late' if d.get('late') else ''}",
-        "timer.expired": lambda: f"{d['timer']} OVERDUE (due {format_clock(d['deadline'])})",
-        "timer.cancelled": lambda: f"{d['timer']} cancelled",
-        "escalation": lambda: f"{d['title']} ({d.get('name', d['contact'])}) pushes in: {d['reason']}",
-        "recovery.verified": lambda: f"recovery verified: healthy for {format_duration(d['held_for'])}",
-        "pir.scheduled": lambda: f"post-incident review scheduled by {_who(d)}",
-        "drill.ended": lambda: f"drill ended ({d['reason']}){', verified' if d.get('verified') else ''}",
-    }
-    text = lines[k]() if k in lines else " ".join(f"{key}={value}" for key, value in d.items())
-    return f"{format_clock(event.t)}  {k:<17} {text}"
+    return f"{format_clock(event.t)}  {event.kind:<17} {_text(event)}"
+
+
+def _text(e: AnyEvent) -> str:
+    match e:
+        case DrillStarted():
+            return f"{e.scenario} starts: {e.incident_id} in {e.channel} (seed {e.seed})"
+        case FaultStarted():
+            return f"fault {e.fault}: {e.label}"
+        case FaultResolved():
+            return f"fault {e.fault} resolved by {e.by}"
+        case Alert():
+            return f"{e.metric} {e.level} at {e.value:g} (threshold {e.threshold:g})"
+        case Inject():
+            return f"[{e.inject_kind}] {e.sender + ': ' if e.sender else ''}{e.text}"
+        case PageSent():
+            return f"paged {e.title} ({e.name}) - {_who(e.actor, e.role)}"
+        case PagerEscalated():
+            return f"nobody acknowledged: paging level {e.level}, {e.name}"
+        case ActionStarted():
+            return f"{_who(e.actor, e.role)} starts {e.action} {_params(e.params)}".rstrip()
+        case ActionFinished():
+            return f"{e.action} done {_params(e.params)}".rstrip()
+        case ActionRefusal():
+            return f"{e.action} refused: {e.reason}"
+        case ActionCancelled():
+            return f"{e.action} cancelled by {_who(e.actor, e.role)}"
+        case ClueRevealed():
+            return f"clue{' (root cause)' if e.root_cause else ''}: {e.text}"
+        case StatusChanged():
+            return f"status {e.previous} -> {e.status}{' (early)' if e.early else ''}"
+        case SeverityDeclared():
+            return f"severity {e.previous or 'none'} -> {e.severity} by {_who(e.actor, e.role)}"
+        case RoleAssigned():
+            return f"{e.role}: {e.who}"
+        case CommsSent():
+            return f"{e.channel} update{' (' + e.state + ')' if e.state else ''}: {e.text}"
+        case TimerStarted():
+            return f"{e.timer} running, due {format_clock(e.deadline)}"
+        case TimerMet():
+            return f"{e.timer} met{' late' if e.late else ''}"
+        case TimerExpired():
+            return f"{e.timer} OVERDUE (due {format_clock(e.deadline)})"
+        case TimerCancelled():
+            return f"{e.timer} cancelled"
+        case Escalation():
+            return f"{e.title} ({e.name}) pushes in: {e.reason}"
+        case RecoveryVerified():
+            return f"recovery verified: healthy for {format_duration(e.held_for)}"
+        case PirScheduled():
+            return f"post-incident review scheduled by {_who(e.actor, e.role)}"
+        case DrillEnded():
+            return f"drill ended ({e.reason}){', verified' if e.verified else ''}"
+        case FacilitatorInjectNow() | FacilitatorSay() | FacilitatorHint() | FacilitatorNote() | FacilitatorJump():
+            return _params(payload(e))
+        case DebriefAnswer():
+            return _params(payload(e))
+        case _:
+            assert_never(e)
 
 
 def state_json(state: DrillState) -> dict[str, Any]:
@@ -118,7 +185,7 @@ def print_result(drill: Drill, fmt: str) -> None:
     if fmt == "json":
         out = {
             "header": header_json(drill.header),
-            "events": [e.to_json() for e in drill.events],
+            "events": [to_json(e) for e in drill.events],
             "state": state_json(state),
         }
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")

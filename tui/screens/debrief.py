@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, Tab
 from scoring.debrief import kpi_target, timeline
 from scoring.grade import ScoreCard, grade
 from sim.durations import format_clock, format_duration
+from sim.events import DrillEnded
 from sim.facilitation import answers, facilitator_log
 from sim.record import DrillRecord
 from tui.formatting import quantity
@@ -213,8 +214,8 @@ class DebriefScreen(Screen[None]):
     def _summary(self) -> Content:
         card = self.card
         declared = " → ".join(card.declared) or "none"
-        ended = self.record.first("drill.ended")
-        reason = str(ended.data.get("reason", "")) if ended else ""
+        ended = self.record.first(DrillEnded)
+        reason = ended.reason if ended else ""
         return Content.assemble(
             ("True severity ", "$text-muted"),
             card.true_severity,

@@ -17,7 +17,7 @@ from textual.widgets import Footer
 
 from sim.catalogue import COMMS_ACTIONS, ActionSpec
 from sim.engine import ActionRefused
-from sim.events import Event
+from sim.events import AnyEvent, ClueRevealed, TimerExpired
 from sim.state import DrillState
 from tui.formatting import Names, describe
 from tui.messages import DrillFinished
@@ -180,13 +180,13 @@ class DrillScreen(Screen[None]):
             self.paused = True
             self.post_message(DrillFinished(state.end_reason or "ended"))
 
-    def _notify_important(self, events: list[Event]) -> None:
+    def _notify_important(self, events: list[AnyEvent]) -> None:
         """Toasts for what must not be missed in a busy feed: refusals, clues and overdue deadlines."""
         for event in events:
-            if event.kind == "timer.expired":
-                self.notify(str(event.data.get("label", "")), title="Overdue", severity="error", markup=False)
-            elif event.kind == "clue.revealed":
-                self.notify(str(event.data.get("text", "")), title="Found", markup=False)
+            if isinstance(event, TimerExpired):
+                self.notify(event.label, title="Overdue", severity="error", markup=False)
+            elif isinstance(event, ClueRevealed):
+                self.notify(event.text, title="Found", markup=False)
 
     @property
     def state(self) -> DrillState:
@@ -304,8 +304,8 @@ class DrillScreen(Screen[None]):
             if contact:
                 self.act("page", contact=contact)
 
-        paged = frozenset(str(e.data.get("contact")) for e in self.drill.events if e.kind == "page.sent")
-        self.app.push_screen(PageModal(self.session.playbook.contacts, self.session.names_by_slot, paged), chosen)
+        contacts, names = self.session.playbook.contacts, self.session.names_by_slot
+        self.app.push_screen(PageModal(contacts, names, self.drill.state.paged), chosen)
 
     def action_comms(self) -> None:
         self.open_comms("internal")
@@ -317,14 +317,7 @@ class DrillScreen(Screen[None]):
             if message:
                 self.act(message.action, **message.params)
 
-        last_state = next(
-            (
-                str(e.data["state"])
-                for e in reversed(self.drill.events)
-                if e.kind == "comms.sent" and e.data.get("state")
-            ),
-            "investigating",
-        )
+        last_state = self.drill.state.status_page or "investigating"
         available = frozenset(self.available())
         self.app.push_screen(
             CommsModal(self.session.playbook.templates, channel=channel, state=last_state, available=available),
@@ -338,17 +331,11 @@ class DrillScreen(Screen[None]):
             if target:
                 self.act("investigate", target=target)
 
-        looked: dict[str, str] = {}
-        findings: list[str] = []
-        for event in self.drill.events:
-            if event.data.get("action") == "investigate" and event.kind in ("action.started", "action.finished"):
-                target = str((event.data.get("params") or {}).get("target", ""))
-                looked[target] = "done" if event.kind == "action.finished" else "running"
-                if event.kind == "action.finished" and event.data.get("result"):
-                    findings.append(f"{target}: {event.data['result']}")
+        state = self.drill.state
+        findings = [f"{target}: {result}" for target, result in state.findings]
         # Clues can also come from scenario actions; list those the investigations did not already quote.
         findings += [clue for clue in self._state.clues if not any(clue in f for f in findings)]
-        self.app.push_screen(InvestigateModal(findings, looked), chosen)
+        self.app.push_screen(InvestigateModal(findings, state.investigated), chosen)
 
     def action_actions(self) -> None:
         from tui.modals.menus import ActionsModal

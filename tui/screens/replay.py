@@ -3,9 +3,10 @@ they were at T, the trainee's actions marked on a timeline, and what the ideal s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, assert_never
 
 from rich.cells import cell_len, set_cell_size
 from textual import events, on
@@ -21,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label, Static
 
 from sim.durations import format_duration
-from sim.events import Event
+from sim.events import ActionCancelled, ActionRefusal, ActionStarted
 from sim.playbook import Playbook
 from sim.record import DrillRecord
 from sim.review import Review, ideal_script, steps_by
@@ -83,7 +84,7 @@ class Timeline(Widget):
     def __init__(
         self,
         end: float,
-        actions: list[Event],
+        actions: Sequence[ActionStarted | ActionRefusal | ActionCancelled],
         ideal: list[Step],
         *,
         name: str | None = None,
@@ -248,13 +249,17 @@ class ReplayScreen(Screen[None]):
         panel.empty = empty
         panel.rows = rows
 
-    def _action(self, e: Event) -> Row:
-        label = self.names.action(str(e.data.get("action", "")))
-        if e.kind == "action.refused":
-            return Row(f"✗ {label} (refused)", _at(e.t), "warning")
-        if e.kind == "action.cancelled":
-            return Row(f"▽ {label} (cancelled)", _at(e.t), "muted")
-        return Row(f"▲ {label}", _at(e.t), "")
+    def _action(self, e: ActionStarted | ActionRefusal | ActionCancelled) -> Row:
+        label = self.names.action(e.action)
+        match e:
+            case ActionRefusal():
+                return Row(f"✗ {label} (refused)", _at(e.t), "warning")
+            case ActionCancelled():
+                return Row(f"▽ {label} (cancelled)", _at(e.t), "muted")
+            case ActionStarted():
+                return Row(f"▲ {label}", _at(e.t), "")
+            case _:
+                assert_never(e)
 
     # ------------------------------------------------------------------- keys
 

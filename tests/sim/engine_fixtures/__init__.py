@@ -3,19 +3,21 @@ tiny noise-free scenarios whose event times can be worked out by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
-from sim.events import Event
+from sim.events import AnyEvent
 from sim.loading import load_playbook, load_scenario, load_script
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from sim.script import Script
 
 HERE = Path(__file__).parent
+E = TypeVar("E", bound=AnyEvent)
 PLAYBOOK_PATH = HERE / "playbooks" / "drillbook.yaml"
 SCENARIO_PATH = HERE / "library" / "pool-leak.yaml"
 IDEAL_PATH = HERE / "scripts" / "pool-leak" / "ideal.yaml"
@@ -88,9 +90,10 @@ def mini(
     return Scenario.model_validate(data)
 
 
-def of(events: list[Event], kind: str, **match: Any) -> list[Event]:
-    return [e for e in events if e.kind == kind and all(e.data.get(k) == v for k, v in match.items())]
+def of(events: Sequence[AnyEvent], kind: type[E], **match: Any) -> list[E]:
+    """The events of one kind whose fields equal `match`."""
+    return [e for e in events if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())]
 
 
-def times(events: list[Event], kind: str, **match: Any) -> list[float]:
+def times(events: Sequence[AnyEvent], kind: type[AnyEvent], **match: Any) -> list[float]:
     return [e.t for e in of(events, kind, **match)]
