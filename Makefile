@@ -1,5 +1,5 @@
 # Every target installs what it needs from the lock: tools/uv.txt pins uv by hash, uv.lock pins the rest.
-# All a machine needs is python3 (3.11+) and make.
+# All a machine needs is python3 (3.11+) and make. Why: docs/decisions/0006-uv-lock.md
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -29,9 +29,8 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario
 
 # Attacker addresses are drawn from the RFC 5737 documentation networks (TEST-NET-1, -2 and -3), so a drill
-# never accuses a real host. Not Faker's `ipv4()`: it draws from every public range, and its `network`
-# argument asks for a CIDR block rather than naming the block to draw from. The cast picks one of these
-# networks and a host number in it with the seeded generator's own `random_element` and `random_int`.
+# never accuses a real host: one of these networks and a host number in it, from the seeded generator.
+# Why not Faker's `ipv4()`: docs/decisions/0005-faker-providers-for-the-cast.md
 _TEST_NETS = ("192.0.2", "198.51.100", "203.0.113")
 # Email addresses are at `<company>.example`: `.example` is reserved by RFC 2606, so none is a real mailbox.
 _EMAIL_DOMAIN = "example"
@@ -84,14 +83,11 @@ def _providers() -> Fake:
 
 def fake(seed: int) -> Fake:
     """A `faker.Generator` with only the providers the cast uses, reseeded with `seed`: what it draws next
-    depends on `seed` alone. There is one per process, so draw under `FAKER_LOCK`.
+    depends on `seed` alone. There is one per process, so draw under `FAKER_LOCK`. Faker is imported when a
+    drill first names someone, not with the engine, so a drill that names nobody never loads it.
 
-    Not `faker.Faker()`, a proxy that builds a generator with every provider there is. Faker is imported
-    when a drill first names someone, not with the engine, so a drill that names nobody never loads it.
-    Providers added one by one draw uniformly from Faker's lists (`BaseProvider.__use_weighting__` is off
-    unless `Faker()` turns it on): casts are more varied, and a name costs about 1.5 µs where a draw weighted
-    by US frequency costs 75. Faker's internet provider is not loaded: its `ipv4()` cannot be held to the
-    documentation networks, and its email addresses would not be the person's own.
+    Not `faker.Faker()`, and no internet provider; names are drawn uniformly (`__use_weighting__` is off).
+    Why: docs/decisions/0005-faker-providers-for-the-cast.md
     """
     providers = _providers()
     providers.person.generator.seed_instance(seed)

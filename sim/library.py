@@ -36,7 +36,7 @@ def user_home() -> Path:
     home = os.environ.get("WARROOM_HOME")
     if home:
         return Path(home)
-    import platformdirs  # 0.4 MiB a drill run with WARROOM_HOME set never needs
+    import platformdirs  # memory a drill run with WARROOM_HOME set never needs
 
     return Path(platformdirs.user_data_dir("warroom", appauthor=False))
 
@@ -145,7 +145,7 @@ def _may_declare(data: bytes, playbook_id: str) -> bool:
 class Playbooks(Mapping[str, Playbook]):
     """Playbooks by id from layers in rising precedence, each a file, read when first needed, or playbooks
     already loaded. A lookup reads, from the top layer down, only the files that may declare that id: a
-    drill needs one playbook, and checking all five bundled ones was a tenth of a drill's start-up. Listing
+    drill needs one playbook, and checking every bundled one would slow its start-up. Listing
     the ids reads every file.
 
     A layer's flag marks files beside a scenario, which count only when they look like a playbook

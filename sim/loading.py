@@ -183,7 +183,7 @@ def _validate(src: Source, kind: Kind) -> tuple[Document | None, list[Problem]]:
         message = f"the file could not be checked: {exc} (a number or a duration is out of range)"
         return None, [src.at(1, 1, message, "look for very large numbers or durations")]
     except ValidationError as exc:
-        from sim import explain  # the wording of errors is needed only when there are errors (0.8 MiB)
+        from sim import explain  # the wording of errors is needed only when there are errors
 
         problems = []
         for loc, message, hint, at_key in explain.describe_all(exc.errors(), model_cls):

@@ -52,7 +52,7 @@ class Watch:
 
 class _Tick(Event):
     """A sampler's clock: one event, scheduled again each time it fires, so a sample costs SimPy one heap
-    entry and no new object (a `Timeout` per sample was a fifth of a drill's work).
+    entry and no new object, where a `Timeout` per sample was much of a drill's work.
 
     It is first scheduled as SimPy schedules a new process's start (urgent, in creation order), and then
     `every` seconds after each firing at normal priority, as `yield env.timeout(every)` would be: the queue

@@ -1,11 +1,9 @@
 """The typed records the file formats are written in: frozen classes declared with type hints, validated from
 parsed YAML with every problem in a file collected, dumped back to plain data, and described by `sim.schema`.
 
-Pydantic did this job until `make bench` measured it: before a scenario was even read, its model machinery
-cost a drill process 8 MiB (M1's whole margin over its baseline) and about as much start-up time as a third
-of a bare Textual app (T1). This module is the part of it the formats use, no more: the same
-strict-but-forgiving checks and the same error vocabulary (`missing`, `extra_forbidden`, `literal_error`…
-with `loc`, `input` and `ctx`), so `sim.explain` words problems as before.
+This is the part of pydantic the formats use, no more: the same strict-but-forgiving checks and the same
+error vocabulary (`missing`, `extra_forbidden`, `literal_error`… with `loc`, `input` and `ctx`), so
+`sim.explain` words problems as before. Why not pydantic: docs/decisions/0001-format-models-without-pydantic.md
 
 A record class lists its fields as annotations; `Field(...)` gives a default, an alias (the YAML key, e.g.
 `for`), a description (for the JSON Schema) and bounds. `Annotated[str, Constraints(...)]` limits text, and
@@ -241,7 +239,7 @@ _annotation_code: dict[str, CodeType] = {}
 
 def _hints(cls: type) -> dict[str, Any]:
     """The annotations of `cls` and its bases, evaluated: `typing.get_type_hints(cls, include_extras=True)`
-    for annotations written as module-level names, which is all the formats use, at a third of its cost."""
+    for annotations written as module-level names, which is all the formats use, at a fraction of its cost."""
     hints: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
         namespace = vars(sys.modules[klass.__module__])

@@ -3,6 +3,8 @@
 Hostile files are the design case. The size is checked before reading, and the text must be UTF-8. Nesting
 depth, alias expansion and tags are checked while streaming parser events, before the parser's own composer
 (which recurses in C, and crashes the process on deep nesting) ever sees the text.
+
+Why: docs/decisions/0003-yaml-loader.md
 """
 
 from __future__ import annotations

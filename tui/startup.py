@@ -1,10 +1,9 @@
 """Starting the TUI without the cyclic garbage collector in the way.
 
-Start-up allocates some 300,000 objects that live as long as the process: modules, classes, parsed styles,
-widgets, the loaded scenario. None of them is garbage, yet the collector walks them on every pass, over and
-over as they pile up: about 40 ms of the drill screen's first frame (benchmark T1). So `warroom play` turns
-collection off before it imports the app, and the app's first refresh turns it back on with everything made
-so far frozen (`gc.freeze`): never walked again, which also keeps later passes short while the drill runs.
+Start-up makes many long-lived objects and no garbage worth collecting, so `warroom play` turns collection
+off before it imports the app, and the app's first refresh turns it back on with everything made so far
+frozen (`gc.freeze`): never walked again, which also keeps later passes short while the drill runs.
+Why: docs/decisions/0004-deferred-garbage-collection.md
 """
 
 from __future__ import annotations

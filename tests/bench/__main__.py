@@ -1,7 +1,7 @@
 """`python -m tests.bench [ID...]` (what `make bench` runs): the benchmarks, a table, and bench-results.json.
 
 With ids (`E1 M1 T2`…) only those run and no JSON is written: a partial run is for working on one figure,
-never for the README.
+never for docs/performance.md.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ _STATUS_CLASSES = ("mitigated", "resolved")  # the statuses warroom.tcss colours
 
 class DrillHeader(Widget):
     """One line the trainee reads at a glance, drawn as one widget: each part is a styled span whose look
-    comes from warroom.tcss through a component class (`drill-header--clock`…). Six labels in a row cost
-    the drill screen's first frame a sixth of its time, and a clock tick repaints one line either way.
+    comes from warroom.tcss through a component class (`drill-header--clock`…). Every widget costs the drill
+    screen's first frame, and a clock tick repaints one line either way.
 
     The severity badge and the status take their colours from classes on the header itself (`-undeclared`,
     `-sev-top`, `-status-resolved`…), which the CSS pairs with the part's component class.
