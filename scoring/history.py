@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.text import printable_json
+
 if TYPE_CHECKING:
     from scoring.grade import ScoreCard
 
@@ -230,6 +232,9 @@ class History:
             " WHERE drill_id = ? ORDER BY rowid",
             (r["id"],),
         ).fetchall()
+        # The database can be edited by hand: its text is shown, never obeyed (sim.text).
+        r = printable_json(r)
+        crit = [printable_json(list(c)) for c in crit]
         return DrillRow(
             id=r["id"], trainee=r["trainee"], team=r["team"], scenario_id=r["scenario_id"],
             scenario_hash=r["scenario_hash"], playbook=r["playbook"], seed=r["seed"], started_at=r["started_at"],

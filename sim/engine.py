@@ -45,6 +45,7 @@ from sim.playbook import Playbook
 from sim.record import JOURNAL_FORMAT, DrillRecord, Header
 from sim.scenario import InjectKind, Scenario
 from sim.state import DrillState, MetricView, RunningAction
+from sim.text import printable, printable_json
 from sim.timers import TimerBoard
 
 __all__ = ["DEFAULT_MONITORING_PERIOD", "ActionRefused", "Drill", "DrillError"]
@@ -94,13 +95,14 @@ class Drill(Incident):
         self.scenario = scenario
         self.playbook = playbook
         self.seed = scenario.seed if seed is None else seed
-        self.trainee = trainee
-        self.team = team
+        # Names, parameters and messages people type are shown, never obeyed (sim.text).
+        self.trainee = printable(trainee)
+        self.team = printable(team)
         self.duration = scenario.duration
         self.monitoring_period = playbook.monitoring_period or DEFAULT_MONITORING_PERIOD
         self.env = simpy.Environment(initial_time=0.0)
         self.rng = random.Random(self.seed)
-        self.cast = Cast(scenario, playbook, self.rng, trainee)
+        self.cast = Cast(scenario, playbook, self.rng, self.trainee)
         self.events: list[AnyEvent] = []
         self._delivered = 0
         self._journal: JournalWriter | None = None
@@ -130,7 +132,7 @@ class Drill(Incident):
                 scenario=scenario.id,
                 playbook=playbook.id,
                 seed=self.seed,
-                trainee=trainee,
+                trainee=self.trainee,
                 incident_id=self.cast.incident_id,
                 channel=self.cast.channel,
                 duration=self.duration,
@@ -233,6 +235,8 @@ class Drill(Incident):
             raise self.error
         actor = actor or self.trainee
         params = {k: v if v is None or isinstance(v, _JSON_SCALARS) else repr(v) for k, v in params.items()}
+        params = printable_json(params)
+        actor = printable(actor)
         reason = self.actions.check(action_id, params, role)
         if reason is not None:
             self.emit(ActionRefusal(t=self.now, action=action_id, params=params, reason=reason, actor=actor, role=role))
@@ -259,6 +263,7 @@ class Drill(Incident):
             raise ValueError(f"unknown facilitator action {kind!r}; one of: {', '.join(FACILITATOR_INPUTS)}")
         if self.finished:
             raise ActionRefused("the drill is over")
+        data = printable_json(data)
         if kind == "inject_now" and data.get("inject") not in self.injects.injects:
             raise ValueError(f"unknown inject {data.get('inject')!r}")
         if kind == "say" and data.get("inject_kind", "chat") not in INJECT_KINDS:
@@ -296,7 +301,7 @@ class Drill(Incident):
             raise ActionRefused("lessons learned are asked after the drill")
         if not 0 <= question < len(questions):
             raise ValueError(f"the scenario has no debrief question {question} (it has {len(questions)})")
-        event = DebriefAnswer(t=self.now, question=question, prompt=questions[question], text=text)
+        event = DebriefAnswer(t=self.now, question=question, prompt=questions[question], text=printable(text))
         self.restore_records([event])
 
     def restore_records(self, events: Iterable[AnyEvent]) -> None:

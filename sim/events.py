@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple, TypeVar
 
+from sim.text import printable_json
+
 STATUSES = ("quiet", "detected", "acknowledged", "investigating", "identified", "mitigated", "resolved")
 COMMS_CHANNELS = ("internal", "status_page", "customers", "executives", "support")
 STATUS_PAGE_STATES = ("investigating", "identified", "monitoring", "resolved")
@@ -438,7 +440,8 @@ def payload(event: AnyEvent) -> dict[str, Any]:
 
 def from_json(obj: Mapping[str, Any]) -> AnyEvent:
     """The event a journal line holds; raises ValueError for an unknown kind or keys that do not fit it."""
-    data = dict(obj)
+    # A journal can be edited by hand: its text is shown, never obeyed (sim.text).
+    data = printable_json(dict(obj))
     t, kind = float(data.pop("t")), str(data.pop("kind"))
     if kind != "inject" and data.keys() >= _LEGACY_INJECT:
         data["inject_kind"] = kind

@@ -13,6 +13,7 @@ from typing import IO, Any, NamedTuple
 from sim.events import AnyEvent, from_json, to_json
 from sim.model import Model
 from sim.record import JOURNAL_FORMAT, DrillRecord, Header
+from sim.text import printable_json
 
 
 class JournalError(Exception):
@@ -61,7 +62,7 @@ def header_from_json(obj: Any, where: str) -> Header:
         raise JournalError(f"{where}: journal format {obj['format']!r} is not supported (this is {JOURNAL_FORMAT})")
     names = set(Header._fields)
     try:
-        return Header(**{k: v for k, v in obj.items() if k in names})
+        return Header(**{k: printable_json(v) for k, v in obj.items() if k in names})
     except TypeError as exc:
         raise JournalError(f"{where}: incomplete journal header ({exc})") from None
 

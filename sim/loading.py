@@ -6,7 +6,6 @@ there is a problem to place.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from sim.model import Model, ValidationError
 from sim.playbook import Playbook
 from sim.scenario import Scenario
 from sim.script import Script
+from sim.text import printable
 
 MAX_PROBLEMS = 50
 
@@ -63,14 +63,6 @@ class Problem:
             "message": self.message,
             "hint": self.hint,
         }
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def printable(text: str) -> str:
-    """`text` with control characters (escape sequences, NUL, line separators) written as `\\x1b`-style escapes."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class LoadError(Exception):

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from types import CodeType, UnionType
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union, dataclass_transform, get_args, get_origin
 
+from sim.text import first_control, printable
+
 _MISSING: Any = type("Missing", (), {"__repr__": lambda _: "MISSING"})()
 _INVALID: Any = type("Invalid", (), {"__repr__": lambda _: "INVALID"})()
 
@@ -401,7 +403,12 @@ _FALSE = {"false", "no", "off", "n", "f", "0"}
 
 def _str(value: Any, loc: Loc, errors: list[ErrorDetails]) -> Any:
     if isinstance(value, str):
-        return value
+        bad = first_control(value)
+        if bad is None:
+            return value
+        # Shown text must never carry terminal control sequences (sim.text); a file is told so, not cleaned.
+        why = f"control character {printable(bad)} is not allowed in text; remove it (only newlines and tabs are)"
+        return _error(errors, "value_error", loc, value, error=why)
     return _error(errors, "string_type", loc, value)
 
 

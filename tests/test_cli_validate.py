@@ -209,8 +209,12 @@ def test_playbooks_show_an_unknown_id(home: Path) -> None:
 
 def test_playbook_text_never_reaches_the_terminal_raw(home: Path) -> None:
     text = (FIXTURES / "playbook.yaml").read_text().replace("name: Tiny playbook", 'name: "Tiny \\e[2J"')
-    (home / "playbooks" / "tiny.yaml").write_text(text)
-    for args in (("playbooks",), ("playbooks", "show", "tiny")):
+    path = home / "playbooks" / "tiny.yaml"
+    path.write_text(text)
+    for args in (("playbooks",), ("playbooks", "show", "tiny"), ("validate", str(path))):
         output = run(*args).output
         assert "\x1b" not in output
-        assert "Tiny \\x1b[2J" in output
+    # Text may not carry control codes at all: the file is refused, at the name's position.
+    assert "tiny          (does not load: 1 problem(s)" in run("playbooks").output
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("name:"))
+    assert f"{path}:{line}:7: name: control character \\x1b is not allowed in text" in run("validate", str(path)).output

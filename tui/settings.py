@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sim.library import user_home
+from sim.text import printable
 
 SETTINGS_FILE = "settings.json"
 
@@ -30,7 +31,7 @@ class Settings(NamedTuple):
     theme: str = ""
 
     def with_trainee(self, name: str) -> Settings:
-        return self._replace(trainee=name.strip())
+        return self._replace(trainee=printable(name.strip()))
 
     def with_theme(self, theme: str) -> Settings:
         return self._replace(theme=theme)
@@ -45,8 +46,8 @@ def load(path: Path | None = None) -> Settings:
         return Settings()
     if not isinstance(raw, dict):
         return Settings()
-    # Keep only known string fields, so a hand-edited file cannot smuggle in odd types.
-    return Settings(**{k: v for k, v in raw.items() if k in Settings._fields and isinstance(v, str)})
+    # Keep only known string fields, so a hand-edited file cannot smuggle in odd types or terminal codes.
+    return Settings(**{k: printable(v) for k, v in raw.items() if k in Settings._fields and isinstance(v, str)})
 
 
 def save(settings: Settings, path: Path | None = None) -> Path:

@@ -11,8 +11,8 @@ import click
 from sim import checks
 from sim.durations import format_duration
 from sim.library import Library, PlaybookEntry
-from sim.loading import printable
 from sim.playbook import Communication, Playbook, Targets
+from sim.text import printable
 
 MISSING = "—"  # a figure the playbook (and so its seed) does not state
 
