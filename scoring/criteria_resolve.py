@@ -14,9 +14,9 @@ from scoring.rubric import (
     judge_deadline,
     system_evidence,
 )
-from sim.durations import format_duration
-from sim.events import Inject, PagerEscalated, PageSent
-from sim.scenario import Expectation
+from sim.format.durations import format_duration
+from sim.format.scenario import Expectation
+from sim.journal.events import Inject, PagerEscalated, PageSent
 
 
 def must_involve(ctx: Context) -> list[Criterion]:

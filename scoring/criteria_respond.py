@@ -16,8 +16,8 @@ from scoring.rubric import (
     evidence,
     judge_deadline,
 )
-from sim.durations import format_duration
-from sim.events import CommsSent, RoleAssigned, SeverityDeclared
+from sim.format.durations import format_duration
+from sim.journal.events import CommsSent, RoleAssigned, SeverityDeclared
 
 
 def acknowledge(ctx: Context) -> Criterion:

@@ -9,9 +9,9 @@ from scoring import criteria_resolve, criteria_respond
 from scoring.facts import read_facts
 from scoring.kpi import Kpi, kpis
 from scoring.rubric import CATEGORIES, Category, Context, Criterion, Evidence
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.scenario import Scenario
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
 
 __all__ = ["DEFAULT_PASS_MARK", "Criterion", "Evidence", "PersonScore", "ScoreCard", "grade", "letter_for"]
 

@@ -119,9 +119,9 @@ class WarroomApp(App[None]):
         self.push_screen(ResumeModal(found[0], len(found) - 1), chosen)
 
     def _resume(self, journal: Path) -> None:
-        from sim.engine import DrillError
-        from sim.journal import JournalError
-        from sim.loading import LoadError
+        from sim.engine.drill import DrillError
+        from sim.format.loading import LoadError
+        from sim.journal.jsonl import JournalError
         from tui.session import resume_drill
 
         try:
@@ -144,8 +144,8 @@ class WarroomApp(App[None]):
     def _open_scenario(self, scenario_id: str) -> None:
         """`warroom play ID`: straight to the briefing; an unknown or broken scenario falls back to the
         picker with a notice instead of a crash."""
-        from sim.library import Library, NotFound
-        from sim.loading import LoadError
+        from sim.format.library import Library, NotFound
+        from sim.format.loading import LoadError
 
         library = Library(self.scenario_dirs)
         try:

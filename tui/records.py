@@ -10,9 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.events import DrillEnded, kind_of, to_json
-from sim.journal import JournalError, read_journal
-from sim.record import DrillRecord
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import DrillEnded, kind_of, to_json
+from sim.journal.jsonl import JournalError, read_journal
 
 if TYPE_CHECKING:
     from scoring.grade import ScoreCard
@@ -136,7 +136,7 @@ def journal_text(record: DrillRecord, journal: Path | None) -> str:
             return journal.read_text(encoding="utf-8")
         except OSError:
             pass  # fall back to the record, which holds the same lines
-    from sim.journal import dumps, header_json
+    from sim.journal.jsonl import dumps, header_json
 
     lines = [dumps(header_json(record.header)), *(dumps(to_json(e)) for e in record.events)]
     return "\n".join(lines) + "\n"

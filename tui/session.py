@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from sim.catalogue import ActionSpec
-from sim.events import AnyEvent
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.scenario import Scenario
-from sim.state import DrillState
+from sim.engine.state import DrillState
+from sim.format.catalogue import ActionSpec
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import AnyEvent
 
 
 class Person(NamedTuple):
@@ -29,7 +29,7 @@ class Person(NamedTuple):
 
 
 class DrillPort(Protocol):
-    """The part of `sim.engine.Drill` the TUI uses."""
+    """The part of `sim.engine.drill.Drill` the TUI uses."""
 
     scenario: Scenario
     playbook: Playbook
@@ -124,8 +124,8 @@ def new_session(
     journal_dir: Path | None = None,
 ) -> Session:
     """A fresh drill of `scenario`, journalled under the user data dir."""
-    from sim.engine import Drill
-    from sim.library import Library
+    from sim.engine.drill import Drill
+    from sim.format.library import Library
     from tui.settings import journals_dir
 
     seed = scenario.seed if seed is None else seed
@@ -147,6 +147,6 @@ def new_session(
 
 def resume_drill(journal: Path) -> DrillPort:
     """The drill a journal records, rebuilt by replaying its inputs, journaling on to the same file."""
-    from sim.engine import Drill
+    from sim.engine.drill import Drill
 
     return Drill.resume(journal)

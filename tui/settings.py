@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
-from sim.library import user_home
+from sim.format.library import user_home
 
 SETTINGS_FILE = "settings.json"
 

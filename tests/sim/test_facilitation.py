@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import ActionRefused, Drill
-from sim.events import DebriefAnswer, Inject, to_json
-from sim.facilitation import answers, facilitator_log, trigger_text, upcoming
-from sim.journal import read_journal
-from sim.scenario import Trigger
+from sim.engine.drill import ActionRefused, Drill
+from sim.engine.facilitation import answers, facilitator_log, trigger_text, upcoming
+from sim.format.scenario import Trigger
+from sim.journal.events import DebriefAnswer, Inject, to_json
+from sim.journal.jsonl import read_journal
 from tests.sim.engine_fixtures import mini, playbook, scenario
 
 

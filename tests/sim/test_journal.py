@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import Drill
-from sim.events import ActionFinished, Alert, Inject, from_json, to_json
-from sim.journal import JournalError, read_journal, read_record
-from sim.record import JOURNAL_FORMAT
-from sim.runner import play, run_script, steps_left
+from sim.engine.drill import Drill
+from sim.journal.drill_record import JOURNAL_FORMAT
+from sim.journal.events import ActionFinished, Alert, Inject, from_json, to_json
+from sim.journal.jsonl import JournalError, read_journal, read_record
+from sim.training.runner import play, run_script, steps_left
 from tests.sim.engine_fixtures import HERE, PLAYBOOK_PATH, SCENARIO_PATH, ideal, of, playbook, scenario
 
 
@@ -226,7 +226,7 @@ def test_a_journal_that_does_not_replay_is_refused(tmp_path: Path) -> None:
 
 def test_a_journal_without_paths_finds_a_library_scenario_by_id(tmp_path: Path) -> None:
     # What the TUI writes: a drill built from loaded models, its header naming ids and content hashes.
-    from sim.library import Library
+    from sim.format.library import Library
 
     tutorial, playbook, _, _ = Library().open("tutorial")
     path = tmp_path / "j.jsonl"

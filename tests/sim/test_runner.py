@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.engine import Drill
-from sim.events import ActionRefusal, ActionStarted, DrillEnded, to_json
-from sim.runner import advance_to, load_script_file, play, run_script, steps_left
-from sim.script import Script
+from sim.engine.drill import Drill
+from sim.format.script import Script
+from sim.journal.events import ActionRefusal, ActionStarted, DrillEnded, to_json
+from sim.training.runner import advance_to, load_script_file, play, run_script, steps_left
 from tests.sim.engine_fixtures import IDEAL_PATH, ideal, of, playbook, scenario, times
 
 

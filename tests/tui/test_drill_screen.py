@@ -8,7 +8,7 @@ import pytest
 from textual.color import Color
 from textual.message import Message
 
-from sim.engine import Drill
+from sim.engine.drill import Drill
 from tui.app import WarroomApp
 from tui.messages import DrillFinished
 from tui.modals.base import ConfirmModal, ErrorModal

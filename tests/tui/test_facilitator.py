@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from textual.widgets import Input, OptionList, Static
 
-from sim.engine import Drill
-from sim.events import FACILITATOR, FacilitatorInput, Inject, to_json
-from sim.journal import read_journal
+from sim.engine.drill import Drill
+from sim.journal.events import FACILITATOR, FacilitatorInput, Inject, to_json
+from sim.journal.jsonl import read_journal
 from tests.tui.conftest import end_drill
 from tui.app import WarroomApp
 from tui.cli import main

@@ -11,13 +11,13 @@ from click.testing import CliRunner
 from textual.pilot import Pilot
 
 from scoring.history import History
-from sim.actions import ActionRefused
-from sim.engine import Drill
-from sim.events import DrillEnded, to_json
-from sim.journal import dumps, read_journal
-from sim.resolve import resolve
-from sim.review import Review, ideal_script
-from sim.runner import run_script
+from sim.engine.actions import ActionRefused
+from sim.engine.drill import Drill
+from sim.journal.events import DrillEnded, to_json
+from sim.journal.jsonl import dumps, read_journal
+from sim.journal.resolve import resolve
+from sim.rerun.review import Review, ideal_script
+from sim.training.runner import run_script
 from tests.sim.engine_fixtures import PLAYBOOK_PATH, SCENARIO_PATH, ideal, playbook, scenario
 from tests.tui.conftest import WIDE, end_drill
 from tui.app import WarroomApp

@@ -11,11 +11,11 @@ import pytest
 
 import scenarios
 from scoring.history import History
-from sim.engine import Drill
-from sim.events import to_json
-from sim.journal import dumps, read_journal
-from sim.playbook import Playbook
-from sim.scenario import Scenario
+from sim.engine.drill import Drill
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.events import to_json
+from sim.journal.jsonl import dumps, read_journal
 from tests.tui.conftest import end_drill
 from tui import settings
 from tui.app import WarroomApp

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.message import Message
 from textual.widgets import DataTable, Markdown, Select, Static
 
-from sim.engine import Drill
+from sim.engine.drill import Drill
 from tests.tui.conftest import end_drill
 from tui import settings
 from tui.app import WarroomApp

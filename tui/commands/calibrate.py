@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from scoring.calibrate import Calibration, calibrate
-from sim.bots import PROFILES
-from sim.library import Library, NotFound
-from sim.loading import LoadError
+from sim.format.library import Library, NotFound
+from sim.format.loading import LoadError
+from sim.training.bots import PROFILES
 
 BAR_WIDTH = 40
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from scoring.history import DrillRow, Filters, History, HistoryError, trends
-from sim.durations import format_duration
+from sim.format.durations import format_duration
 from tui.records import default_db
 
 BARS = "▁▂▃▄▅▆▇█"

@@ -7,10 +7,10 @@ import sys
 
 import click
 
-from sim.library import Library
-from sim.lint import lint_scenario
-from sim.loading import Problem, Result, Source, read_source
-from sim.scenario import Scenario
+from sim.authoring.lint import lint_scenario
+from sim.format.library import Library
+from sim.format.loading import Problem, Result, Source, read_source
+from sim.format.scenario import Scenario
 
 
 def lint_result(result: Result) -> list[Problem]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from sim.library import Library, NotFound, user_scenarios_dir
-from sim.loading import check_file
-from sim.scaffold import TYPES, scaffold
+from sim.authoring.scaffold import TYPES, scaffold
+from sim.format.library import Library, NotFound, user_scenarios_dir
+from sim.format.loading import check_file
 
 DIFFICULTIES = ("tutorial", "easy", "medium", "hard")
 

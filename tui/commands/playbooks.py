@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 import click
 
-from sim import checks
-from sim.durations import format_duration
-from sim.library import Library, PlaybookEntry
-from sim.loading import printable
-from sim.playbook import Communication, Playbook, Targets
+from sim.format import checks
+from sim.format.durations import format_duration
+from sim.format.library import Library, PlaybookEntry
+from sim.format.loading import printable
+from sim.format.playbook import Communication, Playbook, Targets
 
 MISSING = "—"  # a figure the playbook (and so its seed) does not state
 

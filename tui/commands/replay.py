@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sim.record import DrillRecord
+from sim.journal.drill_record import DrillRecord
 from tui.cli import needs_terminal
 from tui.commands.history import db_option
 
@@ -15,8 +15,8 @@ def load_record(target: str, db: str | None) -> tuple[DrillRecord, Path]:
     """The record `target` names: a journal file, else a drill id in the history database. The path is
     where the record came from (for messages and for resolving the scenario)."""
     from scoring.history import History, HistoryError
-    from sim.journal import JournalError, read_journal
-    from sim.review import record_from_text
+    from sim.journal.jsonl import JournalError, read_journal
+    from sim.rerun.review import record_from_text
     from tui.records import default_db
 
     path = Path(target)
@@ -50,10 +50,10 @@ def replay(target: str, db: str | None) -> None:
 
     ID_OR_JOURNAL is a drill id from `warroom history` or a journal file.
     """
-    from sim.engine import DrillError
-    from sim.journal import JournalError
-    from sim.loading import LoadError
-    from sim.resolve import resolve
+    from sim.engine.drill import DrillError
+    from sim.format.loading import LoadError
+    from sim.journal.jsonl import JournalError
+    from sim.journal.resolve import resolve
 
     record, where = load_record(target, db)
     try:

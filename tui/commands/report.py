@@ -63,7 +63,7 @@ def report(
     else:
         from scoring.report_html import render_html
         from scoring.series import replay_series
-        from sim.engine import DrillError
+        from sim.engine.drill import DrillError
 
         try:
             replayed = replay_series(g.record, g.scenario, g.playbook)

@@ -12,9 +12,15 @@ from typing import Any, NoReturn, assert_never
 
 import click
 
-from sim.durations import format_clock, format_duration, parse_duration
-from sim.engine import Drill, DrillError
-from sim.events import (
+from sim.engine.drill import Drill, DrillError
+from sim.engine.state import DrillState
+from sim.format.durations import format_clock, format_duration, parse_duration
+from sim.format.library import Library, NotFound
+from sim.format.loading import LoadError
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.format.script import Step
+from sim.journal.events import (
     ActionCancelled,
     ActionFinished,
     ActionRefusal,
@@ -49,14 +55,8 @@ from sim.events import (
     payload,
     to_json,
 )
-from sim.journal import JournalError, header_json
-from sim.library import Library, NotFound
-from sim.loading import LoadError
-from sim.playbook import Playbook
-from sim.runner import load_script_file, play, steps_left
-from sim.scenario import Scenario
-from sim.script import Step
-from sim.state import DrillState
+from sim.journal.jsonl import JournalError, header_json
+from sim.training.runner import load_script_file, play, steps_left
 
 # -- finding what to run ----------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from sim.schema import MODELS, render
+from sim.format.schema import MODELS, render
 
 
 @click.command()

@@ -10,12 +10,12 @@ from typing import NoReturn
 import click
 
 from scoring.grade import DEFAULT_PASS_MARK
-from sim.journal import JournalError, read_record
-from sim.loading import LoadError
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.resolve import resolve
-from sim.scenario import Scenario
+from sim.format.loading import LoadError
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
+from sim.journal.jsonl import JournalError, read_record
+from sim.journal.resolve import resolve
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -37,7 +37,7 @@ class Graded:
 
 
 def load_graded(journal: Path, scenario_file: Path | None, playbook_file: Path | None) -> Graded:
-    """Read the journal and find what it was played against (`sim.resolve`, leniently): the files the header
+    """Read the journal and find what it was played against (`sim.journal.resolve`, leniently): the files the header
     names, unless overridden; a file changed since the drill is graded as it is now, with a warning."""
     try:
         record = read_record(journal)

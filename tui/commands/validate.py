@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from sim.library import Library
-from sim.loading import Result
+from sim.format.library import Library
+from sim.format.loading import Result
 
 
 def summary(results: list[Result]) -> str:

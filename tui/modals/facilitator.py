@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from sim.durations import format_clock, parse_duration
+from sim.format.durations import format_clock, parse_duration
 from tui.modals.base import Dialog
 from tui.session import Person
 

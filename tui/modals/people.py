@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.playbook import Contact, Role
+from sim.format.playbook import Contact, Role
 from tui.modals.base import Dialog
 from tui.session import Person
 

@@ -17,10 +17,10 @@ from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, Tab
 
 from scoring.debrief import kpi_target, timeline
 from scoring.grade import ScoreCard, grade
-from sim.durations import format_clock, format_duration
-from sim.events import DrillEnded
-from sim.facilitation import answers, facilitator_log
-from sim.record import DrillRecord
+from sim.engine.facilitation import answers, facilitator_log
+from sim.format.durations import format_clock, format_duration
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import DrillEnded
 from tui.formatting import quantity
 from tui.messages import BackToPicker, ReplayDrill
 from tui.modals.base import ConfirmModal

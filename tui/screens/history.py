@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select, Sparkline
 
 from scoring.history import DrillRow, Filters, History, HistoryError, Trend, trends
-from sim.durations import format_duration
+from sim.format.durations import format_duration
 
 _CSS = Path(__file__).parent.parent / "records.tcss"
 _FILTERS = (("trainee", "trainee"), ("team", "team"), ("scenario", "scenario_id"))
@@ -187,11 +187,11 @@ class HistoryScreen(Screen[None]):
         """Open the drill in review mode; a drill whose scenario changed or vanished is a notice, not a crash."""
         if not 0 <= index < len(self.shown):
             return
-        from sim.engine import DrillError
-        from sim.journal import JournalError
-        from sim.loading import LoadError
-        from sim.resolve import resolve
-        from sim.review import record_from_text
+        from sim.engine.drill import DrillError
+        from sim.format.loading import LoadError
+        from sim.journal.jsonl import JournalError
+        from sim.journal.resolve import resolve
+        from sim.rerun.review import record_from_text
         from tui.screens.replay import ReplayScreen
 
         drill_id = self.shown[index].id

@@ -17,8 +17,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from sim.durations import format_duration
-from sim.library import Library, Listing
+from sim.format.durations import format_duration
+from sim.format.library import Library, Listing
 from tui.messages import ScenarioChosen, TraineeNamed
 from tui.modals.base import NameModal
 

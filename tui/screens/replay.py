@@ -21,13 +21,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Label, Static
 
-from sim.durations import format_duration
-from sim.events import ActionCancelled, ActionRefusal, ActionStarted
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.review import Review, ideal_script, steps_by
-from sim.scenario import Scenario
-from sim.script import Step
+from sim.format.durations import format_duration
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.format.script import Step
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import ActionCancelled, ActionRefusal, ActionStarted
+from sim.rerun.review import Review, ideal_script, steps_by
 from tui.formatting import Names, clock, describe, quantity
 from tui.screens import WIDTH_BREAKPOINTS
 from tui.widgets.metrics import chart
