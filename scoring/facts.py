@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar, get_args
 
+from sim.format.vocabulary import COMMS_CHANNELS
 from sim.journal.drill_record import DrillRecord
 from sim.journal.events import (
-    COMMS_CHANNELS,
     FACILITATOR,
     ActionCancelled,
     ActionFinished,

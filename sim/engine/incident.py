@@ -10,8 +10,8 @@ import simpy
 from simpy.events import ProcessGenerator
 
 from sim.engine.metrics import LEVELS, MetricModel
+from sim.format.vocabulary import STATUSES
 from sim.journal.events import (
-    STATUSES,
     Alert,
     AnyEvent,
     ClueRevealed,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
+from sim.format.vocabulary import TimerCategory
+
 Level = Literal["ok", "warn", "critical"]
 TimerState = Literal["running", "warning", "overdue", "met", "cancelled"]
 
@@ -23,7 +25,7 @@ class MetricView(NamedTuple):
 class TimerView(NamedTuple):
     id: str  # e.g. `sla.resolution`, `cadence.internal_update`, `pager`, `matrix.SEV1.1`
     label: str
-    category: Literal["sla", "cadence", "pager", "matrix", "progress"]
+    category: TimerCategory
     started: float
     deadline: float
     state: TimerState
@@ -47,7 +49,7 @@ class DrillState(NamedTuple):
     duration: float
     incident_id: str
     channel: str
-    status: str  # one of sim.journal.events.STATUSES
+    status: str  # one of sim.format.vocabulary.STATUSES
     severity: str | None
     roles: dict[str, str]  # role id -> who
     metrics: tuple[MetricView, ...]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sim.journal.events import COMMS_CHANNELS, STATUS_PAGE_STATES
+from sim.format.vocabulary import COMMS_CHANNELS, STATUS_PAGE_STATES
 
 
 class Param(NamedTuple):

@@ -5,19 +5,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
-from typing import Literal, NamedTuple, get_args, get_type_hints
+from typing import Literal, NamedTuple
 
-from sim.engine.state import TimerView
 from sim.format.catalogue import STANDARD, STANDARD_IDS
 from sim.format.durations import format_duration
 from sim.format.model import Model, RootModel
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.format.script import Script
+from sim.format.vocabulary import TIMER_CATEGORIES
 
 Loc = tuple[str | int, ...]
-# Timer ids begin with their category (`sla.resolution`, `cadence.internal_update`, `pager`, `matrix.SEV1.1`).
-TIMER_CATEGORIES: tuple[str, ...] = get_args(get_type_hints(TimerView)["category"])
 
 
 class Finding(NamedTuple):

@@ -16,9 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple, TypeVar
 
-STATUSES = ("quiet", "detected", "acknowledged", "investigating", "identified", "mitigated", "resolved")
-COMMS_CHANNELS = ("internal", "status_page", "customers", "executives", "support")
-STATUS_PAGE_STATES = ("investigating", "identified", "monitoring", "resolved")
 FACILITATOR = "facilitator"  # the actor of every facilitator input
 
 # Action parameters as journaled: JSON scalars (the engine keeps anything else as its repr).
@@ -239,9 +236,9 @@ class RoleAssigned(NamedTuple):
 @_record("state")
 class CommsSent(NamedTuple):
     t: float
-    channel: str  # one of COMMS_CHANNELS
+    channel: str  # one of sim.format.vocabulary.COMMS_CHANNELS
     text: str
-    state: str | None  # status page only (one of STATUS_PAGE_STATES), else None
+    state: str | None  # status page only (one of sim.format.vocabulary.STATUS_PAGE_STATES), else None
     actor: str
     role: str | None
     kind: Literal["comms.sent"] = "comms.sent"
@@ -271,7 +268,7 @@ class ClueRevealed(NamedTuple):
 @_record("early")
 class StatusChanged(NamedTuple):
     t: float
-    status: str  # one of STATUSES
+    status: str  # one of sim.format.vocabulary.STATUSES
     previous: str
     early: bool | None = None  # on `resolved`: whether faults or metrics were still bad
     kind: Literal["status.changed"] = "status.changed"

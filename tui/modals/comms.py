@@ -16,7 +16,7 @@ from textual.widgets import Button, Label, OptionList, RadioButton, RadioSet, Te
 from textual.widgets.option_list import Option
 
 from sim.format.playbook import Templates
-from sim.journal.events import STATUS_PAGE_STATES
+from sim.format.vocabulary import STATUS_PAGE_STATES
 from tui.modals.base import Dialog
 
 # channel -> (standard action id, label, template field)

@@ -44,7 +44,7 @@ class DrillHeader(Widget):
     severity_rank: reactive[int] = reactive(-1, layout=False)
     """0 for the most severe level; colours the severity badge. -1 when undeclared."""
     status: reactive[str] = reactive("quiet", layout=False)
-    """The incident status (sim.journal.events.STATUSES)."""
+    """The incident status (sim.format.vocabulary.STATUSES)."""
 
     def watch_severity(self, severity: str) -> None:
         self.set_class(not severity, "-undeclared")
