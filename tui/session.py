@@ -147,6 +147,6 @@ def new_session(
 
 def resume_drill(journal: Path) -> DrillPort:
     """The drill a journal records, rebuilt by replaying its inputs, journaling on to the same file."""
-    from sim.engine.drill import Drill
+    from sim.rerun.resume import resume
 
-    return Drill.resume(journal)
+    return resume(journal)

@@ -307,15 +307,6 @@ class Drill(Incident):
             if self._journal is not None and len(self.events) > self._journal_skip:
                 self._journal.write(event)
 
-    @classmethod
-    def resume(
-        cls, journal: str | os.PathLike[str], *, scenario: Scenario | None = None, playbook: Playbook | None = None
-    ) -> Drill:
-        """Rebuild a drill from its journal by replaying its inputs, then keep journaling to the same file."""
-        from sim.rerun.resume import resume
-
-        return resume(journal, scenario=scenario, playbook=playbook)
-
     # -- the journal ------------------------------------------------------------------------------
 
     def emit(self, event: AnyEvent) -> None:

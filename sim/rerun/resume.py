@@ -7,9 +7,9 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from sim.engine.actions import ActionRefused
+from sim.engine.drill import Drill
 from sim.format.durations import format_clock
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
@@ -26,9 +26,6 @@ from sim.journal.events import (
 )
 from sim.journal.jsonl import JournalError, JournalWriter, dumps, read_journal
 from sim.journal.resolve import resolve
-
-if TYPE_CHECKING:
-    from sim.engine.drill import Drill
 
 
 def is_input(event: AnyEvent) -> bool:
@@ -68,9 +65,7 @@ def replay(drill: Drill, events: Iterable[AnyEvent]) -> None:
 def resume(
     journal: str | os.PathLike[str], *, scenario: Scenario | None = None, playbook: Playbook | None = None
 ) -> Drill:
-    """Rebuild the drill a journal records and reattach the journal; see `Drill.resume`."""
-    from sim.engine.drill import Drill
-
+    """Rebuild a drill from its journal by replaying its inputs, then keep journaling to the same file."""
     j = read_journal(journal)
     h = j.header
     scenario, playbook, _ = resolve(h, j.path, "strict", scenario=scenario, playbook=playbook)

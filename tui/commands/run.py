@@ -307,6 +307,7 @@ def resume(
     if journal is None:
         list_unfinished()
         return
+    from sim.rerun.resume import resume as resume_journal
     from tui.records import find_journal
 
     try:
@@ -316,7 +317,7 @@ def resume(
     until_s = parse_until(until)
     headless = headless or script_path is not None or until_s is not None or fmt == "json"
     try:
-        drill = Drill.resume(path)
+        drill = resume_journal(path)
     except (JournalError, LoadError, DrillError) as exc:
         _fail(str(exc))
     if not headless:
