@@ -45,7 +45,7 @@ class Recorder:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.apps: list[WarroomApp] = []
-        monkeypatch.setattr("tui.commands.play.needs_terminal", lambda: None)
+        monkeypatch.setattr("tui.cli.play.needs_terminal", lambda: None)
         monkeypatch.setattr(WarroomApp, "run", lambda app, *a, **k: self.apps.append(app))
 
 

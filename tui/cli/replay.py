@@ -8,7 +8,7 @@ import click
 
 from sim.journal.drill_record import DrillRecord
 from tui.cli import needs_terminal
-from tui.commands.history import db_option
+from tui.cli.history import db_option
 
 
 def load_record(target: str, db: str | None) -> tuple[DrillRecord, Path]:

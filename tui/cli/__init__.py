@@ -1,5 +1,5 @@
-"""The `warroom` command line. Subcommands live in tui.commands and are imported only when used,
-so `warroom --help` and the TUI start fast."""
+"""The `warroom` command line: this group, and one module per subcommand beside it (tui/cli/<command>.py),
+each imported only when it is called, so `warroom --help` and the TUI start fast."""
 
 from __future__ import annotations
 
@@ -11,21 +11,21 @@ import click
 
 from sim import __version__
 
-# name -> "module:attribute". Add a subcommand here and write it in tui/commands/<module>.py.
+# name -> "module:attribute". Add a subcommand here and write it in tui/cli/<module>.py.
 COMMANDS: dict[str, str] = {
-    "play": "tui.commands.play:play",
-    "calibrate": "tui.commands.calibrate:calibrate_cmd",
-    "history": "tui.commands.history:history",
-    "lint": "tui.commands.lint:lint",
-    "new": "tui.commands.new:new",
-    "validate": "tui.commands.validate:validate",
-    "playbooks": "tui.commands.playbooks:playbooks",
-    "schema": "tui.commands.schema:schema",
-    "run": "tui.commands.run:run",
-    "resume": "tui.commands.run:resume",
-    "replay": "tui.commands.replay:replay",
-    "score": "tui.commands.score:score",
-    "report": "tui.commands.report:report",
+    "play": "tui.cli.play:play",
+    "calibrate": "tui.cli.calibrate:calibrate_cmd",
+    "history": "tui.cli.history:history",
+    "lint": "tui.cli.lint:lint",
+    "new": "tui.cli.new:new",
+    "validate": "tui.cli.validate:validate",
+    "playbooks": "tui.cli.playbooks:playbooks",
+    "schema": "tui.cli.schema:schema",
+    "run": "tui.cli.run:run",
+    "resume": "tui.cli.run:resume",
+    "replay": "tui.cli.replay:replay",
+    "score": "tui.cli.score:score",
+    "report": "tui.cli.report:report",
 }
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.score import (
+from tui.cli.score import (
     fail,
     journal_argument,
     load_graded,
