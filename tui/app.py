@@ -103,8 +103,8 @@ class WarroomApp(App[None]):
 
     def _offer_resume(self) -> None:
         """A drill left unfinished (a crash, a closed terminal): offer the most recent one back."""
+        from sim.journal.directory import unfinished
         from tui.modals.resume import ResumeModal
-        from tui.records import unfinished
 
         found = [u for u in unfinished(self.journal_dir) if not u.problem]
         if not found:
@@ -132,7 +132,7 @@ class WarroomApp(App[None]):
         self._open_drill(Session.of(drill, trainee=self.settings.trainee))
 
     def _discard(self, journal: Path) -> None:
-        from tui.records import discard
+        from sim.journal.directory import discard
 
         try:
             where = discard(journal)

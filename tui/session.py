@@ -126,7 +126,7 @@ def new_session(
     """A fresh drill of `scenario`, journalled under the user data dir."""
     from sim.engine.drill import Drill
     from sim.format.library import Library
-    from tui.settings import journals_dir
+    from sim.journal.directory import journals_dir
 
     seed = scenario.seed if seed is None else seed
     journal = next_journal_path(journal_dir or journals_dir(), scenario.id, seed)

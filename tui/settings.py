@@ -15,10 +15,6 @@ SETTINGS_FILE = "settings.json"
 home = user_home
 
 
-def journals_dir() -> Path:
-    return home() / "journals"
-
-
 def reports_dir() -> Path:
     return home() / "reports"
 

@@ -203,8 +203,7 @@ def test_facilitator_flag_reaches_the_app(monkeypatch: pytest.MonkeyPatch, tmp_p
 async def test_lessons_learned_answers_reach_the_journal_the_report_and_the_history(
     app: WarroomApp, drill: Drill
 ) -> None:
-    from scoring.history import History
-    from tui.records import default_db
+    from scoring.history import History, default_db
 
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("n")

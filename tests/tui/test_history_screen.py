@@ -12,12 +12,11 @@ from textual.widgets import DataTable, Select
 
 import scenarios
 from scoring.grade import grade
-from scoring.history import History
+from scoring.history import History, store
 from sim.journal.jsonl import read_journal
 from sim.training.runner import run_script
 from tests.scoring.test_history import _row
 from tests.sim.engine_fixtures import PLAYBOOK_PATH, SCENARIO_PATH, ideal, playbook, scenario
-from tui.records import store
 from tui.screens.history import HistoryScreen, TrendRow
 from tui.screens.picker import PickerScreen
 from tui.screens.replay import ReplayScreen

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from textual.pilot import Pilot
 
-from scoring.history import History
+from scoring.history import History, default_db
 from sim.engine.actions import ActionRefused
 from sim.engine.drill import Drill
 from sim.journal.events import DrillEnded, to_json
@@ -22,7 +22,6 @@ from tests.sim.engine_fixtures import PLAYBOOK_PATH, SCENARIO_PATH, ideal, playb
 from tests.tui.conftest import WIDE, end_drill
 from tui.app import WarroomApp
 from tui.cli import main
-from tui.records import default_db
 from tui.screens.debrief import DebriefScreen
 from tui.screens.drill import DrillScreen
 from tui.screens.replay import ReplayScreen, ReviewApp, Timeline

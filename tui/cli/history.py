@@ -10,9 +10,8 @@ from pathlib import Path
 
 import click
 
-from scoring.history import DrillRow, Filters, History, HistoryError, trends
+from scoring.history import DrillRow, Filters, History, HistoryError, default_db, trends
 from sim.format.durations import format_duration
-from tui.records import default_db
 
 BARS = "▁▂▃▄▅▆▇█"
 

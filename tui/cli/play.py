@@ -61,7 +61,7 @@ def play(
         raise click.UsageError("give a SCENARIO or --resume JOURNAL, not both")
     needs_terminal()
     if db is not None:
-        # The debrief stores each drill where `tui.records.default_db` points: the environment carries it there.
+        # The debrief stores each drill where `scoring.history.default_db` points: the environment carries it there.
         os.environ["WARROOM_DB"] = str(db)
     from tui.startup import defer_collection, resume_collection
 

@@ -14,10 +14,9 @@ from tui.cli.history import db_option
 def load_record(target: str, db: str | None) -> tuple[DrillRecord, Path]:
     """The record `target` names: a journal file, else a drill id in the history database. The path is
     where the record came from (for messages and for resolving the scenario)."""
-    from scoring.history import History, HistoryError
+    from scoring.history import History, HistoryError, default_db
     from sim.journal.jsonl import JournalError, read_journal
     from sim.rerun.review import record_from_text
-    from tui.records import default_db
 
     path = Path(target)
     if path.is_file():

@@ -269,8 +269,7 @@ def run(
 
 def list_unfinished() -> None:
     """The resume list: unfinished drills in the journals dir, newest first."""
-    from tui.records import unfinished
-    from tui.settings import journals_dir
+    from sim.journal.directory import journals_dir, unfinished
 
     found = unfinished()
     if not found:
@@ -307,8 +306,8 @@ def resume(
     if journal is None:
         list_unfinished()
         return
+    from sim.journal.directory import find_journal
     from sim.rerun.resume import resume as resume_journal
-    from tui.records import find_journal
 
     try:
         path = find_journal(journal)
@@ -345,8 +344,7 @@ def resume(
 def _record(drill: Drill) -> None:
     """A trainee's drill finished headless is stored in the history, as the TUI's debrief stores it."""
     from scoring.grade import grade
-    from scoring.history import HistoryError
-    from tui.records import store
+    from scoring.history import HistoryError, store
     from tui.session import utc_now
 
     try:

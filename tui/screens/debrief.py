@@ -185,8 +185,7 @@ class DebriefScreen(Screen[None]):
 
     def _store(self) -> None:
         """Put the drill in the history database; a database that cannot take it costs nothing else."""
-        from scoring.history import HistoryError
-        from tui.records import store
+        from scoring.history import HistoryError, store
         from tui.session import utc_now
 
         session = self.session
@@ -266,7 +265,7 @@ class DebriefScreen(Screen[None]):
         self.record = drill.record
         given = tuple(a.text for a in answers(self.record.events))
         if self.history_id is not None:
-            from tui.records import save_answers
+            from scoring.history import save_answers
 
             try:
                 save_answers(self.history_id, given, self.record, self.session.journal)

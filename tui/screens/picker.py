@@ -231,8 +231,7 @@ class PickerScreen(Screen[None]):
 
     def action_history(self) -> None:
         """The drill history: past drills, trends, and review."""
-        from scoring.history import HistoryError
-        from tui.records import default_db
+        from scoring.history import HistoryError, default_db
         from tui.screens.history import HistoryScreen
 
         try:

@@ -1,5 +1,5 @@
-"""Drill records on disk: unfinished journals (listed, found by short id, moved aside) and finished drills
-stored in the history database."""
+"""The journals directory: where drills are journaled, and the unfinished journals in it (listed, found by
+short id, moved aside). Finished drills are stored in the history database (scoring/history.py)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,9 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sim.journal.drill_record import DrillRecord
-from sim.journal.events import DrillEnded, kind_of, to_json
+from sim.journal.events import DrillEnded, kind_of
 from sim.journal.jsonl import JournalError, read_journal
-
-if TYPE_CHECKING:
-    from scoring.grade import ScoreCard
 
 # Where discarded journals go, inside the journals dir: moved aside, never deleted.
 DISCARDED = "discarded"
@@ -24,11 +19,11 @@ _TAIL = 65536
 _ENDED = f'"kind":"{kind_of(DrillEnded)}"'.encode()
 
 
-def default_db() -> Path:
-    """`$WARROOM_DB`, else `history.db` in the user data dir."""
-    from tui.settings import home
+def journals_dir() -> Path:
+    """Where drills are journaled: `journals` in the user data dir."""
+    from sim.format.library import user_home  # the loader's imports: not needed to list journals
 
-    return Path(os.environ.get("WARROOM_DB") or home() / "history.db")
+    return user_home() / "journals"
 
 
 # -- unfinished journals ------------------------------------------------------------------------------
@@ -85,8 +80,6 @@ def describe_journal(path: Path) -> Unfinished:
 
 def unfinished(directory: Path | None = None) -> list[Unfinished]:
     """Journals in `directory` (default: the user's journals dir) without `drill.ended`, newest first."""
-    from tui.settings import journals_dir
-
     directory = directory or journals_dir()
     if not directory.is_dir():
         return []
@@ -124,68 +117,3 @@ def discard(path: Path) -> Path:
         n += 1
     shutil.move(str(path), target)
     return target
-
-
-# -- the history store --------------------------------------------------------------------------------
-
-
-def journal_text(record: DrillRecord, journal: Path | None) -> str:
-    """The JSONL text of a drill: its journal file when it has one, else rebuilt from the record."""
-    if journal is not None:
-        try:
-            return journal.read_text(encoding="utf-8")
-        except OSError:
-            pass  # fall back to the record, which holds the same lines
-    from sim.journal.jsonl import dumps, header_json
-
-    lines = [dumps(header_json(record.header)), *(dumps(to_json(e)) for e in record.events)]
-    return "\n".join(lines) + "\n"
-
-
-def store(
-    card: ScoreCard,
-    record: DrillRecord,
-    journal: Path | None,
-    *,
-    started_at: str,
-    db: Path | None = None,
-    answers: tuple[str, ...] = (),
-) -> int:
-    """Store one finished drill in the history database; return its id. Idempotent: the same journal is
-    stored once, so a debrief shown again (or a finished journal resumed) never makes a duplicate row.
-    Raises `HistoryError` with a message fit to show the trainee."""
-    from scoring.history import History, HistoryError, row_for  # the debrief's business, not a drill's start
-
-    text = journal_text(record, journal)
-    ended = record.first(DrillEnded)
-    end_reason = ended.reason if ended else ""
-    with History(db or default_db()) as h:
-        try:
-            known = h.conn.execute(
-                "SELECT id FROM drills WHERE trainee = ? AND scenario_id = ? AND seed = ? AND journal = ?",
-                (card.trainee, card.scenario, card.seed, text),
-            ).fetchone()
-        except Exception as exc:  # sqlite3 errors: reported like the store's own
-            raise HistoryError(f"{h.path}: cannot read the history database: {exc}") from None
-        if known is not None:
-            return int(known[0])
-        return h.add(row_for(card, text, started_at, end_reason, answers))
-
-
-def save_answers(
-    drill_id: int, answers: tuple[str, ...], record: DrillRecord, journal: Path | None, *, db: Path | None = None
-) -> None:
-    """Lessons-learned answers come after the debrief stored the drill: put them, and the journal that now
-    ends with them, on the row already stored (so the row stays the one `store` finds again)."""
-    import json
-
-    from scoring.history import History, HistoryError
-
-    text = journal_text(record, journal)
-    with History(db or default_db()) as h:
-        try:
-            h.conn.execute(
-                "UPDATE drills SET answers = ?, journal = ? WHERE id = ?", (json.dumps(list(answers)), text, drill_id)
-            )
-        except Exception as exc:  # sqlite3 errors: reported like the store's own
-            raise HistoryError(f"{h.path}: cannot save the answers: {exc}") from None
