@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui import settings as user_settings
-from tui.messages import BackToPicker, DrillFinished, ReplayDrill, ScenarioChosen, StartDrill, TraineeNamed
+from tui.messages import BackToPicker, DrillFinished, PlayAgain, ScenarioChosen, StartDrill, TraineeNamed
 from tui.screens import WIDTH_BREAKPOINTS
 from tui.session import DrillPort, Session, new_session
 from tui.startup import resume_collection
@@ -219,8 +219,8 @@ class WarroomApp(App[None]):
             self.pop_screen()
         self.switch_screen(DebriefScreen(self.session))
 
-    @on(ReplayDrill)
-    def _replay(self) -> None:
+    @on(PlayAgain)
+    def _play_again(self) -> None:
         """The same scenario and seed from its briefing: same incident, same people, another try."""
         assert self.session is not None
         old = self.session

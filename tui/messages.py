@@ -34,7 +34,7 @@ class DrillFinished(Message):
 
 
 @dataclass
-class ReplayDrill(Message):
+class PlayAgain(Message):
     """From the debrief: run the same scenario with the same seed again."""
 
 

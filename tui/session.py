@@ -10,22 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
+from sim.engine.cast import Person
 from sim.engine.state import DrillState
 from sim.format.catalogue import ActionSpec
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord
 from sim.journal.events import AnyEvent
-
-
-class Person(NamedTuple):
-    """Someone in the drill's cast: the slot id the engine knows them by, their name and title."""
-
-    slot: str
-    name: str
-    title: str = ""
 
 
 class DrillPort(Protocol):
@@ -52,7 +45,7 @@ class DrillPort(Protocol):
 
 
 def people_of(drill: object) -> list[Person]:
-    """The drill's cast as the role and page dialogs show it (empty when the engine has no cast)."""
+    """The drill's cast as the role and page dialogs show it, without teams (empty when the engine has no cast)."""
     cast = getattr(drill, "cast", None)
     found = getattr(cast, "people", None) or {}
     return [Person(slot, p.name, getattr(p, "title", "")) for slot, p in found.items()]

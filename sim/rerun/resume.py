@@ -50,7 +50,7 @@ def apply_input(drill: Drill, event: AnyEvent) -> None:
         drill.facilitate(event.kind.removeprefix("facilitator."), **inputs)
 
 
-def replay(drill: Drill, events: Iterable[AnyEvent]) -> None:
+def rerun(drill: Drill, events: Iterable[AnyEvent]) -> None:
     """Feed a drill the inputs among `events` at their times, then run it on until it has produced as many
     events as were recorded (a well-formed journal then matches it event for event)."""
     events = list(events)
@@ -78,7 +78,7 @@ def resume(
         scenario_path=h.scenario_path or None,
         playbook_path=h.playbook_path or None,
     )
-    replay(drill, j.events)
+    rerun(drill, j.events)
     for n, (mine, theirs) in enumerate(zip(drill.events, j.events, strict=False)):
         a, b = dumps(to_json(mine)), dumps(to_json(theirs))
         if a != b:

@@ -24,7 +24,7 @@ from tui.app import WarroomApp
 from tui.cli import main
 from tui.screens.debrief import DebriefScreen
 from tui.screens.drill import DrillScreen
-from tui.screens.replay import ReplayScreen, ReviewApp, Timeline
+from tui.screens.review import ReviewApp, ReviewScreen, Timeline
 from tui.widgets.panels import RowList
 
 
@@ -44,10 +44,10 @@ def journal(tmp_path: Path) -> Path:
     return path
 
 
-def review_screen(journal: Path) -> ReplayScreen:
+def review_screen(journal: Path) -> ReviewScreen:
     record = read_journal(journal).record
     s, p, _ = resolve(record.header, journal, "strict")
-    return ReplayScreen.of_record(record, s, p)
+    return ReviewScreen.of_record(record, s, p)
 
 
 def plain(events: list) -> list[str]:
@@ -82,7 +82,7 @@ async def test_keys_and_clicks_scrub_and_every_panel_follows(journal: Path) -> N
     app = ReviewApp(review_screen(journal))
     async with app.run_test(size=WIDE) as pilot:
         screen = app.screen
-        assert isinstance(screen, ReplayScreen)
+        assert isinstance(screen, ReviewScreen)
         assert screen.t == 0.0
         await pilot.press("right", "shift+right", "shift+right")
         assert screen.t == 1260.0
@@ -126,7 +126,7 @@ async def test_a_finished_drill_is_stored_once_and_v_opens_its_review(app: Warro
         assert rows[0].journal == Path(drill.journal_path or "").read_text()
         await pilot.press("v")
         await pilot.pause()
-        assert isinstance(app.screen, ReplayScreen)
+        assert isinstance(app.screen, ReviewScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is debrief

@@ -60,10 +60,10 @@ def replay(target: str, db: str | None) -> None:
     except (JournalError, LoadError) as exc:
         raise click.ClickException(str(exc)) from None
     needs_terminal()
-    from tui.screens.replay import ReplayScreen, ReviewApp
+    from tui.screens.review import ReviewApp, ReviewScreen
 
     try:
-        screen = ReplayScreen.of_record(record, scenario, playbook)
+        screen = ReviewScreen.of_record(record, scenario, playbook)
     except DrillError as exc:
         raise click.ClickException(f"{where}: the drill cannot be rebuilt: {exc}") from None
     ReviewApp(screen).run()

@@ -33,7 +33,7 @@ from tui.screens import WIDTH_BREAKPOINTS
 from tui.widgets.metrics import chart
 from tui.widgets.panels import Row, RowList, role_rows, timer_rows
 
-_CSS = Path(__file__).parent.parent / "records.tcss"
+_CSS = Path(__file__).parent.parent / "review.tcss"
 _ACTION_MARK = {"action.started": "▲", "action.refused": "✗", "action.cancelled": "▽"}
 
 
@@ -153,7 +153,7 @@ class MetricsAt(Widget):
         return max(1, 2 * len(self.views))
 
 
-class ReplayScreen(Screen[None]):
+class ReviewScreen(Screen[None]):
     """Scrub through a recorded drill: left/right a minute, shift for ten, home/end, or click the timeline."""
 
     CSS_PATH = _CSS
@@ -179,7 +179,7 @@ class ReplayScreen(Screen[None]):
         self.names = Names.build(review.scenario, review.playbook)
 
     @classmethod
-    def of_record(cls, record: DrillRecord, scenario: Scenario, playbook: Playbook, *, title: str = "") -> ReplayScreen:
+    def of_record(cls, record: DrillRecord, scenario: Scenario, playbook: Playbook, *, title: str = "") -> ReviewScreen:
         ideal = ideal_script(scenario, playbook, record.header.scenario_path or None)
         return cls(Review(record, scenario, playbook), ideal, title=title)
 
@@ -291,7 +291,7 @@ class ReviewApp(App[None]):
     # Textual declares this `ClassVar[...] | None`, which mypy reads as an instance variable: no ClassVar here.
     HORIZONTAL_BREAKPOINTS = WIDTH_BREAKPOINTS
 
-    def __init__(self, screen: ReplayScreen) -> None:
+    def __init__(self, screen: ReviewScreen) -> None:
         super().__init__()
         self._review = screen
 
