@@ -50,7 +50,7 @@ lock: $(UV)
 	$(UV) pip compile tools/uv.in --generate-hashes --no-header --quiet --python-version 3.11 -o tools/uv.txt
 
 schema: $(STAMP)
-	$(BIN)/python -m sim.schema scenarios/schema
+	$(BIN)/python -m sim.format.schema scenarios/schema
 
 clean:
 	rm -rf $(VENV) $(TOOLS) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

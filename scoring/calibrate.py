@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from scoring.grade import grade
-from sim.bots import PROFILES, play
-from sim.engine import Drill
-from sim.library import Library
-from sim.playbook import Playbook
-from sim.scenario import Scenario
+from sim.engine.drill import Drill
+from sim.format.library import Library
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.training.bots import PROFILES, play
 
 # Difficulty from the median score of typical trainees: what most of a team will get on a first try.
 RATINGS = ((85.0, "easy"), (70.0, "medium"), (50.0, "hard"), (0.0, "brutal"))

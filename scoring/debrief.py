@@ -10,9 +10,12 @@ from scoring.facts import FACILITATOR, TRAINEE_EVENTS, acting_role, actor_field
 from scoring.grade import ScoreCard
 from scoring.kpi import Kpi
 from scoring.rubric import Criterion
-from sim.catalogue import COMMS_ACTIONS, STANDARD_IDS, standard
-from sim.durations import format_clock, format_duration
-from sim.events import (
+from sim.format.catalogue import COMMS_ACTIONS, STANDARD_IDS, standard
+from sim.format.durations import format_clock, format_duration
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import (
     ActionCancelled,
     ActionFinished,
     ActionRefusal,
@@ -46,9 +49,6 @@ from sim.events import (
     TimerMet,
     TimerStarted,
 )
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.scenario import Scenario
 
 # Actions whose finishing already shows as their own event (severity.declared, comms.sent…): listing the
 # action.finished too would say everything twice.

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar, get_args
 
-from sim.events import (
-    COMMS_CHANNELS,
+from sim.format.vocabulary import COMMS_CHANNELS
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import (
     FACILITATOR,
     ActionCancelled,
     ActionFinished,
@@ -30,7 +31,6 @@ from sim.events import (
     SeverityDeclared,
     StatusChanged,
 )
-from sim.record import DrillRecord
 
 __all__ = ["FACILITATOR", "TRAINEE_EVENTS", "Facts", "acting_role", "actor_field", "read_facts"]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from scoring import criteria_resolve, criteria_respond
+from scoring import criteria_coordination, criteria_recovery
 from scoring.facts import read_facts
 from scoring.kpi import Kpi, kpis
 from scoring.rubric import CATEGORIES, Category, Context, Criterion, Evidence
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.scenario import Scenario
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
 
 __all__ = ["DEFAULT_PASS_MARK", "Criterion", "Evidence", "PersonScore", "ScoreCard", "grade", "letter_for"]
 
@@ -20,7 +20,7 @@ DEFAULT_PASS_MARK = 70.0
 LETTERS: tuple[tuple[float, str], ...] = ((90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"), (0.0, "F"))
 
 Check = Callable[[Context], Criterion | list[Criterion]]
-CHECKS: tuple[Check, ...] = (*criteria_respond.CHECKS, *criteria_resolve.CHECKS)
+CHECKS: tuple[Check, ...] = (*criteria_coordination.CHECKS, *criteria_recovery.CHECKS)
 
 
 @dataclass(frozen=True, slots=True)

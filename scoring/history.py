@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.text import printable_json
+from sim.format.text import printable_json
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import DrillEnded, to_json
+from sim.journal.jsonl import dumps, header_json
 
 if TYPE_CHECKING:
     from scoring.grade import ScoreCard
@@ -232,7 +236,7 @@ class History:
             " WHERE drill_id = ? ORDER BY rowid",
             (r["id"],),
         ).fetchall()
-        # The database can be edited by hand: its text is shown, never obeyed (sim.text).
+        # The database can be edited by hand: its text is shown, never obeyed (sim.format.text).
         r = printable_json(r)
         crit = [printable_json(list(c)) for c in crit]
         return DrillRow(
@@ -305,3 +309,67 @@ def row_for(card: ScoreCard, journal: str, started_at: str, end_reason: str,
                        for c in card.criteria),
         answers=answers,
     )  # fmt: skip
+
+
+# -- storing a finished drill ------------------------------------------------------------------------
+
+
+def default_db() -> Path:
+    """`$WARROOM_DB`, else `history.db` in the user data dir."""
+    from sim.format.library import user_home  # the loader's imports, which the store itself never needs
+
+    return Path(os.environ.get("WARROOM_DB") or user_home() / "history.db")
+
+
+def journal_text(record: DrillRecord, journal: Path | None) -> str:
+    """The JSONL text of a drill: its journal file when it has one, else rebuilt from the record."""
+    if journal is not None:
+        try:
+            return journal.read_text(encoding="utf-8")
+        except OSError:
+            pass  # fall back to the record, which holds the same lines
+    lines = [dumps(header_json(record.header)), *(dumps(to_json(e)) for e in record.events)]
+    return "\n".join(lines) + "\n"
+
+
+def store(
+    card: ScoreCard,
+    record: DrillRecord,
+    journal: Path | None,
+    *,
+    started_at: str,
+    db: Path | None = None,
+    answers: tuple[str, ...] = (),
+) -> int:
+    """Store one finished drill in the history database; return its id. Idempotent: the same journal is
+    stored once, so a debrief shown again (or a finished journal resumed) never makes a duplicate row.
+    Raises `HistoryError` with a message fit to show the trainee."""
+    text = journal_text(record, journal)
+    ended = record.first(DrillEnded)
+    end_reason = ended.reason if ended else ""
+    with History(db or default_db()) as h:
+        try:
+            known = h.conn.execute(
+                "SELECT id FROM drills WHERE trainee = ? AND scenario_id = ? AND seed = ? AND journal = ?",
+                (card.trainee, card.scenario, card.seed, text),
+            ).fetchone()
+        except Exception as exc:  # sqlite3 errors: reported like the store's own
+            raise HistoryError(f"{h.path}: cannot read the history database: {exc}") from None
+        if known is not None:
+            return int(known[0])
+        return h.add(row_for(card, text, started_at, end_reason, answers))
+
+
+def save_answers(
+    drill_id: int, answers: tuple[str, ...], record: DrillRecord, journal: Path | None, *, db: Path | None = None
+) -> None:
+    """Lessons-learned answers come after the debrief stored the drill: put them, and the journal that now
+    ends with them, on the row already stored (so the row stays the one `store` finds again)."""
+    text = journal_text(record, journal)
+    with History(db or default_db()) as h:
+        try:
+            h.conn.execute(
+                "UPDATE drills SET answers = ?, journal = ? WHERE id = ?", (json.dumps(list(answers)), text, drill_id)
+            )
+        except Exception as exc:  # sqlite3 errors: reported like the store's own
+            raise HistoryError(f"{h.path}: cannot save the answers: {exc}") from None

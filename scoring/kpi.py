@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scoring.facts import Facts
-from sim.playbook import Severity
+from sim.format.playbook import Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,11 @@ from scoring.facts import FACILITATOR
 from scoring.grade import ScoreCard
 from scoring.report_md import incident_commander
 from scoring.rubric import RESULT_LABEL
-from sim.events import (
+from sim.engine.facilitation import answers, facilitator_log
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import (
     ActionFinished,
     CommsSent,
     FaultResolved,
@@ -22,10 +26,6 @@ from sim.events import (
     SeverityDeclared,
     kind_of,
 )
-from sim.facilitation import answers, facilitator_log
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.scenario import Scenario
 
 Series = dict[str, list[tuple[float, float]]]
 

@@ -37,11 +37,11 @@ from typing import Any
 from scoring import debrief
 from scoring.grade import PersonScore, ScoreCard
 from scoring.rubric import Criterion
-from sim.durations import format_clock
-from sim.facilitation import answers, facilitator_log
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.scenario import Scenario
+from sim.engine.facilitation import answers, facilitator_log
+from sim.format.durations import format_clock
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
 
 SCHEMA = "warroom.debrief"
 VERSION = 1

@@ -9,11 +9,11 @@ from scoring import debrief
 from scoring.debrief import clock, duration
 from scoring.grade import ScoreCard
 from scoring.rubric import RESULT_LABEL
-from sim.events import RoleAssigned
-from sim.facilitation import answers, facilitator_log
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.scenario import Scenario
+from sim.engine.facilitation import answers, facilitator_log
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import RoleAssigned
 
 # Characters Markdown would read as syntax (emphasis, links, HTML, tables, code). Scenario text is data,
 # so each is escaped; `_` only at a word's edge, where it could start or end emphasis.

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scoring.facts import Facts, acting_role
-from sim.catalogue import STANDARD_IDS, standard
-from sim.durations import format_clock, format_duration
-from sim.events import AnyEvent
-from sim.playbook import Playbook, Severity
-from sim.scenario import Scenario
+from sim.format.catalogue import STANDARD_IDS, standard
+from sim.format.durations import format_clock, format_duration
+from sim.format.playbook import Playbook, Severity
+from sim.format.scenario import Scenario
+from sim.journal.events import AnyEvent
 
 Category = Literal["detection", "classification", "roles", "communication", "escalation", "mitigation", "closure"]
 Result = Literal["pass", "partial", "fail", "not_evaluated"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.engine import Drill
-from sim.events import to_json
-from sim.journal import dumps
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.replay import apply_input, is_input
-from sim.scenario import Scenario
+from sim.engine.drill import Drill
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import to_json
+from sim.journal.jsonl import dumps
+from sim.rerun.resume import apply_input, is_input
 
 Series = dict[str, list[tuple[float, float]]]
 

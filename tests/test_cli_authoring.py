@@ -47,7 +47,7 @@ def test_new_unknown_playbook_is_a_usage_error(home: Path) -> None:
 
 
 def test_new_asks_what_the_flags_do_not_say(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tui.commands.new._interactive", lambda: True)
+    monkeypatch.setattr("tui.cli.new._interactive", lambda: True)
     result = CliRunner().invoke(main, ["new"], input="mindweave\nbreach\nStolen keys\nhard\n")
     assert result.exit_code == 0, result.output
     text = (home / "scenarios" / "stolen-keys.yaml").read_text()

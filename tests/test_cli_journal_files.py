@@ -1,4 +1,4 @@
-"""From a journal back to its scenario and playbook, one way for every command (`sim.resolve`): strict for
+"""From a journal back to its scenario and playbook, one way for every command (`sim.journal.resolve`): strict for
 `resume` and `replay` (a file changed since the drill is refused: `file: what is wrong — hint`), lenient for
 `score` and `report` (graded as the file is now, with a one-line warning). Never a traceback."""
 
@@ -11,8 +11,8 @@ from typing import NamedTuple
 import pytest
 from click.testing import CliRunner
 
-from sim.engine import Drill
-from sim.library import Library
+from sim.engine.drill import Drill
+from sim.format.library import Library
 from tests.sim.engine_fixtures import HERE
 from tui.cli import main
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scoring.history import History
+from scoring.history import History, default_db
+from sim.journal import directory
 from tests.sim.engine_fixtures import IDEAL_PATH, SCENARIO_PATH
-from tui import records
 from tui.cli import main
 
 
@@ -65,9 +65,9 @@ def test_resume_by_short_id_or_unique_prefix_finishes_the_drill(journals: Path, 
     code, _, err = warroom("resume", "pool", "--actions", IDEAL_PATH)
     assert code == 0, err
     assert (journals / "pool-leak-s1-001.jsonl").read_bytes() == reference.read_bytes()
-    assert not records.unfinished()[0].id.startswith("pool")  # finished drills leave the list
+    assert not directory.unfinished()[0].id.startswith("pool")  # finished drills leave the list
     assert "Stored in the history as drill 1." in err  # finished headless, stored like the TUI's debrief
-    with History(records.default_db()) as h:
+    with History(default_db()) as h:
         [row] = h.drills(with_journal=True)
     assert row.scenario_id == "pool-leak" and row.journal == reference.read_text()
 
@@ -90,7 +90,7 @@ def test_a_cut_off_last_line_is_recovered(journals: Path, tmp_path: Path) -> Non
     record(journal, "12m")
     with open(journal, "ab") as f:
         f.write(b'{"t":720.0,"kind":"ale')  # a crash in the middle of a write
-    listed = records.unfinished()
+    listed = directory.unfinished()
     assert listed[0].truncated and not listed[0].problem
     code, out, _ = warroom("resume")
     assert "last line cut short" in out
@@ -113,12 +113,12 @@ def test_a_wrong_header_is_one_clear_line_naming_the_file(journals: Path) -> Non
 def test_discard_moves_a_journal_aside_without_overwriting(journals: Path) -> None:
     journal = journals / "pool-leak-s1-001.jsonl"
     record(journal, "10m")
-    first = records.discard(journal)
+    first = directory.discard(journal)
     assert first == journals / "discarded" / "pool-leak-s1-001.jsonl" and first.is_file()
     record(journal, "10m")
-    second = records.discard(journal)
+    second = directory.discard(journal)
     assert second == journals / "discarded" / "pool-leak-s1-001.1.jsonl"
-    assert records.unfinished() == []
+    assert directory.unfinished() == []
 
 
 def test_answers_after_the_end_keep_a_drill_finished(journals: Path) -> None:
@@ -127,11 +127,11 @@ def test_answers_after_the_end_keep_a_drill_finished(journals: Path) -> None:
     with open(journal, "a", encoding="utf-8") as f:
         for n in range(3):  # lessons-learned answers are journaled after `drill.ended`
             f.write(json.dumps({"t": 2100.0, "kind": "debrief.answer", "question": n, "text": "ok"}) + "\n")
-    assert records.is_finished(journal)
-    assert records.unfinished() == []
+    assert directory.is_finished(journal)
+    assert directory.unfinished() == []
     # A trainee typing the marker into a message cannot end a drill: the quotes arrive escaped.
     unfinished_one = journals / "pool-leak-s1-002.jsonl"
     record(unfinished_one, "10m")
     with open(unfinished_one, "a", encoding="utf-8") as f:
         f.write(json.dumps({"t": 600.0, "kind": "comms.sent", "text": '"kind":"drill.ended"'}) + "\n")
-    assert not records.is_finished(unfinished_one)
+    assert not directory.is_finished(unfinished_one)

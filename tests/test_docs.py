@@ -14,11 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted((ROOT / "docs").glob("*.md")) + sorted((ROOT / "docs" / "decisions").glob("*.md"))
 LINKED = [ROOT / "README.md", ROOT / "scenarios" / "README.md", *DOCS]
 PACKAGES = ("sim", "scoring", "tui")
-# Top-level directories a path in the docs may start with: `sim/engine.py`, `tests/bench/`, `scenarios/schema/`.
+# Top-level directories a path in the docs may start with: `sim/engine/drill.py`, `tests/bench/`, `scenarios/schema/`.
 TOP_DIRS = (*PACKAGES, "scenarios", "tests", "tools", "docs")
 
 _PATH = re.compile(rf"(?<![\w./~-])(?:{'|'.join(TOP_DIRS)})/[\w./-]*")
-# `sim.library.Playbooks`, `tui.startup.defer_collection`: a module, then optionally a name defined in it.
+# `sim.format.library.Playbooks`, `tui.startup.defer_collection`: a module, then optionally a name defined in it.
 _DOTTED = re.compile(rf"(?<![\w./-])(?:{'|'.join(PACKAGES)})(?:\.[A-Za-z_]\w*)+")
 _LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 _POINTER = re.compile(r"docs/decisions/[\w.-]+\.md")
@@ -99,9 +99,9 @@ def test_code_points_only_to_records_that_exist() -> None:
 
 
 def test_the_path_patterns_catch_what_they_should() -> None:
-    text = "See `sim/engine.py`, tests/bench/ and sim.library.Playbooks, not 192.0.2.0/24 or ~/x/sim/y."
-    assert {m.group(0) for m in _PATH.finditer(text)} == {"sim/engine.py", "tests/bench/"}
-    assert {m.group(0) for m in _DOTTED.finditer(text)} == {"sim.library.Playbooks"}
-    assert _dotted_exists("sim.library.Playbooks")
-    assert not _dotted_exists("sim.library.NoSuchThing")
+    text = "See `sim/engine/drill.py`, tests/bench/ and sim.format.library.Playbooks, not 192.0.2.0/24 or ~/x/sim/y."
+    assert {m.group(0) for m in _PATH.finditer(text)} == {"sim/engine/drill.py", "tests/bench/"}
+    assert {m.group(0) for m in _DOTTED.finditer(text)} == {"sim.format.library.Playbooks"}
+    assert _dotted_exists("sim.format.library.Playbooks")
+    assert not _dotted_exists("sim.format.library.NoSuchThing")
     assert not _dotted_exists("sim.no_such_module")

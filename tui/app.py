@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui import settings as user_settings
-from tui.messages import BackToPicker, DrillFinished, ReplayDrill, ScenarioChosen, StartDrill, TraineeNamed
+from tui.messages import BackToPicker, DrillFinished, PlayAgain, ScenarioChosen, StartDrill, TraineeNamed
 from tui.screens import WIDTH_BREAKPOINTS
 from tui.session import DrillPort, Session, new_session
 from tui.startup import resume_collection
@@ -103,8 +103,8 @@ class WarroomApp(App[None]):
 
     def _offer_resume(self) -> None:
         """A drill left unfinished (a crash, a closed terminal): offer the most recent one back."""
+        from sim.journal.directory import unfinished
         from tui.modals.resume import ResumeModal
-        from tui.records import unfinished
 
         found = [u for u in unfinished(self.journal_dir) if not u.problem]
         if not found:
@@ -119,9 +119,9 @@ class WarroomApp(App[None]):
         self.push_screen(ResumeModal(found[0], len(found) - 1), chosen)
 
     def _resume(self, journal: Path) -> None:
-        from sim.engine import DrillError
-        from sim.journal import JournalError
-        from sim.loading import LoadError
+        from sim.engine.drill import DrillError
+        from sim.format.loading import LoadError
+        from sim.journal.jsonl import JournalError
         from tui.session import resume_drill
 
         try:
@@ -132,7 +132,7 @@ class WarroomApp(App[None]):
         self._open_drill(Session.of(drill, trainee=self.settings.trainee))
 
     def _discard(self, journal: Path) -> None:
-        from tui.records import discard
+        from sim.journal.directory import discard
 
         try:
             where = discard(journal)
@@ -144,8 +144,8 @@ class WarroomApp(App[None]):
     def _open_scenario(self, scenario_id: str) -> None:
         """`warroom play ID`: straight to the briefing; an unknown or broken scenario falls back to the
         picker with a notice instead of a crash."""
-        from sim.library import Library, NotFound
-        from sim.loading import LoadError
+        from sim.format.library import Library, NotFound
+        from sim.format.loading import LoadError
 
         library = Library(self.scenario_dirs)
         try:
@@ -219,8 +219,8 @@ class WarroomApp(App[None]):
             self.pop_screen()
         self.switch_screen(DebriefScreen(self.session))
 
-    @on(ReplayDrill)
-    def _replay(self) -> None:
+    @on(PlayAgain)
+    def _play_again(self) -> None:
         """The same scenario and seed from its briefing: same incident, same people, another try."""
         assert self.session is not None
         old = self.session

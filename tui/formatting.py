@@ -10,8 +10,10 @@ from typing import NamedTuple, assert_never
 
 from textual.content import Content
 
-from sim.durations import format_clock, format_duration
-from sim.events import (
+from sim.format.durations import format_clock, format_duration
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.events import (
     ActionCancelled,
     ActionFinished,
     ActionRefusal,
@@ -44,8 +46,6 @@ from sim.events import (
     TimerMet,
     TimerStarted,
 )
-from sim.playbook import Playbook
-from sim.scenario import Scenario
 
 # Feed categories, in the order the filter offers them.
 CATEGORIES: tuple[str, ...] = ("alert", "page", "message", "clue", "action", "timer", "hint", "system")
@@ -137,7 +137,7 @@ class Names(NamedTuple):
 
     @classmethod
     def build(cls, scenario: Scenario, playbook: Playbook, people: Mapping[str, str] | None = None) -> Names:
-        from sim.catalogue import STANDARD
+        from sim.format.catalogue import STANDARD
 
         return cls(
             metrics={m.id: (m.label, m.unit) for m in scenario.metrics},

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from textual.message import Message
 
-from sim.playbook import Playbook
-from sim.scenario import Scenario
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
 
 
 @dataclass
@@ -34,7 +34,7 @@ class DrillFinished(Message):
 
 
 @dataclass
-class ReplayDrill(Message):
+class PlayAgain(Message):
     """From the debrief: run the same scenario with the same seed again."""
 
 

@@ -10,7 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from sim.durations import format_duration
+from sim.format.durations import format_duration
 
 if TYPE_CHECKING:
     from tui.screens.drill import DrillScreen

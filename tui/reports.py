@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from scoring.grade import ScoreCard
-from sim.record import DrillRecord
+from sim.journal.drill_record import DrillRecord
 from tui.session import Session
 from tui.settings import reports_dir
 

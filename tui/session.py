@@ -10,26 +10,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
-from sim.catalogue import ActionSpec
-from sim.events import AnyEvent
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.scenario import Scenario
-from sim.state import DrillState
-
-
-class Person(NamedTuple):
-    """Someone in the drill's cast: the slot id the engine knows them by, their name and title."""
-
-    slot: str
-    name: str
-    title: str = ""
+from sim.engine.cast import Person
+from sim.engine.state import DrillState
+from sim.format.catalogue import ActionSpec
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import AnyEvent
 
 
 class DrillPort(Protocol):
-    """The part of `sim.engine.Drill` the TUI uses."""
+    """The part of `sim.engine.drill.Drill` the TUI uses."""
 
     scenario: Scenario
     playbook: Playbook
@@ -52,7 +45,7 @@ class DrillPort(Protocol):
 
 
 def people_of(drill: object) -> list[Person]:
-    """The drill's cast as the role and page dialogs show it (empty when the engine has no cast)."""
+    """The drill's cast as the role and page dialogs show it, without teams (empty when the engine has no cast)."""
     cast = getattr(drill, "cast", None)
     found = getattr(cast, "people", None) or {}
     return [Person(slot, p.name, getattr(p, "title", "")) for slot, p in found.items()]
@@ -124,9 +117,9 @@ def new_session(
     journal_dir: Path | None = None,
 ) -> Session:
     """A fresh drill of `scenario`, journalled under the user data dir."""
-    from sim.engine import Drill
-    from sim.library import Library
-    from tui.settings import journals_dir
+    from sim.engine.drill import Drill
+    from sim.format.library import Library
+    from sim.journal.directory import journals_dir
 
     seed = scenario.seed if seed is None else seed
     journal = next_journal_path(journal_dir or journals_dir(), scenario.id, seed)
@@ -147,6 +140,6 @@ def new_session(
 
 def resume_drill(journal: Path) -> DrillPort:
     """The drill a journal records, rebuilt by replaying its inputs, journaling on to the same file."""
-    from sim.engine import Drill
+    from sim.rerun.resume import resume
 
-    return Drill.resume(journal)
+    return resume(journal)

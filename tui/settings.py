@@ -6,18 +6,14 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
-from sim.library import user_home
-from sim.text import printable
+from sim.format.library import user_home
+from sim.format.text import printable
 
 SETTINGS_FILE = "settings.json"
 
 
 # The user data dir: `$WARROOM_HOME` when set (tests set it), else the platform's user data dir.
 home = user_home
-
-
-def journals_dir() -> Path:
-    return home() / "journals"
 
 
 def reports_dir() -> Path:

@@ -11,13 +11,13 @@ from simpy.events import ProcessGenerator
 
 from scenarios import LIBRARY, SCRIPTS
 from scoring.calibrate import _init, _one, bot_seed
-from sim.engine import Drill
-from sim.library import Library
-from sim.loading import load_script
-from sim.playbook import Playbook
-from sim.runner import play
-from sim.scenario import Scenario
-from sim.script import Script
+from sim.engine.drill import Drill
+from sim.format.library import Library
+from sim.format.loading import load_script
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.format.script import Script
+from sim.training.runner import play
 from tests.bench.harness import (
     CLOCK,
     PYTHON,

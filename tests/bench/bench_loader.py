@@ -5,8 +5,8 @@ from __future__ import annotations
 import yaml
 
 from scenarios import ROOT
-from sim import loading
-from sim.library import expand, validate_paths
+from sim.format import loading
+from sim.format.library import expand, validate_paths
 from tests.bench.harness import Figure, median_pair
 
 

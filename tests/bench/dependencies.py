@@ -1,6 +1,6 @@
 """M1's and T1's baseline: what a drill process imports before any of warroom's own code runs.
 
-SimPy and PyYAML, and of Faker the generator and the providers the cast draws from (`sim.cast.fake`).
+SimPy and PyYAML, and of Faker the generator and the providers the cast draws from (`sim.engine.cast.fake`).
 Importing any part of Faker runs the package's `__init__`, which imports every provider package (not their
 locales): that is most of what Faker costs a process, whichever providers the cast adds.
 """

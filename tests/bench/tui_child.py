@@ -21,7 +21,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 SCENARIO = HERE / "fixtures" / "eight-metrics.yaml"  # eight metrics, sampled every 5 s, four hours long
 SIZE = (120, 36)  # the terminal size the snapshots use
-HISTORY = 120  # samples a sparkline shows, as the drill keeps (sim.metrics.HISTORY)
+HISTORY = 120  # samples a sparkline shows, as the drill keeps (sim.engine.metrics.HISTORY)
 
 
 def _emit(result: dict[str, Any]) -> None:
@@ -57,7 +57,7 @@ def first_frame_warroom() -> None:
     from tui.startup import defer_collection
 
     defer_collection()
-    from sim.library import Library
+    from sim.format.library import Library
     from tui.app import WarroomApp
     from tui.screens.drill import DrillScreen
     from tui.session import new_session
@@ -115,8 +115,8 @@ def _warroom_app(tick: float | None) -> tuple[Any, Any, list[tuple[float, float,
     `tick` overrides the screen's tick period (the module constant it reads on mount and on each tick).
     """
     import tui.screens.drill as drill_screen
-    from sim.engine import Drill
-    from sim.library import Library
+    from sim.engine.drill import Drill
+    from sim.format.library import Library
     from tui.app import WarroomApp
 
     if tick is not None:

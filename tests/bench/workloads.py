@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.engine import Drill
-from sim.library import Library
-from sim.playbook import Playbook
-from sim.scenario import Scenario
+from sim.engine.drill import Drill
+from sim.format.library import Library
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
 
 FOUR_HOURS = 4 * 3600.0
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from scenarios import PLAYBOOKS
-from sim.durations import parse_duration
-from sim.loading import check_file, load_playbook
-from sim.playbook import Playbook
+from sim.format.durations import parse_duration
+from sim.format.loading import check_file, load_playbook
+from sim.format.playbook import Playbook
 
 # Playbook id -> the seed document it encodes (its three-digit prefix).
 SEED_OF = {"samplemind": "000", "mindweave": "001", "findcontacts": "002", "samia": "003", "alchemorsel": "004"}

@@ -10,14 +10,14 @@ import pytest
 
 from scenarios import LIBRARY, SCRIPTS
 from scoring.grade import ScoreCard, grade
-from sim.engine import Drill
-from sim.events import ActionRefusal
-from sim.library import Library
-from sim.loading import Result, check_file
-from sim.playbook import Playbook
-from sim.runner import run_script
-from sim.scenario import Scenario
-from sim.script import Script
+from sim.engine.drill import Drill
+from sim.format.library import Library
+from sim.format.loading import Result, check_file
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.format.script import Script
+from sim.journal.events import ActionRefusal
+from sim.training.runner import run_script
 
 KINDS = ("ideal", "mistakes", "negligent")
 # (lowest, highest) score each script must reach, both inclusive; the bands.

@@ -1,7 +1,7 @@
 """Synthetic drill records for the scorer's tests: a list of timed steps turned into contract events.
 
 `grade` is pure, so its tests build records event by event instead of running the engine. The builder
-emits what sim/events.py promises for each action (start, finish, and the dedicated event at finish)
+emits what sim/journal/events.py promises for each action (start, finish, and the dedicated event at finish)
 plus the few consequences the test scenario defines (the fix resolves the fault, the logs reveal the
 root cause, a clean resolution is verified after the monitoring period).
 """
@@ -12,9 +12,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sim import loading
-from sim.catalogue import COMMS_ACTIONS, STANDARD_IDS, standard
-from sim.events import (
+from sim.format import loading
+from sim.format.catalogue import COMMS_ACTIONS, STANDARD_IDS, standard
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import JOURNAL_FORMAT, DrillRecord, Header
+from sim.journal.events import (
     ActionFinished,
     ActionStarted,
     Alert,
@@ -33,9 +36,6 @@ from sim.events import (
     SeverityDeclared,
     StatusChanged,
 )
-from sim.playbook import Playbook
-from sim.record import JOURNAL_FORMAT, DrillRecord, Header
-from sim.scenario import Scenario
 
 DATA = Path(__file__).parent / "data"
 DETECTED = 150.0  # the first page fires at 2m30s

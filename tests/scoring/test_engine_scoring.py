@@ -13,12 +13,12 @@ from scoring.grade import grade
 from scoring.report_html import render_html
 from scoring.report_md import render_markdown
 from scoring.series import replay_series
-from sim import bots
-from sim.engine import Drill
-from sim.journal import read_record
-from sim.library import Library
-from sim.runner import load_script_file, run_script
-from sim.script import Step
+from sim.engine.drill import Drill
+from sim.format.library import Library
+from sim.format.script import Step
+from sim.journal.jsonl import read_record
+from sim.training import bots
+from sim.training.runner import load_script_file, run_script
 from tests.scoring.builder import DATA, IDEAL, load_playbook
 from tests.scoring.builder import Step as SyntheticStep
 from tests.scoring.builder import load_scenario as load_test_scenario
@@ -149,7 +149,7 @@ def test_cli_report_writes_each_format(fmt: str, journal: Path, tmp_path: Path) 
 
 
 def test_cli_grades_a_scenario_changed_since_the_drill_with_a_warning(journal: Path, tmp_path: Path) -> None:
-    # Grading is lenient (`sim.resolve`): the file as it is now, and a warning; resuming would refuse it.
+    # Grading is lenient (`sim.journal.resolve`): the file as it is now, and a warning; resuming would refuse it.
     header = json.loads(journal.read_text(encoding="utf-8").splitlines()[0])
     changed = tmp_path / "scenario.yaml"
     changed.write_text((DATA / "scenario.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from scoring.grade import grade
-from sim.library import Library
-from sim.scenario import Expectation, Scenario
+from sim.format.library import Library
+from sim.format.scenario import Expectation, Scenario
 from tests.scoring.builder import DATA, IDEAL, build, load_playbook, load_scenario, plus, step
 
 

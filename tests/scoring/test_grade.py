@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 
 from scoring.grade import ScoreCard, grade, letter_for
-from sim.events import FACILITATOR, CommsSent, FaultResolved, FaultStarted, PageSent, StatusChanged
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.scenario import Scenario
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import FACILITATOR, CommsSent, FaultResolved, FaultStarted, PageSent, StatusChanged
 from tests.scoring.builder import IDEAL, Step, build, load_playbook, load_scenario, m, moved, plus, step, without
 
 

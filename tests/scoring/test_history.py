@@ -131,9 +131,9 @@ def test_a_graded_drill_is_stored_whole(tmp_path: Path) -> None:
     from scenarios import LIBRARY, SCRIPTS
     from scoring.grade import grade
     from scoring.history import row_for
-    from sim.library import Library
-    from sim.loading import load_script
-    from sim.runner import run_script
+    from sim.format.library import Library
+    from sim.format.loading import load_script
+    from sim.training.runner import run_script
 
     path = LIBRARY / "tutorial.yaml"
     scenario, playbook, _, _ = Library().load_scenario(path)

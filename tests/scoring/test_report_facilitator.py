@@ -8,7 +8,7 @@ from scoring.grade import grade
 from scoring.report_html import render_html
 from scoring.report_json import render_json
 from scoring.report_md import render_markdown
-from sim.engine import Drill
+from sim.engine.drill import Drill
 from tests.sim.engine_fixtures import playbook, scenario
 
 

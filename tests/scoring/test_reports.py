@@ -18,10 +18,10 @@ from scoring.grade import grade
 from scoring.report_html import render_html
 from scoring.report_json import SCHEMA, VERSION, render_json
 from scoring.report_md import render_markdown
-from sim.events import FaultResolved, FaultStarted
-from sim.playbook import Playbook
-from sim.record import DrillRecord
-from sim.scenario import Scenario
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import FaultResolved, FaultStarted
 from tests.scoring.builder import IDEAL, build, load_playbook, load_scenario
 from tests.scoring.test_grade import NEGLIGENT
 

@@ -18,9 +18,9 @@ from faker.providers.person.en_US import Provider as PersonProvider
 from faker.providers.user_agent import Provider as UserAgentProvider
 
 import scenarios
-import sim.cast
-from sim.cast import STANDARD_SLOTS, Cast, fake
-from sim.engine import Drill
+import sim.engine.cast
+from sim.engine.cast import STANDARD_SLOTS, Cast, fake
+from sim.engine.drill import Drill
 from tests.sim.engine_fixtures import playbook, scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +44,8 @@ def test_the_cast_does_not_depend_on_the_process() -> None:
     """Another interpreter, with another hash seed, casts the same drill (nothing rides on set order or on
     state left in Faker's module-wide random)."""
     code = (
-        "import json, random; from sim.cast import Cast; from tests.sim.engine_fixtures import playbook, scenario;"
+        "import json, random; from sim.engine.cast import Cast; "
+        "from tests.sim.engine_fixtures import playbook, scenario;"
         "print(json.dumps(Cast(scenario(), playbook(), random.Random(5), 'Alex').values()))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -148,7 +149,7 @@ def test_casting_never_builds_a_faker_proxy_or_a_factory_generator(monkeypatch: 
 
     monkeypatch.setattr(faker.Faker, "__init__", refuse)
     monkeypatch.setattr(faker.Factory, "create", refuse)
-    sim.cast._providers.cache_clear()  # the generator is built once per process: build it again, here
+    sim.engine.cast._providers.cache_clear()  # the generator is built once per process: build it again, here
     assert cast(2).values()["cto"]
 
 
@@ -177,4 +178,4 @@ def test_the_guide_and_this_module_document_every_placeholder() -> None:
     contacts = {contact.id for contact in playbook().contacts}
     for key in cast(1).values().keys() - contacts:
         assert f"`{{{key}}}`" in guide, key
-        assert f"`{{{re.sub(r'[23]', '', key)}}}`" in (sim.cast.__doc__ or ""), key
+        assert f"`{{{re.sub(r'[23]', '', key)}}}`" in (sim.engine.cast.__doc__ or ""), key

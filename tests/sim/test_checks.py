@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from sim import checks
-from sim.checks import Finding, check_playbook, check_scenario, check_script, dotted
-from sim.explain import allowed_keys, describe, describe_all
-from sim.model import ValidationError
-from sim.playbook import Playbook
-from sim.scenario import MetricCondition, Scenario
-from sim.script import Script
-from sim.yamlsafe import parse
+from sim.format import checks
+from sim.format.checks import Finding, check_playbook, check_scenario, check_script, dotted
+from sim.format.explain import allowed_keys, describe, describe_all
+from sim.format.model import ValidationError
+from sim.format.playbook import Playbook
+from sim.format.scenario import MetricCondition, Scenario
+from sim.format.script import Script
+from sim.format.yamlsafe import parse
 
 FIXTURES = Path(__file__).with_name("fixtures")
 

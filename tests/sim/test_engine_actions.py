@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from sim.actions import ActionRefused
-from sim.engine import Drill
-from sim.events import (
+from sim.engine.actions import ActionRefused
+from sim.engine.drill import Drill
+from sim.journal.events import (
     ActionCancelled,
     ActionFinished,
     ActionRefusal,

@@ -9,9 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import DEFAULT_MONITORING_PERIOD, Drill, DrillError
-from sim.events import Alert, DrillEnded, FacilitatorInput, Inject, RecoveryVerified, StatusChanged, payload, to_json
-from sim.runner import run_script
+from sim.engine.drill import DEFAULT_MONITORING_PERIOD, Drill, DrillError
+from sim.journal.events import (
+    Alert,
+    DrillEnded,
+    FacilitatorInput,
+    Inject,
+    RecoveryVerified,
+    StatusChanged,
+    payload,
+    to_json,
+)
+from sim.training.runner import run_script
 from tests.sim.engine_fixtures import ideal, mini, of, playbook, playbook_with, scenario, times
 
 # m steps to 25 at T+10m; `fix` (1 min) resolves it, and the fault fades over 2 minutes.
@@ -194,7 +203,7 @@ def test_state_is_a_snapshot() -> None:
 def test_a_drill_imports_faker_only_when_it_first_names_someone() -> None:
     """Importing Faker costs a process about 12 MiB and 60 ms: a drill that names nobody never pays for it."""
     code = (
-        "import sys; from tests.sim.engine_fixtures import mini, playbook; from sim.engine import Drill;"
+        "import sys; from tests.sim.engine_fixtures import mini, playbook; from sim.engine.drill import Drill;"
         "d = Drill(mini(), playbook()); d.advance(3600); print('faker' in sys.modules);"
         "d.cast.name('cto'); print('faker' in sys.modules)"
     )

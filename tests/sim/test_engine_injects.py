@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.engine import Drill
-from sim.events import Inject, StatusChanged, TimerExpired, payload
+from sim.engine.drill import Drill
+from sim.journal.events import Inject, StatusChanged, TimerExpired, payload
 from tests.sim.engine_fixtures import mini, of, playbook, scenario, times
 
 

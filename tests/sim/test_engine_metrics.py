@@ -7,9 +7,9 @@ import statistics
 
 import pytest
 
-from sim.engine import Drill
-from sim.events import Alert
-from sim.metrics import HISTORY
+from sim.engine.drill import Drill
+from sim.engine.metrics import HISTORY
+from sim.journal.events import Alert
 from tests.sim.engine_fixtures import QUIET, mini, of, playbook
 
 

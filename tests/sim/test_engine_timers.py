@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.engine import Drill
-from sim.events import Escalation, PagerEscalated, TimerCancelled, TimerExpired, TimerMet, TimerStarted
-from sim.playbook import Playbook
+from sim.engine.drill import Drill
+from sim.format.playbook import Playbook
+from sim.journal.events import Escalation, PagerEscalated, TimerCancelled, TimerExpired, TimerMet, TimerStarted
 from tests.sim.engine_fixtures import escalation_with, mini, of, playbook, times
 
 PAGE = {"id": "page", "kind": "page", "text": "paged", "trigger": {"at": "1m"}}

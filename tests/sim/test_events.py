@@ -7,7 +7,7 @@ from typing import get_args
 
 import pytest
 
-from sim.events import (
+from sim.journal.events import (
     FACILITATOR,
     KINDS,
     AnyEvent,
@@ -25,8 +25,8 @@ from sim.events import (
     kind_of,
     to_json,
 )
-from sim.journal import dumps
-from sim.runner import run_script
+from sim.journal.jsonl import dumps
+from sim.training.runner import run_script
 from tests.sim.engine_fixtures import ideal, playbook, scenario
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import ActionRefused, Drill
-from sim.events import DebriefAnswer, Inject, to_json
-from sim.facilitation import answers, facilitator_log, trigger_text, upcoming
-from sim.journal import read_journal
-from sim.scenario import Trigger
+from sim.engine.drill import ActionRefused, Drill
+from sim.engine.facilitation import answers, facilitator_log, trigger_text, upcoming
+from sim.format.scenario import Trigger
+from sim.journal.events import DebriefAnswer, Inject, to_json
+from sim.journal.jsonl import read_journal
+from sim.rerun.resume import resume
 from tests.sim.engine_fixtures import mini, playbook, scenario
 
 
@@ -115,7 +116,7 @@ def test_answers_are_journaled_survive_resume_and_are_not_replayed(tmp_path: Pat
     d.answer(0, "The pool graph.")
     d.close()
     assert isinstance(read_journal(path).events[-1], DebriefAnswer)
-    resumed = Drill.resume(path, scenario=s, playbook=playbook())
+    resumed = resume(path, scenario=s, playbook=playbook())
     assert [to_json(e) for e in resumed.events] == [to_json(e) for e in d.events]
     # Answering again after a resume appends to the same journal, after what was there.
     resumed.answer(0, "The pool graph, and the DBA.")

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 import scenarios
-import sim.playbook
-import sim.scenario
-import sim.script
-from sim import yamlsafe
-from sim.library import validate_paths
-from sim.loading import check_file, load_playbook, load_scenario, load_script
-from sim.model import Model
-from sim.playbook import Playbook
-from sim.scenario import Scenario
+import sim.format.playbook
+import sim.format.scenario
+import sim.format.script
+from sim.format import yamlsafe
+from sim.format.library import validate_paths
+from sim.format.loading import check_file, load_playbook, load_scenario, load_script
+from sim.format.model import Model
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
 
 GUIDE = (scenarios.ROOT / "README.md").read_text(encoding="utf-8")
 SECTIONS = dict(re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", GUIDE, re.S | re.M))
@@ -99,7 +99,7 @@ def test_every_yaml_snippet_in_the_guide_parses(block: str) -> None:
 
 def models() -> list[type[Model]]:
     out = []
-    for module in (sim.playbook, sim.scenario, sim.script):
+    for module in (sim.format.playbook, sim.format.scenario, sim.format.script):
         for obj in vars(module).values():
             if isinstance(obj, type) and issubclass(obj, Model) and obj.__module__ == module.__name__:
                 out.append(obj)

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import Drill
-from sim.events import ActionFinished, Alert, Inject, from_json, to_json
-from sim.journal import JournalError, read_journal, read_record
-from sim.record import JOURNAL_FORMAT
-from sim.runner import play, run_script, steps_left
+from sim.engine.drill import Drill
+from sim.journal.drill_record import JOURNAL_FORMAT
+from sim.journal.events import ActionFinished, Alert, Inject, from_json, to_json
+from sim.journal.jsonl import JournalError, read_journal, read_record
+from sim.rerun.resume import resume
+from sim.training.runner import play, run_script, steps_left
 from tests.sim.engine_fixtures import HERE, PLAYBOOK_PATH, SCENARIO_PATH, ideal, of, playbook, scenario
 
 
@@ -137,7 +138,7 @@ def test_resume_after_a_crash_matches_an_uninterrupted_run(tmp_path: Path) -> No
     )
     data = cut.read_bytes()
     cut.write_bytes(data[: len(data) - 25])  # the crash hit mid-write
-    resumed = Drill.resume(cut)
+    resumed = resume(cut)
     assert resumed.now <= 840
     play(resumed, steps_left(resumed, ideal()))
     resumed.close()
@@ -162,7 +163,7 @@ def test_resume_replays_every_kind_of_input(tmp_path: Path) -> None:
     d.advance(123.4)
     d.end()
     d.close()
-    resumed = Drill.resume(path)
+    resumed = resume(path)
     assert [to_json(e) for e in resumed.events] == [to_json(e) for e in d.events]
     assert resumed.state == d.state
     assert resumed.finished
@@ -173,7 +174,7 @@ def test_a_resumed_drill_keeps_journaling_to_the_same_file(tmp_path: Path) -> No
     d = Drill(scenario(), playbook(), journal=path, scenario_path=SCENARIO_PATH, playbook_path=PLAYBOOK_PATH)
     d.advance(500)
     d.close()
-    resumed = Drill.resume(path)
+    resumed = resume(path)
     resumed.act("acknowledge")
     resumed.advance(100)
     resumed.close()
@@ -191,10 +192,10 @@ def test_a_changed_scenario_is_refused(tmp_path: Path) -> None:
     d.close()
     scenario_file.write_text(scenario_file.read_text().replace("duration: 2h", "duration: 3h"))
     with pytest.raises(JournalError, match="has changed since this drill was recorded"):
-        Drill.resume(path)
+        resume(path)
     scenario_file.unlink()
     with pytest.raises(JournalError, match="no longer exists"):
-        Drill.resume(path)
+        resume(path)
 
 
 def test_a_journal_without_paths_resumes_from_the_models_it_was_made_with(tmp_path: Path) -> None:
@@ -203,12 +204,12 @@ def test_a_journal_without_paths_resumes_from_the_models_it_was_made_with(tmp_pa
     d.advance(700)
     d.close()
     with pytest.raises(JournalError, match="does not say where"):
-        Drill.resume(path)
-    resumed = Drill.resume(path, scenario=scenario(), playbook=playbook())
+        resume(path)
+    resumed = resume(path, scenario=scenario(), playbook=playbook())
     assert resumed.events == d.events[: len(resumed.events)]
     other = scenario().model_copy(update={"duration": 60.0})
     with pytest.raises(JournalError, match="not the one the drill was recorded with"):
-        Drill.resume(path, scenario=other, playbook=playbook())
+        resume(path, scenario=other, playbook=playbook())
 
 
 def test_a_journal_that_does_not_replay_is_refused(tmp_path: Path) -> None:
@@ -221,18 +222,18 @@ def test_a_journal_that_does_not_replay_is_refused(tmp_path: Path) -> None:
     lines[2] = lines[2].replace('"label":"', '"label":"Imagined ')
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(JournalError, match="replay diverges at event 2"):
-        Drill.resume(path)
+        resume(path)
 
 
 def test_a_journal_without_paths_finds_a_library_scenario_by_id(tmp_path: Path) -> None:
     # What the TUI writes: a drill built from loaded models, its header naming ids and content hashes.
-    from sim.library import Library
+    from sim.format.library import Library
 
     tutorial, playbook, _, _ = Library().open("tutorial")
     path = tmp_path / "j.jsonl"
     d = Drill(tutorial, playbook, journal=path)
     d.advance(400)
     d.close()
-    resumed = Drill.resume(path)
+    resumed = resume(path)
     assert resumed.scenario == tutorial
     assert [to_json(e) for e in resumed.events] == [to_json(e) for e in d.events]

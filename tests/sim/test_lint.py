@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from sim.lint import lint_scenario, reachable
-from sim.playbook import Playbook
-from sim.scenario import Scenario
+from sim.authoring.lint import lint_scenario, reachable
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
 
 PLAYBOOK = Playbook.model_validate({
     "id": "pb", "name": "Test playbook",

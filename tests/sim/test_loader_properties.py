@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import yamlsafe
-from sim.loading import LoadError, load_playbook, load_scenario
-from sim.playbook import Playbook
-from sim.scenario import Scenario
+from sim.format import yamlsafe
+from sim.format.loading import LoadError, load_playbook, load_scenario
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
 
 FIXTURES = Path(__file__).with_name("fixtures")
 SCENARIO_TEXT = (FIXTURES / "scenario.yaml").read_text()

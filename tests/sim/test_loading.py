@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim import library, loading, yamlsafe
-from sim.journal import file_hash
-from sim.loading import (
+from sim.format import library, loading, yamlsafe
+from sim.format.loading import (
     Document,
     LoadError,
     Problem,
@@ -19,9 +18,10 @@ from sim.loading import (
     load_scenario,
     load_script,
 )
-from sim.playbook import Playbook
-from sim.scenario import Scenario
-from sim.script import Script
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.format.script import Script
+from sim.journal.jsonl import file_hash
 
 FIXTURES = Path(__file__).with_name("fixtures")
 PLAYBOOK = FIXTURES / "playbook.yaml"
@@ -437,7 +437,7 @@ def test_a_huge_file_is_refused_by_its_size(tmp_path: Path, monkeypatch: pytest.
     assert one(load_alone, path).message == "the file is larger than the 1024 KiB limit"
 
 
-# --- sim.library: finding bundled and user content -------------------------------------------------------
+# --- sim.format.library: finding bundled and user content -------------------------------------------------------
 
 
 @pytest.fixture

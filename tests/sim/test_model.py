@@ -10,8 +10,8 @@ from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin, get_
 
 import pytest
 
-from sim.durations import Duration
-from sim.model import Constraints, Field, FieldInfo, Model, RootModel, ValidationError, _hints
+from sim.format.durations import Duration
+from sim.format.model import Constraints, Field, FieldInfo, Model, RootModel, ValidationError, _hints
 
 
 class Bound(Model):
@@ -141,8 +141,8 @@ def test_a_drill_never_loads_pydantic() -> None:
     code = (
         "import sys\n"
         "from scenarios import LIBRARY\n"
-        "from sim.engine import Drill\n"
-        "from sim.library import Library\n"
+        "from sim.engine.drill import Drill\n"
+        "from sim.format.library import Library\n"
         "scenario, playbook, _, _ = Library().load_scenario(LIBRARY / 'tutorial.yaml')\n"
         "Drill(scenario, playbook).advance(600)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))\n"
@@ -163,10 +163,6 @@ def _shape(hint: Any) -> Any:
 
 def test_annotations_resolve_as_typing_resolves_them() -> None:
     """The formats' annotations, read with each text compiled once, mean what `typing` says they mean."""
-    import sim.journal
-    import sim.playbook
-    import sim.scenario
-    import sim.script  # noqa: F401 - every format's records, registered as Model subclasses
 
     def every(cls: type[Model]) -> Iterator[type[Model]]:
         for sub in cls.__subclasses__():

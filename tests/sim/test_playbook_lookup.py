@@ -1,4 +1,4 @@
-"""Which playbook a scenario gets, read lazily (`Library.playbooks`, a `sim.library.Playbooks`): the same
+"""Which playbook a scenario gets, read lazily (`Library.playbooks`, a `sim.format.library.Playbooks`): the same
 answers as reading every file, in the same precedence, from only the files that can hold the id asked for."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from sim import library
-from sim.loading import Result
-from sim.playbook import Playbook
+from sim.format import library
+from sim.format.loading import Result
+from sim.format.playbook import Playbook
 
 FIXTURES = Path(__file__).with_name("fixtures")
 PLAYBOOK = FIXTURES / "playbook.yaml"  # id: tiny

@@ -1,4 +1,4 @@
-"""`sim.resolve`: a journal's scenario and playbook under each policy, as the TUI's resume and review (strict)
+"""`sim.journal.resolve`: a journal's scenario and playbook under each policy, as the TUI's resume and review (strict)
 and the grading commands (lenient) get them; no command-line flags needed to see it."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import Drill
-from sim.journal import read_journal
-from sim.library import Library
-from sim.record import Header
-from sim.resolve import Policy, Unresolved, resolve
+from sim.engine.drill import Drill
+from sim.format.library import Library
+from sim.journal.drill_record import Header
+from sim.journal.jsonl import read_journal
+from sim.journal.resolve import Policy, Unresolved, resolve
 from tests.sim.engine_fixtures import HERE, playbook, scenario
 
 

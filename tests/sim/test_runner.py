@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.engine import Drill
-from sim.events import ActionRefusal, ActionStarted, DrillEnded, to_json
-from sim.runner import advance_to, load_script_file, play, run_script, steps_left
-from sim.script import Script
+from sim.engine.drill import Drill
+from sim.format.script import Script
+from sim.journal.events import ActionRefusal, ActionStarted, DrillEnded, to_json
+from sim.rerun.resume import resume
+from sim.training.runner import advance_to, load_script_file, play, run_script, steps_left
 from tests.sim.engine_fixtures import IDEAL_PATH, ideal, of, playbook, scenario, times
 
 
@@ -64,7 +65,7 @@ def test_advance_to_is_a_no_op_when_already_there() -> None:
 def test_steps_left_skips_what_the_journal_shows_was_done(tmp_path: Path) -> None:
     path = tmp_path / "j.jsonl"
     run_script(scenario(), playbook(), ideal(), until=600, journal=path)
-    resumed = Drill.resume(path, scenario=scenario(), playbook=playbook())
+    resumed = resume(path, scenario=scenario(), playbook=playbook())
     left = steps_left(resumed, ideal())
     assert left == ideal().root[5:]
     assert left[0].do == "page"

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from scenarios import PLAYBOOKS
-from sim.lint import lint_scenario
-from sim.loading import check_file, load_playbook
-from sim.scaffold import TYPES, scaffold
-from sim.scenario import Scenario
+from sim.authoring.lint import lint_scenario
+from sim.authoring.scaffold import TYPES, scaffold
+from sim.format.loading import check_file, load_playbook
+from sim.format.scenario import Scenario
 
 BUNDLED = sorted(p.stem for p in PLAYBOOKS.glob("*.yaml"))
 

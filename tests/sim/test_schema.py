@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 import scenarios
-from sim import schema
-from sim.loading import detect_kind
-from sim.yamlsafe import parse, read_text
+from sim.format import schema
+from sim.format.loading import detect_kind
+from sim.format.yamlsafe import parse, read_text
 from tui.cli import main
 
 SCHEMA_OF = {"playbook": "playbook", "scenario": "scenario", "script": "actions"}

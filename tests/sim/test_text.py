@@ -1,12 +1,12 @@
-"""sim.text: control characters in shown text are written out, never passed to a terminal."""
+"""sim.format.text: control characters in shown text are written out, never passed to a terminal."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.events import CommsSent, from_json
-from sim.text import first_control, printable, printable_json
+from sim.format.text import first_control, printable, printable_json
+from sim.journal.events import CommsSent, from_json
 
 CONTROLS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)]
 

@@ -1,4 +1,4 @@
-"""`sim.metrics._Tick` reuses one SimPy event by resetting fields SimPy owns (`_ok`, `_value`, `callbacks`).
+"""`sim.engine.metrics._Tick` reuses one SimPy event by resetting fields SimPy owns (`_ok`, `_value`, `callbacks`).
 SimPy is pinned exactly for it (pyproject.toml); these tests hold the assumption against the installed SimPy:
 a tick fires at the times, and in the order among other events, that a process yielding timeouts would."""
 
@@ -10,7 +10,7 @@ import pytest
 import simpy
 from simpy import Environment, Event
 
-from sim.metrics import _Tick
+from sim.engine.metrics import _Tick
 
 Log = list[tuple[float, str]]
 

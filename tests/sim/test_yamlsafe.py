@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim import yamlsafe
-from sim.yamlsafe import Issue, Loader, PyLoader, YamlError, compose, decode, locate, parse, read_text
+from sim.format import yamlsafe
+from sim.format.yamlsafe import Issue, Loader, PyLoader, YamlError, compose, decode, locate, parse, read_text
 
 # Every parse test runs on libyaml's parser and on PyYAML's pure-Python one: both must behave alike.
 LOADERS = pytest.mark.parametrize("loader", [Loader, PyLoader], ids=["c", "py"])
@@ -176,7 +176,7 @@ def test_nesting_that_crashes_libyamls_composer_is_refused_in_a_clean_process(tm
     # never hand them to it. A subprocess, so a regression fails this test instead of killing the run.
     path = tmp_path / "deep.yaml"
     path.write_text("[" * 500_000)
-    code = "import sys; from sim.loading import check_file; print(check_file(sys.argv[1]).problems[0])"
+    code = "import sys; from sim.format.loading import check_file; print(check_file(sys.argv[1]).problems[0])"
     proc = subprocess.run(
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60, cwd=Path.cwd()
     )

@@ -10,10 +10,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from sim.engine import Drill
-from sim.loading import load_playbook, load_scenario
-from sim.playbook import Playbook
-from sim.scenario import Scenario
+from sim.engine.drill import Drill
+from sim.format.loading import load_playbook, load_scenario
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
 from tui.app import WarroomApp
 from tui.screens.drill import DrillScreen
 

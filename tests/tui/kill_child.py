@@ -10,8 +10,8 @@ import asyncio
 import sys
 from pathlib import Path
 
-from sim.engine import Drill
-from sim.loading import load_playbook, load_scenario
+from sim.engine.drill import Drill
+from sim.format.loading import load_playbook, load_scenario
 from tui.app import WarroomApp
 from tui.screens.debrief import DebriefScreen
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sim.engine import Drill
-from sim.playbook import Playbook
-from sim.scenario import Scenario
+from sim.engine.drill import Drill
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
 from tui import settings
 from tui.app import WarroomApp
 from tui.cli import main
@@ -45,7 +45,7 @@ class Recorder:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.apps: list[WarroomApp] = []
-        monkeypatch.setattr("tui.commands.play.needs_terminal", lambda: None)
+        monkeypatch.setattr("tui.cli.play.needs_terminal", lambda: None)
         monkeypatch.setattr(WarroomApp, "run", lambda app, *a, **k: self.apps.append(app))
 
 

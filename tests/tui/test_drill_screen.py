@@ -8,7 +8,8 @@ import pytest
 from textual.color import Color
 from textual.message import Message
 
-from sim.engine import Drill
+from sim.engine.drill import Drill
+from sim.rerun.resume import resume
 from tui.app import WarroomApp
 from tui.messages import DrillFinished
 from tui.modals.base import ConfirmModal, ErrorModal
@@ -237,7 +238,7 @@ async def test_clues_and_overdue_deadlines_are_toasted_as_they_happen(app: Warro
 async def test_a_resumed_drill_does_not_toast_its_past_again(drill: Drill) -> None:
     _find_a_clue_and_miss_two_deadlines(drill)
     drill.close()
-    resumed = Drill.resume(drill.journal_path, scenario=drill.scenario, playbook=drill.playbook)  # type: ignore[arg-type]
+    resumed = resume(drill.journal_path, scenario=drill.scenario, playbook=drill.playbook)  # type: ignore[arg-type]
     app = WarroomApp(drill=resumed, autostart=False)
     try:
         async with app.run_test(size=(120, 36)) as pilot:

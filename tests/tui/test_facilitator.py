@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 from textual.widgets import Input, OptionList, Static
 
-from sim.engine import Drill
-from sim.events import FACILITATOR, FacilitatorInput, Inject, to_json
-from sim.journal import read_journal
+from sim.engine.drill import Drill
+from sim.journal.events import FACILITATOR, FacilitatorInput, Inject, to_json
+from sim.journal.jsonl import read_journal
+from sim.rerun.resume import resume
 from tests.tui.conftest import end_drill
 from tui.app import WarroomApp
 from tui.cli import main
@@ -172,7 +173,7 @@ async def test_a_journal_with_every_lever_resumes_to_the_same_events(fapp: Warro
         await pilot.pause()
     drill.close()
     assert drill.journal_path is not None
-    resumed = Drill.resume(drill.journal_path, scenario=drill.scenario, playbook=drill.playbook)
+    resumed = resume(drill.journal_path, scenario=drill.scenario, playbook=drill.playbook)
     assert [to_json(e) for e in resumed.events] == [to_json(e) for e in drill.events]
     kinds = {e.kind for e in resumed.events if isinstance(e, FacilitatorInput) and e.actor == FACILITATOR}
     assert kinds == {f"facilitator.{k}" for k in ("hint", "say", "note", "inject_now", "jump")}
@@ -202,8 +203,7 @@ def test_facilitator_flag_reaches_the_app(monkeypatch: pytest.MonkeyPatch, tmp_p
 async def test_lessons_learned_answers_reach_the_journal_the_report_and_the_history(
     app: WarroomApp, drill: Drill
 ) -> None:
-    from scoring.history import History
-    from tui.records import default_db
+    from scoring.history import History, default_db
 
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("n")

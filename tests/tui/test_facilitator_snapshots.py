@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 
-from sim.engine import Drill
+from sim.engine.drill import Drill
 from tui.app import WarroomApp
 
 from .test_snapshots import NARROW, WIDE, Snap, at

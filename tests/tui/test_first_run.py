@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.engine import Drill
+from sim.engine.drill import Drill
 from tui import settings
 from tui.app import WarroomApp
 from tui.modals.base import NameModal

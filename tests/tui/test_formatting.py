@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.events import (
+from sim.engine.state import TimerView
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.events import (
     FACILITATOR,
     ActionFinished,
     ActionStarted,
@@ -20,9 +23,6 @@ from sim.events import (
     Inject,
     SeverityDeclared,
 )
-from sim.playbook import Playbook
-from sim.scenario import Scenario
-from sim.state import TimerView
 from tui.formatting import FeedItem, Names, describe, number, quantity, time_left
 from tui.widgets.feed import FeedFilter
 from tui.widgets.metrics import buckets, chart, level_of

@@ -12,15 +12,14 @@ from textual.widgets import DataTable, Select
 
 import scenarios
 from scoring.grade import grade
-from scoring.history import History
-from sim.journal import read_journal
-from sim.runner import run_script
+from scoring.history import History, store
+from sim.journal.jsonl import read_journal
+from sim.training.runner import run_script
 from tests.scoring.test_history import _row
 from tests.sim.engine_fixtures import PLAYBOOK_PATH, SCENARIO_PATH, ideal, playbook, scenario
-from tui.records import store
 from tui.screens.history import HistoryScreen, TrendRow
 from tui.screens.picker import PickerScreen
-from tui.screens.replay import ReplayScreen
+from tui.screens.review import ReviewScreen
 
 from .conftest import WIDE, picker_app
 
@@ -99,7 +98,7 @@ async def test_enter_reviews_a_stored_drill_or_says_why_it_cannot(db: Path) -> N
         await pilot.press("enter")
         await pilot.pause()
         review = app.screen
-        assert isinstance(review, ReplayScreen)
+        assert isinstance(review, ReviewScreen)
         assert review.review.record.header.trainee == "ana" and review.ideal
         await pilot.press("escape")
         await pilot.pause()

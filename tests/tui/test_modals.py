@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import OptionList, RadioSet, SelectionList, Static, TextArea
 
-from sim.engine import Drill
-from sim.events import ActionStarted, PageSent
+from sim.engine.drill import Drill
+from sim.journal.events import ActionStarted, PageSent
 from tui.app import WarroomApp
 from tui.modals.base import ConfirmModal
 from tui.modals.comms import CommsModal

@@ -10,22 +10,21 @@ import pytest
 from click.testing import CliRunner
 from textual.pilot import Pilot
 
-from scoring.history import History
-from sim.actions import ActionRefused
-from sim.engine import Drill
-from sim.events import DrillEnded, to_json
-from sim.journal import dumps, read_journal
-from sim.resolve import resolve
-from sim.review import Review, ideal_script
-from sim.runner import run_script
+from scoring.history import History, default_db
+from sim.engine.actions import ActionRefused
+from sim.engine.drill import Drill
+from sim.journal.events import DrillEnded, to_json
+from sim.journal.jsonl import dumps, read_journal
+from sim.journal.resolve import resolve
+from sim.rerun.review import Review, ideal_script
+from sim.training.runner import run_script
 from tests.sim.engine_fixtures import PLAYBOOK_PATH, SCENARIO_PATH, ideal, playbook, scenario
 from tests.tui.conftest import WIDE, end_drill
 from tui.app import WarroomApp
 from tui.cli import main
-from tui.records import default_db
 from tui.screens.debrief import DebriefScreen
 from tui.screens.drill import DrillScreen
-from tui.screens.replay import ReplayScreen, ReviewApp, Timeline
+from tui.screens.review import ReviewApp, ReviewScreen, Timeline
 from tui.widgets.panels import RowList
 
 
@@ -45,10 +44,10 @@ def journal(tmp_path: Path) -> Path:
     return path
 
 
-def review_screen(journal: Path) -> ReplayScreen:
+def review_screen(journal: Path) -> ReviewScreen:
     record = read_journal(journal).record
     s, p, _ = resolve(record.header, journal, "strict")
-    return ReplayScreen.of_record(record, s, p)
+    return ReviewScreen.of_record(record, s, p)
 
 
 def plain(events: list) -> list[str]:
@@ -83,7 +82,7 @@ async def test_keys_and_clicks_scrub_and_every_panel_follows(journal: Path) -> N
     app = ReviewApp(review_screen(journal))
     async with app.run_test(size=WIDE) as pilot:
         screen = app.screen
-        assert isinstance(screen, ReplayScreen)
+        assert isinstance(screen, ReviewScreen)
         assert screen.t == 0.0
         await pilot.press("right", "shift+right", "shift+right")
         assert screen.t == 1260.0
@@ -127,7 +126,7 @@ async def test_a_finished_drill_is_stored_once_and_v_opens_its_review(app: Warro
         assert rows[0].journal == Path(drill.journal_path or "").read_text()
         await pilot.press("v")
         await pilot.pause()
-        assert isinstance(app.screen, ReplayScreen)
+        assert isinstance(app.screen, ReviewScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is debrief

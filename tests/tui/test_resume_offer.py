@@ -10,18 +10,17 @@ from pathlib import Path
 import pytest
 
 import scenarios
-from scoring.history import History
-from sim.engine import Drill
-from sim.events import to_json
-from sim.journal import dumps, read_journal
-from sim.playbook import Playbook
-from sim.scenario import Scenario
+from scoring.history import History, default_db
+from sim.engine.drill import Drill
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.directory import journals_dir, unfinished
+from sim.journal.events import to_json
+from sim.journal.jsonl import dumps, read_journal
 from tests.tui.conftest import end_drill
-from tui import settings
 from tui.app import WarroomApp
 from tui.messages import ScenarioChosen
 from tui.modals.resume import ResumeModal
-from tui.records import default_db, unfinished
 from tui.screens.drill import DrillScreen
 from tui.screens.picker import PickerScreen
 
@@ -31,7 +30,7 @@ from .conftest import PLAYBOOK_FILE, SCENARIO_DIR, SCENARIO_FILE, SEED, WIDE, pi
 @pytest.fixture
 def left_unfinished(scenario: Scenario, playbook: Playbook, _private_home: Path) -> Path:
     """A drill played to T+9m and dropped, as a crash would leave it, in the user's journals dir."""
-    journal = settings.journals_dir() / f"{scenario.id}-s{SEED}-001.jsonl"
+    journal = journals_dir() / f"{scenario.id}-s{SEED}-001.jsonl"
     d = Drill(
         scenario,
         playbook,

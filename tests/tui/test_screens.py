@@ -8,7 +8,8 @@ from pathlib import Path
 from textual.message import Message
 from textual.widgets import DataTable, Markdown, Select, Static
 
-from sim.engine import Drill
+from sim.engine.drill import Drill
+from sim.journal.directory import journals_dir
 from tests.tui.conftest import end_drill
 from tui import settings
 from tui.app import WarroomApp
@@ -106,7 +107,7 @@ async def test_choosing_a_scenario_opens_its_briefing_then_the_drill() -> None:
         assert isinstance(app.screen, DrillScreen)
         assert app.screen.paused  # autostart=False
         assert app.session is not None and app.session.journal is not None
-        assert app.session.journal.parent == settings.journals_dir()
+        assert app.session.journal.parent == journals_dir()
 
 
 async def test_play_with_an_id_or_path_opens_the_briefing_and_an_unknown_one_the_picker() -> None:

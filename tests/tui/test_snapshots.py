@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 import scenarios
-from sim.engine import Drill
+from sim.engine.drill import Drill
 from tests.tui.conftest import end_drill
 from tui.app import WarroomApp
 from tui.screens.drill import DrillScreen

@@ -15,8 +15,8 @@ from textual.content import Content
 from textual.widgets import Button, Label, OptionList, RadioButton, RadioSet, TextArea
 from textual.widgets.option_list import Option
 
-from sim.events import STATUS_PAGE_STATES
-from sim.playbook import Templates
+from sim.format.playbook import Templates
+from sim.format.vocabulary import STATUS_PAGE_STATES
 from tui.modals.base import Dialog
 
 # channel -> (standard action id, label, template field)

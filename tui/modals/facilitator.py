@@ -15,9 +15,9 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from sim.durations import format_clock, parse_duration
+from sim.engine.cast import Person
+from sim.format.durations import format_clock, parse_duration
 from tui.modals.base import Dialog
-from tui.session import Person
 
 # The inject kinds a facilitator may write, with the words the dialog uses (the engine checks the ids).
 INJECT_KINDS: tuple[tuple[str, str], ...] = (

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.catalogue import INVESTIGATE_TARGETS
+from sim.format.catalogue import INVESTIGATE_TARGETS
 from tui.modals.base import Dialog
 
 TARGETS: Mapping[str, str] = {

@@ -12,8 +12,8 @@ from textual.widgets import Button, Input, Label, OptionList, SelectionList, Sta
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from sim.catalogue import ActionSpec
-from sim.durations import format_duration
+from sim.format.catalogue import ActionSpec
+from sim.format.durations import format_duration
 from tui.formatting import CATEGORIES, CATEGORY_LABELS
 from tui.modals.base import Dialog
 from tui.widgets.feed import FeedFilter

@@ -12,9 +12,9 @@ from textual.content import Content
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.playbook import Contact, Role
+from sim.engine.cast import Person
+from sim.format.playbook import Contact, Role
 from tui.modals.base import Dialog
-from tui.session import Person
 
 ME = "me"
 

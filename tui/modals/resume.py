@@ -11,9 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from sim.journal.directory import Unfinished
 from tui.formatting import clock
 from tui.modals.base import Dialog
-from tui.records import Unfinished
 
 
 class ResumeModal(Dialog[str]):

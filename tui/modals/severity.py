@@ -9,8 +9,8 @@ from textual.content import Content
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.durations import format_duration
-from sim.playbook import Playbook, Severity
+from sim.format.durations import format_duration
+from sim.format.playbook import Playbook, Severity
 from tui.modals.base import Dialog
 
 

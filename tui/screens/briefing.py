@@ -12,8 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Markdown, Static
 
-from sim.durations import format_duration
-from sim.playbook import Playbook
+from sim.format.durations import format_duration
+from sim.format.playbook import Playbook
 from tui.messages import BackToPicker, StartDrill
 from tui.session import Session
 

@@ -1,5 +1,5 @@
 """The debrief: score and grade, the criteria with explanations, KPIs against targets, the timeline and the
-metric charts; keys export the Markdown, HTML and JSON reports and replay the drill."""
+metric charts; keys export the Markdown, HTML and JSON reports and play the drill again."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, Tab
 
 from scoring.debrief import kpi_target, timeline
 from scoring.grade import ScoreCard, grade
-from sim.durations import format_clock, format_duration
-from sim.events import DrillEnded
-from sim.facilitation import answers, facilitator_log
-from sim.record import DrillRecord
+from sim.engine.facilitation import answers, facilitator_log
+from sim.format.durations import format_clock, format_duration
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import DrillEnded
 from tui.formatting import quantity
-from tui.messages import BackToPicker, ReplayDrill
+from tui.messages import BackToPicker, PlayAgain
 from tui.modals.base import ConfirmModal
 from tui.reports import FORMATS, export
 from tui.session import Session
@@ -127,7 +127,7 @@ class DebriefScreen(Screen[None]):
         Binding("j", "export('json')", "JSON", id="debrief.json"),
         # None of the drill's own keys: a trainee still pressing `n` to step or `r` for roles when the drill
         # ends must not throw the debrief away.
-        Binding("t", "replay", "Try again", id="debrief.replay"),
+        Binding("t", "play_again", "Try again", id="debrief.play_again"),
         Binding("v", "review", "Review", id="debrief.review", show=False),
         Binding("b,escape", "new", "Scenarios", id="debrief.new", key_display="b"),
         Binding("q", "quit", "Quit", id="debrief.quit"),
@@ -185,8 +185,7 @@ class DebriefScreen(Screen[None]):
 
     def _store(self) -> None:
         """Put the drill in the history database; a database that cannot take it costs nothing else."""
-        from scoring.history import HistoryError
-        from tui.records import store
+        from scoring.history import HistoryError, store
         from tui.session import utc_now
 
         session = self.session
@@ -238,14 +237,14 @@ class DebriefScreen(Screen[None]):
         self.exported[fmt] = path
         self.notify(str(path), title=f"{FORMATS[fmt]} report written", markup=False)
 
-    def action_replay(self) -> None:
-        self.post_message(ReplayDrill())
+    def action_play_again(self) -> None:
+        self.post_message(PlayAgain())
 
     def action_review(self) -> None:
         """Scrub through this drill as it happened, beside what the ideal script would have done."""
-        from tui.screens.replay import ReplayScreen
+        from tui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReplayScreen.of_record(self.record, self.session.scenario, self.session.playbook))
+        self.app.push_screen(ReviewScreen.of_record(self.record, self.session.scenario, self.session.playbook))
 
     def action_new(self) -> None:
         self.post_message(BackToPicker())
@@ -266,7 +265,7 @@ class DebriefScreen(Screen[None]):
         self.record = drill.record
         given = tuple(a.text for a in answers(self.record.events))
         if self.history_id is not None:
-            from tui.records import save_answers
+            from scoring.history import save_answers
 
             try:
                 save_answers(self.history_id, given, self.record, self.session.journal)

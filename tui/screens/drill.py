@@ -15,10 +15,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from sim.catalogue import COMMS_ACTIONS, ActionSpec
-from sim.engine import ActionRefused
-from sim.events import AnyEvent, ClueRevealed, TimerExpired
-from sim.state import DrillState
+from sim.engine.drill import ActionRefused
+from sim.engine.state import DrillState
+from sim.format.catalogue import COMMS_ACTIONS, ActionSpec
+from sim.journal.events import AnyEvent, ClueRevealed, TimerExpired
 from tui.formatting import Names, describe
 from tui.messages import DrillFinished
 from tui.palette import DrillCommands

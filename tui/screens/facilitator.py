@@ -11,8 +11,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 
-from sim.engine import ActionRefused
-from sim.facilitation import facilitator_log, upcoming
+from sim.engine.drill import ActionRefused
+from sim.engine.facilitation import facilitator_log, upcoming
 from tui.palette import Command, CommandList, DrillCommands
 from tui.screens.drill import DrillScreen
 from tui.session import Session
@@ -20,7 +20,7 @@ from tui.widgets.facilitator import FacilitatorPanel, view_of
 from tui.widgets.feed import Feed
 
 if TYPE_CHECKING:
-    from sim.engine import Drill
+    from sim.engine.drill import Drill
     from tui.modals.facilitator import Said
 
 # (title, help, screen method): the facilitator's palette commands; the help is our own words, never scenario text.

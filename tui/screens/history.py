@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select, Sparkline
 
 from scoring.history import DrillRow, Filters, History, HistoryError, Trend, trends
-from sim.durations import format_duration
+from sim.format.durations import format_duration
 
-_CSS = Path(__file__).parent.parent / "records.tcss"
+_CSS = Path(__file__).parent.parent / "review.tcss"
 _FILTERS = (("trainee", "trainee"), ("team", "team"), ("scenario", "scenario_id"))
 
 
@@ -187,12 +187,12 @@ class HistoryScreen(Screen[None]):
         """Open the drill in review mode; a drill whose scenario changed or vanished is a notice, not a crash."""
         if not 0 <= index < len(self.shown):
             return
-        from sim.engine import DrillError
-        from sim.journal import JournalError
-        from sim.loading import LoadError
-        from sim.resolve import resolve
-        from sim.review import record_from_text
-        from tui.screens.replay import ReplayScreen
+        from sim.engine.drill import DrillError
+        from sim.format.loading import LoadError
+        from sim.journal.jsonl import JournalError
+        from sim.journal.resolve import resolve
+        from sim.rerun.review import record_from_text
+        from tui.screens.review import ReviewScreen
 
         drill_id = self.shown[index].id
         try:
@@ -202,7 +202,7 @@ class HistoryScreen(Screen[None]):
                 raise HistoryError(f"{self.db}: drill {drill_id} is no longer in the history")
             record = record_from_text(row.journal, f"{self.db} drill {drill_id}")
             scenario, playbook, _ = resolve(record.header, self.db, "strict")
-            screen = ReplayScreen.of_record(record, scenario, playbook)
+            screen = ReviewScreen.of_record(record, scenario, playbook)
         except (HistoryError, JournalError, LoadError, DrillError) as exc:
             self.notify(str(exc), title="Cannot review that drill", severity="error", markup=False, timeout=15)
             return

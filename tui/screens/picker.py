@@ -17,8 +17,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from sim.durations import format_duration
-from sim.library import Library, Listing
+from sim.format.durations import format_duration
+from sim.format.library import Library, Listing
 from tui.messages import ScenarioChosen, TraineeNamed
 from tui.modals.base import NameModal
 
@@ -231,8 +231,7 @@ class PickerScreen(Screen[None]):
 
     def action_history(self) -> None:
         """The drill history: past drills, trends, and review."""
-        from scoring.history import HistoryError
-        from tui.records import default_db
+        from scoring.history import HistoryError, default_db
         from tui.screens.history import HistoryScreen
 
         try:

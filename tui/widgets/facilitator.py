@@ -11,9 +11,9 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from sim.durations import format_clock
-from sim.facilitation import FacilitatorEntry, Upcoming
-from sim.scenario import Truth
+from sim.engine.facilitation import FacilitatorEntry, Upcoming
+from sim.format.durations import format_clock
+from sim.format.scenario import Truth
 from tui.formatting import Names
 
 # What each kind of facilitator input is called in the panel's log.

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from sim.durations import format_clock
+from sim.format.durations import format_clock
 
 _STATUS_CLASSES = ("mitigated", "resolved")  # the statuses warroom.tcss colours
 
@@ -44,7 +44,7 @@ class DrillHeader(Widget):
     severity_rank: reactive[int] = reactive(-1, layout=False)
     """0 for the most severe level; colours the severity badge. -1 when undeclared."""
     status: reactive[str] = reactive("quiet", layout=False)
-    """The incident status (sim.events.STATUSES)."""
+    """The incident status (sim.format.vocabulary.STATUSES)."""
 
     def watch_severity(self, severity: str) -> None:
         self.set_class(not severity, "-undeclared")

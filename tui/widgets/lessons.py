@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from sim.durations import format_clock
-from sim.facilitation import Answer, FacilitatorEntry
+from sim.engine.facilitation import Answer, FacilitatorEntry
+from sim.format.durations import format_clock
 
 _TAG = {"hint": "Hint", "note": "Note", "say": "Said", "inject_now": "Fired", "jump": "Jumped"}
 

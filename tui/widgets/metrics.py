@@ -12,7 +12,7 @@ from textual.events import MouseMove
 from textual.geometry import Size
 from textual.widget import Widget
 
-from sim.state import MetricView
+from sim.engine.state import MetricView
 from tui.formatting import quantity
 
 BARS = "▁▂▃▄▅▆▇█"

@@ -12,8 +12,8 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from sim.playbook import Playbook
-from sim.state import DrillState, TimerView
+from sim.engine.state import DrillState, TimerView
+from sim.format.playbook import Playbook
 from tui.formatting import Names, time_left
 
 _STYLE = {

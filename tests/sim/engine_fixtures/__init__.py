@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 
 import yaml
 
-from sim.events import AnyEvent
-from sim.loading import load_playbook, load_scenario, load_script
-from sim.playbook import Playbook
-from sim.scenario import Scenario
-from sim.script import Script
+from sim.format.loading import load_playbook, load_scenario, load_script
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.format.script import Script
+from sim.journal.events import AnyEvent
 
 HERE = Path(__file__).parent
 E = TypeVar("E", bound=AnyEvent)

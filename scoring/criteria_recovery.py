@@ -1,0 +1,393 @@
+"""Criteria for the second half of a response: escalation, mitigation, closure, and the scenario's expectations."""
+
+from __future__ import annotations
+
+from scoring.rubric import (
+    POINTS,
+    Context,
+    Criterion,
+    Evidence,
+    Verdicts,
+    clock,
+    detection_evidence,
+    evidence,
+    judge_deadline,
+    system_evidence,
+)
+from sim.format.durations import format_duration
+from sim.format.scenario import Expectation
+from sim.journal.events import Inject, PagerEscalated, PageSent
+
+
+def must_involve(ctx: Context) -> list[Criterion]:
+    """Each contact the scenario needs (security for a breach, the DBA for the database…), before the fix."""
+    facts, truth = ctx.facts, ctx.scenario.truth
+    fix = next((e for e in facts.started if e.action in truth.fixed_by), None)
+    out = []
+    for contact in truth.must_involve:
+        name = ctx.contact_label(contact)
+        v = Verdicts(
+            f"escalate.{contact}",
+            "escalation",
+            f"{name} involved",
+            POINTS["escalate.contact"],
+            f"Page the {name} early, before applying the fix.",
+        )
+        rule = f"the scenario requires the {name} for this {truth.category} incident"
+        page = facts.page_of(contact)
+        if page is None:
+            out.append(v.fail(f"The {name} was never paged; {rule}."))
+            continue
+        ev: tuple[Evidence, ...] = (evidence(facts, page, f"paged {name}"),)
+        paged = f"The {name} was paged at {clock(page.t)}"
+        if fix is None or page.t <= fix.t:
+            before = f", before the fix started at {clock(fix.t)}" if fix is not None else ""
+            out.append(v.ok(f"{paged}{before}; {rule}.", ev))
+            continue
+        ev += (evidence(facts, fix, f"fix started: {ctx.action_label(fix.action)}"),)
+        out.append(v.partial(f"{paged}, after the fix started at {clock(fix.t)}; {rule}.", ev))
+    return out
+
+
+def paging(ctx: Context) -> Criterion:
+    """The contacts the playbook pages at this severity, paged within the response target."""
+    contacts = ctx.severity.page
+    names = ", ".join(ctx.contact_label(c) for c in contacts)
+    v = Verdicts(
+        "escalate.paging",
+        "escalation",
+        "Playbook paging list followed",
+        POINTS["escalate.paging"],
+        f"Page {names} as soon as the incident is declared {ctx.sev}.",
+    )
+    if not contacts:
+        return v.skip(f"the playbook pages no one at {ctx.sev}.")
+    facts, target = ctx.facts, ctx.severity.targets.response
+    deadline = facts.detection + target if target is not None else None
+    rule = f"the playbook pages {names} at {ctx.sev}"
+    if target is not None:
+        rule += f", within the {format_duration(target)} response target"
+    pages = {c: _paged(ctx, c) for c in contacts}
+    ev = (
+        detection_evidence(facts),
+        *(evidence(facts, p, f"paged {ctx.contact_label(c)}") for c, p in pages.items() if p),
+    )
+    missing = [ctx.contact_label(c) for c, p in pages.items() if p is None]
+    late = [ctx.contact_label(c) for c, p in pages.items() if p and deadline is not None and p.t > deadline]
+    if len(missing) == len(contacts):
+        return v.fail(f"No one on the list was paged; {rule}.", ev, deadline)
+    if not missing and not late:
+        return v.ok(f"Everyone on the list was paged in time; {rule}.", ev, deadline)
+    gaps = "; ".join(x for x in (_listed("never paged", missing), _listed("paged late", late)) if x)
+    return v.partial(f"{_sentence(gaps)}; {rule}.", ev, deadline)
+
+
+def _paged(ctx: Context, contact: str) -> PageSent | PagerEscalated | Inject | None:
+    """When `contact` was first paged, by the trainee or by the pager itself.
+
+    The first page of the drill goes to the chain's first level (the trainee is that on-call engineer), and
+    each `pager.escalated` pages the next level: nobody has to page a person the pager already reached.
+    """
+    chain, facts = ctx.playbook.escalation.chain, ctx.facts
+    pager: list[PagerEscalated | Inject] = [e for e in facts.pager_escalations if e.contact == contact]
+    if chain and chain[0].contact == contact and facts.first_page is not None:
+        pager.append(facts.first_page)
+    paged = [p for p in (facts.page_of(contact), *pager) if p is not None]
+    return min(paged, key=lambda e: e.t, default=None)
+
+
+def no_progress(ctx: Context) -> Criterion:
+    """The seeds' "can't find the root cause in N minutes -> escalate" rule."""
+    esc, facts = ctx.playbook.escalation, ctx.facts
+    # A severity may set its own limit (seeds that escalate sooner at higher severities).
+    after = ctx.severity.no_progress_after if ctx.severity.no_progress_after is not None else esc.no_progress_after
+    contact = esc.no_progress_contact
+    name = ctx.contact_label(contact) if contact else ""
+    v = Verdicts(
+        "escalate.no_progress",
+        "escalation",
+        "Escalated when stuck",
+        POINTS["escalate.no_progress"],
+        f"If the cause is not found within {format_duration(after or 0)}, page the {name}.",
+    )
+    if after is None or contact is None:
+        return v.skip("the playbook sets no no-progress escalation rule.")
+    start = facts.acknowledged.t if facts.acknowledged else facts.detection
+    deadline = start + after
+    rule = (
+        f"the playbook escalates to the {name} if the cause is not found {format_duration(after)} after acknowledging"
+    )
+    found = facts.root_cause
+    if found is not None and found.t <= deadline:
+        return v.skip(f"the root cause was found at {clock(found.t)}, so no escalation was due.")
+    if facts.end <= deadline:
+        return v.skip(f"the drill ended before {clock(deadline)}, when escalation would be due.")
+    page = facts.page_of(contact)
+    base = (system_evidence(start, "acknowledged" if facts.acknowledged else "detection"),)
+    if page is None:
+        return v.fail(
+            f"Still no root cause at {clock(deadline)}, and the {name} was never paged; {rule}.", base, deadline
+        )
+    ev = (*base, evidence(facts, page, f"paged {name}"))
+    if page.t <= deadline + after:
+        return v.ok(f"The {name} was paged at {clock(page.t)}; {rule}.", ev, deadline)
+    late = format_duration(page.t - deadline)
+    return v.partial(f"The {name} was paged at {clock(page.t)}, {late} after it was due; {rule}.", ev, deadline)
+
+
+def fix(ctx: Context) -> Criterion:
+    facts, truth = ctx.facts, ctx.scenario.truth
+    labels = " or ".join(ctx.action_label(a) for a in truth.fixed_by)
+    v = Verdicts("mitigate.fix", "mitigation", "The right fix applied", POINTS["mitigate.fix"], f"Fix it: {labels}.")
+    done = next((e for e in facts.finished if e.action in truth.fixed_by), None)
+    if done is None:
+        return v.fail(f"The fix ({labels}) was never applied.")
+    label = ctx.action_label(done.action)
+    return v.ok(f"{label} finished at {clock(done.t)}; it fixes the root cause.", (evidence(facts, done, label),))
+
+
+def diagnosis(ctx: Context) -> Criterion:
+    facts = ctx.facts
+    v = Verdicts(
+        "mitigate.diagnosis",
+        "mitigation",
+        "Root cause identified",
+        POINTS["mitigate.diagnosis"],
+        "Investigate (dashboards, logs, deploys, dependencies) until the cause is known.",
+    )
+    if facts.root_cause is None and not ctx.scenario.truth.root_cause_clues:
+        return v.skip("the scenario names no clue that reveals the root cause.")
+    target = ctx.severity.targets.identify
+    if target is not None:
+        return judge_deadline(
+            ctx,
+            v.id,
+            v.category,
+            v.title,
+            allowance=target,
+            rule="root-cause target",
+            done=facts.root_cause,
+            done_what="Root cause identified",
+            never="The root cause was never identified",
+            advice=v.advice,
+        )
+    if facts.root_cause is None:
+        return v.fail("The root cause was never identified.")
+    by = facts.root_cause.by
+    how = f" (by {ctx.action_label(by)})" if by else ""
+    t = facts.root_cause.t
+    return v.ok(f"Root cause identified at {clock(t)}{how}.", (system_evidence(t, "root cause identified"),))
+
+
+def mitigation_time(ctx: Context) -> Criterion:
+    target = ctx.severity.targets.mitigation
+    return judge_deadline(
+        ctx,
+        "mitigate.time",
+        "mitigation",
+        "Mitigated in time",
+        allowance=target,
+        rule="mitigation target",
+        done=ctx.facts.mitigated_event,
+        done_what="Mitigated (every fault resolved)",
+        never="The incident was never mitigated",
+        advice=f"Stop the bleeding first, within {format_duration(target or 0)}; dig deeper afterwards.",
+    )
+
+
+def resolution_time(ctx: Context) -> Criterion:
+    target = ctx.severity.targets.resolution
+    return judge_deadline(
+        ctx,
+        "mitigate.resolution",
+        "mitigation",
+        "Resolved in time",
+        allowance=target,
+        rule="resolution target",
+        done=ctx.facts.resolved,
+        done_what="Resolved",
+        never="The incident was never resolved",
+        advice=f"Resolve within {format_duration(target or 0)} of detection.",
+    )
+
+
+def harmful(ctx: Context) -> Criterion:
+    bad = {a.id: a.label for a in ctx.scenario.actions if a.harmful}
+    names = ", ".join(bad.values())
+    v = Verdicts(
+        "mitigate.harmful",
+        "mitigation",
+        "No harmful actions",
+        POINTS["mitigate.harmful"],
+        f"Avoid what makes this incident worse: {names}.",
+    )
+    if not bad:
+        return v.skip("the scenario has no harmful actions to avoid.")
+    facts = ctx.facts
+    done = [e for e in facts.finished if e.action in bad]
+    tried = [e for e in facts.started if e.action in bad]
+    if not tried:
+        return v.ok(f"None of the harmful actions ({names}) was taken.")
+    ev = tuple(evidence(facts, e, f"harmful: {bad[e.action]}") for e in (done or tried))
+    if done:
+        what = ", ".join(f"{bad[e.action]} at {clock(e.t)}" for e in done)
+        return v.fail(f"Harmful action taken: {what}; the scenario marks it as making things worse.", ev)
+    what = ", ".join(f"{bad[e.action]} at {clock(e.t)}" for e in tried)
+    return v.partial(f"Harmful action started, but stopped before it landed: {what}.", ev)
+
+
+_SLACK = 60.0
+
+
+def verified(ctx: Context) -> Criterion:
+    """Resolving while a fault is still active, or before metrics held healthy, is the classic closure mistake."""
+    facts, hold = ctx.facts, ctx.playbook.monitoring_period
+    v = Verdicts(
+        "close.verified",
+        "closure",
+        "Recovery verified before closing",
+        POINTS["close.verified"],
+        "Confirm metrics are healthy and stay healthy before resolving"
+        + (f" (monitor {format_duration(hold)})." if hold else "."),
+    )
+    rule = "recovery must be verified before closing"
+    if hold:
+        rule = f"the playbook requires metrics to hold healthy for {format_duration(hold)}"
+    if facts.resolved is None:
+        return v.fail(f"The incident was never resolved; {rule}.")
+    res = facts.resolved
+    ev: tuple[Evidence, ...] = (evidence(facts, res, "resolved"),)
+    active = _active_at(ctx, res.t)
+    if active:
+        return v.fail(f"Resolved at {clock(res.t)} while {', '.join(active)} was still active; {rule}.", ev)
+    if facts.resolved_early:
+        return v.fail(f"Resolved at {clock(res.t)} while the metrics were still unhealthy; {rule} first.", ev)
+    if facts.verified is not None:
+        vt, held = facts.verified.t, facts.verified.held_for
+        ev += (system_evidence(vt, "recovery verified"),)
+        said = f"Resolved at {clock(res.t)}, recovery verified at {clock(vt)}"
+        if hold and isinstance(held, int | float):
+            # How long the metrics had been healthy when the trainee called it resolved; a minute's slack
+            # for reading the clock.
+            held_then = res.t - (vt - float(held))
+            if held_then < hold - _SLACK:
+                healthy = f"after the metrics had held healthy for only {format_duration(max(held_then, 0.0))}"
+                return v.partial(f"Resolved at {clock(res.t)}, {healthy}; {rule} before resolving.", ev)
+            return v.ok(f"{said} (healthy for {format_duration(float(held))}); {rule}.", ev)
+        return v.ok(f"{said}; {rule}.", ev)
+    if facts.end_verified:
+        return v.ok(f"Resolved at {clock(res.t)} and the recovery held; {rule}.", ev)
+    return v.partial(f"Resolved at {clock(res.t)}, but the recovery was never verified; {rule}.", ev)
+
+
+def _active_at(ctx: Context, t: float) -> list[str]:
+    """Labels of faults started and not yet resolved at `t`."""
+    active: dict[str, str] = {}
+    for e in ctx.facts.faults_started:
+        if e.t <= t:
+            active[e.fault] = e.label or e.fault
+    for r in ctx.facts.faults_resolved:
+        if r.t <= t:
+            active.pop(r.fault, None)
+    return list(active.values())
+
+
+def pir(ctx: Context) -> Criterion:
+    within = ctx.severity.pir_within
+    v = Verdicts(
+        "close.pir",
+        "closure",
+        "Post-incident review scheduled",
+        POINTS["close.pir"],
+        f"Schedule the post-incident review before closing (within {format_duration(within or 0)} of resolution).",
+    )
+    if within is None:
+        return v.skip(f"the playbook sets no post-incident review deadline for {ctx.sev}.")
+    facts = ctx.facts
+    rule = f"the playbook requires a review within {format_duration(within)} of resolution for {ctx.sev}"
+    if facts.pir is None:
+        return v.fail(f"No post-incident review was scheduled; {rule}.")
+    ev: tuple[Evidence, ...] = (evidence(facts, facts.pir, "post-incident review scheduled"),)
+    said = f"Post-incident review scheduled at {clock(facts.pir.t)}"
+    if facts.resolved is not None and facts.pir.t > facts.resolved.t + within:
+        return v.fail(f"{said}, more than {format_duration(within)} after resolution; {rule}.", ev)
+    return v.ok(f"{said}; {rule}.", ev)
+
+
+def _labelled(ctx: Context, action: str, params: dict[str, str]) -> str:
+    """`Page / escalate to someone (contact: finance)`: the label, and what it must be done with."""
+    label = ctx.action_label(action)
+    return f"{label} ({', '.join(f'{k}: {v}' for k, v in params.items())})" if params else label
+
+
+def expectations(ctx: Context) -> list[Criterion]:
+    return [_expectation(ctx, x) for x in ctx.scenario.expectations]
+
+
+def _expectation(ctx: Context, x: Expectation) -> Criterion:
+    facts, rule = ctx.facts, f"the scenario expects: {x.description}"
+
+    def verdicts(advice: str) -> Verdicts:
+        return Verdicts(f"expect.{x.id}", x.category, x.description, x.points, advice, "scenario")
+
+    if x.done is not None:
+        label, done, by = _labelled(ctx, x.done, x.with_), facts.finished_action(x.done, x.with_), x.within
+        v = verdicts(_sentence(label) + (f" by {clock(by)}." if by is not None else "."))
+        ev: tuple[Evidence, ...] = (evidence(facts, done, label),) if done else ()
+        if done is None:
+            if by is not None and facts.end < by:
+                return v.skip(f"the drill ended before {clock(by)}.")
+            return v.fail(f"{_sentence(label)} was never done; {rule}.", ev, by)
+        if by is not None and done.t > by:
+            text = f"{_sentence(label)} finished at {clock(done.t)}, after {clock(by)}; {rule}."
+            return v.judge("partial" if done.t <= 2 * by else "fail", text, ev, by)
+        return v.ok(f"{_sentence(label)} finished at {clock(done.t)}; {rule}.", ev, by)
+    if x.never is not None:
+        label, tried = _labelled(ctx, x.never, x.with_), facts.started_action(x.never, x.with_)
+        v = verdicts(f"Do not {_lower(label)} in this situation.")
+        if tried is None:
+            return v.ok(f"{_sentence(label)} was never started; {rule}.")
+        return v.fail(f"{_sentence(label)} started at {clock(tried.t)}; {rule}.", (evidence(facts, tried, label),))
+    assert x.order is not None  # the model guarantees exactly one rule
+    first, then = ctx.action_label(x.order.first), ctx.action_label(x.order.then)
+    v = verdicts(f"{_sentence(first)} before you {_lower(then)}.")
+    later = facts.started_action(x.order.then)
+    if later is None:
+        return v.skip(f"{_lower(then)} was never started, so the order could not be checked.")
+    before = facts.finished_action(x.order.first)
+    ev = (evidence(facts, later, f"started: {then}"),)
+    if before is not None and before.t <= later.t:
+        ev = (evidence(facts, before, f"finished: {first}"), *ev)
+        text = f"{_sentence(first)} finished at {clock(before.t)}, before {_lower(then)} started at {clock(later.t)}"
+        return v.ok(f"{text}; {rule}.", ev)
+    when = f"only finished at {clock(before.t)}" if before is not None else "had not been done"
+    return v.fail(f"{_sentence(then)} started at {clock(later.t)} while {_lower(first)} {when}; {rule}.", ev)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower(text: str) -> str:
+    """Lower-case the first letter unless it starts an acronym (DBA, IPs)."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _listed(what: str, names: list[str]) -> str:
+    return f"{what}: {', '.join(names)}" if names else ""
+
+
+# In scorecard order. Functions returning lists yield one criterion per contact or expectation.
+CHECKS = (
+    must_involve,
+    paging,
+    no_progress,
+    fix,
+    diagnosis,
+    mitigation_time,
+    resolution_time,
+    harmful,
+    verified,
+    pir,
+    expectations,
+)

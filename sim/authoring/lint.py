@@ -1,0 +1,211 @@
+"""`warroom lint`: what is valid but probably wrong in a scenario, as located warnings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sim.format.catalogue import STANDARD_IDS
+from sim.format.checks import Finding
+from sim.format.durations import format_duration
+from sim.format.playbook import Playbook
+from sim.format.scenario import Effect, Metric, Scenario
+
+# Text an author meant to replace: TODO markers, template brackets, lorem ipsum.
+PLACEHOLDER = re.compile(
+    r"\b(?:TODO|TBD|FIXME|XXX)\b|lorem ipsum|<(?:fill|replace|your)[^>]*>|\[(?:Brief|Name|Describe)[^\]]*\]",
+    re.IGNORECASE,
+)
+
+
+def _warn(loc: tuple[str | int, ...], message: str, hint: str = "") -> Finding:
+    return Finding(loc, message, hint, severity="warning")
+
+
+def _peak(effect: Effect, metric: Metric, horizon: float) -> float:
+    """The furthest an effect can move a metric from its baseline (signed), within the drill."""
+    if effect.shape == "recover":
+        return 0.0
+    if effect.shape == "drift":
+        return (effect.by or 0.0) * horizon / (effect.over or 1.0)
+    return effect.by if effect.by is not None else (effect.to or 0.0) - metric.baseline
+
+
+def reachable(sc: Scenario) -> dict[str, tuple[float, float]]:
+    """Per metric, the lowest and highest value its faults and actions could push it to (noise aside).
+
+    Contributions add up, so the bounds are the baseline plus every push in one direction.
+    A cumulative metric (sim/engine/metrics.py) is a rate per hour whose value is the running total.
+    """
+    pushes: dict[str, list[float]] = {m.id: [] for m in sc.metrics}
+    metrics = {m.id: m for m in sc.metrics}
+    effects = [(e, sc.duration - f.start) for f in sc.faults for e in f.effects]
+    effects += [(fx.move, sc.duration) for a in sc.actions for fx in a.effects if fx.move]
+    for effect, horizon in effects:
+        if effect.metric in metrics:
+            pushes[effect.metric].append(_peak(effect, metrics[effect.metric], max(horizon, 0.0)))
+    bounds = {}
+    for mid, ps in pushes.items():
+        lo = metrics[mid].baseline + sum(p for p in ps if p < 0)
+        hi = metrics[mid].baseline + sum(p for p in ps if p > 0)
+        if metrics[mid].kind == "cumulative":
+            # A cumulative metric's pushes move its hourly rate; its value is the running total.
+            lo, hi = 0.0, max(hi, 0.0) * sc.duration / 3600.0
+        bounds[mid] = (lo, hi)
+    return bounds
+
+
+def _noise_band(m: Metric) -> float:
+    return 3 * m.noise  # three standard deviations: noise alone crosses a line closer than this
+
+
+def _crosses(m: Metric, bounds: tuple[float, float], line: float) -> bool:
+    lo, hi = bounds
+    return hi + _noise_band(m) >= line if m.bad_when == "up" else lo - _noise_band(m) <= line
+
+
+def _texts(sc: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    yield ("title",), sc.title
+    yield ("summary",), sc.summary
+    yield ("briefing",), sc.briefing
+    yield ("truth", "root_cause"), sc.truth.root_cause
+    for i, inj in enumerate(sc.injects):
+        yield ("injects", i, "text"), inj.text
+    for i, clue in enumerate(sc.clues):
+        yield ("clues", i, "text"), clue.text
+    for i, act in enumerate(sc.actions):
+        yield ("actions", i, "label"), act.label
+        yield ("actions", i, "description"), act.description
+    for i, q in enumerate(sc.debrief_questions):
+        yield ("debrief_questions", i), q
+
+
+def lint_scenario(sc: Scenario, pb: Playbook | None) -> list[Finding]:
+    """Every warning for one scenario, in file order of the checks below."""
+    takeable = _takeable(sc)
+    return [
+        *_injects(sc, pb, takeable),
+        *_actions(sc, takeable),
+        *_faults(sc),
+        *_expectations(sc, takeable),
+        *_thresholds(sc),
+        *_duration(sc, pb),
+        *_placeholders(sc),
+    ]
+
+
+def _injects(sc: Scenario, pb: Playbook | None, takeable: set[str]) -> Iterator[Finding]:
+    bounds = reachable(sc)
+    metrics = {m.id: m for m in sc.metrics}
+    for i, inj in enumerate(sc.injects):
+        trig, loc = inj.trigger, ("injects", i, "trigger")
+        if trig.at is not None and trig.at + trig.delay >= sc.duration:
+            end = format_duration(sc.duration)
+            yield _warn((*loc, "at"), f"inject '{inj.id}' fires at or after the drill ends ({end}), so nobody sees it")
+        if trig.after_action and trig.after_action not in takeable:
+            yield _warn(
+                (*loc, "after_action"), f"inject '{inj.id}' waits for '{trig.after_action}', which can never be taken"
+            )
+        cond = trig.metric
+        if cond and cond.metric in bounds:
+            lo, hi = bounds[cond.metric]
+            band = _noise_band(metrics[cond.metric])
+            if cond.above is not None and hi + band <= cond.above:
+                yield _warn((*loc, "metric"), f"inject '{inj.id}' waits for {cond.metric} above {cond.above:g}, "
+                            f"but no fault or action takes it past {hi:g}")  # fmt: skip
+            if cond.below is not None and lo - band >= cond.below:
+                yield _warn((*loc, "metric"), f"inject '{inj.id}' waits for {cond.metric} below {cond.below:g}, "
+                            f"but no fault or action takes it under {lo:g}")  # fmt: skip
+        if trig.timer_expired and pb is not None and not _timer_possible(trig.timer_expired, pb):
+            yield _warn((*loc, "timer_expired"), f"inject '{inj.id}' waits for timer '{trig.timer_expired}', "
+                        f"which playbook '{pb.id}' never starts", "the playbook sets no such deadline")  # fmt: skip
+
+
+def _actions(sc: Scenario, takeable: set[str]) -> Iterator[Finding]:
+    referenced = {e for ex in sc.expectations for e in (ex.done, ex.never) if e}
+    referenced |= {x for ex in sc.expectations if ex.order for x in (ex.order.first, ex.order.then)}
+    referenced |= set(sc.truth.fixed_by) | {i.trigger.after_action for i in sc.injects if i.trigger.after_action}
+    for i, act in enumerate(sc.actions):
+        if not act.effects and act.id not in referenced:
+            yield _warn(("actions", i, "id"), f"action '{act.id}' has no effect and nothing expects or forbids it",
+                        "give it effects, or name it in an expectation or an inject's after_action")  # fmt: skip
+        if act.id not in takeable:
+            yield _warn(("actions", i, "requires"), f"action '{act.id}' can never be taken: its prerequisites "
+                        "can never all be met")  # fmt: skip
+
+
+def _faults(sc: Scenario) -> Iterator[Finding]:
+    resolvers = {fx.resolve for a in sc.actions for fx in a.effects if fx.resolve}
+    for i, fault in enumerate(sc.faults):
+        if fault.id not in resolvers:
+            yield _warn(("faults", i, "id"), f"no action resolves fault '{fault.id}'",
+                        f"add an action with `effects: [{{resolve: {fault.id}}}]`")  # fmt: skip
+
+
+def _expectations(sc: Scenario, takeable: set[str]) -> Iterator[Finding]:
+    own = {a.id for a in sc.actions}
+    for i, ex in enumerate(sc.expectations):
+        named: list[tuple[tuple[str, ...], str | None]] = [(("done",), ex.done), (("never",), ex.never)]
+        if ex.order:
+            named += [(("order", "first"), ex.order.first), (("order", "then"), ex.order.then)]
+        for key, value in named:
+            if value and value in own and value not in takeable:
+                yield _warn(("expectations", i, *key), f"expectation '{ex.id}' names '{value}', "
+                            "which the trainee can never take")  # fmt: skip
+
+
+def _thresholds(sc: Scenario) -> Iterator[Finding]:
+    bounds = reachable(sc)
+    for i, m in enumerate(sc.metrics):
+        reach = bounds[m.id][1] if m.bad_when == "up" else bounds[m.id][0]
+        for level in ("warn", "critical"):
+            line = getattr(m, level)
+            if not _crosses(m, bounds[m.id], line):
+                yield _warn(("metrics", i, level), f"no fault ever takes {m.id} past its {level} threshold "
+                            f"({line:g}); it only reaches {reach:g}", "lower the threshold or push harder")  # fmt: skip
+
+
+def _duration(sc: Scenario, pb: Playbook | None) -> Iterator[Finding]:
+    if pb is None or all(s.id != sc.truth.severity for s in pb.severities):
+        return
+    target = pb.severity(sc.truth.severity).targets.resolution
+    if target is not None and sc.duration < target:
+        yield _warn(("duration",), f"the drill lasts {format_duration(sc.duration)}, less than the playbook's "
+                    f"{format_duration(target)} resolution target for {sc.truth.severity}",
+                    "a trainee still working when it ends is never judged against that target")  # fmt: skip
+
+
+def _placeholders(sc: Scenario) -> Iterator[Finding]:
+    for loc, text in _texts(sc):
+        match = PLACEHOLDER.search(text)
+        if match:
+            yield _warn(loc, f"placeholder left unfilled: '{match.group(0)}'")
+
+
+def _takeable(sc: Scenario) -> set[str]:
+    """Actions whose prerequisites can all be met (a fixpoint over `requires`); standard ones always can."""
+    can = set(STANDARD_IDS)
+    changed = True
+    while changed:
+        changed = False
+        for act in sc.actions:
+            if act.id not in can and all(r in can for r in act.requires):
+                can.add(act.id)
+                changed = True
+    return can
+
+
+def _timer_possible(timer: str, pb: Playbook) -> bool:
+    kind, _, name = timer.partition(".")
+    if kind == "sla":
+        fields = {"acknowledge", "response", "mitigation", "resolution", "identify"}
+        if name in fields:
+            return any(getattr(s.targets, name, None) is not None for s in pb.severities)
+        return any(getattr(s.communication, f"{name}_within", None) is not None for s in pb.severities)
+    if kind == "cadence":
+        return any(getattr(s.communication, f"{name}_every", None) is not None for s in pb.severities)
+    if kind == "pager":
+        return bool(pb.escalation.chain)
+    if kind == "matrix":
+        return bool(pb.escalation.matrix)
+    return kind == "progress"

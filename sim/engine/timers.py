@@ -1,0 +1,326 @@
+"""Escalating timers, all driven by the playbook: SLA deadlines per declared severity, update cadences with
+stakeholder pushes, the pager chain, the elapsed-time matrix and the "no progress" escalation.
+
+SLA deadlines and the matrix are measured from detection (the first alert or page). They start when the
+trainee first declares a severity and re-base when it changes. A timer never interrupts its process: it
+checks its own state after each wait, so meeting or cancelling it at any instant is safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from simpy.events import ProcessGenerator
+
+from sim.engine.state import TimerState, TimerView
+from sim.format.durations import format_duration
+from sim.journal.events import Escalation, PagerEscalated, TimerCancelled, TimerExpired, TimerMet, TimerStarted
+
+if TYPE_CHECKING:
+    from sim.engine.drill import Drill
+    from sim.format.playbook import Severity
+
+Category = Literal["sla", "cadence", "pager", "matrix", "progress"]
+WARNING_SHARE = 0.2  # a running timer shows as `warning` in the last 20% of its span
+LIVE = ("running", "overdue")
+
+# Timer id, label, and where the target lives on the playbook's Severity.
+SLAS: tuple[tuple[str, str, str, str], ...] = (
+    ("sla.acknowledge", "Acknowledge", "targets", "acknowledge"),
+    ("sla.response", "First response", "targets", "response"),
+    ("sla.status_page", "Status page", "communication", "status_page_within"),
+    ("sla.customers", "Notify customers", "communication", "customers_within"),
+    ("sla.executives", "Brief executives", "communication", "executives_within"),
+    ("sla.support", "Brief support", "communication", "support_within"),
+    ("sla.mitigation", "Mitigate", "targets", "mitigation"),
+    ("sla.resolution", "Resolve", "targets", "resolution"),
+)
+RESPONSE_ACTIONS = ("declare", "assign_role", "open_channel", "post_update")
+MET_BY: dict[str, tuple[str, ...]] = {
+    "acknowledge": ("sla.acknowledge",),
+    **{a: ("sla.response",) for a in RESPONSE_ACTIONS},
+    "status_page": ("sla.status_page",),
+    "notify_customers": ("sla.customers",),
+    "brief_executives": ("sla.executives",),
+    "brief_support": ("sla.support",),
+    "resolve": ("sla.resolution",),
+}
+
+
+@dataclass
+class Timer:
+    id: str
+    label: str
+    category: Category
+    started: float
+    deadline: float
+    state: Literal["running", "overdue", "met", "cancelled"] = "running"
+
+    def view(self, now: float) -> TimerView:
+        state: TimerState = self.state
+        if state == "running" and now >= self.deadline - WARNING_SHARE * (self.deadline - self.started):
+            state = "warning"
+        return TimerView(self.id, self.label, self.category, self.started, self.deadline, state)
+
+
+OnExpire = Callable[[Timer], ProcessGenerator | None]
+
+
+class TimerBoard:
+    """Every timer of the drill, and the playbook rules that start, meet, re-base and expire them."""
+
+    def __init__(self, drill: Drill) -> None:
+        self.drill = drill
+        self.env = drill.env
+        self.playbook = drill.playbook
+        self.timers: dict[str, Timer] = {}  # the latest timer per id, in start order
+        self.satisfied: dict[str, float] = {}  # SLA id -> when its condition was first met
+        self.last_update: dict[str, float] = {}  # `internal` / `status_page` -> last update time
+        self.severity: str | None = None
+        self._level: Severity | None = None
+        self.pager_started = False
+
+    # -- the generic machinery --------------------------------------------------------------------
+
+    def start(
+        self,
+        tid: str,
+        label: str,
+        category: Category,
+        deadline: float,
+        on_expire: OnExpire | None = None,
+        body: Callable[[Timer], ProcessGenerator] | None = None,
+    ) -> Timer:
+        self.cancel(tid)
+        self.timers.pop(tid, None)
+        t = Timer(tid, label, category, self.env.now, deadline)
+        self.timers[tid] = t
+        self.drill.emit(TimerStarted(t=self.drill.now, timer=tid, label=label, deadline=deadline, category=category))
+        self.env.process(body(t) if body else self._run(t, on_expire))
+        return t
+
+    def _run(self, t: Timer, on_expire: OnExpire | None) -> ProcessGenerator:
+        yield self.env.timeout(max(0.0, t.deadline - self.env.now))
+        if t.state != "running":
+            return
+        self._expire(t)
+        follow = on_expire(t) if on_expire else None
+        if follow is not None:
+            yield from follow
+
+    def _expire(self, t: Timer) -> None:
+        t.state = "overdue"
+        self.drill.emit(TimerExpired(t=self.drill.now, timer=t.id, label=t.label, deadline=t.deadline))
+        self.drill.injects.timer_expired(t.id)
+
+    def meet(self, tid: str, met_at: float | None = None) -> None:
+        t = self.timers.get(tid)
+        if t is None or t.state not in LIVE:
+            return
+        late = t.state == "overdue"
+        t.state = "met"
+        self.drill.emit(
+            TimerMet(t=self.drill.now, timer=tid, label=t.label, deadline=t.deadline, late=late, met_at=met_at)
+        )
+
+    def cancel(self, tid: str) -> None:
+        t = self.timers.get(tid)
+        if t is not None and t.state in LIVE:
+            t.state = "cancelled"
+            self.drill.emit(TimerCancelled(t=self.drill.now, timer=tid, label=t.label))
+
+    def views(self, now: float) -> tuple[TimerView, ...]:
+        return tuple(t.view(now) for t in self.timers.values() if t.state != "cancelled")
+
+    def _escalate(self, tid: str, contact_id: str, reason: str) -> None:
+        drill = self.drill
+        title = next((c.title for c in self.playbook.contacts if c.id == contact_id), contact_id)
+        person = drill.cast.person(contact_id)
+        drill.emit(
+            Escalation(
+                t=drill.now,
+                timer=tid,
+                contact=contact_id,
+                title=title,
+                reason=reason,
+                name=person.name if person else contact_id,
+            )
+        )
+
+    # -- what the drill tells the board -----------------------------------------------------------
+
+    def on_action_finished(self, action_id: str) -> None:
+        for tid in MET_BY.get(action_id, ()):
+            self.satisfy(tid)
+        resolved = self.drill.resolved_at is not None
+        if action_id == "post_update":
+            self.last_update["internal"] = self.env.now
+            self.meet("cadence.internal_update")
+            if not resolved:
+                self._arm_cadence()
+        elif action_id == "status_page":
+            self.last_update["status_page"] = self.env.now
+            self.meet("cadence.status_page")
+            if not resolved:
+                self._arm_cadence()
+
+    def satisfy(self, tid: str) -> None:
+        if tid not in self.satisfied:
+            self.satisfied[tid] = self.env.now
+        self.meet(tid)
+
+    def on_declared(self, sev_id: str) -> None:
+        """Start (or re-base) the SLA, cadence and matrix timers for the new severity."""
+        self.severity = sev_id
+        sev = self._level = self.playbook.severity(sev_id)
+        base = self._base()
+        for tid, label, section, name in SLAS:
+            target = getattr(getattr(sev, section), name)
+            current = self.timers.get(tid)
+            if target is None:
+                self.cancel(tid)
+                continue
+            deadline = base + target
+            if tid in self.satisfied:
+                if current is None:
+                    self._already_met(tid, f"{label} ({sev_id})", deadline, self.satisfied[tid])
+                continue
+            if current is not None and current.state in LIVE and current.deadline == deadline:
+                continue
+            self.start(tid, f"{label} ({sev_id})", "sla", deadline)
+        if self.drill.resolved_at is None:
+            self._arm_cadence()
+            self._arm_matrix(sev_id)
+
+    def on_page(self) -> None:
+        """The first page starts the pager chain, unless someone has already acknowledged."""
+        chain = self.playbook.escalation.chain
+        if self.pager_started or not chain or self.drill.acknowledged_at is not None:
+            return
+        self.pager_started = True
+        first = chain[0]
+        self.start("pager", f"Page unanswered: {first.name}", "pager", self.env.now + first.timeout, body=self._pager)
+
+    def on_acknowledged(self) -> None:
+        self.meet("pager")
+        after = self.playbook.escalation.no_progress_after
+        if after and self.drill.root_cause_at is None and "progress" not in self.timers:
+            self.start("progress", "Root cause not identified", "progress", self.env.now + after, self._no_progress)
+
+    def on_root_cause(self) -> None:
+        self.meet("progress")
+
+    def on_mitigated(self) -> None:
+        self.satisfy("sla.mitigation")
+
+    def on_resolved(self) -> None:
+        """Resolving stops the pressure to escalate; notification deadlines keep running (final comms)."""
+        for t in list(self.timers.values()):
+            if t.category in ("cadence", "matrix", "pager", "progress"):
+                self.cancel(t.id)
+
+    # -- the rules --------------------------------------------------------------------------------
+
+    def _base(self) -> float:
+        detected = self.drill.detected_at
+        return detected if detected is not None else self.env.now
+
+    def _already_met(self, tid: str, label: str, deadline: float, met_at: float) -> None:
+        """A target already satisfied when the severity was declared shows as met, without a process."""
+        self.timers[tid] = Timer(tid, label, "sla", self.env.now, deadline, "met")
+        now = self.drill.now
+        self.drill.emit(TimerStarted(t=now, timer=tid, label=label, deadline=deadline, category="sla"))
+        self.drill.emit(
+            TimerMet(t=now, timer=tid, label=label, deadline=deadline, late=met_at > deadline, met_at=met_at)
+        )
+
+    def _severity(self) -> Severity | None:
+        """The declared severity's rules (kept from `on_declared`: every cadence check reads them)."""
+        return self._level
+
+    def _keep_or_start(self, tid: str, label: str, deadline: float, on_expire: OnExpire | None = None) -> None:
+        current = self.timers.get(tid)
+        if current is not None and current.state in LIVE and current.deadline == deadline:
+            return
+        self.start(tid, label, "cadence", deadline, on_expire)
+
+    def _arm_cadence(self) -> None:
+        sev = self._severity()
+        if sev is None:
+            return
+        comm = sev.communication
+        base = self._base()
+        if comm.internal_update_every is None:
+            self.cancel("cadence.internal_update")
+        else:
+            deadline = self.last_update.get("internal", base) + comm.internal_update_every
+            self._keep_or_start("cadence.internal_update", "Internal update due", deadline, self._stakeholders)
+        last = self.last_update.get("status_page")
+        if comm.status_page_every is None:
+            self.cancel("cadence.status_page")
+        elif last is not None or comm.status_page_within is None:
+            # Until the first status page update, `sla.status_page` is the deadline that matters.
+            deadline = (last if last is not None else base) + comm.status_page_every
+            self._keep_or_start("cadence.status_page", "Status page update due", deadline)
+
+    def _stakeholders(self, t: Timer) -> ProcessGenerator:
+        for step in self.playbook.escalation.stakeholders:
+            wait = t.deadline + step.overdue - self.env.now
+            if wait > 0:
+                yield self.env.timeout(wait)
+            if t.state != "overdue":
+                return
+            self._escalate(t.id, step.contact, f"internal update overdue by {format_duration(step.overdue)}")
+
+    def _arm_matrix(self, sev_id: str) -> None:
+        prefix = f"matrix.{sev_id}."
+        for t in list(self.timers.values()):
+            if t.category == "matrix" and not t.id.startswith(prefix):
+                self.cancel(t.id)
+        base = self._base()
+        for n, step in enumerate(self.playbook.escalation.matrix.get(sev_id, []), 1):
+            tid = f"{prefix}{n}"
+            current = self.timers.get(tid)
+            if current is not None and current.state != "cancelled":
+                continue  # already running, or it has already brought its people in
+
+            def fire(t: Timer, notify: list[str] = step.notify, after: float = step.after) -> None:
+                for contact in notify:
+                    self._escalate(t.id, contact, f"{sev_id} still open after {format_duration(after)}")
+
+            who = ", ".join(self._title(c) for c in step.notify)
+            label = f"{sev_id} open {format_duration(step.after)}: {who}"
+            self.start(tid, label, "matrix", base + step.after, fire)
+
+    def _title(self, contact_id: str) -> str:
+        return next((c.title for c in self.playbook.contacts if c.id == contact_id), contact_id)
+
+    def _pager(self, t: Timer) -> ProcessGenerator:
+        chain = self.playbook.escalation.chain
+        for i in range(len(chain)):
+            yield self.env.timeout(max(0.0, t.deadline - self.env.now))
+            if t.state != "running":
+                return
+            if i + 1 == len(chain):
+                self._expire(t)
+                return
+            nxt = chain[i + 1]
+            person = self.drill.cast.person(nxt.contact)
+            self.drill.emit(
+                PagerEscalated(
+                    t=self.drill.now,
+                    level=i + 2,
+                    name=nxt.name,
+                    contact=nxt.contact,
+                    person=person.name if person else nxt.contact,
+                )
+            )
+            t.started, t.deadline, t.label = self.env.now, self.env.now + nxt.timeout, f"Page unanswered: {nxt.name}"
+
+    def _no_progress(self, t: Timer) -> None:
+        esc = self.playbook.escalation
+        if esc.no_progress_contact:
+            after = format_duration(esc.no_progress_after or 0.0)
+            self._escalate(t.id, esc.no_progress_contact, f"root cause not identified {after} after acknowledging")

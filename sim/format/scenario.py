@@ -1,0 +1,220 @@
+"""The scenario format: briefing, hidden truth, metrics, faults, injects, actions and expectations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from sim.format.base import Id, Strict, Text
+from sim.format.durations import Duration
+from sim.format.model import Field
+
+Difficulty = Literal["tutorial", "easy", "medium", "hard"]
+
+
+class Truth(Strict):
+    """What really happened. Only the debrief and the facilitator see it."""
+
+    severity: Id
+    root_cause: Text
+    category: Literal["outage", "degradation", "security", "cost", "data", "capacity"]
+    fixed_by: list[Id] = Field(min_length=1, description="Actions that resolve the incident for good.")
+    must_involve: list[Id] = Field(
+        default_factory=list, description="Contacts who must be paged/notified (security, DBA, finance…)."
+    )
+    root_cause_clues: list[Id] = Field(
+        default_factory=list, description="Revealing any of these clues counts as identifying the cause."
+    )
+
+
+class Metric(Strict):
+    id: Id
+    label: str
+    unit: str = ""
+    baseline: float
+    noise: float = Field(default=0.0, ge=0, description="Standard deviation of the seeded gaussian noise.")
+    warn: float
+    critical: float
+    # `up`: higher is worse (error rate). `down`: lower is worse (availability).
+    bad_when: Literal["up", "down"] = "up"
+    minimum: float | None = None
+    maximum: float | None = None
+    # `gauge` is sampled as is; `cumulative` adds value × time (money burned, users affected so far).
+    kind: Literal["gauge", "cumulative"] = "gauge"
+    sample_every: Duration = 10.0
+
+    def __post_init__(self) -> None:
+        """Warn comes before critical, in the direction that is worse."""
+        if self.bad_when == "up" and not self.warn < self.critical:
+            raise ValueError(f"warn ({self.warn}) must be below critical ({self.critical}) when higher is worse")
+        if self.bad_when == "down" and not self.warn > self.critical:
+            raise ValueError(f"warn ({self.warn}) must be above critical ({self.critical}) when lower is worse")
+
+
+class Effect(Strict):
+    """How a fault (or an action) moves one metric.
+
+    step: jump by `by` (or to `to`) at once. ramp: move there linearly over `over`.
+    spike: jump, then decay back over `over`. drift: keep moving by `by` per `over`, unbounded.
+    recover: move back to baseline over `over`.
+    """
+
+    metric: Id
+    shape: Literal["step", "ramp", "spike", "drift", "recover"]
+    by: float | None = None
+    to: float | None = None
+    over: Duration | None = None
+
+    def __post_init__(self) -> None:
+        """Each shape has the keys it needs."""
+        if self.shape in ("step", "ramp", "spike") and (self.by is None) == (self.to is None):
+            raise ValueError(f"a {self.shape} needs exactly one of 'by' or 'to'")
+        if self.shape == "drift" and self.by is None:
+            raise ValueError("a drift needs 'by' (the change per 'over')")
+        if self.shape in ("ramp", "spike", "drift", "recover") and not self.over:
+            raise ValueError(f"a {self.shape} needs 'over', a positive duration")
+
+
+class Fault(Strict):
+    id: Id
+    label: str
+    start: Duration = 0.0
+    effects: list[Effect] = Field(min_length=1)
+    # A fault the trainee does not yet know about stays hidden in the state until a clue names it.
+    hidden: bool = True
+
+
+class MetricCondition(Strict):
+    metric: Id
+    above: float | None = None
+    below: float | None = None
+    for_: Duration = Field(default=0.0, alias="for")
+
+    def __post_init__(self) -> None:
+        """Exactly one of `above` and `below`."""
+        if (self.above is None) == (self.below is None):
+            raise ValueError("a metric condition needs exactly one of 'above' or 'below'")
+
+
+class Trigger(Strict):
+    """When an inject fires: exactly one of `at`, `metric`, `after_action`, `timer_expired`."""
+
+    at: Duration | None = None
+    metric: MetricCondition | None = None
+    after_action: Id | None = None
+    timer_expired: str | None = Field(
+        default=None, description="A timer id such as 'sla.status_page' or 'cadence.internal_update'."
+    )
+    delay: Duration = 0.0
+
+    def __post_init__(self) -> None:
+        """Exactly one of the keys."""
+        set_ = [k for k in ("at", "metric", "after_action", "timer_expired") if getattr(self, k) is not None]
+        if len(set_) != 1:
+            raise ValueError("a trigger needs exactly one of 'at', 'metric', 'after_action', 'timer_expired'")
+
+
+InjectKind = Literal["alert", "page", "chat", "customer_report", "log", "exec_ping", "vendor_notice", "hint"]
+
+
+class Inject(Strict):
+    id: Id
+    kind: InjectKind
+    # A cast slot (`cto`, `support_lead`, `customer`, a playbook contact id) or a literal name.
+    sender: str = Field(default="", alias="from")
+    text: Text
+    trigger: Trigger
+    # Stakeholders push harder unless the trainee has done one of these by then.
+    unless: list[Id] = Field(default_factory=list)
+
+
+class ActionEffect(Strict):
+    """What an action does when it finishes: exactly one of the keys."""
+
+    resolve: Id | None = None
+    move: Effect | None = None
+    reveal: Id | None = None
+    start_fault: Id | None = None
+
+    def __post_init__(self) -> None:
+        """Exactly one of the keys."""
+        if sum(v is not None for v in (self.resolve, self.move, self.reveal, self.start_fault)) != 1:
+            raise ValueError("an effect needs exactly one of 'resolve', 'move', 'reveal', 'start_fault'")
+
+
+class Action(Strict):
+    """A scenario's own action (rollback, scale, failover…), beside the standard catalogue."""
+
+    id: Id
+    label: str
+    description: Text = ""
+    duration: Duration = 60.0
+    requires: list[Id] = Field(default_factory=list, description="Actions that must have finished first.")
+    effects: list[ActionEffect] = Field(default_factory=list)
+    destructive: bool = False
+    harmful: bool = Field(default=False, description="Makes things worse; the scorer penalises it.")
+
+
+class Clue(Strict):
+    id: Id
+    text: Text
+    # Investigation targets that reveal it (dashboards, logs, deploys, dependencies).
+    found_by: list[Literal["dashboards", "logs", "deploys", "dependencies"]] = Field(default_factory=list)
+    names_fault: Id | None = Field(default=None, description="Revealing this clue makes that fault known.")
+
+
+class Ordering(Strict):
+    first: Id
+    then: Id
+
+
+class Expectation(Strict):
+    """A scenario rule added to the playbook's rubric. Exactly one of the rule keys."""
+
+    id: Id
+    description: str
+    category: Literal[
+        "detection", "classification", "roles", "communication", "escalation", "mitigation", "closure"
+    ] = "mitigation"
+    points: Annotated[int, Field(ge=1, le=50)] = 10
+    done: Id | None = Field(default=None, description="This action must be taken.")
+    within: Duration | None = Field(default=None, description="With `done`: by this sim time.")
+    never: Id | None = Field(default=None, description="This action must not be taken.")
+    order: Ordering | None = Field(default=None, description="`first` must finish before `then` starts.")
+    with_: dict[Id, str] = Field(
+        default_factory=dict,
+        alias="with",
+        description="With `done` or `never`: only the action taken with these parameters counts, "
+        "e.g. `{done: page, with: {contact: finance}}`.",
+    )
+
+    def __post_init__(self) -> None:
+        """Exactly one rule, with only the keys that go with it."""
+        if sum(v is not None for v in (self.done, self.never, self.order)) != 1:
+            raise ValueError("an expectation needs exactly one of 'done', 'never', 'order'")
+        if self.within is not None and self.done is None:
+            raise ValueError("'within' goes with 'done'")
+        if self.with_ and self.order is not None:
+            raise ValueError("'with' goes with 'done' or 'never'")
+
+
+class Scenario(Strict):
+    id: Id
+    title: str
+    summary: Text
+    playbook: Id
+    difficulty: Difficulty
+    duration: Duration = Field(description="The drill ends when this much sim time has passed.")
+    seed: int = 0
+    tags: list[Id] = Field(default_factory=list)
+    briefing: Text
+    truth: Truth
+    metrics: list[Metric] = Field(min_length=1)
+    faults: list[Fault] = Field(min_length=1)
+    injects: list[Inject] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    clues: list[Clue] = Field(default_factory=list)
+    investigations: dict[Literal["dashboards", "logs", "deploys", "dependencies"], Text] = Field(
+        default_factory=dict, description="What each investigation shows when it finds no clue."
+    )
+    expectations: list[Expectation] = Field(default_factory=list)
+    debrief_questions: list[str] = Field(default_factory=list)

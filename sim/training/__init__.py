@@ -1,0 +1,1 @@
+"""Simulated trainees (`bots`) and scripted, headless play (`runner`): the engine driven without a person."""

@@ -1,0 +1,144 @@
+"""`warroom history`: who trained on what, and whether the team is getting faster."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from scoring.history import DrillRow, Filters, History, HistoryError, default_db, trends
+from sim.format.durations import format_duration
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def open_history(db: str | None) -> History:
+    try:
+        return History(Path(db) if db else default_db())
+    except HistoryError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def spark(values: list[float], lo: float = 0.0, hi: float = 100.0) -> str:
+    span = (hi - lo) or 1.0
+    return "".join(BARS[min(len(BARS) - 1, max(0, int((v - lo) / span * (len(BARS) - 1) + 0.5)))] for v in values)
+
+
+def _minutes(seconds: float | None) -> str:
+    return "—" if seconds is None else format_duration(seconds)
+
+
+db_option = click.option("--db", envvar="WARROOM_DB", metavar="PATH", help="History database (env WARROOM_DB).")
+
+
+def filter_options(f: click.decorators.FC) -> click.decorators.FC:
+    for opt in reversed((
+        click.option("--trainee", help="Only this trainee."),
+        click.option("--team", help="Only this team."),
+        click.option("--scenario", help="Only this scenario id."),
+        click.option("--since", metavar="DATE", help="Only drills started on or after DATE (YYYY-MM-DD)."),
+    )):  # fmt: skip
+        f = opt(f)
+    return f
+
+
+@click.group(invoke_without_command=True)
+@db_option
+@filter_options
+@click.pass_context
+def history(ctx: click.Context, db: str | None, **filters: str | None) -> None:
+    """List finished drills (newest last); subcommands show, export and trend them."""
+    ctx.obj = db
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_history(db) as h:
+        rows = h.drills(Filters(**filters))
+    if not rows:
+        click.echo("No drills recorded yet." if not any(filters.values()) else "No drills match those filters.")
+        return
+    click.echo(f"{'ID':>4}  {'DATE':10}  {'TRAINEE':14} {'TEAM':10} {'SCENARIO':22} {'SCORE':>5} GRADE  MTTA   MTTR")
+    for r in rows:
+        click.echo(
+            f"{r.id:>4}  {r.started_at[:10]:10}  {r.trainee[:14]:14} {r.team[:10]:10} {r.scenario_id[:22]:22} "
+            f"{r.score:5.1f} {r.grade:^5}  {_minutes(r.kpis.get('mtta')):6} {_minutes(r.kpis.get('mttr'))}"
+        )
+
+
+@history.command()
+@click.argument("drill_id", type=int)
+@click.option("--journal", is_flag=True, help="Print the full journal as well.")
+@click.pass_obj
+def show(db: str | None, drill_id: int, journal: bool) -> None:
+    """One drill: its score, every criterion and its KPIs."""
+    with open_history(db) as h:
+        row = h.get(drill_id)
+    if row is None:
+        raise click.ClickException(f"no drill with id {drill_id}; `warroom history` lists them")
+    click.echo(f"Drill {row.id}: {row.scenario_id} ({row.playbook}), seed {row.seed}")
+    click.echo(f"Trainee {row.trainee}{f' ({row.team})' if row.team else ''}, started {row.started_at}")
+    click.echo(f"Score {row.score:.1f} ({row.grade}, {'pass' if row.passed else 'fail'}), ended: {row.end_reason}")
+    click.echo("KPIs: " + ", ".join(f"{k.upper()} {_minutes(v)}" for k, v in sorted(row.kpis.items())))
+    for c in row.criteria:
+        click.echo(f"  [{c.result:^13}] {c.points:g}/{c.max_points:g}  {c.criterion}: {c.explanation}")
+    for answer in row.answers:
+        click.echo(f"  lesson: {answer}")
+    if journal:
+        click.echo(row.journal, nl=False)
+
+
+CSV_COLUMNS = ("id", "started_at", "trainee", "team", "scenario_id", "scenario_hash", "playbook", "seed",
+               "sim_duration", "score", "grade", "passed", "end_reason", "mtta", "mtti", "mttm", "mttr")  # fmt: skip
+
+
+def to_csv(rows: list[DrillRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        data = r.to_json() | {k: r.kpis.get(k) for k in ("mtta", "mtti", "mttm", "mttr")}
+        writer.writerow(["" if data.get(c) is None else data[c] for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+@history.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here (default stdout).")
+@click.option("--journals", is_flag=True, help="JSON only: include each drill's full journal.")
+@filter_options
+@click.pass_obj
+def export(db: str | None, fmt: str, output: str | None, journals: bool, **filters: str | None) -> None:
+    """Export drills for spreadsheets (CSV) or other tools (JSON, with criteria)."""
+    with open_history(db) as h:
+        rows = h.drills(Filters(**filters), with_journal=journals)
+    text = to_csv(rows) if fmt == "csv" else json.dumps([r.to_json(journals) for r in rows], indent=2) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(rows)} drills to {output}", err=True)
+    else:
+        sys.stdout.write(text)
+
+
+@history.command("trends")
+@click.option("--by", type=click.Choice(["trainee", "team"]), default="trainee", show_default=True)
+@filter_options
+@click.pass_obj
+def trends_cmd(db: str | None, by: str, **filters: str | None) -> None:
+    """Score and MTTA/MTTR over time, per trainee or team."""
+    with open_history(db) as h:
+        rows = h.drills(Filters(**filters))
+    found = trends(rows, by)
+    if not found:
+        click.echo("No drills recorded yet.")
+        return
+    for t in found:
+        first, last = t.dates[0], t.dates[-1]
+        click.echo(f"{t.who}: {t.drills} drills, {first} → {last}")
+        click.echo(f"  score  {spark(list(t.scores))}  {t.scores[0]:.0f} → {t.scores[-1]:.0f} ({t.change:+.0f})")
+        for name, values in (("MTTA", t.mtta), ("MTTR", t.mttr)):
+            known = [v for v in values if v is not None]
+            if known:
+                click.echo(f"  {name}   {spark(known, 0, max(known))}  {_minutes(known[0])} → {_minutes(known[-1])}")

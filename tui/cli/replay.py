@@ -1,0 +1,69 @@
+"""`warroom replay ID_OR_JOURNAL`: open a recorded drill (a history id or a journal file) in review mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sim.journal.drill_record import DrillRecord
+from tui.cli import needs_terminal
+from tui.cli.history import db_option
+
+
+def load_record(target: str, db: str | None) -> tuple[DrillRecord, Path]:
+    """The record `target` names: a journal file, else a drill id in the history database. The path is
+    where the record came from (for messages and for resolving the scenario)."""
+    from scoring.history import History, HistoryError, default_db
+    from sim.journal.jsonl import JournalError, read_journal
+    from sim.rerun.review import record_from_text
+
+    path = Path(target)
+    if path.is_file():
+        try:
+            return read_journal(path).record, path
+        except JournalError as exc:
+            raise click.ClickException(str(exc)) from None
+    if not target.isdigit():
+        raise click.ClickException(f"{target}: no such journal file, and not a drill id (`warroom history` lists them)")
+    where = Path(db) if db else default_db()
+    try:
+        with History(where) as h:
+            row = h.get(int(target))
+    except HistoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    if row is None:
+        raise click.ClickException(f"no drill with id {target} in {where}; `warroom history` lists them")
+    try:
+        return record_from_text(row.journal, f"{where} drill {target}"), where
+    except JournalError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command()
+@click.argument("target", metavar="ID_OR_JOURNAL")
+@db_option
+def replay(target: str, db: str | None) -> None:
+    """Review a finished drill: scrub its timeline and see metrics, feed and timers as they were at any
+    moment, beside what the ideal script had done by then.
+
+    ID_OR_JOURNAL is a drill id from `warroom history` or a journal file.
+    """
+    from sim.engine.drill import DrillError
+    from sim.format.loading import LoadError
+    from sim.journal.jsonl import JournalError
+    from sim.journal.resolve import resolve
+
+    record, where = load_record(target, db)
+    try:
+        scenario, playbook, _ = resolve(record.header, where, "strict")
+    except (JournalError, LoadError) as exc:
+        raise click.ClickException(str(exc)) from None
+    needs_terminal()
+    from tui.screens.review import ReviewApp, ReviewScreen
+
+    try:
+        screen = ReviewScreen.of_record(record, scenario, playbook)
+    except DrillError as exc:
+        raise click.ClickException(f"{where}: the drill cannot be rebuilt: {exc}") from None
+    ReviewApp(screen).run()

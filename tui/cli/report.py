@@ -1,0 +1,82 @@
+"""`warroom report JOURNAL --format md|json|html [-o FILE]`: write a recorded drill's debrief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tui.cli.score import (
+    fail,
+    journal_argument,
+    load_graded,
+    pass_mark_option,
+    playbook_option,
+    scenario_option,
+    warn,
+)
+
+
+@click.command()
+@journal_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json", "html"]),
+    default="md",
+    show_default=True,
+    help="Markdown post-incident review, versioned JSON, or a self-contained HTML page with metric charts.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write here instead of standard output.",
+)
+@scenario_option
+@playbook_option
+@pass_mark_option
+def report(
+    journal: Path,
+    fmt: str,
+    output: Path | None,
+    scenario_file: Path | None,
+    playbook_file: Path | None,
+    pass_mark: float,
+) -> None:
+    """Write the debrief of the drill recorded in JOURNAL."""
+    from scoring.grade import grade
+
+    g = load_graded(journal, scenario_file, playbook_file)
+    try:
+        card = grade(g.record, g.scenario, g.playbook, pass_mark=pass_mark)
+    except ValueError as exc:
+        fail(str(exc))
+    if fmt == "md":
+        from scoring.report_md import render_markdown
+
+        text = render_markdown(card, g.record, g.scenario, g.playbook)
+    elif fmt == "json":
+        from scoring.report_json import render_json
+
+        text = render_json(card, g.record, g.scenario, g.playbook)
+    else:
+        from scoring.report_html import render_html
+        from scoring.series import replay_series
+        from sim.engine.drill import DrillError
+
+        try:
+            replayed = replay_series(g.record, g.scenario, g.playbook)
+        except DrillError as exc:
+            fail(f"cannot replay {journal} for the charts: {exc}")
+        if not replayed.matches:
+            warn(f"replaying {journal} no longer gives the recorded events; the charts may differ from the drill")
+        text = render_html(card, g.record, g.scenario, g.playbook, replayed.series)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    click.echo(f"wrote {output}", err=True)

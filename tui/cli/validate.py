@@ -1,0 +1,59 @@
+"""`warroom validate PATH...`: check scenarios, playbooks and action scripts, every problem as `file:line:col`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from sim.format.library import Library
+from sim.format.loading import Result
+
+
+def summary(results: list[Result]) -> str:
+    invalid = sum(not r.ok for r in results)
+    warnings = sum(p.severity == "warning" for r in results for p in r.problems)
+    files = f"{len(results)} file{'s' if len(results) != 1 else ''}"
+    tail = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+    return f"{files} checked: {len(results) - invalid} valid, {invalid} invalid{tail}"
+
+
+def as_json(results: list[Result]) -> dict[str, object]:
+    return {
+        "valid": sum(r.ok for r in results),
+        "invalid": sum(not r.ok for r in results),
+        "files": [
+            {
+                "path": str(r.path),
+                "kind": r.kind,
+                "id": getattr(r.model, "id", None),
+                "valid": r.ok,
+                "problems": [p.to_json() for p in r.problems],
+            }
+            for r in results
+        ],
+    }
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(paths: tuple[Path, ...], fmt: str) -> None:
+    """Check scenarios, playbooks and action scripts (files, or folders searched for *.yaml and *.yml).
+
+    The kind of each file is told from its content. Exit 0 when all are valid, 1 when any is not,
+    2 on a usage error such as a missing path.
+    """
+    results = Library().validate(paths)
+    if not results:
+        raise click.UsageError(f"no .yaml or .yml files in {', '.join(map(str, paths))}")
+    if fmt == "json":
+        sys.stdout.write(json.dumps(as_json(results), indent=2, ensure_ascii=False) + "\n")
+    else:
+        for result in results:
+            for problem in result.problems:
+                click.echo(str(problem))
+        click.echo(summary(results))
+    sys.exit(0 if all(r.ok for r in results) else 1)
