@@ -154,21 +154,13 @@ def store(
     """Store one finished drill in the history database; return its id. Idempotent: the same journal is
     stored once, so a debrief shown again (or a finished journal resumed) never makes a duplicate row.
     Raises `HistoryError` with a message fit to show the trainee."""
-    from scoring.history import History, HistoryError, row_for  # the debrief's business, not a drill's start
+    from scoring.history import History, row_for  # the debrief's business, not a drill's start
 
     text = journal_text(record, journal)
     ended = record.first(DrillEnded)
     end_reason = ended.reason if ended else ""
     with History(db or default_db()) as h:
-        try:
-            known = h.conn.execute(
-                "SELECT id FROM drills WHERE trainee = ? AND scenario_id = ? AND seed = ? AND journal = ?",
-                (card.trainee, card.scenario, card.seed, text),
-            ).fetchone()
-        except Exception as exc:  # sqlite3 errors: reported like the store's own
-            raise HistoryError(f"{h.path}: cannot read the history database: {exc}") from None
-        if known is not None:
-            return int(known[0])
+        # One transaction checks and stores: concurrent stores of one drill make one row (History.add).
         return h.add(row_for(card, text, started_at, end_reason, answers))
 
 
@@ -177,15 +169,8 @@ def save_answers(
 ) -> None:
     """Lessons-learned answers come after the debrief stored the drill: put them, and the journal that now
     ends with them, on the row already stored (so the row stays the one `store` finds again)."""
-    import json
-
-    from scoring.history import History, HistoryError
+    from scoring.history import History
 
     text = journal_text(record, journal)
     with History(db or default_db()) as h:
-        try:
-            h.conn.execute(
-                "UPDATE drills SET answers = ?, journal = ? WHERE id = ?", (json.dumps(list(answers)), text, drill_id)
-            )
-        except Exception as exc:  # sqlite3 errors: reported like the store's own
-            raise HistoryError(f"{h.path}: cannot save the answers: {exc}") from None
+        h.set_answers(drill_id, answers, text)
