@@ -191,3 +191,10 @@ def test_a_foreign_sqlite_file_is_named_as_such_and_left_alone(tmp_path: Path, s
     assert result.exit_code == 1 and "not a warroom history database" in result.output
     assert "already exists" not in result.output and "newer warroom" not in result.output
     assert path.read_bytes() == before
+
+
+def test_a_seed_sqlite_cannot_hold_is_a_clear_error(tmp_path: Path) -> None:
+    with History(tmp_path / "h.db") as h:
+        with pytest.raises(HistoryError, match=r"seed \d+ is outside the range"):
+            h.add(dataclasses.replace(_row(), seed=2**63))
+        assert h.drills() == []
