@@ -14,8 +14,12 @@ from sim.format.durations import format_clock, format_duration
 
 WIDTH, HEIGHT = 760, 200
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 22, 30
-# Tick steps for the time axis, in seconds: the smallest giving at most eight ticks is used.
+# Tick steps for the time axis, in seconds: the smallest giving at most eight ticks is used (past eight days,
+# a whole number of days that does). Work never grows with a time or value read from a file.
 _TIME_STEPS = (30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400)
+# Times and values beyond these are drawn at them: a hand-edited journal can say t=1e308, or infinity.
+_MAX_T = 1e15  # some 31 million years of sim time
+_MAX_V = 1e300
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +46,14 @@ def f(x: float) -> str:
     return "0.0" if s == "-0.0" else s
 
 
+def _bounded(v: float, limit: float) -> float:
+    """`v` clamped to ±limit (NaN reads as 0)."""
+    return 0.0 if math.isnan(v) else max(-limit, min(v, limit))
+
+
 def _num(x: float) -> str:
+    if abs(x) >= 1e15:  # only a damaged journal's values: no 300-digit labels
+        return f"{x:.3g}"
     return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 1000 else f"{x:.0f}"
 
 
@@ -53,7 +64,8 @@ def _y_axis(
 
     The metric's own bounds (availability never exceeds 100) cap the range.
     """
-    lo, hi = min([*values, *lines]), max([*values, *lines])
+    known = [_bounded(v, _MAX_V) for v in (*values, *lines) if not math.isnan(v)] or [0.0]
+    lo, hi = min(known), max(known)
     if hi == lo:
         hi, lo = hi + 1.0, lo - 1.0
     floor_at_zero = lo >= 0
@@ -87,7 +99,7 @@ def chart(
 ) -> str:
     """One metric's chart. `series` is (sim time, value) in time order; `x_end` is the drill's end."""
     marks, bands = marks or [], bands or []
-    x_end = max(x_end, series[-1][0] if series else 0.0, 1.0)
+    x_end = max(_bounded(x_end, _MAX_T), _bounded(series[-1][0], _MAX_T) if series else 0.0, 1.0)
     lo, hi, y_step = _y_axis([v for _, v in series], [warn, critical], minimum, maximum)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -95,7 +107,7 @@ def chart(
         return LEFT + plot_w * max(0.0, min(t, x_end)) / x_end
 
     def y(v: float) -> float:
-        return TOP + plot_h * (hi - v) / (hi - lo)
+        return TOP + plot_h * (hi - _bounded(v, _MAX_V)) / (hi - lo)
 
     label = f"{title} ({unit})" if unit else title
     out = [
@@ -124,9 +136,9 @@ def chart(
     else:
         out.append(f'<text class="empty" x="{LEFT + plot_w / 2}" y="{TOP + plot_h / 2}">no samples</text>')
     for mark in marks:
-        mx = f(x(mark.t))
+        mx, at = f(x(mark.t)), format_clock(_bounded(mark.t, _MAX_T))
         out.append(
-            f'<g class="mark"><title>{mark.number}. {escape(format_clock(mark.t))} {escape(mark.label)}</title>'
+            f'<g class="mark"><title>{mark.number}. {escape(at)} {escape(mark.label)}</title>'
             f'<line x1="{mx}" x2="{mx}" y1="{TOP}" y2="{TOP + plot_h}"/>'
             f'<text x="{mx}" y="{TOP - 6}" text-anchor="middle">{mark.number}</text></g>'
         )
@@ -135,20 +147,26 @@ def chart(
     return "\n".join(out)
 
 
+def time_ticks(x_end: float) -> list[float]:
+    """The time axis's ticks from 0 to `x_end`: at most nine (0 and eight steps), whatever `x_end` is."""
+    x_end = _bounded(x_end, _MAX_T)
+    step = next((s for s in _TIME_STEPS if x_end / s <= 8), None)
+    if step is None:  # past eight days: whole days, as many as make eight steps
+        step = _TIME_STEPS[-1] * math.ceil(x_end / 8 / _TIME_STEPS[-1])
+    return [i * float(step) for i in range(int((x_end + 1e-9) // step) + 1)] if x_end >= 0 else [0.0]
+
+
 def _axes(
     lo: float, hi: float, y_step: float, x_end: float, x: Callable[[float], float], y: Callable[[float], float]
 ) -> list[str]:
     out = []
-    step = next((s for s in _TIME_STEPS if x_end / s <= 8), _TIME_STEPS[-1])
-    t = 0.0
-    while t <= x_end + 1e-9:
+    for t in time_ticks(x_end):
         tx = f(x(t))
         out.append(
             f'<line class="grid" x1="{tx}" x2="{tx}" y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>'
             f'<text class="tick" x="{tx}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle">'
             f"{escape(format_duration(t) if t else '0')}</text>"
         )
-        t += step
     # Ticks on multiples of the step; a bound-capped end (e.g. 100%) is labelled too.
     ticks = [math.ceil(lo / y_step - 1e-9) * y_step + y_step * i for i in range(round((hi - lo) / y_step) + 2)]
     ticks = sorted({lo, hi, *(v for v in ticks if lo <= v <= hi)})

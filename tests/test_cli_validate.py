@@ -218,3 +218,56 @@ def test_playbook_text_never_reaches_the_terminal_raw(home: Path) -> None:
     assert "tiny          (does not load: 1 problem(s)" in run("playbooks").output
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("name:"))
     assert f"{path}:{line}:7: name: control character \\x1b is not allowed in text" in run("validate", str(path)).output
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("duration: 99999999999h", "duration: '99999999999h' is longer than a drill may run: at most 168h (7 days)"),
+        ("duration: 168h1s", "at most 168h"),
+        ("seed: -1", "seed: should be greater than or equal to 0"),
+        ("seed: 1e308", "seed: should be less than or equal to 9223372036854775807"),
+        ("seed: 0xFFFFFFFFFFFFFFFFFFFF", "seed: should be less than or equal to 9223372036854775807"),
+    ],
+)
+def test_duration_and_seed_are_bounded(tmp_path: Path, home: Path, line: str, problem: str) -> None:
+    from scenarios import LIBRARY
+
+    key = line.split(":")[0]
+    text = (LIBRARY / "tutorial.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(i for i, text_line in enumerate(lines) if text_line.startswith(f"{key}:"))
+    lines[at] = line
+    path = tmp_path / "long.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    assert f"{path}:{at + 1}:{len(key) + 3}: " in result.output and problem in result.output
+
+
+def test_the_longest_drill_and_largest_seed_are_valid(tmp_path: Path, home: Path) -> None:
+    from scenarios import LIBRARY
+
+    text = (LIBRARY / "tutorial.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^duration: .*$", "duration: 168h", text)
+    text = re.sub(r"(?m)^seed: .*$", "seed: 9223372036854775807", text)
+    path = tmp_path / "week.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("command", [["run", "tutorial"], ["play", "tutorial"], ["calibrate", "tutorial"]])
+@pytest.mark.parametrize("seed", ["-1", "9223372036854775808"])
+def test_seed_options_are_bounded(command: list[str], seed: str) -> None:
+    result = CliRunner().invoke(main, [*command, "--seed", seed])
+    assert result.exit_code == 2
+    assert "Invalid value for '--seed'" in result.output and "0<=x<=9223372036854775807" in result.output
+
+
+def test_the_seed_range_is_the_formats() -> None:
+    from sim.format.scenario import SEED_MAX
+
+    from tui.cli import SEED
+
+    assert (SEED.min, SEED.max) == (0, SEED_MAX)

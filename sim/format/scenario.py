@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from sim.format.base import Id, Strict, Text
-from sim.format.durations import Duration
-from sim.format.model import Field
+from sim.format.durations import Duration, format_duration
+from sim.format.model import Convert, Field
 
 Difficulty = Literal["tutorial", "easy", "medium", "hard"]
+
+# The longest drill a scenario may set: a week of sim time. A drill runs to its end in memory, so a duration
+# of years never ends (documented in scenarios/README.md).
+MAX_DURATION = 7 * 86400.0
+# Seeds are 0 … 2^63-1: the history stores them as SQLite integers, and Python's random gives -n the drill
+# of n, so a negative seed would only be another name for a positive one.
+SEED_MAX = 2**63 - 1
+
+_DURATION: Convert = get_args(Duration)[1]
+
+
+def _drill_seconds(value: object) -> float:
+    seconds: float = _DURATION.parse(value)
+    if seconds > MAX_DURATION:
+        shown = value if len(str(value)) <= 24 else f"{str(value)[:24]}…"
+        raise ValueError(f"{shown!r} is longer than a drill may run: at most {format_duration(MAX_DURATION)} (7 days)")
+    return seconds
+
+
+# The drill's own duration: a duration of at most MAX_DURATION.
+DrillDuration = Annotated[float, Convert(parse=_drill_seconds, dump=_DURATION.dump, schema=_DURATION.schema)]
 
 
 class Truth(Strict):
@@ -203,8 +224,12 @@ class Scenario(Strict):
     summary: Text
     playbook: Id
     difficulty: Difficulty
-    duration: Duration = Field(description="The drill ends when this much sim time has passed.")
-    seed: int = 0
+    duration: DrillDuration = Field(
+        description="The drill ends when this much sim time has passed: at most 168h (7 days)."
+    )
+    seed: int = Field(
+        default=0, ge=0, le=SEED_MAX, description="Seeds everything random: a whole number from 0 to 2^63-1."
+    )
     tags: list[Id] = Field(default_factory=list)
     briefing: Text
     truth: Truth

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import sqlite3
@@ -55,10 +56,16 @@ def test_listing_leaves_journals_out_and_filters(tmp_path: Path) -> None:
         assert len(h.drills(Filters(since="2026-02-01"))) == 2
 
 
+def _journal(i: int) -> str:
+    return f'{{"format": 1}}\n{{"t": {i}, "kind": "drill.started"}}\n'
+
+
 def _writer(path: str, name: str, n: int) -> None:
+    # Each a different drill (its own journal): a drill stored again is not a new row.
     with History(Path(path)) as h:
         for i in range(n):
-            h.add(_row(trainee=name, at=f"2026-01-01T00:00:{i:02d}Z"))
+            row = _row(trainee=name, at=f"2026-01-01T00:00:{i:02d}Z")
+            h.add(dataclasses.replace(row, journal=_journal(i)))
 
 
 def test_concurrent_writers_all_land_intact(tmp_path: Path) -> None:
@@ -74,7 +81,8 @@ def test_concurrent_writers_all_land_intact(tmp_path: Path) -> None:
         rows = h.drills(with_journal=True)
         assert len(rows) == 45
         assert {r.trainee for r in rows} == {"ana", "bo", "cy"}
-        assert all(r.journal == _row().journal and len(r.criteria) == 1 for r in rows)
+        assert {r.journal for r in rows} == {_journal(i) for i in range(15)}
+        assert all(len(r.criteria) == 1 for r in rows)
         assert h.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

@@ -58,3 +58,24 @@ def test_no_samples_still_draws_the_axes_and_says_so() -> None:
     assert "no samples" in svg and "<polyline" not in svg
     assert svg.count('class="threshold ') == 2
     assert "-0.0" not in svg
+
+
+def _x_ticks(svg: str) -> int:
+    return len(re.findall(r'<text class="tick" [^>]*text-anchor="middle">', svg))
+
+
+def test_the_time_axis_has_at_most_nine_ticks_whatever_the_times_say() -> None:
+    # A hand-edited journal can put an event at t=1e308: the axis must not step through it a day at a time.
+    for end in (600.0, 8 * 86400.0, 1e9, 1e308, float("inf"), float("nan")):
+        svg = _chart([(0.0, 1.0), (60.0, 2.0)], x_end=end, marks=[Mark(end, 1, "late")], bands=[Band(0, end, "f")])
+        assert 2 <= _x_ticks(svg) <= 9, end
+    svg = _chart([(0.0, 1.0), (1e308, 2.0)])
+    assert 2 <= _x_ticks(svg) <= 9
+
+
+def test_values_beyond_any_axis_are_drawn_at_its_edge() -> None:
+    for value in (1e308, -1e308, float("inf"), float("-inf"), float("nan")):
+        svg = _chart([(0.0, 1.0), (60.0, value)])
+        assert all(TOP <= y <= HEIGHT - BOTTOM for _, y in _points(svg)), value
+        assert not re.search(r'"[^"]*\b(inf|nan)\b', svg), value
+        assert max(len(label) for label in re.findall(r">([^<]*)</text>", svg)) < 40, value

@@ -11,6 +11,10 @@ import click
 
 from sim import __version__
 
+# A drill's seed on the command line: 0 … 2^63-1, as sim.format.scenario.SEED_MAX (a negative seed is refused:
+# Python's random gives -n the same drill as n; and the history stores seeds as SQLite integers).
+SEED = click.IntRange(0, 2**63 - 1)
+
 # name -> "module:attribute". Add a subcommand here and write it in tui/cli/<module>.py.
 COMMANDS: dict[str, str] = {
     "play": "tui.cli.play:play",

@@ -12,6 +12,7 @@ from scoring.calibrate import Calibration, calibrate
 from sim.format.library import Library, NotFound
 from sim.format.loading import LoadError
 from sim.training.bots import PROFILES
+from tui.cli import SEED
 
 BAR_WIDTH = 40
 
@@ -36,7 +37,7 @@ def render(cal: Calibration) -> str:
 @click.command("calibrate")
 @click.argument("scenario")
 @click.option("--runs", default=200, show_default=True, type=click.IntRange(1, 100_000))
-@click.option("--seed", default=0, show_default=True, help="Seeds the bots; the same seed gives the same result.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seeds the bots; the same seed, the same result.")
 @click.option("--bots", default="novice,typical,expert", show_default=True, help="Profiles to play, in turn.")
 @click.option("--workers", type=click.IntRange(1, 256), help="Worker processes (default: one per core).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the results as JSON here.")

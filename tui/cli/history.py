@@ -17,10 +17,19 @@ BARS = "▁▂▃▄▅▆▇█"
 
 
 def open_history(db: str | None) -> History:
+    """The history to read: one that does not exist is an error, and is not created."""
     try:
-        return History(Path(db) if db else default_db())
+        return History(Path(db) if db else default_db(), create=False)
     except HistoryError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def read_drills(h: History, filters: Filters, with_journal: bool = False) -> list[DrillRow]:
+    """The matching drills; a damaged row is one line on stderr, and skipped."""
+    rows = h.drills(filters, with_journal=with_journal)
+    for problem in h.damaged:
+        click.echo(f"warroom: {h.path}: {problem}", err=True)
+    return rows
 
 
 def spark(values: list[float], lo: float = 0.0, hi: float = 100.0) -> str:
@@ -56,7 +65,7 @@ def history(ctx: click.Context, db: str | None, **filters: str | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     with open_history(db) as h:
-        rows = h.drills(Filters(**filters))
+        rows = read_drills(h, Filters(**filters))
     if not rows:
         click.echo("No drills recorded yet." if not any(filters.values()) else "No drills match those filters.")
         return
@@ -75,7 +84,10 @@ def history(ctx: click.Context, db: str | None, **filters: str | None) -> None:
 def show(db: str | None, drill_id: int, journal: bool) -> None:
     """One drill: its score, every criterion and its KPIs."""
     with open_history(db) as h:
-        row = h.get(drill_id)
+        try:
+            row = h.get(drill_id)
+        except HistoryError as exc:
+            raise click.ClickException(str(exc)) from None
     if row is None:
         raise click.ClickException(f"no drill with id {drill_id}; `warroom history` lists them")
     click.echo(f"Drill {row.id}: {row.scenario_id} ({row.playbook}), seed {row.seed}")
@@ -113,7 +125,7 @@ def to_csv(rows: list[DrillRow]) -> str:
 def export(db: str | None, fmt: str, output: str | None, journals: bool, **filters: str | None) -> None:
     """Export drills for spreadsheets (CSV) or other tools (JSON, with criteria)."""
     with open_history(db) as h:
-        rows = h.drills(Filters(**filters), with_journal=journals)
+        rows = read_drills(h, Filters(**filters), with_journal=journals)
     text = to_csv(rows) if fmt == "csv" else json.dumps([r.to_json(journals) for r in rows], indent=2) + "\n"
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -129,7 +141,7 @@ def export(db: str | None, fmt: str, output: str | None, journals: bool, **filte
 def trends_cmd(db: str | None, by: str, **filters: str | None) -> None:
     """Score and MTTA/MTTR over time, per trainee or team."""
     with open_history(db) as h:
-        rows = h.drills(Filters(**filters))
+        rows = read_drills(h, Filters(**filters))
     found = trends(rows, by)
     if not found:
         click.echo("No drills recorded yet.")

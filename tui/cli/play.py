@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tui.cli import needs_terminal
+from tui.cli import SEED, needs_terminal
 
 
 @click.command()
@@ -19,7 +19,7 @@ from tui.cli import needs_terminal
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Also offer the scenarios in this directory (repeatable).",
 )
-@click.option("--seed", type=int, default=None, help="Seed for the drill (default: the scenario's own).")
+@click.option("--seed", type=SEED, default=None, help="Seed for the drill, 0 to 2^63-1 (default: the scenario's own).")
 @click.option("--trainee", default=None, help="Your name on the journal and debrief (remembered).")
 @click.option(
     "--resume",

@@ -57,6 +57,7 @@ from sim.journal.events import (
 )
 from sim.journal.jsonl import JournalError, header_json
 from sim.training.runner import load_script_file, play, steps_left
+from tui.cli import SEED
 
 # -- finding what to run ----------------------------------------------------------------------------
 
@@ -225,7 +226,7 @@ _PACE = click.option("--pace", type=float, hidden=True, help="Wall seconds to sl
 @click.command()
 @click.argument("scenario")
 @click.option("--actions", "script_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--seed", type=int, help="Override the scenario's seed.")
+@click.option("--seed", type=SEED, help="Override the scenario's seed (0 to 2^63-1).")
 @_UNTIL
 @click.option("--journal", type=click.Path(dir_okay=False, path_type=Path), help="Write the JSONL journal here.")
 @click.option("--trainee", default="trainee", show_default=True)
