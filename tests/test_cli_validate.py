@@ -267,7 +267,6 @@ def test_seed_options_are_bounded(command: list[str], seed: str) -> None:
 
 def test_the_seed_range_is_the_formats() -> None:
     from sim.format.scenario import SEED_MAX
-
     from tui.cli import SEED
 
     assert (SEED.min, SEED.max) == (0, SEED_MAX)
