@@ -6,23 +6,22 @@ from pathlib import Path
 
 import click
 
-from sim.record import DrillRecord
+from sim.journal import Journal
 from tui.cli import needs_terminal
 from tui.commands.history import db_option
 
 
-def load_record(target: str, db: str | None) -> tuple[DrillRecord, Path]:
-    """The record `target` names: a journal file, else a drill id in the history database. The path is
-    where the record came from (for messages and for resolving the scenario)."""
+def load_record(target: str, db: str | None) -> tuple[Journal, Path]:
+    """The journal `target` names: a journal file, else a drill id in the history database. The path is
+    where the record came from (for resolving the scenario)."""
     from scoring.history import History, HistoryError
-    from sim.journal import JournalError, read_journal
-    from sim.review import record_from_text
+    from sim.journal import JournalError, parse_journal, read_journal
     from tui.records import default_db
 
     path = Path(target)
     if path.is_file():
         try:
-            return read_journal(path).record, path
+            return read_journal(path), path
         except JournalError as exc:
             raise click.ClickException(str(exc)) from None
     if not target.isdigit():
@@ -35,8 +34,9 @@ def load_record(target: str, db: str | None) -> tuple[DrillRecord, Path]:
         raise click.ClickException(str(exc)) from None
     if row is None:
         raise click.ClickException(f"no drill with id {target} in {where}; `warroom history` lists them")
+    named = f"{where} drill {target}"
     try:
-        return record_from_text(row.journal, f"{where} drill {target}"), where
+        return Journal(Path(named), *parse_journal(row.journal.encode("utf-8", "surrogatepass"), named)), where
     except JournalError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -50,16 +50,23 @@ def replay(target: str, db: str | None) -> None:
 
     ID_OR_JOURNAL is a drill id from `warroom history` or a journal file.
     """
-    from sim.engine import DrillError
+    from sim.engine import Drill, DrillError
     from sim.journal import JournalError
     from sim.loading import LoadError
+    from sim.replay import replay_exactly
     from sim.resolve import resolve
 
-    record, where = load_record(target, db)
+    journal, where = load_record(target, db)
+    record = journal.record
     try:
         scenario, playbook, _ = resolve(record.header, where, "strict")
+        # The review is a replay: it shows the recorded drill only if the replay gives it again.
+        h = record.header
+        replay_exactly(Drill(scenario, playbook, h.seed, trainee=h.trainee, team=h.team), journal)
     except (JournalError, LoadError) as exc:
         raise click.ClickException(str(exc)) from None
+    except DrillError as exc:
+        raise click.ClickException(f"{where}: the drill cannot be rebuilt: {exc}") from None
     needs_terminal()
     from tui.screens.replay import ReplayScreen, ReviewApp
 

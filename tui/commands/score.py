@@ -10,10 +10,11 @@ from typing import NoReturn
 import click
 
 from scoring.grade import DEFAULT_PASS_MARK
-from sim.journal import JournalError, read_record
+from sim.journal import JournalError, read_journal
 from sim.loading import LoadError
 from sim.playbook import Playbook
 from sim.record import DrillRecord
+from sim.replay import check_inputs
 from sim.resolve import resolve
 from sim.scenario import Scenario
 
@@ -40,9 +41,10 @@ def load_graded(journal: Path, scenario_file: Path | None, playbook_file: Path |
     """Read the journal and find what it was played against (`sim.resolve`, leniently): the files the header
     names, unless overridden; a file changed since the drill is graded as it is now, with a warning."""
     try:
-        record = read_record(journal)
+        j = read_journal(journal)
     except JournalError as exc:
-        fail(str(exc), 2)
+        fail(str(exc))  # the input is bad: 1, as resume and replay say it
+    record = j.record
     try:
         scenario, playbook, warnings = resolve(
             record.header,
@@ -52,6 +54,7 @@ def load_graded(journal: Path, scenario_file: Path | None, playbook_file: Path |
             playbook_file=playbook_file,
             override="--{what} FILE",
         )
+        check_inputs(j, scenario)
     except (JournalError, LoadError) as exc:
         fail(str(exc))
     for warning in warnings:
