@@ -102,7 +102,7 @@ def header_from_json(obj: Any, where: str) -> Header:
     for key, value in fields.items():
         problem = _HEADER_CHECKS[key](value)
         if problem:
-            raise JournalError(f"{where}: the journal header's {key!r} {problem}")
+            raise JournalError(f"{where}:1: the journal header's {key!r} {problem}")
     try:
         return Header(**fields)
     except TypeError as exc:
