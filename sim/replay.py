@@ -124,13 +124,13 @@ def replay_exactly(drill: Drill, j: Journal) -> tuple[DebriefAnswer, ...]:
         if n >= len(drill.events):
             raise JournalError(
                 f"{j.where(n)}: replay diverges at event {n + 1} ({format_clock(theirs.t)}): the journal has {b}, "
-                f"which the replay never gives (it ends after {n} events); this journal cannot be resumed"
+                f"which the replay never gives (it ends after {n} events)"
             )
         a = dumps(to_json(drill.events[n]))
         if a != b:
             raise JournalError(
                 f"{j.where(n)}: replay diverges at event {n + 1} ({format_clock(theirs.t)}): "
-                f"the journal has {b}, the replay gives {a}; this journal cannot be resumed"
+                f"the journal has {b}, the replay gives {a}"
             )
     return tuple(answers)
 
