@@ -9,9 +9,11 @@ from scoring import criteria_coordination, criteria_recovery
 from scoring.facts import read_facts
 from scoring.kpi import Kpi, kpis
 from scoring.rubric import CATEGORIES, Category, Context, Criterion, Evidence
+from sim.format.durations import format_clock
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord
+from sim.journal.events import DrillEnded
 
 __all__ = ["DEFAULT_PASS_MARK", "Criterion", "Evidence", "PersonScore", "ScoreCard", "grade", "letter_for"]
 
@@ -63,6 +65,7 @@ class ScoreCard:
     by_category: tuple[CategoryScore, ...]
     by_actor: tuple[PersonScore, ...]
     by_role: tuple[PersonScore, ...]
+    finished: bool = True  # the record holds the drill's end; one cut off before it is scored so far, never passed
 
     @property
     def letter(self) -> str:
@@ -70,7 +73,17 @@ class ScoreCard:
 
     @property
     def passed(self) -> bool:
-        return self.score >= self.pass_mark
+        return self.finished and self.score >= self.pass_mark
+
+    @property
+    def unfinished_note(self) -> str:
+        """For a drill whose record stops before its end, one plain sentence saying so; else empty."""
+        if self.finished:
+            return ""
+        return (
+            f"Unfinished: the drill's record stops at {format_clock(self.ended)}, before the drill ended, "
+            "so it has no grade and is not passed; resume it to finish it."
+        )
 
     @property
     def evaluated(self) -> tuple[Criterion, ...]:
@@ -125,6 +138,7 @@ def grade(
         by_category=_by_category(criteria),
         by_actor=_by(criteria, lambda c: c.actors),
         by_role=_by(criteria, lambda c: c.roles),
+        finished=record.first(DrillEnded) is not None,
     )
 
 

@@ -124,7 +124,10 @@ def render_html(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbo
         f"<h1>Post-Incident Review: {_e(card.scenario_title)}</h1>",
         '<dl class="meta">' + "".join(f"<dt>{_e(a)}</dt><dd>{_e(b)}</dd>" for a, b in meta) + "</dl>",
         f'<p class="score {"passed" if card.passed else "failed"}">Score {card.score:.1f} / 100 — '
-        f"{card.letter} — {verdict} (pass mark {card.pass_mark:g})</p>",
+        f"{card.letter} — {verdict} (pass mark {card.pass_mark:g})</p>"
+        if card.finished
+        else f'<p class="score failed">Score so far {card.score:.1f} / 100 — UNFINISHED: no grade, not passed</p>'
+        f"<p>{_e(card.unfinished_note)}</p>",
         "<h2>Summary</h2>",
         f"<p>{_e(debrief.summary(card, record, scenario))}</p>",
         "<h2>KPIs</h2>",

@@ -9,7 +9,8 @@ order shown. A new optional key may be added within a version; renaming or remov
       "drill":    {scenario, title, playbook, playbook_name, seed, trainee, team, incident_id,
                    scenario_hash, playbook_hash, difficulty},
       "severity": {"true": str, "declared": [str, ...]},            # declarations in order
-      "score":    {points, max_points, score, pass_mark, passed, letter},   # max = evaluated max
+      "score":    {points, max_points, score, pass_mark, passed, letter,    # max = evaluated max
+                   finished (false, present only when the record stops before the drill ended)},
       "times":    {detection, detection_clock, ended, ended_clock},
       "categories": [{id, label, points, max_points}],              # the seven rubric categories
       "criteria": [{id, category, title, source ("playbook"|"scenario"),
@@ -109,6 +110,8 @@ def debrief_document(card: ScoreCard, record: DrillRecord, scenario: Scenario, p
             "pass_mark": card.pass_mark,
             "passed": card.passed,
             "letter": card.letter,
+            # Only for a drill whose record stops before its end (kept out otherwise: version 1's bytes).
+            **({} if card.finished else {"finished": False}),
         },
         "times": {
             "detection": _t(card.detection),

@@ -59,7 +59,10 @@ def render_markdown(card: ScoreCard, record: DrillRecord, scenario: Scenario, pl
         + "  ",
         f"**IC:** {md(incident_commander(record, playbook))}  ",
         f"**Trainee:** {md(card.trainee)}{team}  ",
-        f"**Score:** {card.score:.1f} / 100 — {card.letter} — {verdict} (pass mark {card.pass_mark:g})",
+        f"**Score:** {card.score:.1f} / 100 — {card.letter} — {verdict} (pass mark {card.pass_mark:g})"
+        if card.finished
+        else f"**Score so far:** {card.score:.1f} / 100 — **UNFINISHED**: no grade, not passed  \n"
+        + card.unfinished_note,
         "",
         "## Summary",
         "",

@@ -18,6 +18,12 @@ def render_text(card: ScoreCard) -> str:
         f"Score {card.score:.1f} / 100   {card.letter}   {verdict} (pass mark {card.pass_mark:g})   "
         f"{card.points} of {card.max_points} points",
     ]
+    if not card.finished:
+        lines[-1] = (
+            f"Score so far {card.score:.1f} / 100   UNFINISHED: no grade, not passed (pass mark {card.pass_mark:g})   "
+            f"{card.points} of {card.max_points} points"
+        )
+        lines.insert(-1, card.unfinished_note)
     totals = {c.category: c for c in card.by_category}
     for cat, label in CATEGORIES:
         mine = [c for c in card.criteria if c.category == cat and c.evaluated]

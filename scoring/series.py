@@ -10,7 +10,7 @@ from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord
 from sim.journal.events import to_json
 from sim.journal.jsonl import dumps
-from sim.rerun.resume import apply_input, is_input
+from sim.rerun.resume import Unreplayable, apply_input, is_input
 
 Series = dict[str, list[tuple[float, float]]]
 
@@ -29,11 +29,15 @@ def replay_series(record: DrillRecord, scenario: Scenario, playbook: Playbook) -
     """
     h = record.header
     drill = Drill(scenario, playbook, h.seed, trainee=h.trainee, team=h.team)
+    refused = False
     try:
         for event in record.events:
             if is_input(event):
                 drill.advance_to(event.t)
-                apply_input(drill, event)
+                try:
+                    apply_input(drill, event)
+                except Unreplayable:
+                    refused = True  # no drill took this input: the charts show the drill without it
         if record.events:
             # Run on through the journal's last moment in one slice, as the drill itself ran: one millisecond
             # (the engine's time grain) past it, so events due at that very time happen too.
@@ -42,4 +46,4 @@ def replay_series(record: DrillRecord, scenario: Scenario, playbook: Playbook) -
         drill.close()
     mine = [dumps(to_json(e)) for e in drill.events[: len(record.events)]]
     theirs = [dumps(to_json(e)) for e in record.events]
-    return Replayed({m.id: drill.series(m.id) for m in scenario.metrics}, mine == theirs)
+    return Replayed({m.id: drill.series(m.id) for m in scenario.metrics}, mine == theirs and not refused)

@@ -13,6 +13,7 @@ to `AnyEvent` and forgotten there fails type checking.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple, TypeVar
 
@@ -23,6 +24,83 @@ FACILITATOR = "facilitator"  # the actor of every facilitator input
 # Action parameters as journaled: JSON scalars (the engine keeps anything else as its repr).
 Params = Mapping[str, str | int | float | bool | None]
 
+# Bounds on what a journal line may hold; a line beyond them is damaged, not a drill (docs/architecture.md).
+MAX_TIME = 366 * 24 * 3600.0  # no event happens later than a year after T+0
+MAX_NUMBER = 1e15  # no number in an event is larger, either way (times, metric values, thresholds)
+MAX_INT = 2**63  # no integer (a seed, a level, a question) is larger, either way
+
+# A field's check: what is wrong with a value (to follow the field's name), or None when it fits.
+Check = Callable[[Any], str | None]
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _number(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"is {_shown(value)}, not a number"
+    if not math.isfinite(value):
+        return f"is {value!r}, not a finite number"
+    if abs(value) > MAX_NUMBER:
+        return f"is {_shown(value)}, beyond the {MAX_NUMBER:g} limit"
+    return None
+
+
+def _integer(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"is {_shown(value)}, not an integer"
+    return f"is {_shown(value)}, beyond the 2**63 limit" if abs(value) > MAX_INT else None
+
+
+def _of(kind: type, name: str) -> Check:
+    return lambda value: None if isinstance(value, kind) else f"is {_shown(value)}, not {name}"
+
+
+def _params(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f"is {_shown(value)}, not an object of parameters"
+    for key, v in value.items():
+        if v is None or isinstance(v, str | bool):
+            continue
+        problem = _number(v)
+        if problem:
+            return f"has {key!r}, which {problem}"
+    return None
+
+
+_CHECKS: dict[str, Check] = {
+    "str": _of(str, "a string"),
+    "bool": _of(bool, "true or false"),
+    "float": _number,
+    "int": _integer,
+    "Params": _params,
+}
+
+
+def field_check(annotation: Any) -> Check:
+    """The check for a record field's annotation (`float`, `str | None`, `Params`…); raises TypeError for an
+    annotation no journal line can be checked against, so a new field type fails at import."""
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__forward_arg__", None)
+    if text is None:
+        text = getattr(annotation, "__name__", repr(annotation))
+    base, none_too = text, False
+    if text.endswith(" | None"):
+        base, none_too = text.removesuffix(" | None"), True
+    check = _CHECKS.get(base)
+    if check is None:
+        raise TypeError(f"no journal check for the annotation {text!r}")
+    if not none_too:
+        return check
+    return lambda value: None if value is None else check(value)
+
+
+def field_checks(record: type) -> dict[str, Check]:
+    """Each field's check, by name, but `kind`'s (a record's constant)."""
+    nt: Any = record
+    return {name: field_check(ann) for name, ann in nt.__annotations__.items() if name != "kind"}
+
 
 class _Line(NamedTuple):
     """How a kind's record maps to its journal line."""
@@ -30,6 +108,7 @@ class _Line(NamedTuple):
     keys: tuple[str, ...]  # the payload keys, in order (after `t` and `kind`)
     optional: frozenset[str]  # left out while None
     required: frozenset[str]  # the keys every line holds
+    checks: dict[str, Check]  # each payload key's value check
 
 
 KINDS: dict[str, type[AnyEvent]] = {}
@@ -45,7 +124,8 @@ def _record(*optional: str) -> Callable[[type[R]], type[R]]:
         keys = tuple(f for f in nt._fields if f not in ("t", "kind"))
         assert set(optional) <= set(keys), (cls, optional)
         required = frozenset(keys) - nt._field_defaults.keys() - set(optional)
-        _LINES[cls] = _Line(keys, frozenset(optional), required)
+        checks = field_checks(nt)
+        _LINES[cls] = _Line(keys, frozenset(optional), required, {k: checks[k] for k in keys})
         KINDS[nt._field_defaults["kind"]] = nt
         return cls
 
@@ -436,10 +516,20 @@ def payload(event: AnyEvent) -> dict[str, Any]:
 
 
 def from_json(obj: Mapping[str, Any]) -> AnyEvent:
-    """The event a journal line holds; raises ValueError for an unknown kind or keys that do not fit it."""
+    """The event a journal line holds; raises ValueError for an unknown kind, keys that do not fit it, or a
+    value that does not fit its field (a string for a time, NaN, a list for `params`, a time out of bounds)."""
     # A journal can be edited by hand: its text is shown, never obeyed (sim.format.text).
     data = printable_json(dict(obj))
-    t, kind = float(data.pop("t")), str(data.pop("kind"))
+    if "t" not in data or "kind" not in data:
+        raise ValueError("a line without 't' and 'kind'")
+    t, kind = data.pop("t"), data.pop("kind")
+    if not isinstance(kind, str):
+        raise ValueError(f"'kind' is {_shown(kind)}, not a string")
+    problem = _number(t)
+    if problem is None and not 0 <= t <= MAX_TIME:
+        problem = f"is {t!r}, outside 0 to {MAX_TIME:g} seconds"
+    if problem:
+        raise ValueError(f"a {kind} event's time 't' {problem}")
     if kind != "inject" and data.keys() >= _LEGACY_INJECT:
         data["inject_kind"] = kind
         kind = "inject"
@@ -453,5 +543,9 @@ def from_json(obj: Mapping[str, Any]) -> AnyEvent:
         says = [f"unknown key(s) {', '.join(map(repr, unknown))}" if unknown else "",
                 f"missing key(s) {', '.join(map(repr, missing))}" if missing else ""]  # fmt: skip
         raise ValueError(f"a {kind} event with {' and '.join(s for s in says if s)}")
+    for key, value in data.items():
+        problem = line.checks[key](value)
+        if problem:
+            raise ValueError(f"a {kind} event's {key!r} {problem}")
     # An optional key the line leaves out is None (a comms.sent's `state` has no default to fall back on).
-    return cls(t=t, **{**dict.fromkeys(line.optional), **data})
+    return cls(t=float(t), **{**dict.fromkeys(line.optional), **data})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, get_args
 
 from sim.engine.actions import ActionRefused
 from sim.engine.drill import Drill
@@ -20,12 +21,23 @@ from sim.journal.events import (
     AnyEvent,
     DebriefAnswer,
     DrillEnded,
+    FacilitatorInjectNow,
     FacilitatorInput,
+    FacilitatorJump,
+    FacilitatorSay,
     payload,
     to_json,
 )
-from sim.journal.jsonl import JournalError, JournalWriter, dumps, read_journal
+from sim.journal.jsonl import Journal, JournalError, JournalWriter, dumps, lock, read_journal
 from sim.journal.resolve import resolve
+
+if TYPE_CHECKING:
+    from sim.engine.drill import Drill
+
+
+class Unreplayable(JournalError):
+    """A recorded input the drill refuses outright (an unknown inject, a jump back in time, a facilitator
+    input after the end): no drill ever journaled it, so the journal is not one a drill wrote."""
 
 
 def is_input(event: AnyEvent) -> bool:
@@ -36,7 +48,8 @@ def is_input(event: AnyEvent) -> bool:
 
 
 def apply_input(drill: Drill, event: AnyEvent) -> None:
-    """Do again what this input event records; a refusal is expected to repeat and is not an error."""
+    """Do again what this input event records; a refusal is expected to repeat and is not an error. Raises
+    Unreplayable for a facilitator input the drill refuses (a drill journals those only when it takes them)."""
     if isinstance(event, ActionStarted | ActionRefusal):
         with contextlib.suppress(ActionRefused):
             drill.act_with(event.action, dict(event.params), actor=event.actor, role=event.role)
@@ -47,7 +60,10 @@ def apply_input(drill: Drill, event: AnyEvent) -> None:
         drill.end(by=event.by)
     elif isinstance(event, FacilitatorInput):
         inputs = {k: v for k, v in payload(event).items() if k != "actor"}
-        drill.facilitate(event.kind.removeprefix("facilitator."), **inputs)
+        try:
+            drill.facilitate(event.kind.removeprefix("facilitator."), **inputs)
+        except (ValueError, TypeError, ActionRefused) as exc:
+            raise Unreplayable(f"the drill refuses this {event.kind}: {exc}") from None
 
 
 def rerun(drill: Drill, events: Iterable[AnyEvent]) -> None:
@@ -62,32 +78,98 @@ def rerun(drill: Drill, events: Iterable[AnyEvent]) -> None:
         drill.catch_up(len(events), events[-1].t)
 
 
+def check_inputs(j: Journal, scenario: Scenario) -> None:
+    """Whether a drill of `scenario` could have taken the journal's facilitator inputs (it journals only those
+    it takes): each inject named is the scenario's, each `say` kind an inject kind, each jump forward.
+    Raises JournalError `file:line: what is wrong`. Scoring needs this; resume and replay prove more."""
+    from sim.format.scenario import InjectKind
+
+    injects = {i.id for i in scenario.injects}
+    kinds = get_args(InjectKind)
+    for n, e in enumerate(j.events):
+        problem = ""
+        if isinstance(e, FacilitatorInjectNow) and e.inject not in injects:
+            problem = f"scenario {scenario.id!r} has no inject {e.inject!r}"
+        elif isinstance(e, FacilitatorSay) and e.inject_kind is not None and e.inject_kind not in kinds:
+            problem = f"{e.inject_kind!r} is no inject kind (one of: {', '.join(kinds)})"
+        elif isinstance(e, FacilitatorJump) and e.dt <= 0:
+            problem = f"a jump of {e.dt:g}s; jumps go forward"
+        if problem:
+            raise JournalError(f"{j.where(n)}: a {e.kind} no drill takes: {problem}")
+
+
+def replay_exactly(drill: Drill, j: Journal) -> tuple[DebriefAnswer, ...]:
+    """Replay the journal's inputs into `drill` (fresh from its header) and prove the journal is what the
+    drill writes: every recorded event, in order, is one the replay gives (it may give more: the events a
+    crash kept from being written). Returns the lessons-learned answers that follow the end, which replay
+    cannot give. Raises JournalError `file:line: what differs`."""
+    events = j.events
+    end = next((n for n, e in enumerate(events) if isinstance(e, DrillEnded)), len(events) - 1)
+    played = events[: end + 1]
+    answers: list[DebriefAnswer] = []
+    for n, e in enumerate(events[end + 1 :], start=end + 1):
+        if not isinstance(e, DebriefAnswer):
+            raise JournalError(f"{j.where(n)}: a {e.kind} event after the drill ended; only answers follow the end")
+        answers.append(e)
+    for n, event in enumerate(played):
+        if is_input(event):
+            drill.advance_to(event.t)
+            try:
+                apply_input(drill, event)
+            except Unreplayable as exc:
+                raise JournalError(f"{j.where(n)}: {exc}") from None
+    if played:
+        drill.catch_up(len(played), played[-1].t)
+    for n, theirs in enumerate(played):
+        b = dumps(to_json(theirs))
+        if n >= len(drill.events):
+            raise JournalError(
+                f"{j.where(n)}: replay diverges at event {n + 1} ({format_clock(theirs.t)}): the journal has {b}, "
+                f"which the replay never gives (it ends after {n} events)"
+            )
+        a = dumps(to_json(drill.events[n]))
+        if a != b:
+            raise JournalError(
+                f"{j.where(n)}: replay diverges at event {n + 1} ({format_clock(theirs.t)}): "
+                f"the journal has {b}, the replay gives {a}"
+            )
+    return tuple(answers)
+
+
 def resume(
     journal: str | os.PathLike[str], *, scenario: Scenario | None = None, playbook: Playbook | None = None
 ) -> Drill:
-    """Rebuild a drill from its journal by replaying its inputs, then keep journaling to the same file."""
-    j = read_journal(journal)
-    h = j.header
-    scenario, playbook, _ = resolve(h, j.path, "strict", scenario=scenario, playbook=playbook)
-    drill = Drill(
-        scenario,
-        playbook,
-        h.seed,
-        trainee=h.trainee,
-        team=h.team,
-        scenario_path=h.scenario_path or None,
-        playbook_path=h.playbook_path or None,
-    )
-    rerun(drill, j.events)
-    for n, (mine, theirs) in enumerate(zip(drill.events, j.events, strict=False)):
-        a, b = dumps(to_json(mine)), dumps(to_json(theirs))
-        if a != b:
-            raise JournalError(
-                f"{j.path}: replay diverges at event {n + 1} ({format_clock(theirs.t)}): "
-                f"the journal has {b}, the replay gives {a}"
-            )
-    # Lessons-learned answers follow the end; replay cannot produce them, so they are carried over as records.
-    drill.restore_records(e for e in j.events[len(drill.events) :] if isinstance(e, DebriefAnswer))
-    drill.take_new()  # the caller has seen these: they are in the journal
-    drill.attach_journal(JournalWriter(j.path, keep_bytes=j.valid_bytes), len(j.events))
+    """Rebuild the drill a journal records by re-running its inputs, and keep journaling to the same file.
+
+    The journal is locked first (JournalInUse when another warroom holds it) and stays locked until the
+    drill is closed. A journal the replay does not reproduce is refused and left as it was, byte for byte;
+    only a cut-off last line is dropped (the writer truncates it) once the rest is proven."""
+    from sim.engine.drill import Drill
+
+    held = lock(journal)
+    try:
+        j = read_journal(journal)
+        h = j.header
+        scenario, playbook, _ = resolve(h, j.path, "strict", scenario=scenario, playbook=playbook)
+        drill = Drill(
+            scenario,
+            playbook,
+            h.seed,
+            trainee=h.trainee,
+            team=h.team,
+            scenario_path=h.scenario_path or None,
+            playbook_path=h.playbook_path or None,
+        )
+        try:
+            answers = replay_exactly(drill, j)
+        except JournalError as exc:
+            raise JournalError(f"{exc}; not resumed, and the journal is left as it was") from None
+        # Lessons-learned answers follow the end; replay cannot produce them, so they are carried over as records.
+        drill.restore_records(answers)
+        drill.take_new()  # the caller has seen these: they are in the journal
+        writer = JournalWriter(j.path, keep_bytes=j.valid_bytes, locked=held)
+    except BaseException:
+        held.close()
+        raise
+    drill.attach_journal(writer, len(j.events))
     return drill

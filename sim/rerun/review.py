@@ -3,7 +3,7 @@ inputs up to T (no journal is written), and the ideal script's steps for compari
 
 from __future__ import annotations
 
-import json
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,22 +12,15 @@ from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.format.script import Step
 from sim.journal.drill_record import DrillRecord
-from sim.journal.events import ActionCancelled, ActionRefusal, ActionStarted, AnyEvent, from_json
-from sim.journal.jsonl import JournalError, header_from_json
-from sim.rerun.resume import apply_input, is_input
+from sim.journal.events import ActionCancelled, ActionRefusal, ActionStarted, AnyEvent
+from sim.journal.jsonl import parse_journal
+from sim.rerun.resume import Unreplayable, apply_input, is_input
 
 
 def record_from_text(text: str, where: str) -> DrillRecord:
-    """A record from JSONL journal text (as the history database keeps it); a cut-off last line is ignored."""
-    lines = text.split("\n")
-    lines.pop()  # after the last newline: empty, or a write cut short by a crash that the record leaves out
-    if not lines:
-        raise JournalError(f"{where}: the journal is empty")
-    try:
-        header = header_from_json(json.loads(lines[0]), where)
-        events = tuple(from_json(json.loads(line)) for line in lines[1:] if line.strip())
-    except (ValueError, KeyError, TypeError) as exc:
-        raise JournalError(f"{where}: the journal is damaged ({exc})") from None
+    """A record from JSONL journal text (as the history database keeps it), checked as a journal file is
+    (`sim.journal.parse_journal`); a cut-off last line is ignored."""
+    header, events, *_ = parse_journal(text.encode("utf-8", "surrogatepass"), where)
     return DrillRecord(header, events)
 
 
@@ -76,7 +69,9 @@ class Review:
         while self._next < len(self.inputs) and self.inputs[self._next].t <= t:
             event = self.inputs[self._next]
             drill.advance_to(event.t)
-            apply_input(drill, event)
+            # An input no drill would take (a hand-edited record) changes nothing: the review shows the rest.
+            with contextlib.suppress(Unreplayable):
+                apply_input(drill, event)
             self._next += 1
         drill.advance_to(t)
         if t >= self.end:

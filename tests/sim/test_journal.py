@@ -207,6 +207,7 @@ def test_a_journal_without_paths_resumes_from_the_models_it_was_made_with(tmp_pa
         resume(path)
     resumed = resume(path, scenario=scenario(), playbook=playbook())
     assert resumed.events == d.events[: len(resumed.events)]
+    resumed.close()  # releases the journal's lock
     other = scenario().model_copy(update={"duration": 60.0})
     with pytest.raises(JournalError, match="not the one the drill was recorded with"):
         resume(path, scenario=other, playbook=playbook())

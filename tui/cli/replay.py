@@ -6,22 +6,21 @@ from pathlib import Path
 
 import click
 
-from sim.journal.drill_record import DrillRecord
+from sim.journal.jsonl import Journal
 from tui.cli import needs_terminal
 from tui.cli.history import db_option
 
 
-def load_record(target: str, db: str | None) -> tuple[DrillRecord, Path]:
-    """The record `target` names: a journal file, else a drill id in the history database. The path is
-    where the record came from (for messages and for resolving the scenario)."""
+def load_record(target: str, db: str | None) -> tuple[Journal, Path]:
+    """The journal `target` names: a journal file, else a drill id in the history database. The path is
+    where the record came from (for resolving the scenario)."""
     from scoring.history import History, HistoryError, default_db
-    from sim.journal.jsonl import JournalError, read_journal
-    from sim.rerun.review import record_from_text
+    from sim.journal.jsonl import JournalError, parse_journal, read_journal
 
     path = Path(target)
     if path.is_file():
         try:
-            return read_journal(path).record, path
+            return read_journal(path), path
         except JournalError as exc:
             raise click.ClickException(str(exc)) from None
     if not target.isdigit():
@@ -34,8 +33,9 @@ def load_record(target: str, db: str | None) -> tuple[DrillRecord, Path]:
         raise click.ClickException(str(exc)) from None
     if row is None:
         raise click.ClickException(f"no drill with id {target} in {where}; `warroom history` lists them")
+    named = f"{where} drill {target}"
     try:
-        return record_from_text(row.journal, f"{where} drill {target}"), where
+        return Journal(Path(named), *parse_journal(row.journal.encode("utf-8", "surrogatepass"), named)), where
     except JournalError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -49,16 +49,23 @@ def replay(target: str, db: str | None) -> None:
 
     ID_OR_JOURNAL is a drill id from `warroom history` or a journal file.
     """
-    from sim.engine.drill import DrillError
+    from sim.engine.drill import Drill, DrillError
     from sim.format.loading import LoadError
     from sim.journal.jsonl import JournalError
     from sim.journal.resolve import resolve
+    from sim.rerun.resume import replay_exactly
 
-    record, where = load_record(target, db)
+    journal, where = load_record(target, db)
+    record = journal.record
     try:
         scenario, playbook, _ = resolve(record.header, where, "strict")
+        # The review is a replay: it shows the recorded drill only if the replay gives it again.
+        h = record.header
+        replay_exactly(Drill(scenario, playbook, h.seed, trainee=h.trainee, team=h.team), journal)
     except (JournalError, LoadError) as exc:
         raise click.ClickException(str(exc)) from None
+    except DrillError as exc:
+        raise click.ClickException(f"{where}: the drill cannot be rebuilt: {exc}") from None
     needs_terminal()
     from tui.screens.review import ReviewApp, ReviewScreen
 

@@ -14,8 +14,9 @@ from sim.format.loading import LoadError
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord
-from sim.journal.jsonl import JournalError, read_record
+from sim.journal.jsonl import JournalError, read_journal
 from sim.journal.resolve import resolve
+from sim.rerun.resume import check_inputs
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -40,9 +41,10 @@ def load_graded(journal: Path, scenario_file: Path | None, playbook_file: Path |
     """Read the journal and find what it was played against (`sim.journal.resolve`, leniently): the files the header
     names, unless overridden; a file changed since the drill is graded as it is now, with a warning."""
     try:
-        record = read_record(journal)
+        j = read_journal(journal)
     except JournalError as exc:
-        fail(str(exc), 2)
+        fail(str(exc))  # the input is bad: 1, as resume and replay say it
+    record = j.record
     try:
         scenario, playbook, warnings = resolve(
             record.header,
@@ -52,6 +54,7 @@ def load_graded(journal: Path, scenario_file: Path | None, playbook_file: Path |
             playbook_file=playbook_file,
             override="--{what} FILE",
         )
+        check_inputs(j, scenario)
     except (JournalError, LoadError) as exc:
         fail(str(exc))
     for warning in warnings:
