@@ -30,18 +30,36 @@ _SHAPE_HINTS = {
 }
 
 
-def describe_all(errors: Sequence[Any], model: type[Model]) -> list[tuple[Loc, str, str, bool]]:
-    """describe() for each error, leaving out `missing 'severity'` when `severty` is there with that suggestion."""
+def kept(errors: Sequence[Any], model: type[Model]) -> list[Any]:
+    """The errors worth reporting: `missing 'severity'` is left out when `severty` is there with that
+    suggestion. Only mappings that miss a key are searched for misspellings, so the cost stays linear."""
+    missing = {tuple(err["loc"][:-1]) for err in errors if err["type"] == "missing"}
     misspelt = set()
     for err in errors:
-        if err["type"] == "extra_forbidden":
-            loc = tuple(err["loc"])
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden" and loc[:-1] in missing:
             misspelt.add((loc[:-1], closest(str(loc[-1]), allowed_keys(model, loc[:-1]))))
     return [
-        describe(err, model)
-        for err in errors
-        if not (err["type"] == "missing" and (tuple(err["loc"][:-1]), err["loc"][-1]) in misspelt)
+        err for err in errors if not (err["type"] == "missing" and (tuple(err["loc"][:-1]), err["loc"][-1]) in misspelt)
     ]
+
+
+def describe_all(errors: Sequence[Any], model: type[Model]) -> list[tuple[Loc, str, str, bool]]:
+    """describe() for each error worth reporting (`kept`)."""
+    return [describe(err, model) for err in kept(errors, model)]
+
+
+def where(err: Any) -> tuple[Loc, bool]:
+    """(loc, at_key): where describe() places an error, without wording it."""
+    loc: Loc = tuple(err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return loc, True
+    if kind == "missing":
+        return loc[:-1], False
+    if kind in ("value_error", "assertion_error") and "error" in (err.get("ctx") or {}):
+        return loc, isinstance(err.get("input"), dict | list)
+    return loc, False
 
 
 def describe(err: Any, model: type[Model]) -> tuple[Loc, str, str, bool]:

@@ -101,7 +101,7 @@ class Source:
     def __init__(self, path: Path, text: str, parsed: yamlsafe.Parsed) -> None:
         self.path, self.text, self.data = path, text, parsed.data
         self.problems = [self.at(i.line, i.col, i.message, i.hint) for i in parsed.issues]
-        self._root: Any = None
+        self._locator: yamlsafe.Locator | None = None
 
     def at(
         self, line: int, col: int, message: str, hint: str = "", severity: Literal["error", "warning"] = "error"
@@ -109,14 +109,14 @@ class Source:
         return Problem(str(self.path), line, col, message, hint, severity)
 
     def locate(self, loc: checks.Loc, at_key: bool = False) -> tuple[int, int]:
-        if self._root is None:
+        if self._locator is None:
             try:
-                self._root = yamlsafe.compose(self.text)
+                self._locator = yamlsafe.Locator(yamlsafe.compose(self.text))
             except yaml.YAMLError:
                 # `parse` accepted the text, so the composer should too; if the two ever disagree, a problem
                 # placed at the top of the file still beats a traceback.
                 return (1, 1)
-        return yamlsafe.locate(self._root, loc, at_key)
+        return self._locator(loc, at_key)
 
     def finding(self, f: checks.Finding) -> Problem:
         return self.at(*self.locate(f.loc, f.at_key), f.message, f.hint, f.severity)
@@ -177,9 +177,19 @@ def _validate(src: Source, kind: Kind) -> tuple[Document | None, list[Problem]]:
     except ValidationError as exc:
         from sim.format import explain  # the wording of errors is needed only when there are errors
 
+        # Only the problems that will be shown are worded (finding a did-you-mean is the costly part); the
+        # rest are placed, so the count of those not shown stays right, and left unworded.
+        errors = explain.kept(exc.errors(), model_cls)
+        placed = sorted(
+            ((src.locate(*explain.where(err)), i) for i, err in enumerate(errors)), key=lambda pos_i: pos_i[0]
+        )
         problems = []
-        for loc, message, hint, at_key in explain.describe_all(exc.errors(), model_cls):
-            problems.append(src.at(*src.locate(loc, at_key), message, hint))
+        for rank, (pos, i) in enumerate(placed):
+            if rank < MAX_PROBLEMS:
+                _, message, hint, _ = explain.describe(errors[i], model_cls)
+                problems.append(src.at(*pos, message, hint))
+            else:
+                problems.append(src.at(*pos, ""))
         return None, problems
 
 

@@ -414,29 +414,49 @@ def compose(text: str, loader_cls: type[yaml.SafeLoader] = Loader) -> Node:
     return node
 
 
-def locate(root: Node, loc: tuple[str | int, ...], at_key: bool = False) -> tuple[int, int]:
-    """1-based line and column of the deepest node along `loc` (the key itself when `at_key`).
+class Locator:
+    """Positions in one composed tree. Each mapping's keys are indexed the first time a path goes through
+    it, so placing n problems costs O(n), not a scan of the mapping per problem."""
 
-    Parts of `loc` that name no node (a validator may add some, e.g. `[key]`) are skipped, so a position
-    is always found: at worst the start of the document.
-    """
-    node = root
-    key_node: Node | None = None
-    for part in loc:
-        key_node = None
-        child: Node | None = None
-        if isinstance(node, MappingNode):
-            for k, v in reversed(node.value):  # the last duplicate is the one the data holds
-                if isinstance(k, yaml.ScalarNode) and k.value == str(part):
-                    key_node, child = k, v
-                    break
-        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            child = node.value[part]
-        if child is not None:
-            node = child
-    # Only the key of the last part of `loc` is wanted: a skipped trailing part leaves key_node unset.
-    target = key_node if at_key and key_node is not None else node
-    return target.start_mark.line + 1, target.start_mark.column + 1
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        self._keys: dict[int, dict[str, tuple[Node, Node]]] = {}
+
+    def _entry(self, node: MappingNode, part: str | int) -> tuple[Node, Node] | None:
+        keys = self._keys.get(id(node))
+        if keys is None:
+            # Later duplicates overwrite earlier ones: the last is the one the data holds.
+            keys = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+            self._keys[id(node)] = keys
+        return keys.get(str(part))
+
+    def __call__(self, loc: tuple[str | int, ...], at_key: bool = False) -> tuple[int, int]:
+        """1-based line and column of the deepest node along `loc` (the key itself when `at_key`).
+
+        Parts of `loc` that name no node (a validator may add some, e.g. `[key]`) are skipped, so a position
+        is always found: at worst the start of the document.
+        """
+        node = self.root
+        key_node: Node | None = None
+        for part in loc:
+            key_node = None
+            child: Node | None = None
+            if isinstance(node, MappingNode):
+                entry = self._entry(node, part)
+                if entry is not None:
+                    key_node, child = entry
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                child = node.value[part]
+            if child is not None:
+                node = child
+        # Only the key of the last part of `loc` is wanted: a skipped trailing part leaves key_node unset.
+        target = key_node if at_key and key_node is not None else node
+        return target.start_mark.line + 1, target.start_mark.column + 1
+
+
+def locate(root: Node, loc: tuple[str | int, ...], at_key: bool = False) -> tuple[int, int]:
+    """`Locator(root)(loc, at_key)`, for one position."""
+    return Locator(root)(loc, at_key)
 
 
 def load(text: str) -> tuple[Any, Node]:
