@@ -464,6 +464,7 @@ class Library:
         # Playbooks beside a scenario depend only on its folder: look once per folder. (A scenario is never
         # itself a playbook, so leaving it out of its own folder's scan changes nothing.)
         nearby: dict[Path, dict[str, Playbook]] = {}
+        for_folder: dict[Path, tuple[Scenario | None, str]] = {}
         kinds = {p: (detect_kind(s.data) if not isinstance(s, Result) else None) for p, s in sources.items()}
         for kind in ("playbook", "scenario", "script", None):
             in_set_playbooks = {r.model.id: r.model for r in results.values() if r.ok and isinstance(r.model, Playbook)}
@@ -480,9 +481,16 @@ class Library:
                     playbooks = {**base, **nearby[path.parent]}
                     results[path] = check_source(src, "scenario", playbooks=playbooks)
                 elif kind == "script":
-                    scenario = in_set_scenarios.get(path.parent.name)
-                    playbook = in_set_playbooks.get(scenario.playbook) if scenario is not None else None
-                    results[path] = self._check_source(src, "script", scenario, playbook)
+                    scenario, note = in_set_scenarios.get(path.parent.name), ""
+                    if scenario is None:
+                        # A folder of scripts names one scenario: look it up once, not once per script.
+                        if path.parent not in for_folder:
+                            for_folder[path.parent] = self.scenario_for_script(path)
+                        scenario, note = for_folder[path.parent]
+                    playbook = None
+                    if scenario is not None:
+                        playbook = in_set_playbooks.get(scenario.playbook) or self.playbooks().get(scenario.playbook)
+                    results[path] = check_source(src, "script", scenario=scenario, playbook=playbook, no_scenario=note)
                 else:
                     results[path] = check_source(src, kind, playbooks={})
         return [results[p] for p in files]

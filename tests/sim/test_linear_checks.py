@@ -66,3 +66,25 @@ def test_unknown_keys_cost_linear_work(tmp_path: Path, monkeypatch: pytest.Monke
     assert large["keys indexed"] - small["keys indexed"] == 3_000
     # Misspellings are looked for only where a key is missing, once per unknown key there.
     assert (small["closest"], large["closest"]) == ((0, 0) if not drop else (1_000, 4_000))
+
+
+def test_a_folder_of_scripts_looks_its_scenario_up_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ideal = TUTORIAL.parents[1] / "scripts" / "tutorial" / "ideal.yaml"
+    folders = [tmp_path / "scripts" / name for name in ("tutorial", "nowhere")]
+    for folder in folders:
+        folder.mkdir(parents=True)
+        for i in range(30):
+            (folder / f"s{i}.yaml").write_text(ideal.read_text(encoding="utf-8"), encoding="utf-8")
+    lookups: Counter[str] = Counter()
+    real = Library.scenario_for_script
+
+    def counted(self: Library, path: Path, known: Any = None) -> Any:
+        lookups[path.parent.name] += 1
+        return real(self, path, known)
+
+    monkeypatch.setattr(Library, "scenario_for_script", counted)
+    results = Library.bundled().validate([tmp_path / "scripts"])
+    assert len(results) == 60 and all(r.ok for r in results)
+    assert lookups == {"tutorial": 1, "nowhere": 1}
+    nowhere = [r for r in results if r.path.parent.name == "nowhere"]
+    assert all("no scenario 'nowhere'" in r.problems[0].message for r in nowhere)
