@@ -23,6 +23,8 @@ def benchmarks() -> dict[str, Callable[[], Figure]]:
         "E2": lambda: bench_engine.e2(heavy),
         "E3": lambda: bench_engine.e3(heavy),
         "L1": bench_loader.l1,
+        "S1": bench_loader.s1,
+        "S2": bench_loader.s2,
         "M1": lambda: bench_engine.m1(heavy),
     }
     from tests.bench import bench_tui  # the TUI figures need the app: an import error fails loudly

@@ -1,12 +1,17 @@
-"""L1: `warroom validate scenarios/` against plain C-accelerated YAML loading of the same files."""
+"""L1: `warroom validate scenarios/` against plain C-accelerated YAML loading of the same files. S1: validating
+ten times the files. S2: refusing a file of 20,000 unknown keys against parsing its YAML."""
 
 from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
 
 import yaml
 
 from scenarios import ROOT
 from sim.format import loading
-from sim.format.library import expand, validate_paths
+from sim.format.library import Library, expand, validate_paths
 from tests.bench.harness import Figure, median_pair
 
 
@@ -28,3 +33,41 @@ def l1(repeat: int = 15) -> Figure:
     ours, base, ratio = median_pair(validate, plain, repeat=repeat)
     return Figure("L1", f"validate scenarios/ ({len(files)} files)", f"{ours * 1000:.1f} ms",
                   f"{base * 1000:.1f} ms CSafeLoader", ratio, "≤ 2×", ratio <= 2.0, repeat)  # fmt: skip
+
+
+def s1(repeat: int = 5) -> Figure:
+    """`validate` on ten copies of the bundled library against one copy: checking must scale with the files."""
+    with tempfile.TemporaryDirectory(prefix="warroom-s1-") as tmp:
+        one, ten = Path(tmp) / "one", Path(tmp) / "ten"
+        shutil.copytree(ROOT, one / "copy0", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        for i in range(10):
+            shutil.copytree(one / "copy0", ten / f"copy{i}")
+        files = len(expand([one]))
+
+        def check(where: Path, n: int) -> None:
+            loading._playbook_cache.clear()
+            assert len(validate_paths([where])) == n
+
+        ours, base, ratio = median_pair(lambda: check(ten, files * 10), lambda: check(one, files), repeat=repeat)
+    return Figure("S1", f"validate on 10× the files ({files * 10} vs {files})", f"{ours * 1000:.0f} ms",
+                  f"{base * 1000:.0f} ms for {files}", ratio, "≤ 12×", ratio <= 12.0, repeat)  # fmt: skip
+
+
+def s2(repeat: int = 5, keys: int = 20_000) -> Figure:
+    """A scenario with 20,000 unknown keys, refused with its first problems and a count of the rest."""
+    text = (ROOT / "library" / "tutorial.yaml").read_text(encoding="utf-8")
+    text += "".join(f"zz_unknown_{i}: {i}\n" for i in range(keys))
+    with tempfile.TemporaryDirectory(prefix="warroom-s2-") as tmp:
+        path = Path(tmp) / "many-keys.yaml"
+        path.write_text(text, encoding="utf-8")
+        library = Library.bundled()
+
+        def refuse() -> None:
+            result = library.check(path)
+            assert not result.ok and result.problems[-1].message.startswith("… and")
+
+        ours, base, ratio = median_pair(
+            refuse, lambda: yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader), repeat=repeat
+        )
+    return Figure("S2", f"refuse a file of {keys:,} unknown keys", f"{ours * 1000:.0f} ms",
+                  f"{base * 1000:.0f} ms CSafeLoader", ratio, "≤ 3×", ratio <= 3.0, repeat)  # fmt: skip
