@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import scenarios
 from sim.format.durations import format_duration
 from sim.format.playbook import Playbook
 
@@ -84,7 +85,9 @@ def scaffold(playbook: Playbook, kind: str, scenario_id: str, title: str, diffic
     fix, fix_label = k.fix
     partial, partial_label, eased = k.partial
     harmful, harmful_label = k.harmful
-    return f"""# yaml-language-server: $schema=../schema/scenario.schema.json
+    # The bundled schema by absolute URI: a new file lives in the user's folder, where no ../schema exists.
+    schema = (scenarios.SCHEMA / "scenario.schema.json").as_uri()
+    return f"""# yaml-language-server: $schema={schema}
 # A new {kind} drill on playbook '{playbook.id}'. Run `warroom lint` on it: it lists the TODOs left.
 # The facilitator's guide (scenarios/README.md) documents every key.
 id: {scenario_id}

@@ -395,6 +395,43 @@ class Library:
             places.insert(0, Path(scenario_path).parent.parent / "scripts" / scenario_id / f"{kind}.yaml")
         return next((p for p in places if p.is_file()), None)
 
+    def script_named(self, name: str | Path, scenario_id: str, scenario_path: str | Path | None = None) -> Path:
+        """An action script given as a file, or by name (`ideal`, `mistakes`, `negligent`) as one of the
+        scenario's solution scripts; raises NotFound saying which names the scenario has."""
+        text = str(name)
+        if Path(text).is_file():
+            return Path(text)
+        found = self.script_file(scenario_id, text, scenario_path) if "/" not in text and os.sep not in text else None
+        if found is not None:
+            return found
+        folders = [scenarios.SCRIPTS / scenario_id]
+        if scenario_path:
+            folders.insert(0, Path(scenario_path).parent.parent / "scripts" / scenario_id)
+        names = sorted({p.stem for folder in folders if folder.is_dir() for p in folder.glob("*.yaml")})
+        offer = f"scenario '{scenario_id}' has: {', '.join(names)}" if names else f"'{scenario_id}' has no scripts"
+        raise NotFound(f"no script file or script named '{text}'", offer)
+
+    def named_files(self, names: Sequence[str | Path]) -> list[Path]:
+        """What `validate` and `lint` check: paths as given, else the file of a scenario or playbook id
+        (`warroom validate tutorial`); raises NotFound for a name that is neither."""
+        out = []
+        for name in names:
+            path = Path(name)
+            if path.exists():
+                out.append(path)
+                continue
+            text = str(name)
+            try:
+                out.append(self.find_scenario(text))
+                continue
+            except NotFound as exc:
+                missing = exc
+            playbook = self.playbook_file(text) if "/" not in text and os.sep not in text else None
+            if playbook is None:
+                raise NotFound(f"no file, scenario or playbook named '{text}'", missing.hint)
+            out.append(playbook)
+        return out
+
     def scenario_for_script(
         self, path: Path, known: Mapping[str, Scenario] | None = None
     ) -> tuple[Scenario | None, str]:

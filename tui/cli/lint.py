@@ -11,6 +11,7 @@ from sim.authoring.lint import lint_scenario
 from sim.format.library import Library
 from sim.format.loading import Problem, Result, Source, read_source
 from sim.format.scenario import Scenario
+from tui.cli.validate import named_files
 
 
 def lint_result(result: Result) -> list[Problem]:
@@ -25,7 +26,7 @@ def lint_result(result: Result) -> list[Problem]:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--strict", is_flag=True, help="Exit 1 when there is any warning.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def lint(paths: tuple[str, ...], strict: bool, fmt: str) -> None:
@@ -33,7 +34,8 @@ def lint(paths: tuple[str, ...], strict: bool, fmt: str) -> None:
 
     Exit 0 when clean (or only warnings without --strict), 1 on errors or on warnings under --strict.
     """
-    results = [r for r in Library().validate(paths) if r.kind in ("scenario", None)]
+    library = Library()
+    results = [r for r in library.validate(named_files(library, paths)) if r.kind in ("scenario", None)]
     problems = {str(r.path): lint_result(r) for r in results}
     everything = [p for ps in problems.values() for p in ps]
     if fmt == "json":

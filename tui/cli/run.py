@@ -82,6 +82,14 @@ def load_target(name: str, extra_dirs: tuple[Path, ...]) -> tuple[Scenario, Play
     return opened.scenario, opened.playbook, path, opened.playbook_path
 
 
+def find_script(name: str, scenario_id: str, scenario_path: str | Path | None) -> Path:
+    """`--actions`: a script file, or the scenario's own script by name (`ideal`)."""
+    try:
+        return Library().script_named(name, scenario_id, scenario_path)
+    except NotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="--actions") from None
+
+
 def parse_until(value: str | None) -> float | None:
     if value is None:
         return None
@@ -225,7 +233,12 @@ _PACE = click.option("--pace", type=float, hidden=True, help="Wall seconds to sl
 
 @click.command()
 @click.argument("scenario")
-@click.option("--actions", "script_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--actions",
+    "script_name",
+    metavar="SCRIPT",
+    help="An action script file, or a scenario's own by name: ideal, mistakes, negligent.",
+)
 @click.option("--seed", type=SEED, help="Override the scenario's seed (0 to 2^63-1).")
 @_UNTIL
 @click.option("--journal", type=click.Path(dir_okay=False, path_type=Path), help="Write the JSONL journal here.")
@@ -235,7 +248,7 @@ _PACE = click.option("--pace", type=float, hidden=True, help="Wall seconds to sl
 @_PACE
 def run(
     scenario: str,
-    script_path: Path | None,
+    script_name: str | None,
     seed: int | None,
     until: str | None,
     journal: Path | None,
@@ -251,7 +264,8 @@ def run(
     until_s = parse_until(until)
     model, playbook, path, playbook_path = load_target(scenario, extra_dirs)
     steps: list[Step] = []
-    if script_path is not None:
+    if script_name is not None:
+        script_path = find_script(script_name, model.id, path)
         try:
             steps = list(load_script_file(script_path, model, playbook).root)
         except LoadError as exc:
@@ -292,12 +306,17 @@ def list_unfinished() -> None:
 @click.command()
 @click.argument("journal", required=False)
 @click.option("--headless", is_flag=True, help="Finish the drill without the TUI (implied by --actions and --until).")
-@click.option("--actions", "script_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--actions",
+    "script_name",
+    metavar="SCRIPT",
+    help="An action script file, or a scenario's own by name: ideal, mistakes, negligent.",
+)
 @_UNTIL
 @_FORMAT
 @_PACE
 def resume(
-    journal: str | None, headless: bool, script_path: Path | None, until: str | None, fmt: str, pace: float | None
+    journal: str | None, headless: bool, script_name: str | None, until: str | None, fmt: str, pace: float | None
 ) -> None:
     """Rebuild a drill from its JOURNAL (by replaying it) and carry on: in the TUI, or headless, where the
     script (--actions) continues from the first step the journal does not show as taken.
@@ -315,7 +334,7 @@ def resume(
     except LookupError as exc:
         _fail(str(exc), 2)
     until_s = parse_until(until)
-    headless = headless or script_path is not None or until_s is not None or fmt == "json"
+    headless = headless or script_name is not None or until_s is not None or fmt == "json"
     try:
         drill = resume_journal(path)
     except (JournalError, LoadError, DrillError) as exc:
@@ -332,7 +351,8 @@ def resume(
             drill.close()
         return
     steps: list[Step] = []
-    if script_path is not None:
+    if script_name is not None:
+        script_path = find_script(script_name, drill.scenario.id, drill.header.scenario_path or None)
         try:
             steps = steps_left(drill, load_script_file(script_path, drill.scenario, drill.playbook))
         except LoadError as exc:

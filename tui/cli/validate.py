@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from sim.format.library import Library
+from sim.format.library import Library, NotFound
 from sim.format.loading import Result
 
 
@@ -37,16 +37,27 @@ def as_json(results: list[Result]) -> dict[str, object]:
     }
 
 
+def named_files(library: Library, names: tuple[str, ...]) -> list[Path]:
+    """The files `names` stand for, or a usage error naming the one that is neither a path nor an id."""
+    try:
+        return library.named_files(names)
+    except NotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="PATHS") from None
+
+
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(paths: tuple[Path, ...], fmt: str) -> None:
-    """Check scenarios, playbooks and action scripts (files, or folders searched for *.yaml and *.yml).
+def validate(paths: tuple[str, ...], fmt: str) -> None:
+    """Check scenarios, playbooks and action scripts: files, folders (searched for *.yaml and *.yml), or the
+    id of a bundled or your own scenario or playbook (`warroom validate tutorial`).
 
     The kind of each file is told from its content. Exit 0 when all are valid, 1 when any is not,
     2 on a usage error such as a missing path.
     """
-    results = Library().validate(paths)
+    library = Library()
+    files = named_files(library, paths)
+    results = library.validate(files)
     if not results:
         raise click.UsageError(f"no .yaml or .yml files in {', '.join(map(str, paths))}")
     if fmt == "json":
