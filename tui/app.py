@@ -59,6 +59,7 @@ class WarroomApp(App[None]):
         self.journal_dir = journal_dir
         # A drill handed in (tests, resume) already has its trainee: never stop to ask for a name then.
         self._asked_name = self.session is not None
+        self._unstarted: Session | None = None  # a drill whose briefing is open and not yet started
         self.team = team  # goes on every drill's journal and history row
         self.facilitator = facilitator  # drills open in facilitator mode (the truth and the levers beside them)
 
@@ -201,12 +202,23 @@ class WarroomApp(App[None]):
             scenario_path=message.path,
             journal_dir=self.journal_dir,
         )
+        self._unstarted = self.session
         self.push_screen(BriefingScreen(self.session))
 
     @on(StartDrill)
     def _start(self) -> None:
         assert self.session is not None
+        self._unstarted = None
         self.switch_screen(self._drill_screen(self.session))
+
+    def _close(self, session: Session) -> None:
+        """Close a drill. One whose briefing was left without starting leaves no journal behind: an
+        unfinished drill is one that was started."""
+        session.drill.close()
+        if session is self._unstarted:
+            self._unstarted = None
+            if session.journal is not None:
+                session.journal.unlink(missing_ok=True)
 
     @on(DrillFinished)
     def _finished(self, message: DrillFinished) -> None:
@@ -224,7 +236,7 @@ class WarroomApp(App[None]):
         """The same scenario and seed from its briefing: same incident, same people, another try."""
         assert self.session is not None
         old = self.session
-        old.drill.close()
+        self._close(old)
         self.pop_screen()
         self.post_message(ScenarioChosen(old.scenario, old.playbook, old.scenario_path, seed=old.seed))
 
@@ -233,7 +245,7 @@ class WarroomApp(App[None]):
         from tui.screens.picker import PickerScreen
 
         if self.session is not None:
-            self.session.drill.close()
+            self._close(self.session)
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, PickerScreen):
             self.pop_screen()
@@ -248,7 +260,7 @@ class WarroomApp(App[None]):
     def on_unmount(self) -> None:
         # The journal is flushed line by line already; closing just releases the file.
         if self.session is not None:
-            self.session.drill.close()
+            self._close(self.session)
 
     # ------------------------------------------------------------------- keys
 

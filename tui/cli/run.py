@@ -301,11 +301,28 @@ def list_unfinished() -> None:
             f"{u.modified_text}{cut}"
         )
     click.echo("\nContinue one with `warroom resume ID`.")
+    if any(u.reached == 0.0 and not u.problem for u in found):
+        click.echo("Drills that never got past T+00:00:00 can all be cleared with `warroom resume --discard-empty`.")
+
+
+def discard_unstarted() -> None:
+    """Move every unfinished journal that never got past T+0 into `discarded/`, in one step."""
+    from sim.journal.directory import discard, unfinished
+
+    empty = [u for u in unfinished() if u.reached == 0.0 and not u.problem]
+    for u in empty:
+        discard(u.path)
+    click.echo(
+        f"Discarded {len(empty)} unfinished drill{'s' if len(empty) != 1 else ''} that never got past T+00:00:00."
+    )
 
 
 @click.command()
 @click.argument("journal", required=False)
 @click.option("--headless", is_flag=True, help="Finish the drill without the TUI (implied by --actions and --until).")
+@click.option(
+    "--discard-empty", is_flag=True, help="Set aside every unfinished drill that never got past T+00:00:00, and stop."
+)
 @click.option(
     "--actions",
     "script_name",
@@ -316,13 +333,24 @@ def list_unfinished() -> None:
 @_FORMAT
 @_PACE
 def resume(
-    journal: str | None, headless: bool, script_name: str | None, until: str | None, fmt: str, pace: float | None
+    journal: str | None,
+    headless: bool,
+    discard_empty: bool,
+    script_name: str | None,
+    until: str | None,
+    fmt: str,
+    pace: float | None,
 ) -> None:
     """Rebuild a drill from its JOURNAL (by replaying it) and carry on: in the TUI, or headless, where the
     script (--actions) continues from the first step the journal does not show as taken.
 
     JOURNAL is a journal file or the ID of an unfinished drill; without it, lists the unfinished drills.
     """
+    if discard_empty:
+        if journal is not None:
+            raise click.UsageError("--discard-empty takes no JOURNAL")
+        discard_unstarted()
+        return
     if journal is None:
         list_unfinished()
         return
