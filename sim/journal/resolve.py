@@ -46,6 +46,8 @@ class Resolved(NamedTuple):
     scenario: Scenario
     playbook: Playbook
     warnings: tuple[str, ...] = ()
+    scenario_file: Path | None = None  # where each was read from now (None for a model given)
+    playbook_file: Path | None = None
 
 
 def resolve(
@@ -65,8 +67,10 @@ def resolve(
     Each comes from, in order: the model given (trusted when the journal names a file; else its content
     hash must agree, or the policy decides); the file given (`scenario_file`, `playbook_file`: checked
     against the recorded hash when the recorded file is still there); the file the journal names (it
-    must exist, and a changed one is for the policy); or, for a journal that names no file, the library's
-    by id (default `Library()`), its content hash checked like a given model's.
+    must exist, and a changed one is for the policy) unless the library (default `Library()`) holds one
+    with that id and the very same content, wherever it now lives (a journal made under another install
+    or venv); or, for a journal that names no file, the library's by id, its content hash checked like a
+    given model's.
 
     `override` is how the caller lets its user name other files, for the hints: a template such as
     "--{what} FILE" (`what` is "scenario" or "playbook"); empty when it cannot.
@@ -96,7 +100,7 @@ def resolve(
             f"the journal records scenario {header.scenario!r}, but {r.where} holds {sc.id!r}",
             r.hint("scenario", "name the scenario it was recorded with"),
         )
-    return Resolved(sc, pb, tuple(r.warnings))
+    return Resolved(sc, pb, tuple(r.warnings), r.files.get("scenario"), r.files.get("playbook"))
 
 
 class _Resolver:
@@ -105,6 +109,7 @@ class _Resolver:
         self._library = library
         self.warnings: list[str] = []
         self.where = "the model given"  # where the last one came from, for messages
+        self.files: dict[str, Path] = {}  # what -> the file it was read from
 
     @property
     def library(self) -> Library:
@@ -146,9 +151,12 @@ class _Resolver:
             if recorded and Path(recorded).is_file() and file_hash(path) != recorded_hash:
                 problem = f"the {what} {path} differs from the one this drill was recorded with"
                 self.changed(what, problem, replay, f"give the {what} it was recorded with")
-            return load(path)
+            return self.read(what, path, load)
         if recorded:
             path = Path(recorded)
+            moved = self.moved(what, ident, recorded_hash)
+            if moved is not None and (not path.is_file() or file_hash(path) != recorded_hash):
+                path = moved  # the very same file, now elsewhere (another install, a moved folder)
             self.where = str(path)
             if not path.is_file():
                 raise Unresolved(
@@ -160,12 +168,26 @@ class _Resolver:
             if file_hash(path) != recorded_hash:
                 problem = f"the {what} {path} has changed since this drill was recorded"
                 self.changed(what, problem, replay, "restore the file as it was when the drill was recorded")
-            return load(path)
+            return self.read(what, path, load)
         path = self.by_id(what, ident)
         self.where = str(path)
-        loaded = load(path)
+        loaded = self.read(what, path, load)
         self.same_model(what, loaded, recorded_hash, path)
         return loaded
+
+    def read(self, what: str, path: Path, load: Callable[[Path], _M]) -> _M:
+        self.files[what] = path
+        return load(path)
+
+    def moved(self, what: str, ident: str, recorded_hash: str) -> Path | None:
+        """The library's file for `ident` when its bytes are the recorded ones, else None."""
+        from sim.format.library import NotFound
+
+        try:
+            found = self.library.find_scenario(ident) if what == "scenario" else self.library.playbook_file(ident)
+        except NotFound:
+            return None
+        return found if found is not None and file_hash(found) == recorded_hash else None
 
     def by_id(self, what: str, ident: str) -> Path:
         """A drill built from models (the TUI's, before it recorded files) names no file: the library's."""

@@ -150,15 +150,16 @@ def resume(
     try:
         j = read_journal(journal)
         h = j.header
-        scenario, playbook, _ = resolve(h, j.path, "strict", scenario=scenario, playbook=playbook)
+        found = resolve(h, j.path, "strict", scenario=scenario, playbook=playbook)
         drill = Drill(
-            scenario,
-            playbook,
+            found.scenario,
+            found.playbook,
             h.seed,
             trainee=h.trainee,
             team=h.team,
-            scenario_path=h.scenario_path or None,
-            playbook_path=h.playbook_path or None,
+            # Where the files are now: a journal made under another install finds them by id and content.
+            scenario_path=found.scenario_file if h.scenario_path else None,
+            playbook_path=found.playbook_file if h.playbook_path else None,
         )
         try:
             answers = replay_exactly(drill, j)

@@ -46,7 +46,7 @@ def journal(tmp_path: Path) -> Path:
 
 def review_screen(journal: Path) -> ReviewScreen:
     record = read_journal(journal).record
-    s, p, _ = resolve(record.header, journal, "strict")
+    s, p, *_ = resolve(record.header, journal, "strict")
     return ReviewScreen.of_record(record, s, p)
 
 

@@ -58,7 +58,7 @@ def replay(target: str, db: str | None) -> None:
     journal, where = load_record(target, db)
     record = journal.record
     try:
-        scenario, playbook, _ = resolve(record.header, where, "strict")
+        scenario, playbook, *_ = resolve(record.header, where, "strict")
         # The review is a replay: it shows the recorded drill only if the replay gives it again.
         h = record.header
         replay_exactly(Drill(scenario, playbook, h.seed, trainee=h.trainee, team=h.team), journal)

@@ -46,7 +46,7 @@ def load_graded(journal: Path, scenario_file: Path | None, playbook_file: Path |
         fail(str(exc))  # the input is bad: 1, as resume and replay say it
     record = j.record
     try:
-        scenario, playbook, warnings = resolve(
+        scenario, playbook, warnings, *_ = resolve(
             record.header,
             journal,
             "lenient",

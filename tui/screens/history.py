@@ -201,7 +201,7 @@ class HistoryScreen(Screen[None]):
             if row is None:
                 raise HistoryError(f"{self.db}: drill {drill_id} is no longer in the history")
             record = record_from_text(row.journal, f"{self.db} drill {drill_id}")
-            scenario, playbook, _ = resolve(record.header, self.db, "strict")
+            scenario, playbook, *_ = resolve(record.header, self.db, "strict")
             screen = ReviewScreen.of_record(record, scenario, playbook)
         except (HistoryError, JournalError, LoadError, DrillError) as exc:
             self.notify(str(exc), title="Cannot review that drill", severity="error", markup=False, timeout=15)
