@@ -49,3 +49,12 @@ def test_a_new_scenarios_schema_link_resolves(tmp_path: Path) -> None:
     assert link is not None
     target = Path(unquote(urlparse(link.group(1)).path))
     assert target.name == "scenario.schema.json" and target.is_file()
+
+
+def test_review_is_the_review_and_replay_still_opens_it() -> None:
+    listed = CliRunner().invoke(main, ["--help"]).output
+    names = [line.split()[0] for line in listed.split("Commands:")[1].splitlines() if line.startswith("  ")]
+    assert "review" in names and "replay" not in names
+    for name in ("review", "replay"):
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0 and "Review a finished drill" in result.output

@@ -157,7 +157,7 @@ async def test_a_database_that_cannot_take_the_drill_is_a_notice_and_the_journal
 
 def test_replay_command_refuses_bad_targets_in_one_line(journal: Path, tmp_path: Path) -> None:
     def replay(*args: str) -> tuple[int, str]:
-        result = CliRunner().invoke(main, ["replay", *args])
+        result = CliRunner().invoke(main, ["review", *args])
         return result.exit_code, result.stderr
 
     db = tmp_path / "h.db"

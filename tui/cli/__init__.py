@@ -27,10 +27,14 @@ COMMANDS: dict[str, str] = {
     "schema": "tui.cli.schema:schema",
     "run": "tui.cli.run:run",
     "resume": "tui.cli.run:resume",
-    "replay": "tui.cli.replay:replay",
+    "review": "tui.cli.review:review",
     "score": "tui.cli.score:score",
     "report": "tui.cli.report:report",
 }
+
+
+# Old names that still work, left out of the help: `replay` opened the review before it was named so.
+ALIASES: dict[str, str] = {"replay": "review"}
 
 
 class LazyGroup(click.Group):
@@ -38,7 +42,7 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
+        target = COMMANDS.get(ALIASES.get(cmd_name, cmd_name))
         if target is None:
             return None
         module, attr = target.split(":")

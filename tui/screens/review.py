@@ -278,13 +278,13 @@ class ReviewScreen(Screen[None]):
 
     def action_close(self) -> None:
         if len(self.app.screen_stack) <= 2:
-            self.app.exit()  # `warroom replay`: this screen is the whole app
+            self.app.exit()  # `warroom review`: this screen is the whole app
         else:
             self.app.pop_screen()
 
 
 class ReviewApp(App[None]):
-    """`warroom replay`: the review screen on its own."""
+    """`warroom review`: the review screen on its own."""
 
     CSS_PATH = Path(__file__).parent.parent / "warroom.tcss"
     TITLE = "warroom review"

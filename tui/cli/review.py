@@ -1,4 +1,4 @@
-"""`warroom replay ID_OR_JOURNAL`: open a recorded drill (a history id or a journal file) in review mode."""
+"""`warroom review ID_OR_JOURNAL` (once `warroom replay`): a recorded drill, from history or a journal, in review."""
 
 from __future__ import annotations
 
@@ -40,10 +40,10 @@ def load_record(target: str, db: str | None) -> tuple[Journal, Path]:
         raise click.ClickException(str(exc)) from None
 
 
-@click.command()
+@click.command("review")
 @click.argument("target", metavar="ID_OR_JOURNAL")
 @db_option
-def replay(target: str, db: str | None) -> None:
+def review(target: str, db: str | None) -> None:
     """Review a finished drill: scrub its timeline and see metrics, feed and timers as they were at any
     moment, beside what the ideal script had done by then.
 
