@@ -28,7 +28,7 @@ try:
 except ImportError:  # pragma: no cover - not on POSIX: journals go unlocked
     fcntl = None  # type: ignore[assignment]
 
-MAX_JOURNAL_BYTES = 64 * 1024 * 1024  # a day-long drill's journal is a few MiB
+MAX_JOURNAL_BYTES = 256 * 1024 * 1024  # a day-long drill's journal is a few MiB; a million events fit
 MAX_LINE_BYTES = 1024 * 1024  # as large as a whole scenario file may be
 # A scenario or playbook file larger than this cannot be one the loader read: its hash is of a prefix only.
 MAX_HASHED_BYTES = 8 * 1024 * 1024

@@ -25,6 +25,7 @@ def benchmarks() -> dict[str, Callable[[], Figure]]:
         "L1": bench_loader.l1,
         "S1": bench_loader.s1,
         "S2": bench_loader.s2,
+        "S3": bench_loader.s3,
         "M1": lambda: bench_engine.m1(heavy),
     }
     from tests.bench import bench_tui  # the TUI figures need the app: an import error fails loudly

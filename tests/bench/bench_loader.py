@@ -1,5 +1,6 @@
 """L1: `warroom validate scenarios/` against plain C-accelerated YAML loading of the same files. S1: validating
-ten times the files. S2: refusing a file of 20,000 unknown keys against parsing its YAML."""
+ten times the files. S2: refusing a file of 20,000 unknown keys against parsing its YAML. S3: the memory of a
+report on a journal of a million events against parsing its lines."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import yaml
 from scenarios import ROOT
 from sim.format import loading
 from sim.format.library import Library, expand, validate_paths
-from tests.bench.harness import Figure, median_pair
+from tests.bench.harness import Figure, median_pair, peak_rss_kib
 
 
 def l1(repeat: int = 15) -> Figure:
@@ -71,3 +72,33 @@ def s2(repeat: int = 5, keys: int = 20_000) -> Figure:
         )
     return Figure("S2", f"refuse a file of {keys:,} unknown keys", f"{ours * 1000:.0f} ms",
                   f"{base * 1000:.0f} ms CSafeLoader", ratio, "≤ 3×", ratio <= 3.0, repeat)  # fmt: skip
+
+
+def s3(events: int = 1_000_000) -> Figure:
+    """`warroom report --format md` on a journal of a million events (a tutorial drill's start, then chat
+    injects every half second), in a fresh process, against one that only parses every line with `json`."""
+    import json
+
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    with tempfile.TemporaryDirectory(prefix="warroom-s3-") as tmp:
+        small, big = Path(tmp) / "small.jsonl", Path(tmp) / "big.jsonl"
+        assert CliRunner().invoke(main, ["run", "tutorial", "--until", "1s", "--journal", str(small)]).exit_code == 0
+        start = small.read_text(encoding="utf-8").splitlines()[:2]  # the header and drill.started
+        with big.open("w", encoding="utf-8") as out:
+            out.write("\n".join(start) + "\n")
+            for i in range(events - 1):
+                text = f"Any news on the uploads? ({i})"
+                line = {"t": 10.0 + i * 0.5, "kind": "inject", "id": f"chat-{i}", "inject_kind": "chat",
+                        "sender": "support_lead", "text": text, "sender_title": ""}  # fmt: skip
+                out.write(json.dumps(line, separators=(",", ":")) + "\n")
+        report = ("from click.testing import CliRunner\nfrom tui.cli import main\n"
+                  f"r = CliRunner().invoke(main, ['report', {str(big)!r}, '--format', 'md'])\n"
+                  "assert r.exit_code == 0, r.output[-500:]")  # fmt: skip
+        parse = f"import json\nrows = [json.loads(line) for line in open({str(big)!r}, encoding='utf-8')]"
+        ours, base = peak_rss_kib(report), peak_rss_kib(parse)
+    ratio = ours / base
+    return Figure("S3", f"peak RSS, report on {events:,} journal events", f"{ours / 1024:.0f} MiB",
+                  f"{base / 1024:.0f} MiB json.loads of every line", ratio, "≤ 2×", ratio <= 2.0, 1)  # fmt: skip
