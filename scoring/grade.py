@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from scoring import criteria_coordination, criteria_recovery
+from scoring import criteria_conduct, criteria_coordination, criteria_recovery
 from scoring.facts import read_facts
 from scoring.kpi import Kpi, kpis
 from scoring.rubric import CATEGORIES, Category, Context, Criterion, Evidence
@@ -22,7 +22,7 @@ DEFAULT_PASS_MARK = 70.0
 LETTERS: tuple[tuple[float, str], ...] = ((90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"), (0.0, "F"))
 
 Check = Callable[[Context], Criterion | list[Criterion]]
-CHECKS: tuple[Check, ...] = (*criteria_coordination.CHECKS, *criteria_recovery.CHECKS)
+CHECKS: tuple[Check, ...] = (*criteria_coordination.CHECKS, *criteria_recovery.CHECKS, *criteria_conduct.CHECKS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +114,10 @@ def grade(
     facts = read_facts(record)
     ctx = Context(facts, scenario, playbook, playbook.severity(scenario.truth.severity))
     criteria = tuple(_flatten(check(ctx) for check in CHECKS))
+    max_points = sum(c.max_points for c in criteria if c.evaluated)
+    criteria = tuple(_charged(c, max_points) for c in criteria)
     evaluated = [c for c in criteria if c.evaluated]
     points = sum(c.points for c in evaluated)
-    max_points = sum(c.max_points for c in evaluated)
     return ScoreCard(
         scenario=scenario.id,
         scenario_title=scenario.title,
@@ -133,13 +134,20 @@ def grade(
         kpis=kpis(facts, ctx.severity),
         points=points,
         max_points=max_points,
-        score=round(100.0 * points / max_points, 1) if max_points else 0.0,
+        score=max(0.0, round(100.0 * points / max_points, 1)) if max_points else 0.0,
         pass_mark=pass_mark,
         by_category=_by_category(criteria),
         by_actor=_by(criteria, lambda c: c.actors),
         by_role=_by(criteria, lambda c: c.roles),
         finished=record.first(DrillEnded) is not None,
     )
+
+
+def _charged(c: Criterion, max_points: int) -> Criterion:
+    """A criterion with its cost (in score points) taken off its points, in this drill's raw points."""
+    if not c.evaluated or c.cost <= 0 or not max_points:
+        return c
+    return replace(c, points=c.points - round(c.cost * max_points / 100.0))
 
 
 def _flatten(items: Iterable[Criterion | list[Criterion]]) -> list[Criterion]:
