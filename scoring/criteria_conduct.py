@@ -22,6 +22,7 @@ def noise(ctx: Context) -> Criterion:
         "No noise",
         POINTS["conduct.noise"],
         "Act on what you know: page whom the playbook calls for, keep to the update cadence, resolve once healthy.",
+        "warroom",
     )
     if not acted(facts):
         return v.skip("the trainee took no action, so keeping quiet earns nothing.")

@@ -235,6 +235,7 @@ def speed(ctx: Context) -> Criterion:
         "Mitigated without avoidable delay",
         POINTS["mitigate.speed"],
         "Find and apply the fix quickly: every minute of impact counts.",
+        "warroom",
     )
     rule = (
         f"warroom's own judgement: the fix takes {format_duration(floor)}; past a "

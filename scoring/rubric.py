@@ -102,8 +102,9 @@ class Criterion:
     advice: str = ""  # what to do next time: becomes an action item when the criterion is not passed
     evidence: tuple[Evidence, ...] = ()
     deadline: float | None = None
-    source: Literal["playbook", "scenario"] = "playbook"
+    source: Literal["playbook", "scenario", "warroom"] = "playbook"
     cost: float = 0.0  # score points taken off beyond the criterion's own points (see COSTS)
+    rule: str = ""  # the playbook or scenario rule it checks (file and section), or "warroom's own judgement"
 
     @property
     def evaluated(self) -> bool:
@@ -190,7 +191,7 @@ def scored(
     deadline: float | None = None,
     *,
     points: int | None = None,
-    source: Literal["playbook", "scenario"] = "playbook",
+    source: Literal["playbook", "scenario", "warroom"] = "playbook",
 ) -> Criterion:
     """A criterion with points following from its result unless given."""
     if points is None:
@@ -207,7 +208,7 @@ class Verdicts:
     title: str
     max_points: int
     advice: str = ""
-    source: Literal["playbook", "scenario"] = "playbook"
+    source: Literal["playbook", "scenario", "warroom"] = "playbook"
 
     def judge(
         self,
@@ -260,7 +261,7 @@ def not_evaluated(
     why: str,
     evidence_: tuple[Evidence, ...] = (),
     *,
-    source: Literal["playbook", "scenario"] = "playbook",
+    source: Literal["playbook", "scenario", "warroom"] = "playbook",
 ) -> Criterion:
     """A criterion this drill cannot judge: listed, excluded from the maximum, and said why."""
     return Criterion(

@@ -82,3 +82,13 @@ def test_resolving_before_recovery_is_verified_costs_10(sid: str) -> None:
     assert steps is not None, f"{sid}: the ideal script never applies the fix"
     early = _score(sid, steps)
     assert early <= ideal(sid) - 10.0, f"{sid}: resolving a minute after the fix scored {early} against {ideal(sid)}"
+
+
+@pytest.mark.parametrize("sid", IDS)
+def test_every_criterion_cites_its_rule(sid: str) -> None:
+    sc = scenario(sid)
+    pb = playbooks()[sc.playbook]
+    drill = run_script(sc, pb, script(sid, "mistakes"), seed=sc.seed)
+    for c in grade(drill.record, sc, pb).criteria:
+        assert c.rule.startswith((f"playbook {pb.id}: ", f"scenario {sc.id}: ", "warroom's own judgement")), c
+        assert (c.source == "warroom") <= c.rule.startswith("warroom's own judgement"), c
