@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from scoring.rubric import (
+    COSTS,
     POINTS,
     Context,
     Criterion,
@@ -21,21 +22,40 @@ from sim.journal.events import CommsSent, RoleAssigned, SeverityDeclared
 
 
 def acknowledge(ctx: Context) -> Criterion:
+    """Only the trainee's own acknowledgement counts; never acknowledging fails and costs more than the points."""
     facts = ctx.facts
-    crit = judge_deadline(
-        ctx,
-        "detect.acknowledge",
-        "detection",
-        "Acknowledged in time",
-        allowance=ctx.severity.targets.acknowledge,
-        rule="acknowledgement target",
-        done=facts.acknowledged,
-        done_what="Acknowledged",
-        never="The page was never acknowledged",
-        advice=_advice_within("Acknowledge the page", ctx.severity.targets.acknowledge),
-    )
+    ack = facts.finished_action("acknowledge")
+    target = ctx.severity.targets.acknowledge
+    advice = _advice_within("Acknowledge the page", target)
+    v = Verdicts("detect.acknowledge", "detection", "Acknowledged in time", POINTS["detect.acknowledge"], advice)
+    if target is None:
+        if ack is not None:
+            crit = v.ok(
+                f"Acknowledged at {clock(ack.t)}; the playbook sets no acknowledgement target for {ctx.sev}.",
+                (detection_evidence(facts), evidence(facts, ack, "Acknowledged")),
+            )
+        else:
+            crit = v.fail("The page was never acknowledged; someone must own it (warroom's own judgement).")
+    elif ack is None:
+        never = f"The page was never acknowledged; the playbook requires it within {format_duration(target)}"
+        crit = v.fail(f"{never} of detection for {ctx.sev}.", (detection_evidence(facts),))
+    else:
+        crit = judge_deadline(
+            ctx,
+            "detect.acknowledge",
+            "detection",
+            "Acknowledged in time",
+            allowance=target,
+            rule="acknowledgement target",
+            done=ack,
+            done_what="Acknowledged",
+            never="The page was never acknowledged",
+            advice=advice,
+        )
+    if ack is None and crit.evaluated:
+        crit = replace(crit, cost=COSTS["acknowledge.never"])
     # The pager climbing its chain is the visible cost of a slow acknowledgement: show it as evidence.
-    ack_t = facts.acknowledged.t if facts.acknowledged else facts.end
+    ack_t = ack.t if ack else facts.end
     climbs = tuple(
         Evidence(e.t, f"pager escalated to level {e.level} ({e.name})".replace(" ()", ""))
         for e in facts.pager_escalations
@@ -71,7 +91,11 @@ def response(ctx: Context) -> Criterion:
 
 
 def severity(ctx: Context) -> Criterion:
-    """Exact: full points. One level too high: partial. Too low, then raised as impact grew: partial."""
+    """The cost grows with the distance from the true level; under-declaring costs more than over-declaring.
+
+    Only declarations after detection count: one made before anything alerted is a guess. A first
+    declaration corrected to the true level later costs half.
+    """
     pb, truth, facts = ctx.playbook, ctx.sev, ctx.facts
     v = Verdicts(
         "classify.severity",
@@ -80,27 +104,34 @@ def severity(ctx: Context) -> Criterion:
         POINTS["classify.severity"],
         f"Classify against the playbook's scale: this incident was {truth}.",
     )
-    decls = [d for d in facts.declarations if d.severity in {s.id for s in pb.severities}]
+    scale = {s.id for s in pb.severities}
+    since = facts.detection if facts.detection_event is not None else float("-inf")
+    decls = [d for d in facts.declarations if d.severity in scale and d.t >= since]
     if not decls:
-        return v.fail(f"No severity was declared; it was {truth}.")
+        guessed = " (a declaration before anything alerted is a guess and does not count)" if facts.declarations else ""
+        return replace(v.fail(f"No severity was declared{guessed}; it was {truth}."), cost=COSTS["severity.undeclared"])
     ev = tuple(evidence(facts, d, f"declared {d.severity}") for d in decls)
     first = decls[0].severity
     gap = pb.rank(truth) - pb.rank(first)  # > 0: declared more severe than it was
     at = f"Declared {first} at {clock(decls[0].t)}"
     if gap == 0:
         return v.ok(f"{at}; the true severity was {truth}.", ev)
-    if gap == 1:
-        # Erring high costs a little: the seeds say to treat it as higher when unsure.
+    corrected = next((d for d in decls[1:] if d.severity == truth), None)
+    again = f"; corrected to {truth} at {clock(corrected.t)}, so half the cost" if corrected else ""
+    levels = f"{abs(gap)} level{'s' if abs(gap) > 1 else ''}"
+    if gap > 0:
+        cost = COSTS["severity.over"] * gap
         unsure = " (the playbook says: when unsure, treat it as higher)"
         said = unsure if pb.classification.when_unsure == "higher" else ""
-        return v.partial(f"{at}, one level above the true {truth}{said}.", ev, points=v.max_points * 3 // 5)
-    if gap > 1:
-        return v.fail(f"{at}, {gap} levels above the true {truth}.", ev)
-    raised = next((d for d in decls[1:] if 0 <= pb.rank(truth) - pb.rank(d.severity) <= 1), None)
-    if raised is not None:
-        again = f"raised to {raised.severity} at {clock(raised.t)} as impact grew"
-        return v.partial(f"{at}, below the true {truth}; {again}.", ev)
-    return v.fail(f"{at}, below the true {truth}, and never raised to it.", ev)
+        text = f"{at}, {levels} above the true {truth}{said}{again}; a level over costs {COSTS['severity.over']:g}."
+    else:
+        cost = COSTS["severity.under"] * -gap
+        text = (
+            f"{at}, {levels} below the true {truth}{again}; each level under costs {COSTS['severity.under']:g} points."
+        )
+    if corrected:
+        return replace(v.partial(text, ev), cost=cost / 2)
+    return replace(v.fail(text, ev), cost=cost)
 
 
 def roles(ctx: Context) -> list[Criterion]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from scoring.facts import Facts
 from scoring.rubric import (
+    COSTS,
     POINTS,
     Context,
     Criterion,
@@ -16,7 +20,7 @@ from scoring.rubric import (
 )
 from sim.format.durations import format_duration
 from sim.format.scenario import Expectation
-from sim.journal.events import Inject, PagerEscalated, PageSent
+from sim.journal.events import ActionFinished, PageSent, StatusChanged
 
 
 def must_involve(ctx: Context) -> list[Criterion]:
@@ -82,18 +86,14 @@ def paging(ctx: Context) -> Criterion:
     return v.partial(f"{_sentence(gaps)}; {rule}.", ev, deadline)
 
 
-def _paged(ctx: Context, contact: str) -> PageSent | PagerEscalated | Inject | None:
-    """When `contact` was first paged, by the trainee or by the pager itself.
-
-    The first page of the drill goes to the chain's first level (the trainee is that on-call engineer), and
-    each `pager.escalated` pages the next level: nobody has to page a person the pager already reached.
-    """
+def _paged(ctx: Context, contact: str) -> PageSent | ActionFinished | None:
+    """When the trainee first paged `contact`. The pager escalating on its own earns nothing: credit is only
+    for what the trainee did. The first level of the chain is the trainee, reached by acknowledging."""
     chain, facts = ctx.playbook.escalation.chain, ctx.facts
-    pager: list[PagerEscalated | Inject] = [e for e in facts.pager_escalations if e.contact == contact]
-    if chain and chain[0].contact == contact and facts.first_page is not None:
-        pager.append(facts.first_page)
-    paged = [p for p in (facts.page_of(contact), *pager) if p is not None]
-    return min(paged, key=lambda e: e.t, default=None)
+    page = facts.page_of(contact)
+    if page is None and chain and chain[0].contact == contact:
+        return facts.finished_action("acknowledge")
+    return page
 
 
 def no_progress(ctx: Context) -> Criterion:
@@ -204,11 +204,69 @@ def resolution_time(ctx: Context) -> Criterion:
         "Resolved in time",
         allowance=target,
         rule="resolution target",
-        done=ctx.facts.resolved,
-        done_what="Resolved",
+        done=held_resolution(ctx),
+        done_what="Resolved (on a healthy system)",
         never="The incident was never resolved",
         advice=f"Resolve within {format_duration(target or 0)} of detection.",
     )
+
+
+def held_resolution(ctx: Context) -> ActionFinished | StatusChanged | None:
+    """The resolution that counts: the first, unless the engine said it came while things were still bad; then
+    the first resolve the trainee finished after mitigation with no fault active (computed here because
+    `Facts` keeps only the first resolution)."""
+    facts = ctx.facts
+    if facts.resolved is None or not (facts.resolved_early or _active_at(ctx, facts.resolved.t)):
+        return facts.resolved
+    if facts.mitigated is None:
+        return None
+    later = (e for e in facts.finished if e.action == "resolve" and e.t >= facts.mitigated)
+    return next((e for e in later if not _active_at(ctx, e.t)), None)
+
+
+def speed(ctx: Context) -> Criterion:
+    """warroom's own judgement: customers feel every minute; the fix's own duration is the floor."""
+    facts = ctx.facts
+    floor = _fix_floor(ctx)
+    allowance, per, cap = COSTS["speed.allowance"], COSTS["speed.per_minute"], COSTS["speed.max"]
+    v = Verdicts(
+        "mitigate.speed",
+        "mitigation",
+        "Mitigated without avoidable delay",
+        POINTS["mitigate.speed"],
+        "Find and apply the fix quickly: every minute of impact counts.",
+        "warroom",
+    )
+    rule = (
+        f"warroom's own judgement: the fix takes {format_duration(floor)}; past a "
+        f"{format_duration(allowance)} allowance each minute of further delay costs {per:g} point, up to {cap:g}"
+    )
+    if facts.mitigated is None:
+        if not acted(facts):
+            return v.fail(f"The incident was never mitigated; {rule}.")
+        return replace(v.fail(f"The incident was never mitigated; {rule}."), cost=cap)
+    delay = max(0.0, facts.mitigated - facts.detection - floor)
+    over = max(0.0, delay - allowance)
+    ev = (detection_evidence(facts), system_evidence(facts.mitigated, "mitigated"))
+    said = f"Mitigated {format_duration(facts.mitigated - facts.detection)} after detection"
+    if over < _SLACK / 2:  # half a minute's slack, as for reading the clock
+        return v.ok(f"{said}; {rule}.", ev)
+    cost = min(cap, per * over / 60.0)
+    late = format_duration(over)
+    return replace(v.partial(f"{said}, {late} more than the allowance; {rule}.", ev, points=v.max_points), cost=cost)
+
+
+def _fix_floor(ctx: Context) -> float:
+    """The least time the fix can take: the longest fixing action with its prerequisites."""
+    actions = {a.id: a for a in ctx.scenario.actions}
+
+    def chain(aid: str, seen: frozenset[str] = frozenset()) -> float:
+        a = actions.get(aid)
+        if a is None or aid in seen:
+            return 0.0
+        return a.duration + max((chain(r, seen | {aid}) for r in a.requires), default=0.0)
+
+    return max((chain(a) for a in ctx.scenario.truth.fixed_by), default=0.0)
 
 
 def harmful(ctx: Context) -> Criterion:
@@ -224,16 +282,28 @@ def harmful(ctx: Context) -> Criterion:
     if not bad:
         return v.skip("the scenario has no harmful actions to avoid.")
     facts = ctx.facts
+    if not acted(facts):
+        return v.skip("the trainee took no action, so avoiding harm earns nothing.")
     done = [e for e in facts.finished if e.action in bad]
     tried = [e for e in facts.started if e.action in bad]
     if not tried:
         return v.ok(f"None of the harmful actions ({names}) was taken.")
     ev = tuple(evidence(facts, e, f"harmful: {bad[e.action]}") for e in (done or tried))
+    each = -(-v.max_points // 2)  # half the maximum, rounded up: two harmful actions lose it all
     if done:
         what = ", ".join(f"{bad[e.action]} at {clock(e.t)}" for e in done)
-        return v.fail(f"Harmful action taken: {what}; the scenario marks it as making things worse.", ev)
+        text = f"Harmful action taken: {what}; the scenario marks it as making things worse"
+        earned = max(0, v.max_points - each * len(done))
+        return v.judge(
+            "partial" if earned else "fail", f"{text}; each costs {each} points, repeats included.", ev, points=earned
+        )
     what = ", ".join(f"{bad[e.action]} at {clock(e.t)}" for e in tried)
     return v.partial(f"Harmful action started, but stopped before it landed: {what}.", ev)
+
+
+def acted(facts: Facts) -> bool:
+    """Whether the trainee did anything at all: avoiding harm is no credit to someone who did nothing."""
+    return bool(facts.started or facts.declarations or facts.pages or facts.roles or any(facts.comms.values()))
 
 
 _SLACK = 60.0
@@ -255,13 +325,15 @@ def verified(ctx: Context) -> Criterion:
         rule = f"the playbook requires metrics to hold healthy for {format_duration(hold)}"
     if facts.resolved is None:
         return v.fail(f"The incident was never resolved; {rule}.")
-    res = facts.resolved
+    res, cost = facts.resolved, COSTS["resolve.unhealthy"]
     ev: tuple[Evidence, ...] = (evidence(facts, res, "resolved"),)
     active = _active_at(ctx, res.t)
     if active:
-        return v.fail(f"Resolved at {clock(res.t)} while {', '.join(active)} was still active; {rule}.", ev)
+        text = f"Resolved at {clock(res.t)} while {', '.join(active)} was still active; {rule}"
+        return replace(v.fail(f"{text}; it costs {cost:g} points.", ev), cost=cost)
     if facts.resolved_early:
-        return v.fail(f"Resolved at {clock(res.t)} while the metrics were still unhealthy; {rule} first.", ev)
+        text = f"Resolved at {clock(res.t)} while the metrics were still unhealthy; {rule} first"
+        return replace(v.fail(f"{text}; it costs {cost:g} points.", ev), cost=cost)
     if facts.verified is not None:
         vt, held = facts.verified.t, facts.verified.held_for
         ev += (system_evidence(vt, "recovery verified"),)
@@ -272,7 +344,8 @@ def verified(ctx: Context) -> Criterion:
             held_then = res.t - (vt - float(held))
             if held_then < hold - _SLACK:
                 healthy = f"after the metrics had held healthy for only {format_duration(max(held_then, 0.0))}"
-                return v.partial(f"Resolved at {clock(res.t)}, {healthy}; {rule} before resolving.", ev)
+                text = f"Resolved at {clock(res.t)}, {healthy}; {rule} before resolving"
+                return replace(v.fail(f"{text}; it costs {cost:g} points.", ev), cost=cost)
             return v.ok(f"{said} (healthy for {format_duration(float(held))}); {rule}.", ev)
         return v.ok(f"{said}; {rule}.", ev)
     if facts.end_verified:
@@ -345,6 +418,8 @@ def _expectation(ctx: Context, x: Expectation) -> Criterion:
     if x.never is not None:
         label, tried = _labelled(ctx, x.never, x.with_), facts.started_action(x.never, x.with_)
         v = verdicts(f"Do not {_lower(label)} in this situation.")
+        if not acted(facts):
+            return v.skip("the trainee took no action, so not doing this earns nothing.")
         if tried is None:
             return v.ok(f"{_sentence(label)} was never started; {rule}.")
         return v.fail(f"{_sentence(label)} started at {clock(tried.t)}; {rule}.", (evidence(facts, tried, label),))
@@ -386,6 +461,7 @@ CHECKS = (
     diagnosis,
     mitigation_time,
     resolution_time,
+    speed,
     harmful,
     verified,
     pir,

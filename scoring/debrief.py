@@ -100,7 +100,7 @@ def duration(seconds: float | None) -> str:
 
 def kpi_target(k: Kpi) -> str:
     """A KPI's target as the debriefs write it: `5m (SEV1 respond)`, or `no target`."""
-    return f"{duration(k.target)} ({k.target_name})" if k.target is not None else "no target"
+    return f"{duration(k.target)} ({k.target_name})" if k.target is not None else "no target in the playbook"
 
 
 def kpi_row(k: Kpi) -> tuple[str, str, str, str]:

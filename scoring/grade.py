@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from scoring import criteria_coordination, criteria_recovery
+from scoring import criteria_conduct, criteria_coordination, criteria_recovery
 from scoring.facts import read_facts
 from scoring.kpi import Kpi, kpis
 from scoring.rubric import CATEGORIES, Category, Context, Criterion, Evidence
@@ -22,7 +22,7 @@ DEFAULT_PASS_MARK = 70.0
 LETTERS: tuple[tuple[float, str], ...] = ((90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"), (0.0, "F"))
 
 Check = Callable[[Context], Criterion | list[Criterion]]
-CHECKS: tuple[Check, ...] = (*criteria_coordination.CHECKS, *criteria_recovery.CHECKS)
+CHECKS: tuple[Check, ...] = (*criteria_coordination.CHECKS, *criteria_recovery.CHECKS, *criteria_conduct.CHECKS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +114,10 @@ def grade(
     facts = read_facts(record)
     ctx = Context(facts, scenario, playbook, playbook.severity(scenario.truth.severity))
     criteria = tuple(_flatten(check(ctx) for check in CHECKS))
+    max_points = sum(c.max_points for c in criteria if c.evaluated)
+    criteria = tuple(_charged(replace(c, rule=citation(ctx, c)), max_points) for c in criteria)
     evaluated = [c for c in criteria if c.evaluated]
     points = sum(c.points for c in evaluated)
-    max_points = sum(c.max_points for c in evaluated)
     return ScoreCard(
         scenario=scenario.id,
         scenario_title=scenario.title,
@@ -133,13 +134,63 @@ def grade(
         kpis=kpis(facts, ctx.severity),
         points=points,
         max_points=max_points,
-        score=round(100.0 * points / max_points, 1) if max_points else 0.0,
+        score=max(0.0, round(100.0 * points / max_points, 1)) if max_points else 0.0,
         pass_mark=pass_mark,
         by_category=_by_category(criteria),
         by_actor=_by(criteria, lambda c: c.actors),
         by_role=_by(criteria, lambda c: c.roles),
         finished=record.first(DrillEnded) is not None,
     )
+
+
+# The playbook section each playbook criterion checks, at the true severity ({sev}).
+_PLAYBOOK_RULES: dict[str, str] = {
+    "detect.acknowledge": "severities[{sev}].targets.acknowledge",
+    "detect.response": "severities[{sev}].targets.response",
+    "classify.severity": "severities (scale) and classification.when_unsure",
+    "role": "severities[{sev}].roles_required",
+    "comms.internal_cadence": "severities[{sev}].communication.internal_update_every",
+    "comms.status_page_first": "severities[{sev}].communication.status_page_within",
+    "comms.status_page_cadence": "severities[{sev}].communication.status_page_every",
+    "comms.customers": "severities[{sev}].communication.customers_within",
+    "comms.executives": "severities[{sev}].communication.executives_within",
+    "comms.support": "severities[{sev}].communication.support_within",
+    "escalate.paging": "severities[{sev}].page",
+    "escalate.no_progress": "escalation.no_progress_after",
+    "mitigate.diagnosis": "severities[{sev}].targets.identify",
+    "mitigate.time": "severities[{sev}].targets.mitigation",
+    "mitigate.resolution": "severities[{sev}].targets.resolution",
+    "close.verified": "monitoring_period",
+    "close.pir": "severities[{sev}].pir_within",
+}
+# Checked against the scenario's own truth.
+_SCENARIO_RULES: dict[str, str] = {"mitigate.fix": "truth.fixed_by", "mitigate.harmful": "actions (harmful: true)"}
+WARROOM = "warroom's own judgement (scenarios/README.md, How a drill is scored)"
+
+
+def citation(ctx: Context, c: Criterion) -> str:
+    """The rule a criterion checks: playbook and section, scenario and section, or warroom's own judgement."""
+    if c.source == "warroom":
+        return WARROOM
+    if c.id.startswith("expect."):
+        return f"scenario {ctx.scenario.id}: expectations[{c.id.removeprefix('expect.')}]"
+    if c.id in _SCENARIO_RULES:
+        return f"scenario {ctx.scenario.id}: {_SCENARIO_RULES[c.id]}"
+    key = "role" if c.id.startswith("role.") else c.id
+    if key in _PLAYBOOK_RULES:
+        if c.id == "detect.acknowledge" and ctx.severity.targets.acknowledge is None:
+            return WARROOM + "; the playbook sets no acknowledgement target"
+        if c.id == "mitigate.diagnosis" and ctx.severity.targets.identify is None:
+            return f"scenario {ctx.scenario.id}: truth.root_cause_clues"
+        return f"playbook {ctx.playbook.id}: {_PLAYBOOK_RULES[key].format(sev=ctx.sev)}"
+    return f"scenario {ctx.scenario.id}: truth.must_involve"  # escalate.<contact>
+
+
+def _charged(c: Criterion, max_points: int) -> Criterion:
+    """A criterion with its cost (in score points) taken off its points, in this drill's raw points."""
+    if not c.evaluated or c.cost <= 0 or not max_points:
+        return c
+    return replace(c, points=c.points - round(c.cost * max_points / 100.0))
 
 
 def _flatten(items: Iterable[Criterion | list[Criterion]]) -> list[Criterion]:

@@ -27,11 +27,8 @@ class Kpi:
 
 
 def kpis(facts: Facts, severity: Severity) -> tuple[Kpi, ...]:
-    """MTTI is compared with the playbook's root-cause target when it states one, else its response target."""
+    """Each KPI is compared with its own playbook target only; with none it has no target (never a borrowed one)."""
     targets = severity.targets
-    identify, identify_name = (
-        (targets.identify, "identify") if targets.identify is not None else (targets.response, "response")
-    )
 
     def kpi(kid: str, label: str, at: float | None, target: float | None, target_name: str) -> Kpi:
         value = None if at is None else max(0.0, at - facts.detection)
@@ -39,7 +36,7 @@ def kpis(facts: Facts, severity: Severity) -> tuple[Kpi, ...]:
 
     return (
         kpi("mtta", "Time to acknowledge", _t(facts.acknowledged), targets.acknowledge, "acknowledge"),
-        kpi("mtti", "Time to identify the root cause", _t(facts.root_cause), identify, identify_name),
+        kpi("mtti", "Time to identify the root cause", _t(facts.root_cause), targets.identify, "identify"),
         kpi("mttm", "Time to mitigate", facts.mitigated, targets.mitigation, "mitigation"),
         kpi("mttr", "Time to resolve", _t(facts.resolved), targets.resolution, "resolution"),
     )

@@ -12,8 +12,8 @@ order shown. A new optional key may be added within a version; renaming or remov
       "score":    {points, max_points, score, pass_mark, passed, letter,    # max = evaluated max
                    finished (false, present only when the record stops before the drill ended)},
       "times":    {detection, detection_clock, ended, ended_clock},
-      "categories": [{id, label, points, max_points}],              # the seven rubric categories
-      "criteria": [{id, category, title, source ("playbook"|"scenario"),
+      "categories": [{id, label, points, max_points}],              # the eight rubric categories
+      "criteria": [{id, category, title, source ("playbook"|"scenario"|"warroom"), rule,
                     result ("pass"|"partial"|"fail"|"not_evaluated"), points, max_points,
                     explanation, advice, deadline, deadline_clock,
                     evidence: [{t, clock, what, actor, role}], actors: [str], roles: [str]}],
@@ -63,6 +63,7 @@ def _criterion(c: Criterion) -> dict[str, Any]:
         "category": c.category,
         "title": c.title,
         "source": c.source,
+        "rule": c.rule,
         "result": c.result,
         "points": c.points,
         "max_points": c.max_points,

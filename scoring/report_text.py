@@ -41,7 +41,7 @@ def render_text(card: ScoreCard) -> str:
     lines += ["", "KPIs (from detection)"]
     for k in card.kpis:
         measured = f"{duration(k.value)} at {clock(k.at)}" if k.value is not None else "never"
-        target = f"target {kpi_target(k)}" if k.target is not None else "no target"
+        target = f"target {kpi_target(k)}" if k.target is not None else "no target in the playbook"
         met = {True: "met", False: "missed", None: ""}[k.met]
         lines.append(f"  {k.name:<5} {measured:<22} {target:<28} {met}".rstrip())
     if len(card.by_actor) > 1:

@@ -12,7 +12,9 @@ from sim.format.playbook import Playbook, Severity
 from sim.format.scenario import Scenario
 from sim.journal.events import AnyEvent
 
-Category = Literal["detection", "classification", "roles", "communication", "escalation", "mitigation", "closure"]
+Category = Literal[
+    "detection", "classification", "roles", "communication", "escalation", "mitigation", "closure", "conduct"
+]
 Result = Literal["pass", "partial", "fail", "not_evaluated"]
 
 # Report order and wording of the categories (the issue's list).
@@ -24,6 +26,7 @@ CATEGORIES: tuple[tuple[Category, str], ...] = (
     ("escalation", "Escalation"),
     ("mitigation", "Mitigation"),
     ("closure", "Closure"),
+    ("conduct", "Conduct (noise)"),
 )
 RESULT_LABEL: dict[str, str] = {"pass": "pass", "partial": "partial", "fail": "fail", "not_evaluated": "not evaluated"}
 
@@ -50,7 +53,29 @@ POINTS: dict[str, int] = {
     "mitigate.harmful": 15,
     "close.verified": 10,
     "close.pir": 5,
+    "mitigate.speed": 10,
+    "conduct.noise": 10,
 }
+
+# Costs, in points of the 100-point score, taken on top of a criterion's own points (its points may go
+# below zero; the score never does). Documented in scenarios/README.md, "How a drill is scored".
+COSTS: dict[str, float] = {
+    "severity.under": 15.0,  # per level declared below the true severity
+    "severity.over": 6.0,  # per level declared above it
+    "severity.undeclared": 15.0,  # no severity declared after detection
+    "acknowledge.never": 12.0,  # the page never acknowledged by the trainee
+    "resolve.unhealthy": 7.0,  # resolving while unhealthy, or before the metrics held for the monitoring period
+    "speed.per_minute": 1.0,  # per minute of avoidable delay to mitigation past the allowance
+    "speed.allowance": 10 * 60.0,
+    "speed.max": 25.0,
+    "noise.max": 40.0,
+    "noise.before_detection": 2.0,  # per action taken before anything alerted
+    "noise.page": 2.0,  # per page of someone the playbook does not call for
+    "noise.comms": 1.0,  # per message sent too early or far more often than the cadence asks
+    "noise.severity": 2.0,  # per re-declaration of the same level, or a reversal
+    "noise.resolve": 5.0,  # per resolve attempt on an unhealthy system
+}
+# A deadline missed: credit falls linearly from full at the deadline to nothing one allowance later.
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +102,9 @@ class Criterion:
     advice: str = ""  # what to do next time: becomes an action item when the criterion is not passed
     evidence: tuple[Evidence, ...] = ()
     deadline: float | None = None
-    source: Literal["playbook", "scenario"] = "playbook"
+    source: Literal["playbook", "scenario", "warroom"] = "playbook"
+    cost: float = 0.0  # score points taken off beyond the criterion's own points (see COSTS)
+    rule: str = ""  # the playbook or scenario rule it checks (file and section), or "warroom's own judgement"
 
     @property
     def evaluated(self) -> bool:
@@ -164,7 +191,7 @@ def scored(
     deadline: float | None = None,
     *,
     points: int | None = None,
-    source: Literal["playbook", "scenario"] = "playbook",
+    source: Literal["playbook", "scenario", "warroom"] = "playbook",
 ) -> Criterion:
     """A criterion with points following from its result unless given."""
     if points is None:
@@ -181,7 +208,7 @@ class Verdicts:
     title: str
     max_points: int
     advice: str = ""
-    source: Literal["playbook", "scenario"] = "playbook"
+    source: Literal["playbook", "scenario", "warroom"] = "playbook"
 
     def judge(
         self,
@@ -234,7 +261,7 @@ def not_evaluated(
     why: str,
     evidence_: tuple[Evidence, ...] = (),
     *,
-    source: Literal["playbook", "scenario"] = "playbook",
+    source: Literal["playbook", "scenario", "warroom"] = "playbook",
 ) -> Criterion:
     """A criterion this drill cannot judge: listed, excluded from the maximum, and said why."""
     return Criterion(
@@ -289,15 +316,30 @@ def judge_deadline(
             cid, category, title, pts, "pass", f"{done_what} at {clock(done.t)}; {requirement}.", advice, ev, deadline
         )
     late = done.t - deadline
-    result: Result = "partial" if late <= allowance else "fail"
+    earned = decayed(pts, late, allowance)
+    result: Result = "partial" if earned > 0 else "fail"
     return scored(
         cid,
         category,
         title,
         pts,
         result,
-        f"{done_what} at {clock(done.t)}, {format_duration(late)} late; {requirement} (by {clock(deadline)}).",
+        f"{done_what} at {clock(done.t)}, {format_duration(late)} late; {requirement} (by {clock(deadline)}); "
+        f"credit falls to nothing {format_duration(allowance)} after it.",
         advice,
         ev,
         deadline,
+        points=earned,
     )
+
+
+def decayed(max_points: int, late: float, window: float) -> int:
+    """Credit for something `late` seconds past its deadline: full on time, falling linearly to 0 over `window`.
+
+    Rounded down, and never full once late, so any lateness costs at least a point.
+    """
+    if late <= 0:
+        return max_points
+    if window <= 0 or late >= window:
+        return 0
+    return min(max_points - 1, int(max_points * (1.0 - late / window)))

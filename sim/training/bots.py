@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sim.engine.actions import ActionRefused
 from sim.engine.drill import Drill
 from sim.format.catalogue import INVESTIGATE_TARGETS
+from sim.journal.events import ActionFinished
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,11 @@ class Bot:
             yield self.react(), ("investigate", {"target": target})
             yield from self._while_running("investigate")
         for action in self._fix_plan():
+            # Respect the scenario's order expectations: what must come first (stop the writer, capture the
+            # evidence, look at the deploys) is done, and finished, before the action it guards.
+            for first in self._firsts(action):
+                yield self.react(), (first, {"target": INVESTIGATE_TARGETS[0]} if first == "investigate" else {})
+                yield from self._while_running(first)
             yield self.react(), (action, {})
             yield from self._while_running(action)
         yield from self._until(lambda: not drill.unhealthy)
@@ -161,6 +167,12 @@ class Bot:
 
     def _has_role(self, role: str) -> bool:
         return any(r.id == role for r in self.drill.playbook.roles)
+
+    def _firsts(self, action: str) -> list[str]:
+        """What the scenario expects done before `action` and not yet finished."""
+        done = {e.action for e in self.drill.events if isinstance(e, ActionFinished)}
+        orders = [x.order for x in self.drill.scenario.expectations if x.order is not None]
+        return [o.first for o in orders if o.then == action and o.first not in done]
 
     def _fix_plan(self) -> list[str]:
         """The fixing actions with their scenario prerequisites first, each once, in dependency order."""

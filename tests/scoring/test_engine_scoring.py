@@ -64,7 +64,8 @@ def test_negligent_script_through_the_engine_scores_below_50() -> None:
     drill = play(NEGLIGENT)
     card = grade(drill.record, drill.scenario, drill.playbook)
     assert card.score < 50
-    for cid in ("detect.acknowledge", "classify.severity", "comms.internal_cadence", "mitigate.harmful"):
+    assert card.criterion("mitigate.harmful").result != "pass"  # one harmful action: half its points
+    for cid in ("detect.acknowledge", "classify.severity", "comms.internal_cadence"):
         assert card.criterion(cid).result == "fail", cid
 
 
@@ -124,11 +125,12 @@ def journal(tmp_path: Path) -> Path:
 def test_cli_score_prints_the_scorecard(journal: Path) -> None:
     result = CliRunner().invoke(main, ["score", str(journal)])
     assert result.exit_code == 0, result.output
-    assert "Score 22.0 / 100   F   not passed (pass mark 70)" in result.output
-    assert "  fail      0 / 15  Severity classified correctly" in result.output
+    assert "Score 0.0 / 100   F   not passed (pass mark 70)" in result.output
+    # Declared two levels under the truth: 15 score points a level, on top of the criterion's own 15.
+    assert "  fail    -68 / 15  Severity classified correctly" in result.output
     assert "  MTTA  17m40s at T+00:20:10   target 5m (acknowledge)      missed" in result.output
-    strict = CliRunner().invoke(main, ["score", str(journal), "--pass-mark", "20"])
-    assert "F   passed (pass mark 20)" in strict.output
+    strict = CliRunner().invoke(main, ["score", str(journal), "--pass-mark", "0"])
+    assert "F   passed (pass mark 0)" in strict.output
 
 
 @pytest.mark.parametrize("fmt", ["md", "json", "html"])
@@ -139,7 +141,7 @@ def test_cli_report_writes_each_format(fmt: str, journal: Path, tmp_path: Path) 
     assert "warning" not in result.output
     text = out.read_text(encoding="utf-8")
     if fmt == "json":
-        assert json.loads(text)["score"]["score"] == 22.0
+        assert json.loads(text)["score"]["score"] == 0.0
     elif fmt == "html":
         assert text.count('<polyline class="series"') == 3  # every metric charted from the replayed samples
     else:
@@ -157,7 +159,7 @@ def test_cli_grades_a_scenario_changed_since_the_drill_with_a_warning(journal: P
     lines = journal.read_text(encoding="utf-8").splitlines()
     journal.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["score", str(journal)])
-    assert result.exit_code == 0 and "Score 22.0 / 100" in result.stdout
+    assert result.exit_code == 0 and "Score 0.0 / 100" in result.stdout
     assert "has changed since this drill was recorded; using it as it is now" in result.stderr
     forced = CliRunner().invoke(main, ["score", str(journal), "--scenario", str(changed)])
     assert forced.exit_code == 0 and "differs from the one this drill was recorded with" in forced.output

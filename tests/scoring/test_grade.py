@@ -50,8 +50,10 @@ def test_negligent_response_scores_below_50(scenario: Scenario, playbook: Playbo
     assert card.score < 50
     assert not card.passed
     assert card.letter == "F"
-    for cid in ("detect.acknowledge", "classify.severity", "comms.internal_cadence", "mitigate.harmful"):
+    for cid in ("detect.acknowledge", "classify.severity", "comms.internal_cadence"):
         assert card.criterion(cid).result == "fail", cid
+    # One harmful action costs half the criterion; a second would cost the rest.
+    assert card.criterion("mitigate.harmful").result == "partial"
 
 
 Mutation = Callable[[tuple[Step, ...]], tuple[Step, ...]]
@@ -75,7 +77,9 @@ FLIPS: dict[str, Mutation] = {
     "mitigate.diagnosis": lambda s: without(s, "investigate"),
     "mitigate.time": lambda s: moved(s, "kill_idle", m(70)),
     "mitigate.resolution": lambda s: moved(s, "resolve", m(200)),
-    "mitigate.harmful": lambda s: plus(s, step(600, "drop_db")),
+    "mitigate.harmful": lambda s: plus(s, step(600, "drop_db"), step(700, "drop_db")),  # repeats count
+    "mitigate.speed": lambda s: moved(s, "kill_idle", m(60)),
+    "conduct.noise": lambda s: plus(s, *(step(300 + 30 * i, "page", contact="dba") for i in range(30))),
     "close.verified": lambda s: moved(s, "kill_idle", m(30)),
     "close.pir": lambda s: without(s, "schedule_pir"),
     "expect.snapshot_first": lambda s: moved(s, "snapshot", m(20)),
@@ -92,8 +96,8 @@ def test_every_evaluated_criterion_has_a_flip(ideal: ScoreCard) -> None:
 def test_criterion_flips_from_pass_to_fail(cid: str, ideal: ScoreCard, scenario: Scenario, playbook: Playbook) -> None:
     assert ideal.criterion(cid).result == "pass"
     flipped = grade(build(FLIPS[cid](IDEAL), scenario), scenario, playbook).criterion(cid)
-    assert flipped.result == "fail", flipped.explanation
-    assert flipped.points == 0
+    assert flipped.result in ("fail", "partial") if flipped.cost else flipped.result == "fail", flipped.explanation
+    assert flipped.points <= 0  # a cost may take a criterion below zero; the score never goes below zero
     assert flipped.explanation and "\n" not in flipped.explanation
 
 
@@ -112,9 +116,10 @@ def test_explanation_cites_the_playbook_rule(scenario: Scenario, playbook: Playb
     crit = grade(build(late, scenario), scenario, playbook).criterion("comms.status_page_first")
     assert crit.explanation == (
         "Status page first updated at T+00:14:00, 1m30s late; "
-        "the playbook requires it within 10m of detection for SEV1 (by T+00:12:30)."
+        "the playbook requires it within 10m of detection for SEV1 (by T+00:12:30); "
+        "credit falls to nothing 10m after it."
     )
-    assert crit.result == "partial" and crit.points == 5
+    assert crit.result == "partial" and crit.points == 8  # 1m30s of a 10m window: 85% of 10, rounded down
     assert crit.deadline == 750.0
     assert [e.t for e in crit.evidence] == [150.0, 840.0]
 
@@ -147,28 +152,29 @@ def test_deadline_after_the_drill_ended_is_not_evaluated(scenario: Scenario, pla
 
 
 @pytest.mark.parametrize(
-    ("truth", "declared", "result", "points"),
+    ("truth", "declared", "result", "cost"),
     [
-        ("SEV1", ["SEV1"], "pass", 15),
-        ("SEV2", ["SEV1"], "partial", 9),  # one level high: "if unsure, treat it as higher"
-        ("SEV3", ["SEV1"], "fail", 0),  # two levels high
-        ("SEV1", ["SEV2"], "fail", 0),  # too low, never raised
-        ("SEV1", ["SEV2", "SEV1"], "partial", 7),  # too low, raised as impact grew
-        ("SEV1", [], "fail", 0),
+        ("SEV1", ["SEV1"], "pass", 0.0),
+        ("SEV2", ["SEV1"], "fail", 6.0),  # one level high: "if unsure, treat it as higher"
+        ("SEV3", ["SEV1"], "fail", 12.0),  # two levels high
+        ("SEV1", ["SEV2"], "fail", 15.0),  # too low, never raised: under costs more than over
+        ("SEV1", ["SEV3"], "fail", 30.0),  # two levels too low
+        ("SEV1", ["SEV2", "SEV1"], "partial", 7.5),  # too low, corrected: half the cost
+        ("SEV1", [], "fail", 15.0),
     ],
 )
 def test_classification(
-    truth: str, declared: list[str], result: str, points: int, scenario: Scenario, playbook: Playbook
+    truth: str, declared: list[str], result: str, cost: float, scenario: Scenario, playbook: Playbook
 ) -> None:
     sc = _as(scenario, truth)
     declarations = (step(200 + 400 * i, "declare", severity=s) for i, s in enumerate(declared))
     steps = plus(without(IDEAL, "declare"), *declarations)
     crit = grade(build(steps, sc), sc, playbook).criterion("classify.severity")
-    assert (crit.result, crit.points) == (result, points)
+    assert (crit.result, crit.cost) == (result, cost)
     if truth == "SEV2":
         assert "when unsure, treat it as higher" in crit.explanation
     if len(declared) == 2:
-        assert "raised to SEV1 at T+00:10:30 as impact grew" in crit.explanation
+        assert "corrected to SEV1 at T+00:10:30, so half the cost" in crit.explanation
 
 
 def test_cadence_one_slip_is_partial(scenario: Scenario, playbook: Playbook) -> None:
@@ -181,8 +187,8 @@ def test_cadence_one_slip_is_partial(scenario: Scenario, playbook: Playbook) -> 
 
 def test_score_arithmetic_pass_mark_and_letter(scenario: Scenario, playbook: Playbook) -> None:
     card = grade(build(without(IDEAL, "brief_support"), scenario), scenario, playbook, pass_mark=99.5)
-    assert (card.points, card.max_points) == (195, 200)
-    assert card.score == 97.5
+    assert (card.points, card.max_points) == (215, 220)  # speed and noise add 10 each
+    assert card.score == 97.7
     assert not card.passed  # the pass mark is the caller's
     assert card.letter == "A"
     assert [letter_for(s) for s in (90, 89.9, 80, 70, 60, 59.9, 0)] == ["A", "B", "B", "C", "D", "F", "F"]
@@ -192,7 +198,8 @@ def test_score_arithmetic_pass_mark_and_letter(scenario: Scenario, playbook: Pla
 def test_kpis_against_targets(ideal: ScoreCard) -> None:
     k = {x.id: x for x in ideal.kpis}
     assert (k["mtta"].value, k["mtta"].target, k["mtta"].met) == (40.0, 300.0, True)
-    assert (k["mtti"].value, k["mtti"].target_name) == (530.0, "response")
+    # The playbook sets no identify target: MTTI has none, and never borrows the response target.
+    assert (k["mtti"].value, k["mtti"].target, k["mtti"].met) == (530.0, None, None)
     assert (k["mttm"].value, k["mttm"].target_name) == (670.0, "mitigation")
     assert (k["mttr"].value, k["mttr"].met) == (1380.0, True)
 
@@ -236,13 +243,13 @@ def test_mismatched_inputs_are_refused(scenario: Scenario, playbook: Playbook) -
         grade(record, _as(scenario, "SEV9"), playbook)
 
 
-def test_resolving_before_the_metrics_held_is_partial_and_while_unhealthy_fails(
+def test_resolving_before_the_metrics_held_or_while_unhealthy_fails_and_costs(
     scenario: Scenario, playbook: Playbook
 ) -> None:
     # The fix lands at T+00:13:40 and the metrics are healthy from T+00:15:40; the playbook wants 10m of that.
     hasty = moved(IDEAL, "resolve", m(18))  # resolved at T+00:18:30, healthy for 2m50s
     crit = grade(build(hasty, scenario), scenario, playbook).criterion("close.verified")
-    assert crit.result == "partial"
+    assert crit.result == "fail" and crit.cost == 7.0
     assert "after the metrics had held healthy for only 2m50s" in crit.explanation
     rash = moved(IDEAL, "resolve", m(14))  # resolved at T+00:14:30, metrics still recovering
     crit = grade(build(rash, scenario), scenario, playbook).criterion("close.verified")

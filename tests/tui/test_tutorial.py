@@ -50,7 +50,7 @@ async def play_tutorial(moves: Callable[[Trainee], Awaitable[None]]) -> DebriefS
         return screen
 
 
-async def test_by_the_book_scores_full_marks() -> None:
+async def test_by_the_book_scores_an_a() -> None:
     async def by_the_book(you: Trainee) -> None:
         await you.wait(5)  # the pager fires at about T+4:20
         await you.keys("a")  # acknowledge
@@ -73,9 +73,12 @@ async def test_by_the_book_scores_full_marks() -> None:
 
     debrief = await play_tutorial(by_the_book)
     card = debrief.card
-    assert (card.score, card.letter, card.points, card.max_points) == (100.0, "A", 125, 125)
+    # Speed and noise add 10 points each; the tutorial's playbook sets no acknowledgement target, so the
+    # acknowledgement counts (never acknowledging fails) instead of being left out: 10 more. Reading the
+    # deploys before reverting leaves the fix landing just over warroom's 10-minute speed allowance: a point.
+    assert (card.score, card.letter, card.points, card.max_points) == (99.4, "A", 154, 155)
     assert card.declared == ("SEV2",)
-    assert not [c.id for c in card.criteria if c.result in ("fail", "partial")]
+    assert [c.id for c in card.criteria if c.result in ("fail", "partial")] == ["mitigate.speed"]
 
 
 async def test_chasing_the_red_herring_costs_points() -> None:
@@ -97,7 +100,8 @@ async def test_chasing_the_red_herring_costs_points() -> None:
     debrief = await play_tutorial(hasty)
     card = debrief.card
     failed = {c.id for c in card.criteria if c.result == "fail"}
-    assert {"mitigate.harmful", "role.incident-commander", "expect.update-early"} <= failed
+    assert {"role.incident-commander", "expect.update-early"} <= failed
+    assert card.criterion("mitigate.harmful").result != "pass"  # one harmful action: half its points
     assert card.criterion("classify.severity").result != "pass"
-    assert (card.score, card.letter, card.points, card.max_points) == (60.0, "D", 69, 115)
+    assert (card.score, card.letter, card.points, card.max_points) == (60.7, "D", 88, 145)
     assert not card.passed
