@@ -119,12 +119,12 @@ class ActionBook:
                 labels = ", ".join(self.specs[r].label if r in self.specs else r for r in missing)
                 return f"{spec.label} needs {labels} done first"
         if spec.id == "acknowledge":
-            if drill.detected_at is None:
+            if drill.facts.first_signal is None:
                 return "nothing has alerted or paged yet: there is nothing to acknowledge"
             if drill.acknowledged_at is not None:
                 return "the page is already acknowledged"
         elif spec.id == "resolve":
-            if drill.detected_at is None:
+            if drill.facts.first_signal is None:
                 return "there is no incident to resolve yet"
             if drill.resolved_at is not None:
                 return "the incident is already resolved"

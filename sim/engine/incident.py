@@ -20,6 +20,7 @@ from sim.journal.events import (
     SeverityDeclared,
     StatusChanged,
 )
+from sim.journal.facts import FactTracker
 
 if TYPE_CHECKING:
     from sim.engine.cast import Cast
@@ -43,6 +44,7 @@ class Incident:
     faults: FaultBook
     injects: InjectBook
     metrics: dict[str, MetricModel]
+    facts: FactTracker
     monitoring_period: float
 
     @property
@@ -79,13 +81,17 @@ class Incident:
         self.emit(StatusChanged(t=self.now, status=status, previous=previous, early=early))
 
     def detect(self) -> None:
-        if self.detected_at is None:
-            self.detected_at = self.env.now
+        """Called after every alert and inject: detection is the facts' (the first critical alert, page or
+        customer report), so the clocks start when the scorer's do."""
+        detection = self.facts.detection
+        if self.detected_at is None and detection is not None:
+            self.detected_at = detection.t
             self.set_status("detected")
 
     def acknowledge(self) -> None:
-        self.acknowledged_at = self.env.now
         self.set_status("acknowledged")
+        ack = self.facts.acknowledged
+        self.acknowledged_at = ack.t if ack is not None else self.env.now
         self.timers.on_acknowledged()
 
     def investigated(self) -> None:
@@ -117,8 +123,9 @@ class Incident:
             self.timers.on_root_cause()
 
     def faults_changed(self) -> None:
-        active = self.faults.active()
-        if not active and self.faults.any_resolved() and _RANK[self.status] < _RANK["mitigated"]:
+        """Mitigation is the facts': every fault that started has ended (sim.journal.facts)."""
+        active = self.facts.active_faults
+        if not active and self.facts.mitigated is not None and _RANK[self.status] < _RANK["mitigated"]:
             if self.mitigated_at is None:
                 self.mitigated_at = self.env.now
             self.set_status("mitigated")
@@ -147,8 +154,7 @@ class Incident:
                 previous=LEVELS[previous],
             )
         )
-        if level:
-            self.detect()
+        self.detect()
 
     def metric_health(self, metric: MetricModel, healthy: bool) -> None:
         if healthy:

@@ -37,10 +37,8 @@ SLAS: tuple[tuple[str, str, str, str], ...] = (
     ("sla.mitigation", "Mitigate", "targets", "mitigation"),
     ("sla.resolution", "Resolve", "targets", "resolution"),
 )
-RESPONSE_ACTIONS = ("declare", "assign_role", "open_channel", "post_update")
+# `sla.acknowledge` and `sla.response` are met by the facts (sim.journal.facts), as the scorer reads them.
 MET_BY: dict[str, tuple[str, ...]] = {
-    "acknowledge": ("sla.acknowledge",),
-    **{a: ("sla.response",) for a in RESPONSE_ACTIONS},
     "status_page": ("sla.status_page",),
     "notify_customers": ("sla.customers",),
     "brief_executives": ("sla.executives",),
@@ -152,6 +150,11 @@ class TimerBoard:
     # -- what the drill tells the board -----------------------------------------------------------
 
     def on_action_finished(self, action_id: str) -> None:
+        facts = self.drill.facts
+        if facts.acknowledged is not None:
+            self.satisfy("sla.acknowledge", facts.acknowledged.t)
+        if facts.response is not None:
+            self.satisfy("sla.response", facts.response.t)
         for tid in MET_BY.get(action_id, ()):
             self.satisfy(tid)
         resolved = self.drill.resolved_at is not None
@@ -166,9 +169,9 @@ class TimerBoard:
             if not resolved:
                 self._arm_cadence()
 
-    def satisfy(self, tid: str) -> None:
+    def satisfy(self, tid: str, at: float | None = None) -> None:
         if tid not in self.satisfied:
-            self.satisfied[tid] = self.env.now
+            self.satisfied[tid] = self.env.now if at is None else at
         self.meet(tid)
 
     def on_declared(self, sev_id: str) -> None:
