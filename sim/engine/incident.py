@@ -87,6 +87,7 @@ class Incident:
         if self.detected_at is None and detection is not None:
             self.detected_at = detection.t
             self.set_status("detected")
+            self.timers.on_detected()
 
     def acknowledge(self) -> None:
         self.set_status("acknowledged")

@@ -1,9 +1,12 @@
 """Escalating timers, all driven by the playbook: SLA deadlines per declared severity, update cadences with
 stakeholder pushes, the pager chain, the elapsed-time matrix and the "no progress" escalation.
 
-SLA deadlines and the matrix are measured from detection (the first alert or page). They start when the
-trainee first declares a severity and re-base when it changes. A timer never interrupts its process: it
-checks its own state after each wait, so meeting or cancelling it at any instant is safe.
+Every clock runs from the moment its condition holds. SLA deadlines, cadences, the matrix and the
+no-progress escalation start at detection (sim.journal.facts: the first critical alert, page or customer
+report); until a severity is declared they follow the playbook's most severe level, labelled so ("SEV-1
+until declared": when unsure, treat it as the higher one), and they re-base when one is declared or changed.
+A timer never interrupts its process: it checks its own state after each wait, so meeting or cancelling it
+at any instant is safe.
 """
 
 from __future__ import annotations
@@ -76,8 +79,8 @@ class TimerBoard:
         self.timers: dict[str, Timer] = {}  # the latest timer per id, in start order
         self.satisfied: dict[str, float] = {}  # SLA id -> when its condition was first met
         self.last_update: dict[str, float] = {}  # `internal` / `status_page` -> last update time
-        self.severity: str | None = None
-        self._level: Severity | None = None
+        self.severity: str | None = None  # the declared severity
+        self._level: Severity | None = None  # the rules the clocks follow: declared, or the most severe
         self.pager_started = False
 
     # -- the generic machinery --------------------------------------------------------------------
@@ -174,10 +177,20 @@ class TimerBoard:
             self.satisfied[tid] = self.env.now if at is None else at
         self.meet(tid)
 
+    def on_detected(self) -> None:
+        """Detection starts the clocks at the most severe level until someone declares one, and the pager."""
+        if self.severity is None:
+            self._arm(self.playbook.severities[0].id, provisional=True)
+        self.on_page()
+
     def on_declared(self, sev_id: str) -> None:
-        """Start (or re-base) the SLA, cadence and matrix timers for the new severity."""
+        """Start (or re-base) the SLA, cadence, matrix and no-progress timers for the new severity."""
         self.severity = sev_id
+        self._arm(sev_id, provisional=False)
+
+    def _arm(self, sev_id: str, *, provisional: bool) -> None:
         sev = self._level = self.playbook.severity(sev_id)
+        tag = f"{sev_id} until declared" if provisional else sev_id
         base = self._base()
         for tid, label, section, name in SLAS:
             target = getattr(getattr(sev, section), name)
@@ -188,14 +201,16 @@ class TimerBoard:
             deadline = base + target
             if tid in self.satisfied:
                 if current is None:
-                    self._already_met(tid, f"{label} ({sev_id})", deadline, self.satisfied[tid])
+                    self._already_met(tid, f"{label} ({tag})", deadline, self.satisfied[tid])
                 continue
             if current is not None and current.state in LIVE and current.deadline == deadline:
+                current.label = f"{label} ({tag})"
                 continue
-            self.start(tid, f"{label} ({sev_id})", "sla", deadline)
+            self.start(tid, f"{label} ({tag})", "sla", deadline)
         if self.drill.resolved_at is None:
             self._arm_cadence()
-            self._arm_matrix(sev_id)
+            self._arm_matrix(sev_id, tag)
+            self._arm_progress()
 
     def on_page(self) -> None:
         """The first page starts the pager chain, unless someone has already acknowledged."""
@@ -208,9 +223,30 @@ class TimerBoard:
 
     def on_acknowledged(self) -> None:
         self.meet("pager")
-        after = self.playbook.escalation.no_progress_after
-        if after and self.drill.root_cause_at is None and "progress" not in self.timers:
-            self.start("progress", "Root cause not identified", "progress", self.env.now + after, self._no_progress)
+        self._arm_progress()
+
+    def _no_progress_after(self) -> float | None:
+        """The level's own no_progress_after where the playbook sets it per severity, else the playbook's."""
+        sev = self._level
+        if sev is not None and sev.no_progress_after is not None:
+            return sev.no_progress_after
+        return self.playbook.escalation.no_progress_after
+
+    def _arm_progress(self) -> None:
+        """No progress: the root cause not identified this long after acknowledging (or after detection,
+        while nobody has acknowledged), as the scorer measures it."""
+        after = self._no_progress_after()
+        if self.drill.root_cause_at is not None or self.drill.detected_at is None:
+            return
+        if not after:
+            self.cancel("progress")
+            return
+        ack = self.drill.facts.acknowledged
+        deadline = (ack.t if ack is not None else self._base()) + after
+        current = self.timers.get("progress")
+        if current is not None and (current.state in ("met", "overdue") or current.deadline == deadline):
+            return  # it has already fired (or been met), or it is running to this very deadline
+        self.start("progress", "Root cause not identified", "progress", deadline, self._no_progress)
 
     def on_root_cause(self) -> None:
         self.meet("progress")
@@ -277,7 +313,7 @@ class TimerBoard:
                 return
             self._escalate(t.id, step.contact, f"internal update overdue by {format_duration(step.overdue)}")
 
-    def _arm_matrix(self, sev_id: str) -> None:
+    def _arm_matrix(self, sev_id: str, tag: str) -> None:
         prefix = f"matrix.{sev_id}."
         for t in list(self.timers.values()):
             if t.category == "matrix" and not t.id.startswith(prefix):
@@ -294,7 +330,7 @@ class TimerBoard:
                     self._escalate(t.id, contact, f"{sev_id} still open after {format_duration(after)}")
 
             who = ", ".join(self._title(c) for c in step.notify)
-            label = f"{sev_id} open {format_duration(step.after)}: {who}"
+            label = f"{tag} open {format_duration(step.after)}: {who}"
             self.start(tid, label, "matrix", base + step.after, fire)
 
     def _title(self, contact_id: str) -> str:
@@ -325,5 +361,5 @@ class TimerBoard:
     def _no_progress(self, t: Timer) -> None:
         esc = self.playbook.escalation
         if esc.no_progress_contact:
-            after = format_duration(esc.no_progress_after or 0.0)
+            after = format_duration(self._no_progress_after() or 0.0)
             self._escalate(t.id, esc.no_progress_contact, f"root cause not identified {after} after acknowledging")

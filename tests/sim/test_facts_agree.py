@@ -85,3 +85,20 @@ def test_fault_spans(sid: str) -> None:
 def test_the_live_tracker_is_the_record_read(sid: str) -> None:
     drill, facts = run(sid)
     assert drill.facts.facts() == facts
+
+
+def test_no_progress_follows_the_declared_levels_own_setting() -> None:
+    """Find Contacts sets no_progress_after per severity (30m Critical, 2h High): the engine now reads the
+    level's own setting, as the scorer does, and runs the Critical one from detection until declared."""
+    from tests.scenarios.test_library_scripts import playbooks
+
+    pb = playbooks()["findcontacts"]
+    crit, high = pb.severity("Critical"), pb.severity("High")
+    assert crit.no_progress_after == 1800 and high.no_progress_after == 7200
+    sid = next(s for s in IDS if run(s)[0].playbook.id == "findcontacts")
+    drill, facts = run(sid)
+    level = pb.severity(facts.declarations[-1].severity)
+    progress = [t for t in drill.timers.timers.values() if t.id == "progress"]
+    assert progress and progress[0].deadline - (facts.acknowledged or facts.detection_event).t == (  # type: ignore[union-attr]
+        level.no_progress_after
+    )
