@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import simpy
 from simpy.events import ProcessGenerator
 
 from sim.engine.state import TimerState, TimerView
@@ -82,6 +83,9 @@ class TimerBoard:
         self.severity: str | None = None  # the declared severity
         self._level: Severity | None = None  # the rules the clocks follow: declared, or the most severe
         self.pager_started = False
+        self.brought_in: set[str] = set()  # contacts the elapsed-time matrix has brought in: each comes once
+        self.pushed: set[tuple[str, float]] = set()  # (stakeholder, since which update) already pushing
+        self._updated: simpy.Event | None = None  # succeeds at the next internal update
 
     # -- the generic machinery --------------------------------------------------------------------
 
@@ -163,6 +167,9 @@ class TimerBoard:
         resolved = self.drill.resolved_at is not None
         if action_id == "post_update":
             self.last_update["internal"] = self.env.now
+            waiter, self._updated = self._updated, None
+            if waiter is not None and not waiter.triggered:
+                waiter.succeed()
             self.meet("cadence.internal_update")
             if not resolved:
                 self._arm_cadence()
@@ -182,6 +189,8 @@ class TimerBoard:
         if self.severity is None:
             self._arm(self.playbook.severities[0].id, provisional=True)
         self.on_page()
+        self.env.process(self._world_matrix())
+        self.env.process(self._world_updates())
 
     def on_declared(self, sev_id: str) -> None:
         """Start (or re-base) the SLA, cadence, matrix and no-progress timers for the new severity."""
@@ -311,7 +320,68 @@ class TimerBoard:
                 yield self.env.timeout(wait)
             if t.state != "overdue":
                 return
-            self._escalate(t.id, step.contact, f"internal update overdue by {format_duration(step.overdue)}")
+            self._push(t.id, step.contact, f"internal update overdue by {format_duration(step.overdue)}")
+
+    def _push(self, tid: str, contact: str, reason: str) -> None:
+        """A stakeholder pushes once per missed update, whichever clock (declared or true) noticed first."""
+        key = (contact, self.last_update.get("internal", -1.0))
+        if key not in self.pushed:
+            self.pushed.add(key)
+            self._escalate(tid, contact, reason)
+
+    # -- the world: it reacts to the real impact (the scenario's true severity), whatever was declared --
+
+    def _closed(self) -> bool:
+        return self.drill.finished or self.drill.resolved_at is not None
+
+    def _truth(self) -> Severity | None:
+        sev_id = self.drill.scenario.truth.severity
+        return next((s for s in self.playbook.severities if s.id == sev_id), None)
+
+    def _world_matrix(self) -> ProcessGenerator:
+        """The true severity's elapsed-time matrix: under-declaring does not keep the executives away."""
+        truth = self._truth()
+        if truth is None:
+            return
+        base = self._base()
+        for step in self.playbook.escalation.matrix.get(truth.id, []):
+            wait = base + step.after - self.env.now
+            if wait > 0:
+                yield self.env.timeout(wait)
+            if self._closed():
+                return
+            for contact in step.notify:
+                self._bring_in(
+                    "world.matrix", contact, f"the incident is still open after {format_duration(step.after)}"
+                )
+
+    def _bring_in(self, tid: str, contact: str, reason: str) -> None:
+        if contact not in self.brought_in:
+            self.brought_in.add(contact)
+            self._escalate(tid, contact, reason)
+
+    def _world_updates(self) -> ProcessGenerator:
+        """Stakeholders expect updates at the true severity's cadence and push when they do not get them."""
+        truth = self._truth()
+        steps = self.playbook.escalation.stakeholders
+        every = truth.communication.internal_update_every if truth is not None else None
+        if every is None or not steps:
+            return
+        while not self._closed():
+            since = self.last_update.get("internal", self._base())
+            for step in steps:
+                wait = since + every + step.overdue - self.env.now
+                if wait > 0:
+                    self._updated = self._updated or self.env.event()
+                    yield self.env.timeout(wait) | self._updated
+                if self._closed():
+                    return
+                if self.last_update.get("internal", self._base()) != since:
+                    break  # an update came: count again from it
+                self._push("cadence.internal_update", step.contact, f"no internal update in {format_duration(every)}")
+            else:
+                self._updated = self._updated or self.env.event()
+                yield self._updated
 
     def _arm_matrix(self, sev_id: str, tag: str) -> None:
         prefix = f"matrix.{sev_id}."
@@ -327,10 +397,12 @@ class TimerBoard:
 
             def fire(t: Timer, notify: list[str] = step.notify, after: float = step.after) -> None:
                 for contact in notify:
-                    self._escalate(t.id, contact, f"{sev_id} still open after {format_duration(after)}")
+                    self._bring_in(t.id, contact, f"{sev_id} still open after {format_duration(after)}")
 
             who = ", ".join(self._title(c) for c in step.notify)
-            label = f"{tag} open {format_duration(step.after)}: {who}"
+            label = f"{sev_id} open {format_duration(step.after)}: {who}"
+            if tag != sev_id:
+                label += " (until declared)"
             self.start(tid, label, "matrix", base + step.after, fire)
 
     def _title(self, contact_id: str) -> str:

@@ -173,7 +173,24 @@ def test_elapsed_time_matrix_brings_people_in_per_severity() -> None:
     assert [(e.t, e.timer, e.contact) for e in of(d.events, Escalation) if "matrix" in e.timer] == [
         (1860.0, "matrix.SEV1.1", "cto"),
         (3660.0, "matrix.SEV1.2", "ceo"),
+        (3660.0, "world.matrix", "em"),  # the true severity (SEV2) brings its own people in too
     ]
+
+
+def test_under_declaring_does_not_keep_the_true_severitys_people_away() -> None:
+    """Issue 19: the world follows the scenario's true severity (SEV2 here), whatever was declared."""
+    d = declared("SEV3")
+    d.advance_to(7200)
+    matrix = [(e.t, e.timer, e.contact) for e in of(d.events, Escalation) if "matrix" in e.timer]
+    assert (3660.0, "world.matrix", "em") in matrix
+
+
+def test_clocks_before_declaring_follow_the_most_severe_level() -> None:
+    d = drill()
+    d.advance_to(600)
+    labels = [t.label for t in d.state.timers]
+    assert any(label.startswith("SEV1 open") and label.endswith("(until declared)") for label in labels), labels
+    assert all(len(label) <= 60 for label in labels), labels  # room for the deadline in an 80-column panel
 
 
 def test_matrix_rebases_to_the_new_severity() -> None:
