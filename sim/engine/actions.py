@@ -128,6 +128,8 @@ class ActionBook:
                 return "there is no incident to resolve yet"
             if drill.resolved_at is not None:
                 return "the incident is already resolved"
+            if drill.premature_at is not None:
+                return "the incident is already marked resolved (too early: it reopens if the alarm fires again)"
         elif spec.id == "schedule_pir" and "schedule_pir" in self.done:
             return "the post-incident review is already scheduled"
         return None

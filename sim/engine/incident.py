@@ -66,7 +66,9 @@ class Incident:
         self.acknowledged_at: float | None = None
         self.root_cause_at: float | None = None
         self.mitigated_at: float | None = None
-        self.resolved_at: float | None = None
+        self.resolved_at: float | None = None  # a resolution that was not premature (or that recovery verified)
+        self.premature_at: float | None = None  # the open premature resolve, while the status says resolved
+        self._verifying = 0  # which resolve the verification process belongs to; a reopening retires it
         self.verified_at: float | None = None
         self.finished = False
         self.end_reason: str | None = None
@@ -131,16 +133,36 @@ class Incident:
                 self.mitigated_at = self.env.now
             self.set_status("mitigated")
             self.timers.on_mitigated()
+        elif not active and self.facts.mitigated is not None and self.premature_at is not None:
+            if self.mitigated_at is None:
+                self.mitigated_at = self.env.now
+            self.timers.on_mitigated()  # fixed after a premature resolve: the target is met all the same
         elif active and self.status == "mitigated":
             self.set_status("investigating", back=True)
+        elif active and self.premature_at is not None:
+            self.reopen()
 
     def resolve(self) -> None:
-        self.resolved_at = self.env.now
-        # Resolving early is allowed; the event says so, and verification waits for healthy metrics.
+        """Resolving while a fault is active or a metric unhealthy is premature: the status says resolved
+        (`status.changed` with early=true) but it stops nothing (every clock keeps running), and the incident
+        reopens when the alarm fires again. Only verified recovery ends the drill."""
         early = bool(self.faults.active()) or bool(self.unhealthy)
         self.set_status("resolved", early=early)
-        self.timers.on_resolved()
-        self.env.process(self._verify())
+        if early:
+            self.premature_at = self.env.now
+        else:
+            self.resolved_at = self.env.now
+            self.timers.on_resolved()
+        self._verifying += 1
+        self.env.process(self._verify(self._verifying))
+
+    def reopen(self) -> None:
+        """The alarm fired again (or a fault started) after a premature resolve: back to investigating."""
+        if self.premature_at is None or self.status != "resolved":
+            return
+        self.premature_at = None
+        self._verifying += 1  # the old verification stands down
+        self.set_status("investigating", back=True)
 
     # -- metrics ----------------------------------------------------------------------------------
 
@@ -156,6 +178,8 @@ class Incident:
             )
         )
         self.detect()
+        if level > previous and LEVELS[level] == "critical":
+            self.reopen()
 
     def metric_health(self, metric: MetricModel, healthy: bool) -> None:
         if healthy:
@@ -172,11 +196,13 @@ class Incident:
     def _poll_every(self) -> float:
         return min(m.every for m in self.metrics.values())
 
-    def _verify(self) -> ProcessGenerator:
+    def _verify(self, generation: int) -> ProcessGenerator:
         """After `resolve`: wait until every metric has held healthy for the monitoring period, with no fault
-        still moving a metric."""
+        still moving a metric. A premature resolve that recovery then verifies counts from then."""
         env = self.env
         while True:
+            if generation != self._verifying:
+                return  # reopened: a later resolve verifies, if any
             since = self.healthy_since
             if since is None:
                 self._health_waiter = env.event()
@@ -190,6 +216,9 @@ class Incident:
                     yield env.timeout(self._poll_every())
                     continue
                 self.verified_at = env.now
+                if self.resolved_at is None:
+                    self.resolved_at = env.now
+                    self.premature_at = None
                 self.emit(RecoveryVerified(t=self.now, held_for=env.now - since))
                 self.finish("resolved")
                 return

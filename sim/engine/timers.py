@@ -47,7 +47,6 @@ MET_BY: dict[str, tuple[str, ...]] = {
     "notify_customers": ("sla.customers",),
     "brief_executives": ("sla.executives",),
     "brief_support": ("sla.support",),
-    "resolve": ("sla.resolution",),
 }
 
 
@@ -164,6 +163,8 @@ class TimerBoard:
             self.satisfy("sla.response", facts.response.t)
         for tid in MET_BY.get(action_id, ()):
             self.satisfy(tid)
+        if action_id == "resolve" and self.drill.resolved_at is not None:
+            self.satisfy("sla.resolution")  # a premature resolve meets nothing
         resolved = self.drill.resolved_at is not None
         if action_id == "post_update":
             self.last_update["internal"] = self.env.now

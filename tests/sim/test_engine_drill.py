@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.engine.actions import ActionRefused
 from sim.engine.drill import DEFAULT_MONITORING_PERIOD, Drill, DrillError
 from sim.journal.events import (
     Alert,
@@ -17,6 +18,7 @@ from sim.journal.events import (
     Inject,
     RecoveryVerified,
     StatusChanged,
+    TimerCancelled,
     payload,
     to_json,
 )
@@ -65,8 +67,43 @@ def test_a_resolution_that_never_holds_ends_at_the_duration_limit_unverified() -
     d.advance_to(900)
     d.act("resolve")
     d.advance_to(99999)
-    assert payload(of(d.events, DrillEnded)[0]) == {"reason": "timeout", "verified": False, "resolved": True}
+    # Resolved while the fault was active: premature, so it never counted as a resolution (issue 19).
+    assert payload(of(d.events, DrillEnded)[0]) == {"reason": "timeout", "verified": False, "resolved": False}
     assert d.now == 7200.0
+
+
+def test_a_premature_resolve_stops_no_clock_and_refuses_a_second_resolve() -> None:
+    d = Drill(mini([{"metric": "m", "shape": "step", "by": 35}]), playbook())  # critical: detected at 10m
+    d.advance_to(900)
+    d.act("resolve")
+    d.advance_to(1200)
+    resolved = [e for e in of(d.events, StatusChanged) if e.status == "resolved"]
+    assert [e.early for e in resolved] == [True]
+    assert d.resolved_at is None and d.premature_at is not None
+    assert not of(d.events, TimerCancelled), "a premature resolve cancels nothing"
+    assert {t.state for t in d.state.timers if t.category in ("pager", "matrix", "cadence")} - {"met"}
+    with pytest.raises(ActionRefused, match="too early"):
+        d.act("resolve")
+
+
+def test_the_incident_reopens_when_the_alarm_fires_again_after_a_premature_resolve() -> None:
+    faults = [
+        {
+            "id": "f",
+            "label": "Blip",
+            "start": "10m",
+            "effects": [{"metric": "m", "shape": "spike", "by": 35, "over": "3m"}],
+        },
+        {"id": "g", "label": "Again", "start": "20m", "effects": [{"metric": "m", "shape": "step", "by": 35}]},
+    ]
+    d = Drill(mini(faults=faults), playbook())
+    d.advance_to(660)
+    d.act("resolve")  # a fault is active: premature
+    d.advance_to(1500)
+    back = [e for e in of(d.events, StatusChanged) if e.previous == "resolved"]
+    assert [(e.t, e.status) for e in back] == [(1200.0, "investigating")]
+    assert d.premature_at is None and d.resolved_at is None and not d.finished
+    d.act("resolve")  # allowed again once reopened (premature again: g is active)
 
 
 def test_the_duration_limit_ends_the_drill() -> None:
