@@ -15,6 +15,7 @@ from sim.journal.events import (
     Alert,
     DrillEnded,
     FacilitatorInput,
+    FaultResolved,
     Inject,
     RecoveryVerified,
     StatusChanged,
@@ -267,3 +268,32 @@ def test_resolving_while_a_fault_still_pulls_under_the_thresholds_is_not_verifie
 def test_the_journal_path_is_public(tmp_path: Path) -> None:
     assert Drill(mini(), playbook()).journal_path is None
     assert Drill(mini(), playbook(), journal=tmp_path / "j.jsonl").journal_path == tmp_path / "j.jsonl"
+
+
+def _two_step_fix(fix: str) -> Drill:
+    sc = mini(
+        [{"metric": "m", "shape": "step", "by": 35}],
+        truth={"severity": "SEV2", "root_cause": "f", "category": "outage", "fixed_by": ["drain", "fix"], "fix": fix},
+        actions=[
+            {"id": "drain", "label": "Drain", "duration": "1m", "effects": [{"resolve": "f"}]},
+            {"id": "fix", "label": "Fix it", "duration": "1m", "effects": []},
+        ],
+    )
+    d = Drill(sc, playbook())
+    d.advance_to(700)
+    d.act("drain")  # done at 760
+    d.advance_to(900)
+    return d
+
+
+def test_with_fix_all_a_partial_fix_does_not_end_the_fault() -> None:
+    d = _two_step_fix("all")
+    assert not of(d.events, FaultResolved)
+    d.act("fix")  # done at 960: the condition is met, the drain's resolution lands
+    d.advance_to(1000)
+    assert [(e.t, e.fault, e.by) for e in of(d.events, FaultResolved)] == [(960.0, "f", "drain")]
+
+
+def test_with_fix_any_one_action_ends_the_fault() -> None:
+    d = _two_step_fix("any")
+    assert [(e.t, e.fault) for e in of(d.events, FaultResolved)] == [(760.0, "f")]
