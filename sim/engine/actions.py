@@ -69,6 +69,7 @@ class ActionBook:
             self.specs[action.id] = scenario_spec(action)
         self.running: dict[str, Running] = {}
         self.done: set[str] = set()
+        self.held_fixes: list[tuple[str, str]] = []  # (fault, action): resolutions waiting for the full fix
         # What the drill screen shows beside the actions: who was paged, the status page's state, and where
         # the trainee has looked (target -> `running` or `done`) with what each finished look found.
         self.paged: set[str] = set()
@@ -119,15 +120,17 @@ class ActionBook:
                 labels = ", ".join(self.specs[r].label if r in self.specs else r for r in missing)
                 return f"{spec.label} needs {labels} done first"
         if spec.id == "acknowledge":
-            if drill.detected_at is None:
+            if drill.facts.first_signal is None:
                 return "nothing has alerted or paged yet: there is nothing to acknowledge"
             if drill.acknowledged_at is not None:
                 return "the page is already acknowledged"
         elif spec.id == "resolve":
-            if drill.detected_at is None:
+            if drill.facts.first_signal is None:
                 return "there is no incident to resolve yet"
             if drill.resolved_at is not None:
                 return "the incident is already resolved"
+            if drill.premature_at is not None:
+                return "the incident is already marked resolved (too early: it reopens if the alarm fires again)"
         elif spec.id == "schedule_pir" and "schedule_pir" in self.done:
             return "the post-incident review is already scheduled"
         return None
@@ -314,11 +317,23 @@ class ActionBook:
             drill.emit(PirScheduled(t=drill.now, actor=r.actor, role=r.role))
         # open_channel needs no effect beyond its own `action.finished`.
 
+    def fix_done(self) -> bool:
+        """The scenario's fix condition (truth.fixed_by with truth.fix): every listed action done, or any."""
+        truth = self.drill.scenario.truth
+        done = [a in self.done for a in truth.fixed_by]
+        return all(done) if truth.fix == "all" else any(done)
+
     def _scenario_effects(self, action: Action) -> None:
         drill = self.drill
+        truth = drill.scenario.truth
+        fixing = action.id in truth.fixed_by
         for effect in action.effects:
             if effect.resolve is not None:
-                drill.faults.resolve(effect.resolve, by=action.id)
+                if fixing and not self.fix_done():
+                    # A partial fix: the fault ends only when the fix condition is met.
+                    self.held_fixes.append((effect.resolve, action.id))
+                else:
+                    drill.faults.resolve(effect.resolve, by=action.id)
             elif effect.move is not None:
                 metric = drill.metric(effect.move.metric, f"action {action.id!r}")
                 metric.apply(effect.move, f"action:{action.id}", drill.env.now)
@@ -326,3 +341,7 @@ class ActionBook:
                 drill.reveal(effect.reveal, by=action.id)
             elif effect.start_fault is not None:
                 drill.faults.start(effect.start_fault, by=action.id)
+        if fixing and self.held_fixes and self.fix_done():
+            held, self.held_fixes = self.held_fixes, []
+            for fault_id, by in held:
+                drill.faults.resolve(fault_id, by=by)

@@ -46,6 +46,7 @@ from sim.journal.events import (
     FacilitatorNote,
     FacilitatorSay,
 )
+from sim.journal.facts import FactTracker
 from sim.journal.jsonl import JournalWriter, file_hash, model_hash
 
 __all__ = ["DEFAULT_MONITORING_PERIOD", "ActionRefused", "Drill", "DrillError"]
@@ -104,6 +105,7 @@ class Drill(Incident):
         self.rng = random.Random(self.seed)
         self.cast = Cast(scenario, playbook, self.rng, self.trainee)
         self.events: list[AnyEvent] = []
+        self.facts = FactTracker(self.trainee)  # the same facts the scorer reads, kept live
         self._delivered = 0
         self._journal: JournalWriter | None = None
         self._journal_skip = 0
@@ -318,6 +320,7 @@ class Drill(Incident):
         if self.finished:
             return  # nothing happens after the end, even at the same instant
         self.events.append(event)
+        self.facts.feed(event)
         if self._journal is not None and len(self.events) > self._journal_skip:
             self._journal.write(event)
 

@@ -20,6 +20,7 @@ from sim.journal.events import (
     SeverityDeclared,
     StatusChanged,
 )
+from sim.journal.facts import FactTracker
 
 if TYPE_CHECKING:
     from sim.engine.cast import Cast
@@ -43,6 +44,7 @@ class Incident:
     faults: FaultBook
     injects: InjectBook
     metrics: dict[str, MetricModel]
+    facts: FactTracker
     monitoring_period: float
 
     @property
@@ -64,7 +66,9 @@ class Incident:
         self.acknowledged_at: float | None = None
         self.root_cause_at: float | None = None
         self.mitigated_at: float | None = None
-        self.resolved_at: float | None = None
+        self.resolved_at: float | None = None  # a resolution that was not premature (or that recovery verified)
+        self.premature_at: float | None = None  # the open premature resolve, while the status says resolved
+        self._verifying = 0  # which resolve the verification process belongs to; a reopening retires it
         self.verified_at: float | None = None
         self.finished = False
         self.end_reason: str | None = None
@@ -79,13 +83,18 @@ class Incident:
         self.emit(StatusChanged(t=self.now, status=status, previous=previous, early=early))
 
     def detect(self) -> None:
-        if self.detected_at is None:
-            self.detected_at = self.env.now
+        """Called after every alert and inject: detection is the facts' (the first critical alert, page or
+        customer report), so the clocks start when the scorer's do."""
+        detection = self.facts.detection
+        if self.detected_at is None and detection is not None:
+            self.detected_at = detection.t
             self.set_status("detected")
+            self.timers.on_detected()
 
     def acknowledge(self) -> None:
-        self.acknowledged_at = self.env.now
         self.set_status("acknowledged")
+        ack = self.facts.acknowledged
+        self.acknowledged_at = ack.t if ack is not None else self.env.now
         self.timers.on_acknowledged()
 
     def investigated(self) -> None:
@@ -117,22 +126,43 @@ class Incident:
             self.timers.on_root_cause()
 
     def faults_changed(self) -> None:
-        active = self.faults.active()
-        if not active and self.faults.any_resolved() and _RANK[self.status] < _RANK["mitigated"]:
+        """Mitigation is the facts': every fault that started has ended (sim.journal.facts)."""
+        active = self.facts.active_faults
+        if not active and self.facts.mitigated is not None and _RANK[self.status] < _RANK["mitigated"]:
             if self.mitigated_at is None:
                 self.mitigated_at = self.env.now
             self.set_status("mitigated")
             self.timers.on_mitigated()
+        elif not active and self.facts.mitigated is not None and self.premature_at is not None:
+            if self.mitigated_at is None:
+                self.mitigated_at = self.env.now
+            self.timers.on_mitigated()  # fixed after a premature resolve: the target is met all the same
         elif active and self.status == "mitigated":
             self.set_status("investigating", back=True)
+        elif active and self.premature_at is not None:
+            self.reopen()
 
     def resolve(self) -> None:
-        self.resolved_at = self.env.now
-        # Resolving early is allowed; the event says so, and verification waits for healthy metrics.
+        """Resolving while a fault is active or a metric unhealthy is premature: the status says resolved
+        (`status.changed` with early=true) but it stops nothing (every clock keeps running), and the incident
+        reopens when the alarm fires again. Only verified recovery ends the drill."""
         early = bool(self.faults.active()) or bool(self.unhealthy)
         self.set_status("resolved", early=early)
-        self.timers.on_resolved()
-        self.env.process(self._verify())
+        if early:
+            self.premature_at = self.env.now
+        else:
+            self.resolved_at = self.env.now
+            self.timers.on_resolved()
+        self._verifying += 1
+        self.env.process(self._verify(self._verifying))
+
+    def reopen(self) -> None:
+        """The alarm fired again (or a fault started) after a premature resolve: back to investigating."""
+        if self.premature_at is None or self.status != "resolved":
+            return
+        self.premature_at = None
+        self._verifying += 1  # the old verification stands down
+        self.set_status("investigating", back=True)
 
     # -- metrics ----------------------------------------------------------------------------------
 
@@ -147,8 +177,9 @@ class Incident:
                 previous=LEVELS[previous],
             )
         )
-        if level:
-            self.detect()
+        self.detect()
+        if level > previous and LEVELS[level] == "critical":
+            self.reopen()
 
     def metric_health(self, metric: MetricModel, healthy: bool) -> None:
         if healthy:
@@ -165,11 +196,13 @@ class Incident:
     def _poll_every(self) -> float:
         return min(m.every for m in self.metrics.values())
 
-    def _verify(self) -> ProcessGenerator:
+    def _verify(self, generation: int) -> ProcessGenerator:
         """After `resolve`: wait until every metric has held healthy for the monitoring period, with no fault
-        still moving a metric."""
+        still moving a metric. A premature resolve that recovery then verifies counts from then."""
         env = self.env
         while True:
+            if generation != self._verifying:
+                return  # reopened: a later resolve verifies, if any
             since = self.healthy_since
             if since is None:
                 self._health_waiter = env.event()
@@ -183,6 +216,9 @@ class Incident:
                     yield env.timeout(self._poll_every())
                     continue
                 self.verified_at = env.now
+                if self.resolved_at is None:
+                    self.resolved_at = env.now
+                    self.premature_at = None
                 self.emit(RecoveryVerified(t=self.now, held_for=env.now - since))
                 self.finish("resolved")
                 return

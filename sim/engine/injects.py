@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
     from sim.engine.drill import Drill
 
-DETECTING = ("alert", "page")  # inject kinds that mean the incident has been detected
-
 
 class InjectBook:
     def __init__(self, drill: Drill) -> None:
@@ -100,7 +98,6 @@ class InjectBook:
                 sender_title=person.title if person else "",
             )
         )
-        if kind in DETECTING:
-            drill.detect()
+        drill.detect()
         if kind == "page":
             drill.timers.on_page()

@@ -1,9 +1,12 @@
 """Escalating timers, all driven by the playbook: SLA deadlines per declared severity, update cadences with
 stakeholder pushes, the pager chain, the elapsed-time matrix and the "no progress" escalation.
 
-SLA deadlines and the matrix are measured from detection (the first alert or page). They start when the
-trainee first declares a severity and re-base when it changes. A timer never interrupts its process: it
-checks its own state after each wait, so meeting or cancelling it at any instant is safe.
+Every clock runs from the moment its condition holds. SLA deadlines, cadences, the matrix and the
+no-progress escalation start at detection (sim.journal.facts: the first critical alert, page or customer
+report); until a severity is declared they follow the playbook's most severe level, labelled so ("SEV-1
+until declared": when unsure, treat it as the higher one), and they re-base when one is declared or changed.
+A timer never interrupts its process: it checks its own state after each wait, so meeting or cancelling it
+at any instant is safe.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import simpy
 from simpy.events import ProcessGenerator
 
 from sim.engine.state import TimerState, TimerView
@@ -37,15 +41,12 @@ SLAS: tuple[tuple[str, str, str, str], ...] = (
     ("sla.mitigation", "Mitigate", "targets", "mitigation"),
     ("sla.resolution", "Resolve", "targets", "resolution"),
 )
-RESPONSE_ACTIONS = ("declare", "assign_role", "open_channel", "post_update")
+# `sla.acknowledge` and `sla.response` are met by the facts (sim.journal.facts), as the scorer reads them.
 MET_BY: dict[str, tuple[str, ...]] = {
-    "acknowledge": ("sla.acknowledge",),
-    **{a: ("sla.response",) for a in RESPONSE_ACTIONS},
     "status_page": ("sla.status_page",),
     "notify_customers": ("sla.customers",),
     "brief_executives": ("sla.executives",),
     "brief_support": ("sla.support",),
-    "resolve": ("sla.resolution",),
 }
 
 
@@ -78,9 +79,12 @@ class TimerBoard:
         self.timers: dict[str, Timer] = {}  # the latest timer per id, in start order
         self.satisfied: dict[str, float] = {}  # SLA id -> when its condition was first met
         self.last_update: dict[str, float] = {}  # `internal` / `status_page` -> last update time
-        self.severity: str | None = None
-        self._level: Severity | None = None
+        self.severity: str | None = None  # the declared severity
+        self._level: Severity | None = None  # the rules the clocks follow: declared, or the most severe
         self.pager_started = False
+        self.brought_in: set[str] = set()  # contacts the elapsed-time matrix has brought in: each comes once
+        self.pushed: set[tuple[str, float]] = set()  # (stakeholder, since which update) already pushing
+        self._updated: simpy.Event | None = None  # succeeds at the next internal update
 
     # -- the generic machinery --------------------------------------------------------------------
 
@@ -152,11 +156,21 @@ class TimerBoard:
     # -- what the drill tells the board -----------------------------------------------------------
 
     def on_action_finished(self, action_id: str) -> None:
+        facts = self.drill.facts
+        if facts.acknowledged is not None:
+            self.satisfy("sla.acknowledge", facts.acknowledged.t)
+        if facts.response is not None:
+            self.satisfy("sla.response", facts.response.t)
         for tid in MET_BY.get(action_id, ()):
             self.satisfy(tid)
+        if action_id == "resolve" and self.drill.resolved_at is not None:
+            self.satisfy("sla.resolution")  # a premature resolve meets nothing
         resolved = self.drill.resolved_at is not None
         if action_id == "post_update":
             self.last_update["internal"] = self.env.now
+            waiter, self._updated = self._updated, None
+            if waiter is not None and not waiter.triggered:
+                waiter.succeed()
             self.meet("cadence.internal_update")
             if not resolved:
                 self._arm_cadence()
@@ -166,15 +180,27 @@ class TimerBoard:
             if not resolved:
                 self._arm_cadence()
 
-    def satisfy(self, tid: str) -> None:
+    def satisfy(self, tid: str, at: float | None = None) -> None:
         if tid not in self.satisfied:
-            self.satisfied[tid] = self.env.now
+            self.satisfied[tid] = self.env.now if at is None else at
         self.meet(tid)
 
+    def on_detected(self) -> None:
+        """Detection starts the clocks at the most severe level until someone declares one, and the pager."""
+        if self.severity is None:
+            self._arm(self.playbook.severities[0].id, provisional=True)
+        self.on_page()
+        self.env.process(self._world_matrix())
+        self.env.process(self._world_updates())
+
     def on_declared(self, sev_id: str) -> None:
-        """Start (or re-base) the SLA, cadence and matrix timers for the new severity."""
+        """Start (or re-base) the SLA, cadence, matrix and no-progress timers for the new severity."""
         self.severity = sev_id
+        self._arm(sev_id, provisional=False)
+
+    def _arm(self, sev_id: str, *, provisional: bool) -> None:
         sev = self._level = self.playbook.severity(sev_id)
+        tag = f"{sev_id} until declared" if provisional else sev_id
         base = self._base()
         for tid, label, section, name in SLAS:
             target = getattr(getattr(sev, section), name)
@@ -185,14 +211,16 @@ class TimerBoard:
             deadline = base + target
             if tid in self.satisfied:
                 if current is None:
-                    self._already_met(tid, f"{label} ({sev_id})", deadline, self.satisfied[tid])
+                    self._already_met(tid, f"{label} ({tag})", deadline, self.satisfied[tid])
                 continue
             if current is not None and current.state in LIVE and current.deadline == deadline:
+                current.label = f"{label} ({tag})"
                 continue
-            self.start(tid, f"{label} ({sev_id})", "sla", deadline)
+            self.start(tid, f"{label} ({tag})", "sla", deadline)
         if self.drill.resolved_at is None:
             self._arm_cadence()
-            self._arm_matrix(sev_id)
+            self._arm_matrix(sev_id, tag)
+            self._arm_progress()
 
     def on_page(self) -> None:
         """The first page starts the pager chain, unless someone has already acknowledged."""
@@ -205,9 +233,30 @@ class TimerBoard:
 
     def on_acknowledged(self) -> None:
         self.meet("pager")
-        after = self.playbook.escalation.no_progress_after
-        if after and self.drill.root_cause_at is None and "progress" not in self.timers:
-            self.start("progress", "Root cause not identified", "progress", self.env.now + after, self._no_progress)
+        self._arm_progress()
+
+    def _no_progress_after(self) -> float | None:
+        """The level's own no_progress_after where the playbook sets it per severity, else the playbook's."""
+        sev = self._level
+        if sev is not None and sev.no_progress_after is not None:
+            return sev.no_progress_after
+        return self.playbook.escalation.no_progress_after
+
+    def _arm_progress(self) -> None:
+        """No progress: the root cause not identified this long after acknowledging (or after detection,
+        while nobody has acknowledged), as the scorer measures it."""
+        after = self._no_progress_after()
+        if self.drill.root_cause_at is not None or self.drill.detected_at is None:
+            return
+        if not after:
+            self.cancel("progress")
+            return
+        ack = self.drill.facts.acknowledged
+        deadline = (ack.t if ack is not None else self._base()) + after
+        current = self.timers.get("progress")
+        if current is not None and (current.state in ("met", "overdue") or current.deadline == deadline):
+            return  # it has already fired (or been met), or it is running to this very deadline
+        self.start("progress", "Root cause not identified", "progress", deadline, self._no_progress)
 
     def on_root_cause(self) -> None:
         self.meet("progress")
@@ -272,9 +321,70 @@ class TimerBoard:
                 yield self.env.timeout(wait)
             if t.state != "overdue":
                 return
-            self._escalate(t.id, step.contact, f"internal update overdue by {format_duration(step.overdue)}")
+            self._push(t.id, step.contact, f"internal update overdue by {format_duration(step.overdue)}")
 
-    def _arm_matrix(self, sev_id: str) -> None:
+    def _push(self, tid: str, contact: str, reason: str) -> None:
+        """A stakeholder pushes once per missed update, whichever clock (declared or true) noticed first."""
+        key = (contact, self.last_update.get("internal", -1.0))
+        if key not in self.pushed:
+            self.pushed.add(key)
+            self._escalate(tid, contact, reason)
+
+    # -- the world: it reacts to the real impact (the scenario's true severity), whatever was declared --
+
+    def _closed(self) -> bool:
+        return self.drill.finished or self.drill.resolved_at is not None
+
+    def _truth(self) -> Severity | None:
+        sev_id = self.drill.scenario.truth.severity
+        return next((s for s in self.playbook.severities if s.id == sev_id), None)
+
+    def _world_matrix(self) -> ProcessGenerator:
+        """The true severity's elapsed-time matrix: under-declaring does not keep the executives away."""
+        truth = self._truth()
+        if truth is None:
+            return
+        base = self._base()
+        for step in self.playbook.escalation.matrix.get(truth.id, []):
+            wait = base + step.after - self.env.now
+            if wait > 0:
+                yield self.env.timeout(wait)
+            if self._closed():
+                return
+            for contact in step.notify:
+                self._bring_in(
+                    "world.matrix", contact, f"the incident is still open after {format_duration(step.after)}"
+                )
+
+    def _bring_in(self, tid: str, contact: str, reason: str) -> None:
+        if contact not in self.brought_in:
+            self.brought_in.add(contact)
+            self._escalate(tid, contact, reason)
+
+    def _world_updates(self) -> ProcessGenerator:
+        """Stakeholders expect updates at the true severity's cadence and push when they do not get them."""
+        truth = self._truth()
+        steps = self.playbook.escalation.stakeholders
+        every = truth.communication.internal_update_every if truth is not None else None
+        if every is None or not steps:
+            return
+        while not self._closed():
+            since = self.last_update.get("internal", self._base())
+            for step in steps:
+                wait = since + every + step.overdue - self.env.now
+                if wait > 0:
+                    self._updated = self._updated or self.env.event()
+                    yield self.env.timeout(wait) | self._updated
+                if self._closed():
+                    return
+                if self.last_update.get("internal", self._base()) != since:
+                    break  # an update came: count again from it
+                self._push("cadence.internal_update", step.contact, f"no internal update in {format_duration(every)}")
+            else:
+                self._updated = self._updated or self.env.event()
+                yield self._updated
+
+    def _arm_matrix(self, sev_id: str, tag: str) -> None:
         prefix = f"matrix.{sev_id}."
         for t in list(self.timers.values()):
             if t.category == "matrix" and not t.id.startswith(prefix):
@@ -288,10 +398,12 @@ class TimerBoard:
 
             def fire(t: Timer, notify: list[str] = step.notify, after: float = step.after) -> None:
                 for contact in notify:
-                    self._escalate(t.id, contact, f"{sev_id} still open after {format_duration(after)}")
+                    self._bring_in(t.id, contact, f"{sev_id} still open after {format_duration(after)}")
 
             who = ", ".join(self._title(c) for c in step.notify)
             label = f"{sev_id} open {format_duration(step.after)}: {who}"
+            if tag != sev_id:
+                label += " (until declared)"
             self.start(tid, label, "matrix", base + step.after, fire)
 
     def _title(self, contact_id: str) -> str:
@@ -322,5 +434,5 @@ class TimerBoard:
     def _no_progress(self, t: Timer) -> None:
         esc = self.playbook.escalation
         if esc.no_progress_contact:
-            after = format_duration(esc.no_progress_after or 0.0)
+            after = format_duration(self._no_progress_after() or 0.0)
             self._escalate(t.id, esc.no_progress_contact, f"root cause not identified {after} after acknowledging")

@@ -39,6 +39,10 @@ class Truth(Strict):
     root_cause: Text
     category: Literal["outage", "degradation", "security", "cost", "data", "capacity"]
     fixed_by: list[Id] = Field(min_length=1, description="Actions that resolve the incident for good.")
+    fix: Literal["all", "any"] = Field(
+        default="all",
+        description="Whether every action in fixed_by is needed (all, the default) or any one of them fixes it.",
+    )
     must_involve: list[Id] = Field(
         default_factory=list, description="Contacts who must be paged/notified (security, DBA, finance…)."
     )

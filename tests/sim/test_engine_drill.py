@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from sim.engine.actions import ActionRefused
 from sim.engine.drill import DEFAULT_MONITORING_PERIOD, Drill, DrillError
 from sim.journal.events import (
     Alert,
     DrillEnded,
     FacilitatorInput,
+    FaultResolved,
     Inject,
     RecoveryVerified,
     StatusChanged,
+    TimerCancelled,
     payload,
     to_json,
 )
@@ -65,8 +68,43 @@ def test_a_resolution_that_never_holds_ends_at_the_duration_limit_unverified() -
     d.advance_to(900)
     d.act("resolve")
     d.advance_to(99999)
-    assert payload(of(d.events, DrillEnded)[0]) == {"reason": "timeout", "verified": False, "resolved": True}
+    # Resolved while the fault was active: premature, so it never counted as a resolution (issue 19).
+    assert payload(of(d.events, DrillEnded)[0]) == {"reason": "timeout", "verified": False, "resolved": False}
     assert d.now == 7200.0
+
+
+def test_a_premature_resolve_stops_no_clock_and_refuses_a_second_resolve() -> None:
+    d = Drill(mini([{"metric": "m", "shape": "step", "by": 35}]), playbook())  # critical: detected at 10m
+    d.advance_to(900)
+    d.act("resolve")
+    d.advance_to(1200)
+    resolved = [e for e in of(d.events, StatusChanged) if e.status == "resolved"]
+    assert [e.early for e in resolved] == [True]
+    assert d.resolved_at is None and d.premature_at is not None
+    assert not of(d.events, TimerCancelled), "a premature resolve cancels nothing"
+    assert {t.state for t in d.state.timers if t.category in ("pager", "matrix", "cadence")} - {"met"}
+    with pytest.raises(ActionRefused, match="too early"):
+        d.act("resolve")
+
+
+def test_the_incident_reopens_when_the_alarm_fires_again_after_a_premature_resolve() -> None:
+    faults = [
+        {
+            "id": "f",
+            "label": "Blip",
+            "start": "10m",
+            "effects": [{"metric": "m", "shape": "spike", "by": 35, "over": "3m"}],
+        },
+        {"id": "g", "label": "Again", "start": "20m", "effects": [{"metric": "m", "shape": "step", "by": 35}]},
+    ]
+    d = Drill(mini(faults=faults), playbook())
+    d.advance_to(660)
+    d.act("resolve")  # a fault is active: premature
+    d.advance_to(1500)
+    back = [e for e in of(d.events, StatusChanged) if e.previous == "resolved"]
+    assert [(e.t, e.status) for e in back] == [(1200.0, "investigating")]
+    assert d.premature_at is None and d.resolved_at is None and not d.finished
+    d.act("resolve")  # allowed again once reopened (premature again: g is active)
 
 
 def test_the_duration_limit_ends_the_drill() -> None:
@@ -230,3 +268,32 @@ def test_resolving_while_a_fault_still_pulls_under_the_thresholds_is_not_verifie
 def test_the_journal_path_is_public(tmp_path: Path) -> None:
     assert Drill(mini(), playbook()).journal_path is None
     assert Drill(mini(), playbook(), journal=tmp_path / "j.jsonl").journal_path == tmp_path / "j.jsonl"
+
+
+def _two_step_fix(fix: str) -> Drill:
+    sc = mini(
+        [{"metric": "m", "shape": "step", "by": 35}],
+        truth={"severity": "SEV2", "root_cause": "f", "category": "outage", "fixed_by": ["drain", "fix"], "fix": fix},
+        actions=[
+            {"id": "drain", "label": "Drain", "duration": "1m", "effects": [{"resolve": "f"}]},
+            {"id": "fix", "label": "Fix it", "duration": "1m", "effects": []},
+        ],
+    )
+    d = Drill(sc, playbook())
+    d.advance_to(700)
+    d.act("drain")  # done at 760
+    d.advance_to(900)
+    return d
+
+
+def test_with_fix_all_a_partial_fix_does_not_end_the_fault() -> None:
+    d = _two_step_fix("all")
+    assert not of(d.events, FaultResolved)
+    d.act("fix")  # done at 960: the condition is met, the drain's resolution lands
+    d.advance_to(1000)
+    assert [(e.t, e.fault, e.by) for e in of(d.events, FaultResolved)] == [(960.0, "f", "drain")]
+
+
+def test_with_fix_any_one_action_ends_the_fault() -> None:
+    d = _two_step_fix("any")
+    assert [(e.t, e.fault) for e in of(d.events, FaultResolved)] == [(760.0, "f")]

@@ -64,8 +64,14 @@ def test_acknowledging_stops_the_pager() -> None:
     assert times(d.events, TimerMet, timer="pager") == [430.0]
 
 
-def test_sla_deadlines_start_at_declaration_measured_from_detection() -> None:
-    d = declared("SEV1")
+def test_sla_deadlines_start_at_detection_at_the_most_severe_level() -> None:
+    """Issue 19: the clocks run from detection, not from the declaration, at the most severe level until
+    someone declares; declaring that level keeps the deadlines and drops the "until declared" label."""
+    d = drill()
+    d.advance_to(120)
+    labels = {t.id: t.label for t in d.state.timers if t.category == "sla"}
+    assert labels["sla.acknowledge"] == "Acknowledge (SEV1 until declared)"
+    d.act("declare", severity="SEV1")  # 30 s
     d.advance_to(7200)
     started = {e.timer: e.deadline for e in of(d.events, TimerStarted, category="sla")}
     assert started == {
@@ -78,14 +84,15 @@ def test_sla_deadlines_start_at_declaration_measured_from_detection() -> None:
         "sla.mitigation": 1860.0,
         "sla.resolution": 3660.0,
     }
-    assert set(times(d.events, TimerStarted, category="sla")) == {150.0}
+    assert set(times(d.events, TimerStarted, category="sla")) == {60.0}
+    assert {t.id: t.label for t in d.state.timers}["sla.acknowledge"] == "Acknowledge (SEV1)"
     # Declaring is itself a first response; nothing else was done, so the rest expire on time.
     assert times(d.events, TimerMet, timer="sla.response") == [150.0]
     expired = {e.timer: e.t for e in of(d.events, TimerExpired) if e.timer.startswith("sla.")}
     assert expired == {k: v for k, v in started.items() if k != "sla.response"}
 
 
-def test_a_target_met_before_declaring_shows_as_met() -> None:
+def test_a_target_met_before_declaring_is_met_by_the_clock_running_since_detection() -> None:
     d = drill()
     d.advance_to(120)
     d.act("acknowledge")  # done at 130
@@ -93,7 +100,7 @@ def test_a_target_met_before_declaring_shows_as_met() -> None:
     d.act("declare", severity="SEV1")
     d.advance_to(600)
     met = of(d.events, TimerMet, timer="sla.acknowledge")
-    assert [(e.t, e.met_at, e.late) for e in met] == [(230.0, 130.0, False)]
+    assert [(e.t, e.met_at, e.late) for e in met] == [(130.0, None, False)]  # running since detection
 
 
 def test_doing_the_thing_meets_the_timer() -> None:
@@ -130,7 +137,7 @@ def test_update_cadence_re_arms_after_each_update() -> None:
     d.act("post_update", text="investigating")  # 90 s
     d.advance_to(3000)
     cadence = [(e.t, e.deadline) for e in of(d.events, TimerStarted, timer="cadence.internal_update")]
-    assert cadence == [(150.0, 960.0), (690.0, 1590.0)]
+    assert cadence == [(60.0, 960.0), (690.0, 1590.0)]  # from detection
     assert times(d.events, TimerMet, timer="cadence.internal_update") == [690.0]
     assert times(d.events, TimerExpired, timer="cadence.internal_update") == [1590.0]
 
@@ -166,7 +173,24 @@ def test_elapsed_time_matrix_brings_people_in_per_severity() -> None:
     assert [(e.t, e.timer, e.contact) for e in of(d.events, Escalation) if "matrix" in e.timer] == [
         (1860.0, "matrix.SEV1.1", "cto"),
         (3660.0, "matrix.SEV1.2", "ceo"),
+        (3660.0, "world.matrix", "em"),  # the true severity (SEV2) brings its own people in too
     ]
+
+
+def test_under_declaring_does_not_keep_the_true_severitys_people_away() -> None:
+    """Issue 19: the world follows the scenario's true severity (SEV2 here), whatever was declared."""
+    d = declared("SEV3")
+    d.advance_to(7200)
+    matrix = [(e.t, e.timer, e.contact) for e in of(d.events, Escalation) if "matrix" in e.timer]
+    assert (3660.0, "world.matrix", "em") in matrix
+
+
+def test_clocks_before_declaring_follow_the_most_severe_level() -> None:
+    d = drill()
+    d.advance_to(600)
+    labels = [t.label for t in d.state.timers]
+    assert any(label.startswith("SEV1 open") and label.endswith("(until declared)") for label in labels), labels
+    assert all(len(label) <= 60 for label in labels), labels  # room for the deadline in an 80-column panel
 
 
 def test_matrix_rebases_to_the_new_severity() -> None:

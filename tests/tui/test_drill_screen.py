@@ -88,7 +88,17 @@ async def test_panels_show_metrics_timers_and_status(app: WarroomApp) -> None:
         screen = drill_screen(app)
         assert screen.query_one(MetricRows).views["error_rate"].level == "critical"
         timers = screen.query_one("#timers", RowList).rows
-        assert [(r.label, r.value) for r in timers] == [("Page unanswered: Primary on-call", "04:30")]
+        # Issue 19: the clocks run from detection, at the most severe level until a severity is declared.
+        assert [(r.label, r.value) for r in timers] == [
+            ("Page unanswered: Primary on-call", "04:30"),
+            ("Acknowledge (SEV-1 until declared)", "04:30"),
+            ("First response (SEV-1 until declared)", "04:30"),
+            ("Brief executives (SEV-1 until declared)", "14:30"),
+            ("Status page (SEV-1 until declared)", "14:30"),
+            ("Root cause not identified", "19:30"),
+            ("Internal update due", "29:30"),
+            ("Resolve (SEV-1 until declared)", "59:30"),
+        ]
         roles = screen.query_one("#roles", RowList).rows
         assert (roles[0].label, roles[0].value) == ("Severity", "undeclared")
         assert screen.query_one(DrillHeader).status == "detected"
