@@ -66,7 +66,7 @@ COSTS: dict[str, float] = {
     "acknowledge.never": 12.0,  # the page never acknowledged by the trainee
     "resolve.unhealthy": 7.0,  # resolving while unhealthy, or before the metrics held for the monitoring period
     "speed.per_minute": 1.0,  # per minute of avoidable delay to mitigation past the allowance
-    "speed.allowance": 10 * 60.0,
+    "speed.allowance": 9 * 60.0,
     "speed.max": 25.0,
     "noise.max": 40.0,
     "noise.before_detection": 2.0,  # per action taken before anything alerted

@@ -75,8 +75,8 @@ async def test_by_the_book_scores_an_a() -> None:
     card = debrief.card
     # Speed and noise add 10 points each; the tutorial's playbook sets no acknowledgement target, so the
     # acknowledgement counts (never acknowledging fails) instead of being left out: 10 more. Reading the
-    # deploys before reverting leaves the fix landing just over warroom's 10-minute speed allowance: a point.
-    assert (card.score, card.letter, card.points, card.max_points) == (99.4, "A", 154, 155)
+    # deploys before reverting leaves the fix landing just over warroom's 9-minute speed allowance: 3 points.
+    assert (card.score, card.letter, card.points, card.max_points) == (98.1, "A", 152, 155)
     assert card.declared == ("SEV2",)
     assert [c.id for c in card.criteria if c.result in ("fail", "partial")] == ["mitigate.speed"]
 
@@ -103,5 +103,5 @@ async def test_chasing_the_red_herring_costs_points() -> None:
     assert {"role.incident-commander", "expect.update-early"} <= failed
     assert card.criterion("mitigate.harmful").result != "pass"  # one harmful action: half its points
     assert card.criterion("classify.severity").result != "pass"
-    assert (card.score, card.letter, card.points, card.max_points) == (60.7, "D", 88, 145)
+    assert (card.score, card.letter, card.points, card.max_points) == (60.0, "D", 87, 145)
     assert not card.passed
