@@ -42,7 +42,10 @@ def test_ideal_response_scores_at_least_90(ideal: ScoreCard) -> None:
     assert ideal.score >= 90
     assert ideal.passed
     assert ideal.letter == "A"
-    assert not [c.id for c in ideal.evaluated if c.result != "pass"]
+    # The model answer mitigates a one-minute fix 11m10s after detection: 1m10s past warroom's 9-minute
+    # speed allowance, which costs about a point. Every playbook rule passes.
+    assert [c.id for c in ideal.evaluated if c.result != "pass"] == ["mitigate.speed"]
+    assert 0 < ideal.criterion("mitigate.speed").cost <= 2
 
 
 def test_negligent_response_scores_below_50(scenario: Scenario, playbook: Playbook) -> None:
@@ -78,7 +81,6 @@ FLIPS: dict[str, Mutation] = {
     "mitigate.time": lambda s: moved(s, "kill_idle", m(70)),
     "mitigate.resolution": lambda s: moved(s, "resolve", m(200)),
     "mitigate.harmful": lambda s: plus(s, step(600, "drop_db"), step(700, "drop_db")),  # repeats count
-    "mitigate.speed": lambda s: moved(s, "kill_idle", m(60)),
     "conduct.noise": lambda s: plus(s, *(step(300 + 30 * i, "page", contact="dba") for i in range(30))),
     "close.verified": lambda s: moved(s, "kill_idle", m(30)),
     "close.pir": lambda s: without(s, "schedule_pir"),
@@ -89,7 +91,7 @@ FLIPS: dict[str, Mutation] = {
 
 
 def test_every_evaluated_criterion_has_a_flip(ideal: ScoreCard) -> None:
-    assert {c.id for c in ideal.evaluated} == set(FLIPS)
+    assert {c.id for c in ideal.evaluated} == {*FLIPS, "mitigate.speed"}  # speed: test_a_slower_fix_costs_more
 
 
 @pytest.mark.parametrize("cid", sorted(FLIPS))
@@ -99,6 +101,12 @@ def test_criterion_flips_from_pass_to_fail(cid: str, ideal: ScoreCard, scenario:
     assert flipped.result in ("fail", "partial") if flipped.cost else flipped.result == "fail", flipped.explanation
     assert flipped.points <= 0  # a cost may take a criterion below zero; the score never goes below zero
     assert flipped.explanation and "\n" not in flipped.explanation
+
+
+def test_a_slower_fix_costs_more(ideal: ScoreCard, scenario: Scenario, playbook: Playbook) -> None:
+    slow = grade(build(moved(IDEAL, "kill_idle", m(60)), scenario), scenario, playbook).criterion("mitigate.speed")
+    assert slow.cost > ideal.criterion("mitigate.speed").cost
+    assert slow.points <= 0 and slow.explanation and "\n" not in slow.explanation
 
 
 def test_no_progress_escalation_flips(scenario: Scenario, playbook: Playbook) -> None:
@@ -187,8 +195,8 @@ def test_cadence_one_slip_is_partial(scenario: Scenario, playbook: Playbook) -> 
 
 def test_score_arithmetic_pass_mark_and_letter(scenario: Scenario, playbook: Playbook) -> None:
     card = grade(build(without(IDEAL, "brief_support"), scenario), scenario, playbook, pass_mark=99.5)
-    assert (card.points, card.max_points) == (215, 220)  # speed and noise add 10 each
-    assert card.score == 97.7
+    assert (card.points, card.max_points) == (212, 220)  # speed and noise add 10 each; speed costs 3 here
+    assert card.score == 96.4
     assert not card.passed  # the pass mark is the caller's
     assert card.letter == "A"
     assert [letter_for(s) for s in (90, 89.9, 80, 70, 60, 59.9, 0)] == ["A", "B", "B", "C", "D", "F", "F"]
