@@ -36,6 +36,10 @@ from sim.journal.events import (
     RoleAssigned,
     SeverityDeclared,
     StatusChanged,
+    TimerCancelled,
+    TimerExpired,
+    TimerMet,
+    TimerStarted,
 )
 
 __all__ = [
@@ -159,12 +163,17 @@ def is_detection(event: AnyEvent) -> bool:
     return False
 
 
+_SIGNAL_INJECTS = frozenset((*DETECTING_INJECTS, "alert"))
+# Timer events are most of a drill's events, and no fact is read from them.
+_IGNORED = (TimerStarted, TimerMet, TimerExpired, TimerCancelled)
+
+
 def is_signal(event: AnyEvent) -> bool:
     """Something to acknowledge (not yet detection): any metric alert, or an alert, page or customer report."""
     match event:
         case Alert(level="warn" | "critical"):
             return True
-        case Inject() if event.inject_kind in (*DETECTING_INJECTS, "alert"):
+        case Inject() if event.inject_kind in _SIGNAL_INJECTS:
             return True
     return False
 
@@ -212,6 +221,8 @@ class FactTracker:
             self.detection = e  # type: ignore[assignment]
         if self.first_signal is None and is_signal(e):
             self.first_signal = e  # type: ignore[assignment]
+        if isinstance(e, _IGNORED):  # most of a drill's events: nothing below looks at them
+            return
         mine = _by_trainee(e)
         match e:
             case ActionFinished() if mine:
