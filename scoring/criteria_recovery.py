@@ -143,6 +143,13 @@ def fix(ctx: Context) -> Criterion:
     if done is None:
         return v.fail(f"The fix ({labels}) was never applied.")
     label = ctx.action_label(done.action)
+    # The fix counts when the fault ends because of it, not when an action of it merely ran: with
+    # `fix: all`, a fault that needs every listed action stays until the last of them is done.
+    if not any(e.by in truth.fixed_by for e in facts.faults_resolved):
+        missing = [ctx.action_label(a) for a in truth.fixed_by if not any(e.action == a for e in facts.finished)]
+        still = f"; still needed: {', '.join(missing)}" if missing else ""
+        why = f"{label} finished at {clock(done.t)}, but the fault did not end because of it{still}."
+        return v.partial(why, (evidence(facts, done, label),), points=v.max_points // 3)
     return v.ok(f"{label} finished at {clock(done.t)}; it fixes the root cause.", (evidence(facts, done, label),))
 
 

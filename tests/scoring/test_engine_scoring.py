@@ -183,3 +183,17 @@ def test_a_journal_grades_as_the_live_drill_did(tmp_path: Path, profile: str) ->
     drill.close()
     assert any(e.kind == "inject" for e in drill.events)
     assert grade(read_record(tmp_path / "j.jsonl"), scenario, playbook) == grade(drill.record, scenario, playbook)
+
+
+def test_the_right_fix_counts_only_when_the_fault_ends_because_of_it() -> None:
+    from tests.sim.test_engine_drill import _two_step_fix
+
+    half = _two_step_fix("all")  # drained, but the fault needs the fix too: it is still there
+    half.end()
+    crit = grade(half.record, half.scenario, half.playbook).criterion("mitigate.fix")
+    assert crit.result == "partial" and "did not end because of it; still needed: Fix it" in crit.explanation
+    whole = _two_step_fix("all")
+    whole.act("fix")
+    whole.advance_to(1000)
+    whole.end()
+    assert grade(whole.record, whole.scenario, whole.playbook).criterion("mitigate.fix").result == "pass"
