@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scoring.facts import Facts
 from scoring.rubric import (
     COSTS,
     POINTS,
@@ -21,6 +20,7 @@ from scoring.rubric import (
 from sim.format.durations import format_duration
 from sim.format.scenario import Expectation
 from sim.journal.events import ActionFinished, PageSent, StatusChanged
+from sim.journal.facts import Facts
 
 
 def must_involve(ctx: Context) -> list[Criterion]:

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import assert_never
 
-from scoring.facts import FACILITATOR, TRAINEE_EVENTS, acting_role, actor_field
 from scoring.grade import ScoreCard
 from scoring.kpi import Kpi
 from scoring.rubric import Criterion
@@ -49,6 +48,7 @@ from sim.journal.events import (
     TimerMet,
     TimerStarted,
 )
+from sim.journal.facts import FACILITATOR, TRAINEE_EVENTS, acting_role, actor_field
 
 # Actions whose finishing already shows as their own event (severity.declared, comms.sent…): listing the
 # action.finished too would say everything twice.

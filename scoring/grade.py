@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from scoring import criteria_conduct, criteria_coordination, criteria_recovery
-from scoring.facts import read_facts
 from scoring.kpi import Kpi, kpis
 from scoring.rubric import CATEGORIES, Category, Context, Criterion, Evidence
 from sim.format.durations import format_clock
@@ -14,6 +13,7 @@ from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord
 from sim.journal.events import DrillEnded
+from sim.journal.facts import read_facts
 
 __all__ = ["DEFAULT_PASS_MARK", "Criterion", "Evidence", "PersonScore", "ScoreCard", "grade", "letter_for"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scoring.facts import Facts
 from sim.format.playbook import Severity
+from sim.journal.facts import Facts
 
 
 @dataclass(frozen=True, slots=True)

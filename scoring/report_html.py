@@ -7,7 +7,6 @@ from html import escape
 
 from scoring import debrief, svg
 from scoring.debrief import clock
-from scoring.facts import FACILITATOR
 from scoring.grade import ScoreCard
 from scoring.report_md import incident_commander
 from scoring.rubric import RESULT_LABEL
@@ -26,6 +25,7 @@ from sim.journal.events import (
     SeverityDeclared,
     kind_of,
 )
+from sim.journal.facts import FACILITATOR
 
 Series = dict[str, list[tuple[float, float]]]
 

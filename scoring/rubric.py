@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from scoring.facts import Facts, acting_role
 from sim.format.catalogue import STANDARD_IDS, standard
 from sim.format.durations import format_clock, format_duration
 from sim.format.playbook import Playbook, Severity
 from sim.format.scenario import Scenario
 from sim.journal.events import AnyEvent
+from sim.journal.facts import Facts, acting_role
 
 Category = Literal[
     "detection", "classification", "roles", "communication", "escalation", "mitigation", "closure", "conduct"

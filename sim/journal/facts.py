@@ -36,10 +36,6 @@ from sim.journal.events import (
     RoleAssigned,
     SeverityDeclared,
     StatusChanged,
-    TimerCancelled,
-    TimerExpired,
-    TimerMet,
-    TimerStarted,
 )
 
 __all__ = [
@@ -74,16 +70,7 @@ TRAINEE_EVENTS = (
     PirScheduled,
 )
 # The same but role.assigned, whose `role` is the role handed out: each also has the role its actor acted in.
-_ACTING_IN_ROLE = (
-    ActionStarted,
-    ActionFinished,
-    ActionRefusal,
-    ActionCancelled,
-    PageSent,
-    SeverityDeclared,
-    CommsSent,
-    PirScheduled,
-)
+_ACTING_IN_ROLE = tuple(kind for kind in TRAINEE_EVENTS if kind is not RoleAssigned)
 _WITH_ACTOR = (*TRAINEE_EVENTS, *get_args(FacilitatorInput))
 E = TypeVar("E", bound=AnyEvent)
 F = TypeVar("F", bound=AnyEvent)
@@ -164,8 +151,6 @@ def is_detection(event: AnyEvent) -> bool:
 
 
 _SIGNAL_INJECTS = frozenset((*DETECTING_INJECTS, "alert"))
-# Timer events are most of a drill's events, and no fact is read from them.
-_IGNORED = (TimerStarted, TimerMet, TimerExpired, TimerCancelled)
 
 
 def is_signal(event: AnyEvent) -> bool:
@@ -221,8 +206,6 @@ class FactTracker:
             self.detection = e  # type: ignore[assignment]
         if self.first_signal is None and is_signal(e):
             self.first_signal = e  # type: ignore[assignment]
-        if isinstance(e, _IGNORED):  # most of a drill's events: nothing below looks at them
-            return
         mine = _by_trainee(e)
         match e:
             case ActionFinished() if mine:

@@ -8,8 +8,8 @@ from functools import cache
 
 import pytest
 
-from scoring.facts import Facts, read_facts
 from sim.engine.drill import Drill
+from sim.journal.facts import Facts, read_facts
 from tests.scenarios.test_library_scripts import IDS, played
 
 
