@@ -267,7 +267,8 @@ def _cadence(
     rule: str,
     from_first: bool = False,
 ) -> Criterion:
-    """Updates every `every` seconds from detection (the first due `first_within` after it) until resolution.
+    """Updates every `every` seconds from detection (the first due `first_within` after it) for as long as the
+    incident was really open: a premature resolve does not stop the clock, only the resolution that held.
 
     With `from_first`, the clock starts at the first update instead (its own deadline is judged elsewhere).
     """
@@ -277,7 +278,7 @@ def _cadence(
     if every is None or first_within is None:
         return v.skip(f"the playbook sets no {rule} for {ctx.sev}.")
     facts = ctx.facts
-    stop = facts.resolved.t if facts.resolved else facts.end
+    stop = facts.open_until
     due = facts.detection + first_within
     if not sent and stop < due:
         return v.skip(f"the drill ended at {clock(stop)}, before the first {noun} was due.")

@@ -19,7 +19,7 @@ from scoring.rubric import (
 )
 from sim.format.durations import format_duration
 from sim.format.scenario import Expectation
-from sim.journal.events import ActionFinished, PageSent, StatusChanged
+from sim.journal.events import ActionFinished, PageSent, RecoveryVerified, StatusChanged
 from sim.journal.facts import Facts
 
 
@@ -204,6 +204,11 @@ def mitigation_time(ctx: Context) -> Criterion:
 
 def resolution_time(ctx: Context) -> Criterion:
     target = ctx.severity.targets.resolution
+    closed = ctx.facts.closed
+    # Credit the trainee whose resolve it was (the resolution itself is the system's status change).
+    resolve = next(
+        (e for e in reversed(ctx.facts.finished) if e.action == "resolve" and closed and e.t <= closed.t), None
+    )
     return judge_deadline(
         ctx,
         "mitigate.resolution",
@@ -211,24 +216,13 @@ def resolution_time(ctx: Context) -> Criterion:
         "Resolved in time",
         allowance=target,
         rule="resolution target",
-        done=held_resolution(ctx),
-        done_what="Resolved (on a healthy system)",
+        done=resolve if isinstance(closed, StatusChanged) and resolve else closed,
+        done_what="Resolution held once recovery was verified"
+        if isinstance(closed, RecoveryVerified)
+        else "Resolved (on a healthy system)",
         never="The incident was never resolved",
         advice=f"Resolve within {format_duration(target or 0)} of detection.",
     )
-
-
-def held_resolution(ctx: Context) -> ActionFinished | StatusChanged | None:
-    """The resolution that counts: the first, unless the engine said it came while things were still bad; then
-    the first resolve the trainee finished after mitigation with no fault active (computed here because
-    `Facts` keeps only the first resolution)."""
-    facts = ctx.facts
-    if facts.resolved is None or not (facts.resolved_early or _active_at(ctx, facts.resolved.t)):
-        return facts.resolved
-    if facts.mitigated is None:
-        return None
-    later = (e for e in facts.finished if e.action == "resolve" and e.t >= facts.mitigated)
-    return next((e for e in later if not _active_at(ctx, e.t)), None)
 
 
 def speed(ctx: Context) -> Criterion:
@@ -389,7 +383,7 @@ def pir(ctx: Context) -> Criterion:
         return v.fail(f"No post-incident review was scheduled; {rule}.")
     ev: tuple[Evidence, ...] = (evidence(facts, facts.pir, "post-incident review scheduled"),)
     said = f"Post-incident review scheduled at {clock(facts.pir.t)}"
-    if facts.resolved is not None and facts.pir.t > facts.resolved.t + within:
+    if facts.closed is not None and facts.pir.t > facts.closed.t + within:
         return v.fail(f"{said}, more than {format_duration(within)} after resolution; {rule}.", ev)
     return v.ok(f"{said}; {rule}.", ev)
 

@@ -138,7 +138,7 @@ def _text(e: AnyEvent, scenario: Scenario, playbook: Playbook) -> str | None:
         case FaultStarted():
             return f"Fault began: {e.label or e.fault}"
         case FaultResolved():
-            return f"Fault resolved: {e.label or e.fault}"
+            return f"Fault {'resolved' if e.by else 'faded out by itself'}: {e.label or e.fault}"
         case Alert(level="clear"):
             return f"Alert cleared: {e.metric}"
         case Alert():

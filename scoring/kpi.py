@@ -38,7 +38,7 @@ def kpis(facts: Facts, severity: Severity) -> tuple[Kpi, ...]:
         kpi("mtta", "Time to acknowledge", _t(facts.acknowledged), targets.acknowledge, "acknowledge"),
         kpi("mtti", "Time to identify the root cause", _t(facts.root_cause), targets.identify, "identify"),
         kpi("mttm", "Time to mitigate", facts.mitigated, targets.mitigation, "mitigation"),
-        kpi("mttr", "Time to resolve", _t(facts.resolved), targets.resolution, "resolution"),
+        kpi("mttr", "Time to resolve", _t(facts.closed), targets.resolution, "resolution"),
     )
 
 

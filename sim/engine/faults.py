@@ -164,8 +164,19 @@ class FaultBook:
             state.known = True
         drill.emit(FaultStarted(t=drill.now, fault=fault_id, label=state.spec.label, by=by or None))
         drill.faults_changed()
+        if state.contributions and all(c.shape == SPIKE for c in state.contributions):
+            # A fault made only of spikes decays by itself: it ends when its last spike has, so the engine
+            # (verifying recovery) and the scorer (judging what was still active) agree that it is over.
+            ends = max(c.t0 + c.over for c in state.contributions)
+            drill.env.process(self._fade_out(state, now, ends))
 
-    def resolve(self, fault_id: str, by: str) -> None:
+    def _fade_out(self, state: FaultState, started: float, ends: float) -> ProcessGenerator:
+        yield self.drill.env.timeout(max(0.0, ends - self.drill.env.now))
+        if state.active and state.started == started:
+            self.resolve(state.spec.id, by=None)
+
+    def resolve(self, fault_id: str, by: str | None) -> None:
+        """End the fault: `by` the action that fixed it, or None when it faded out by itself."""
         drill = self.drill
         state = self.get(fault_id, f"action {by!r}")
         now = drill.env.now

@@ -66,7 +66,6 @@ class Incident:
         self.acknowledged_at: float | None = None
         self.root_cause_at: float | None = None
         self.mitigated_at: float | None = None
-        self.resolved_at: float | None = None  # a resolution that was not premature (or that recovery verified)
         self.premature_at: float | None = None  # the open premature resolve, while the status says resolved
         self._verifying = 0  # which resolve the verification process belongs to; a reopening retires it
         self.verified_at: float | None = None
@@ -75,6 +74,12 @@ class Incident:
         self.unhealthy: set[str] = set()
         self.healthy_since: float | None = 0.0
         self._health_waiter: simpy.Event | None = None
+
+    @property
+    def resolved_at(self) -> float | None:
+        """The resolution that held (the facts'): not premature, or made to stand by verified recovery."""
+        closed = self.facts.closed
+        return closed.t if closed is not None else None
 
     def set_status(self, status: str, *, back: bool = False, early: bool | None = None) -> None:
         if status == self.status or (not back and _RANK[status] < _RANK[self.status]):
@@ -151,7 +156,6 @@ class Incident:
         if early:
             self.premature_at = self.env.now
         else:
-            self.resolved_at = self.env.now
             self.timers.on_resolved()
         self._verifying += 1
         self.env.process(self._verify(self._verifying))
@@ -216,10 +220,8 @@ class Incident:
                     yield env.timeout(self._poll_every())
                     continue
                 self.verified_at = env.now
-                if self.resolved_at is None:
-                    self.resolved_at = env.now
-                    self.premature_at = None
-                self.emit(RecoveryVerified(t=self.now, held_for=env.now - since))
+                self.premature_at = None
+                self.emit(RecoveryVerified(t=self.now, held_for=env.now - since))  # the facts: resolved_at
                 self.finish("resolved")
                 return
             yield env.timeout(due - env.now)

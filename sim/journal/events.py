@@ -177,12 +177,12 @@ class FaultStarted(NamedTuple):
     kind: Literal["fault.started"] = "fault.started"
 
 
-@_record("prevented")
+@_record("by", "prevented")
 class FaultResolved(NamedTuple):
     t: float
     fault: str
     label: str
-    by: str  # the action that resolved it
+    by: str | None = None  # the action that resolved it; None when it faded out by itself
     prevented: bool | None = None  # True when fixed before it started
     kind: Literal["fault.resolved"] = "fault.resolved"
 

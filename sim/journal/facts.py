@@ -111,14 +111,24 @@ class Facts:
     fault_spans: tuple[tuple[str, float, float | None], ...]  # (fault, started, ended or None), by start
     mitigated: float | None  # every started fault resolved, or status `mitigated`, whichever came first
     mitigated_event: StatusChanged | FaultResolved | None
-    resolved: ActionFinished | StatusChanged | None
+    resolved: ActionFinished | StatusChanged | None  # the first resolve, premature or not
     resolved_early: bool  # the engine said faults were active or metrics unhealthy when it was resolved
+    resolutions: tuple[StatusChanged, ...]  # every `resolved` status, premature ones (early=true) included
+    reopenings: tuple[StatusChanged, ...]  # each time a premature resolve was undone by the alarm firing again
+    # The resolution that held: a resolve on a healthy system, or the verification that made a premature
+    # one stand. The incident was really open from detection until then (or to the drill's end).
+    closed: StatusChanged | RecoveryVerified | None
     verified: RecoveryVerified | None
     end_verified: bool  # drill.ended said the resolution held
     pir: PirScheduled | None
     pager_escalations: tuple[PagerEscalated, ...]
     first_page: Inject | None  # the page that started the pager chain (it reached the chain's first level)
     alerts: tuple[Alert, ...]
+
+    @property
+    def open_until(self) -> float:
+        """When the incident really closed: its held resolution, or the drill's end."""
+        return self.closed.t if self.closed is not None else self.end
 
     def finished_action(self, action_id: str, params: Mapping[str, str] | None = None) -> ActionFinished | None:
         """The first finish of the action, taken with `params` when given."""
@@ -192,6 +202,9 @@ class FactTracker:
         self.mitigated: StatusChanged | FaultResolved | None = None
         self.resolve_action: ActionFinished | None = None
         self.resolved_status: StatusChanged | None = None
+        self.resolutions: list[StatusChanged] = []
+        self.reopenings: list[StatusChanged] = []
+        self.closed: StatusChanged | RecoveryVerified | None = None
         self.verified: RecoveryVerified | None = None
         self.ended: DrillEnded | None = None
         self.pir: PirScheduled | None = None
@@ -251,6 +264,7 @@ class FactTracker:
                     self.mitigated = self.mitigated or e
             case RecoveryVerified():
                 self.verified = self.verified or e
+                self.closed = self.closed or e  # a premature resolve stands once recovery is verified
             case DrillEnded():
                 self.ended = self.ended or e
             case PagerEscalated():
@@ -267,8 +281,13 @@ class FactTracker:
             self.mitigated = self.mitigated or e
         elif e.status == "resolved":
             self.resolved_status = self.resolved_status or e
+            self.resolutions.append(e)
+            if not e.early:
+                self.closed = self.closed or e
         if e.previous == "mitigated" and e.status != "resolved":
             self.mitigated = None  # fell back to investigating: the mitigation that counts is one that held
+        elif e.previous == "resolved":
+            self.reopenings.append(e)
 
     def facts(self) -> Facts:
         detection = self.detection
@@ -297,6 +316,9 @@ class FactTracker:
             mitigated_event=self.mitigated,
             resolved=_earliest(self.resolve_action, resolved),
             resolved_early=bool(resolved and resolved.early),
+            resolutions=tuple(self.resolutions),
+            reopenings=tuple(self.reopenings),
+            closed=self.closed,
             verified=self.verified,
             end_verified=bool(ended and ended.verified),
             pir=self.pir,

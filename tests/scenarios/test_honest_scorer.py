@@ -12,6 +12,7 @@ import pytest
 
 from scoring.grade import DEFAULT_PASS_MARK, grade
 from sim.format.script import Step
+from sim.journal.facts import read_facts
 from sim.training.runner import run_script
 from tests.scenarios import adversarial as adv
 from tests.scenarios.test_library_scripts import IDS, playbooks, scenario, script
@@ -92,3 +93,25 @@ def test_every_criterion_cites_its_rule(sid: str) -> None:
     for c in grade(drill.record, sc, pb).criteria:
         assert c.rule.startswith((f"playbook {pb.id}: ", f"scenario {sc.id}: ", "warroom's own judgement")), c
         assert (c.source == "warroom") <= c.rule.startswith("warroom's own judgement"), c
+
+
+@pytest.mark.parametrize("sid", IDS)
+def test_a_premature_resolve_stops_no_clock(sid: str) -> None:
+    """Declare, resolve at once, then go quiet: the updates and the resolution are judged over the whole time
+    the incident was really open, not up to the premature resolve."""
+    sc = scenario(sid)
+    pb = playbooks()[sc.playbook]
+    steps = list(script(sid, "ideal").root)
+    first = next(i for i, s in enumerate(steps) if s.do == "declare")
+    rash = [*steps[: first + 1], Step.model_validate({"at": f"{steps[first].at + 10:g}s", "do": "resolve"})]
+    drill = run_script(sc, pb, rash, seed=sc.seed)
+    facts = read_facts(drill.record)
+    card = grade(drill.record, sc, pb)
+    assert facts.resolutions and facts.resolutions[0].early, f"{sid}: the resolve was not premature"
+    assert drill.resolved_at == (facts.closed.t if facts.closed else None)
+    mttr = next(k for k in card.kpis if k.id == "mttr")
+    assert mttr.at is None or mttr.at > facts.resolutions[0].t, f"{sid}: MTTR counted the premature resolve"
+    every = pb.severity(sc.truth.severity).communication.internal_update_every
+    if every is not None and facts.open_until >= facts.detection + 2 * every:
+        assert card.criterion("comms.internal_cadence").result == "fail", f"{sid}: silence after a premature resolve"
+    assert card.criterion("mitigate.resolution").result in ("fail", "partial", "not_evaluated")

@@ -104,6 +104,7 @@ def test_the_incident_reopens_when_the_alarm_fires_again_after_a_premature_resol
     back = [e for e in of(d.events, StatusChanged) if e.previous == "resolved"]
     assert [(e.t, e.status) for e in back] == [(1200.0, "investigating")]
     assert d.premature_at is None and d.resolved_at is None and not d.finished
+    assert d.facts.facts().reopenings == tuple(back)
     d.act("resolve")  # allowed again once reopened (premature again: g is active)
 
 

@@ -122,7 +122,7 @@ def _text(e: AnyEvent) -> str:
         case FaultStarted():
             return f"fault {e.fault}: {e.label}"
         case FaultResolved():
-            return f"fault {e.fault} resolved by {e.by}"
+            return f"fault {e.fault} resolved by {e.by}" if e.by else f"fault {e.fault} faded out by itself"
         case Alert():
             return f"{e.metric} {e.level} at {e.value:g} (threshold {e.threshold:g})"
         case Inject():
