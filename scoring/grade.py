@@ -15,7 +15,16 @@ from sim.journal.drill_record import DrillRecord
 from sim.journal.events import DrillEnded
 from sim.journal.facts import read_facts
 
-__all__ = ["DEFAULT_PASS_MARK", "Criterion", "Evidence", "PersonScore", "ScoreCard", "grade", "letter_for"]
+__all__ = [
+    "DEFAULT_PASS_MARK",
+    "Criterion",
+    "Evidence",
+    "PersonScore",
+    "ScoreCard",
+    "grade",
+    "letter_for",
+    "rule_label",
+]
 
 DEFAULT_PASS_MARK = 70.0
 # (lowest score, letter), best first.
@@ -165,7 +174,8 @@ _PLAYBOOK_RULES: dict[str, str] = {
 }
 # Checked against the scenario's own truth.
 _SCENARIO_RULES: dict[str, str] = {"mitigate.fix": "truth.fixed_by", "mitigate.harmful": "actions (harmful: true)"}
-WARROOM = "warroom's own judgement (scenarios/README.md, How a drill is scored)"
+_WHERE = "(scenarios/README.md, How a drill is scored)"
+WARROOM = f"warroom's own judgement {_WHERE}"
 
 
 def citation(ctx: Context, c: Criterion) -> str:
@@ -179,11 +189,21 @@ def citation(ctx: Context, c: Criterion) -> str:
     key = "role" if c.id.startswith("role.") else c.id
     if key in _PLAYBOOK_RULES:
         if c.id == "detect.acknowledge" and ctx.severity.targets.acknowledge is None:
-            return WARROOM + "; the playbook sets no acknowledgement target"
+            return f"warroom's own judgement, as the playbook sets no acknowledgement target {_WHERE}"
         if c.id == "mitigate.diagnosis" and ctx.severity.targets.identify is None:
             return f"scenario {ctx.scenario.id}: truth.root_cause_clues"
         return f"playbook {ctx.playbook.id}: {_PLAYBOOK_RULES[key].format(sev=ctx.sev)}"
     return f"scenario {ctx.scenario.id}: truth.must_involve"  # escalate.<contact>
+
+
+def rule_label(rule: str) -> str:
+    """A criterion's `rule` as every report shows it to people: the playbook or scenario, then the path to the
+    section, e.g. `playbook samplemind › severities[SEV2] › targets.response` for the JSON report's
+    `playbook samplemind: severities[SEV2].targets.response`. warroom's own judgement reads as it is."""
+    head, colon, section = rule.partition(": ")
+    if not colon or not head.startswith(("playbook ", "scenario ")):
+        return rule
+    return f"{head} › {section.replace('].', '] › ')}"
 
 
 def _charged(c: Criterion, max_points: int) -> Criterion:

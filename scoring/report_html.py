@@ -7,7 +7,7 @@ from html import escape
 
 from scoring import debrief, svg
 from scoring.debrief import clock
-from scoring.grade import ScoreCard
+from scoring.grade import ScoreCard, rule_label
 from scoring.report_md import incident_commander
 from scoring.rubric import RESULT_LABEL
 from sim.engine.facilitation import answers, facilitator_log
@@ -40,6 +40,7 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
 .score { font-size: 1.3rem; font-weight: 700; } .passed { color: #1c7a3e; } .failed { color: #b3261e; }
 .r-pass { color: #1c7a3e; } .r-partial { color: #a15c00; } .r-fail { color: #b3261e; }
 .r-not_evaluated { color: #6b7280; }
+cite.rule { display: block; margin-top: .2rem; font-size: .82rem; font-style: normal; color: #6b7280; }
 svg.chart { display: block; max-width: 100%; height: auto; margin: .5rem 0 1.2rem; }
 svg .plot { fill: #fbfcfd; stroke: #c9d0da; } svg .grid { stroke: #eceff3; }
 svg .tick, svg .chart-title, svg .threshold-label, svg .empty { font: 11px system-ui, sans-serif; fill: #4b5563; }
@@ -105,7 +106,7 @@ def render_html(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbo
     meta = [
         ("Incident", debrief.incident_id(record) or "—"),
         ("Scenario", f"{card.scenario} (seed {card.seed}, {scenario.difficulty})"),
-        ("Playbook", card.playbook_name),
+        ("Playbook", f"{card.playbook_name} ({card.playbook})"),
         ("Severity", f"{card.true_severity} (declared: {', '.join(card.declared) or 'none'})"),
         ("Duration", f"{clock(card.detection)} – {clock(resolved if resolved is not None else card.ended)}"),
         ("IC", incident_commander(record, playbook)),
@@ -229,7 +230,7 @@ def _scorecard(card: ScoreCard) -> list[str]:
             _e(c.category),
             _result(c.result),
             f"{c.points} / {c.max_points}" if c.evaluated else "—",
-            _e(c.explanation),
+            f'{_e(c.explanation)}<cite class="rule">rule: {_e(rule_label(c.rule))}</cite>',
         )
         for c in card.criteria
     ]

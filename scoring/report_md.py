@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from scoring import debrief
 from scoring.debrief import clock, duration
-from scoring.grade import ScoreCard
+from scoring.grade import ScoreCard, rule_label
 from scoring.rubric import RESULT_LABEL
 from sim.engine.facilitation import answers, facilitator_log
 from sim.format.playbook import Playbook
@@ -52,7 +52,7 @@ def render_markdown(card: ScoreCard, record: DrillRecord, scenario: Scenario, pl
         "",
         f"**Incident:** {md(debrief.incident_id(record) or '—')}  ",
         f"**Scenario:** {md(card.scenario)} (seed {card.seed}, {scenario.difficulty})  ",
-        f"**Playbook:** {md(card.playbook_name)}  ",
+        f"**Playbook:** {md(card.playbook_name)} ({md(card.playbook)})  ",
         f"**Severity:** {md(card.true_severity)} (declared: {md(declared)})  ",
         f"**Duration:** {clock(card.detection)} – {clock(resolved if resolved is not None else card.ended)}"
         + (f" ({duration(k['mttr'].value)})" if resolved is not None else " (not resolved)")
@@ -161,7 +161,7 @@ def _scorecard(card: ScoreCard) -> list[str]:
     )
     lines += ["", f"**Total:** {card.points} / {card.max_points} = {card.score:.1f}", ""]
     lines += _table(
-        ("Criterion", "Category", "Result", "Points", "Explanation"),
+        ("Criterion", "Category", "Result", "Points", "Explanation", "Rule checked"),
         [
             (
                 md(c.title),
@@ -169,6 +169,7 @@ def _scorecard(card: ScoreCard) -> list[str]:
                 RESULT_LABEL[c.result],
                 f"{c.points} / {c.max_points}" if c.evaluated else "—",
                 md(c.explanation),
+                md(rule_label(c.rule)),
             )
             for c in card.criteria
         ],

@@ -1,9 +1,11 @@
-"""The scorecard as plain text for the terminal (`warroom score`): no markup, fixed widths, stable order."""
+"""The scorecard as plain text for the terminal (`warroom score`): no markup, fixed widths, stable order.
+
+Each criterion is three lines: result, points and title; what happened; and the rule it checks."""
 
 from __future__ import annotations
 
 from scoring.debrief import clock, duration, kpi_target
-from scoring.grade import ScoreCard
+from scoring.grade import ScoreCard, rule_label
 from scoring.rubric import CATEGORIES, RESULT_LABEL
 
 
@@ -11,7 +13,7 @@ def render_text(card: ScoreCard) -> str:
     verdict = "passed" if card.passed else "not passed"
     team = f" (team {card.team})" if card.team else ""
     lines = [
-        f"{card.scenario_title} [{card.scenario}, seed {card.seed}] — playbook {card.playbook_name}",
+        f"{card.scenario_title} [{card.scenario}, seed {card.seed}] — playbook {card.playbook_name} [{card.playbook}]",
         f"Trainee: {card.trainee}{team}   True severity: {card.true_severity}   "
         f"Declared: {', '.join(card.declared) or 'none'}",
         "",
@@ -34,10 +36,13 @@ def render_text(card: ScoreCard) -> str:
         for c in mine:
             lines.append(f"  {RESULT_LABEL[c.result]:<8}{c.points:>3} / {c.max_points:<3} {c.title}")
             lines.append(f"{'':20}{c.explanation}")
+            lines.append(f"{'':20}rule: {rule_label(c.rule)}")
     skipped = card.not_evaluated
     if skipped:
         lines += ["", "Not evaluated (excluded from the maximum)"]
-        lines += [f"  - {c.title}: {c.explanation.removeprefix('not evaluated: ')}" for c in skipped]
+        for c in skipped:
+            lines.append(f"  - {c.title}: {c.explanation.removeprefix('not evaluated: ')}")
+            lines.append(f"      rule: {rule_label(c.rule)}")
     lines += ["", "KPIs (from detection)"]
     for k in card.kpis:
         measured = f"{duration(k.value)} at {clock(k.at)}" if k.value is not None else "never"

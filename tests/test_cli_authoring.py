@@ -72,3 +72,16 @@ def test_lint_reports_load_errors_and_fails(tmp_path: Path) -> None:
     bad.write_text("id: x\ntruth: {severity: SEV1}\n")
     result = CliRunner().invoke(main, ["lint", str(bad)])
     assert result.exit_code == 1 and f"{bad}:" in result.stdout
+
+
+def test_lint_places_a_fix_warning_on_the_fix_line(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "o.yaml"
+    CliRunner().invoke(main, ["new", "--playbook", "samia", "--type", "outage", "--title", "Down", "-o", str(path)])
+    text = path.read_text().replace("  fix: all\n", "  fix: any\n")
+    path.write_text(text)
+    line = text.splitlines().index("  fix: any") + 1
+    result = CliRunner().invoke(main, ["lint", str(path)])
+    assert (
+        f"{path}:{line}:8: warning: fix: any, but fixed_by lists one action ('rollback'): there is nothing to "
+        "choose between — list the other actions that fix it too, or drop fix"
+    ) in result.stdout.splitlines()

@@ -88,6 +88,7 @@ def lint_scenario(sc: Scenario, pb: Playbook | None) -> list[Finding]:
         *_actions(sc, takeable),
         *_faults(sc),
         *_expectations(sc, takeable),
+        *_fix(sc, takeable),
         *_thresholds(sc),
         *_duration(sc, pb),
         *_placeholders(sc),
@@ -152,6 +153,51 @@ def _expectations(sc: Scenario, takeable: set[str]) -> Iterator[Finding]:
             if value and value in own and value not in takeable:
                 yield _warn(("expectations", i, *key), f"expectation '{ex.id}' names '{value}', "
                             "which the trainee can never take")  # fmt: skip
+
+
+def _fix(sc: Scenario, takeable: set[str]) -> Iterator[Finding]:
+    """`truth.fix` against `truth.fixed_by`: `any` with nothing to choose from, alternatives that leave faults
+    running, and a fix that can never be done, or only by what the scenario forbids. (An explicit `fix: all`
+    over one action is the default said out loud, as `warroom new` writes it: not a warning.)"""
+    truth, loc = sc.truth, ("truth", "fixed_by")
+    listed = list(dict.fromkeys(truth.fixed_by))  # each action once, in order
+    for i, action_id in enumerate(truth.fixed_by):
+        if truth.fixed_by.index(action_id) < i:
+            yield _warn((*loc, i), f"action '{action_id}' is listed twice in fixed_by", "list each action once")
+    first = {a: truth.fixed_by.index(a) for a in listed}
+    needs_all = truth.fix == "all" or len(listed) == 1
+    if truth.fix == "any" and len(listed) == 1:
+        yield _warn(("truth", "fix"), f"fix: any, but fixed_by lists one action ('{listed[0]}'): there is nothing "
+                    "to choose between", "list the other actions that fix it too, or drop fix")  # fmt: skip
+    if not needs_all:
+        resolves = {a.id: {fx.resolve for fx in a.effects if fx.resolve} for a in sc.actions}
+        fixed = set().union(*(resolves.get(a, set()) for a in listed))
+        for action_id in listed:
+            left = sorted(fixed - resolves.get(action_id, set()))
+            if left:
+                faults = ", ".join(f"'{f}'" for f in left)
+                yield _warn((*loc, first[action_id]), f"with fix: any, '{action_id}' alone fixes the incident but "
+                            f"leaves fault{'s' if len(left) > 1 else ''} {faults} running",
+                            "make each action in fixed_by resolve every fault the others do, or use fix: all "
+                            "if the fix takes them all")  # fmt: skip
+    never = [a for a in listed if a not in takeable]
+    if needs_all:
+        for action_id in never:
+            yield _warn((*loc, first[action_id]), f"the fix needs '{action_id}', which can never be taken, so the "
+                        "incident can never be fixed")  # fmt: skip
+    elif never == listed:
+        yield _warn(loc, "no action in fixed_by can ever be taken, so the incident can never be fixed")
+    harmful = {a.id for a in sc.actions if a.harmful}
+    forbidden = {ex.never: ex.id for ex in sc.expectations if ex.never}
+    wrong = {a: "it is marked harmful" if a in harmful else f"expectation '{forbidden[a]}' forbids it"
+             for a in listed if a in harmful or a in forbidden}  # fmt: skip
+    if needs_all:
+        for action_id, why in wrong.items():
+            yield _warn((*loc, first[action_id]), f"the fix needs '{action_id}', but {why}",
+                        "no trainee can both fix the incident and keep to the scenario's rules")  # fmt: skip
+    elif len(wrong) == len(listed):
+        yield _warn(loc, "every action in fixed_by is harmful or forbidden by an expectation",
+                    "no trainee can both fix the incident and keep to the scenario's rules")  # fmt: skip
 
 
 def _thresholds(sc: Scenario) -> Iterator[Finding]:

@@ -108,7 +108,10 @@ truth:
   severity: {severity}          # the level the playbook's classification gives this incident
   root_cause: "TODO: what really broke."
   category: {k.category}
-  fixed_by: [{fix}]
+  fixed_by: [{fix}]   # the actions that end the incident for good
+  # all: fixed once every action in fixed_by is done (a partial fix is not the fix); any: any one of them
+  # fixes it, each on its own. With one action the two are the same; choose when you list more.
+  fix: all
   must_involve: [{", ".join(involve)}]   # contacts who must be paged or told
   root_cause_clues: [cause]
 

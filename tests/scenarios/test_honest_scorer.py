@@ -10,7 +10,8 @@ from functools import cache
 
 import pytest
 
-from scoring.grade import DEFAULT_PASS_MARK, grade
+from scoring.grade import DEFAULT_PASS_MARK, grade, rule_label
+from scoring.report_text import render_text
 from sim.format.script import Step
 from sim.journal.facts import read_facts
 from sim.training.runner import run_script
@@ -90,9 +91,12 @@ def test_every_criterion_cites_its_rule(sid: str) -> None:
     sc = scenario(sid)
     pb = playbooks()[sc.playbook]
     drill = run_script(sc, pb, script(sid, "mistakes"), seed=sc.seed)
-    for c in grade(drill.record, sc, pb).criteria:
+    card = grade(drill.record, sc, pb)
+    scorecard = render_text(card)
+    for c in card.criteria:
         assert c.rule.startswith((f"playbook {pb.id}: ", f"scenario {sc.id}: ", "warroom's own judgement")), c
         assert (c.source == "warroom") <= c.rule.startswith("warroom's own judgement"), c
+        assert f"rule: {rule_label(c.rule)}\n" in scorecard, c  # and `warroom score` shows it
 
 
 @pytest.mark.parametrize("sid", IDS)

@@ -1,4 +1,4 @@
-"""The debrief reports: golden files for all three formats, and the properties each must keep.
+"""The debrief reports: golden files for all four formats, and the properties each must keep.
 
 Regenerate the golden files with `WARROOM_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/scoring`, then
 read the diff before committing it.
@@ -9,15 +9,18 @@ from __future__ import annotations
 import json
 import os
 import re
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from scoring.grade import grade
+from scoring.grade import WARROOM, grade, rule_label
 from scoring.report_html import render_html
 from scoring.report_json import SCHEMA, VERSION, render_json
+from scoring.report_md import md as md_escape
 from scoring.report_md import render_markdown
+from scoring.report_text import render_text
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord
@@ -63,10 +66,12 @@ def render(case: str, fmt: str, inputs: tuple[Scenario, Playbook]) -> str:
         return render_markdown(card, record, scenario, playbook)
     if fmt == "json":
         return render_json(card, record, scenario, playbook)
+    if fmt == "txt":
+        return render_text(card)
     return render_html(card, record, scenario, playbook, synthetic_series(record, scenario))
 
 
-@pytest.mark.parametrize("fmt", ["md", "json", "html"])
+@pytest.mark.parametrize("fmt", ["md", "json", "html", "txt"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_matches_golden_file(case: str, fmt: str, inputs: tuple[Scenario, Playbook]) -> None:
     text = render(case, fmt, inputs)
@@ -77,7 +82,7 @@ def test_matches_golden_file(case: str, fmt: str, inputs: tuple[Scenario, Playbo
     assert text == path.read_text(encoding="utf-8"), f"{path.name} changed; regenerate and review the diff"
 
 
-@pytest.mark.parametrize("fmt", ["md", "json", "html"])
+@pytest.mark.parametrize("fmt", ["md", "json", "html", "txt"])
 def test_same_journal_gives_byte_identical_reports(fmt: str, inputs: tuple[Scenario, Playbook]) -> None:
     assert render("negligent", fmt, inputs).encode() == render("negligent", fmt, inputs).encode()
 
@@ -192,3 +197,65 @@ def test_markdown_follows_the_pir_template(inputs: tuple[Scenario, Playbook]) ->
     # One trainee: no per-person breakdown.
     assert "## By Person" not in md
     assert "## By Person" in render("ideal", "md", inputs)
+
+
+def test_rule_label_reads_as_a_path_and_leaves_warroom_judgement_alone() -> None:
+    assert rule_label("playbook samplemind: severities[SEV2].targets.response") == (
+        "playbook samplemind › severities[SEV2] › targets.response"
+    )
+    assert rule_label("playbook p: escalation.no_progress_after") == "playbook p › escalation.no_progress_after"
+    assert rule_label("scenario s: expectations[early]") == "scenario s › expectations[early]"
+    assert rule_label("scenario s: actions (harmful: true)") == "scenario s › actions (harmful: true)"
+    assert rule_label(WARROOM) == WARROOM
+
+
+# Each format's rendering of a rule, escaped as that format escapes text.
+_RULE_AS = {
+    "txt": lambda rule: f"rule: {rule}",
+    "md": md_escape,
+    "html": lambda rule: f'<cite class="rule">rule: {escape(rule, quote=True)}</cite>',
+    "json": lambda rule: json.dumps(rule),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(_RULE_AS))
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_criterion_shows_its_rule(case: str, fmt: str, inputs: tuple[Scenario, Playbook]) -> None:
+    """Each criterion names the playbook or scenario rule it checks, or says it is warroom's own judgement, in
+    every report: on its own line under it in the text scorecard, in the Markdown table's last column, in a
+    cite element in HTML, and as `rule` in JSON."""
+    scenario, playbook = inputs
+    card = grade(build(CASES[case], scenario), scenario, playbook)
+    text = render(case, fmt, inputs)
+    for c in card.criteria:
+        assert c.rule.startswith((f"playbook {playbook.id}: ", f"scenario {scenario.id}: ", WARROOM)), c
+        shown = rule_label(c.rule) if fmt != "json" else c.rule
+        assert _RULE_AS[fmt](shown) in text, f"{c.id}: its rule {shown!r} is not in the {fmt} report"
+    if fmt == "txt":
+        lines = text.splitlines()
+        for c in card.criteria:  # right under the criterion, not merely somewhere in the report
+            head = c.title if c.evaluated else f"  - {c.title}:"
+            at = next(i for i, line in enumerate(lines) if line.endswith(head) or line.startswith(head))
+            assert any(line.strip() == f"rule: {rule_label(c.rule)}" for line in lines[at + 1 : at + 3]), c.id
+    if fmt == "md":
+        rows = [line for line in text.splitlines() if line.startswith("| ") and line.count(" | ") == 5]
+        assert rows[0] == "| Criterion | Category | Result | Points | Explanation | Rule checked |"
+        assert [r.rsplit(" | ", 1)[1] for r in rows[2:]] == [
+            f"{md_escape(rule_label(c.rule))} |" for c in card.criteria
+        ]
+    if fmt == "html":
+        assert text.count('<cite class="rule">') == len(card.criteria)
+
+
+def test_an_acknowledgement_without_a_playbook_target_is_warrooms_judgement(inputs: tuple[Scenario, Playbook]) -> None:
+    scenario, playbook = inputs
+    sev = playbook.severity(scenario.truth.severity)
+    targets = sev.targets.model_copy(update={"acknowledge": None})
+    severities = [s.model_copy(update={"targets": targets}) if s is sev else s for s in playbook.severities]
+    card = grade(build(IDEAL, scenario), scenario, playbook.model_copy(update={"severities": severities}))
+    rule = card.criterion("detect.acknowledge").rule
+    assert rule == (
+        "warroom's own judgement, as the playbook sets no acknowledgement target "
+        "(scenarios/README.md, How a drill is scored)"
+    )
+    assert f"rule: {rule}\n" in render_text(card)

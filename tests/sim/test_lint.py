@@ -173,3 +173,126 @@ def test_placeholders_left_unfilled(text: str) -> None:
 
     [(loc, message)] = lint(m)
     assert loc == ("briefing",) and message.startswith("placeholder left unfilled")
+
+
+def _fix(fix: str | None, *fixed_by: str) -> Any:
+    """A mutation setting truth.fix (None leaves it out) and truth.fixed_by."""
+
+    def m(d: dict[str, Any]) -> None:
+        d["truth"]["fixed_by"] = list(fixed_by)
+        if fix is not None:
+            d["truth"]["fix"] = fix
+
+    return m
+
+
+def _also(*mutations: Any) -> Any:
+    def m(d: dict[str, Any]) -> None:
+        for mutate in mutations:
+            mutate(d)
+
+    return m
+
+
+def _hotfix(resolves: list[str], **more: Any) -> Any:
+    """A second way to fix the fault: `hotfix`, resolving `resolves`."""
+
+    def m(d: dict[str, Any]) -> None:
+        d["actions"].append({"id": "hotfix", "label": "Ship a hotfix",
+                             "effects": [{"resolve": f} for f in resolves], **more})  # fmt: skip
+
+    return m
+
+
+def _second_fault(d: dict[str, Any]) -> None:
+    """A second fault the rollback also ends."""
+    d["faults"].append({"id": "cache", "label": "Poisoned cache", "start": "2m",
+                        "effects": [{"metric": "errors", "shape": "step", "by": 1}]})  # fmt: skip
+    d["actions"][0]["effects"].append({"resolve": "cache"})
+
+
+def test_fix_any_with_one_action_has_nothing_to_choose_between() -> None:
+    assert lint(_fix("any", "rollback")) == [
+        (("truth", "fix"), "fix: any, but fixed_by lists one action ('rollback'): there is nothing to choose between")
+    ]
+
+
+def test_fix_all_said_out_loud_over_one_action_is_fine() -> None:
+    """The default written down, as `warroom new` writes it, is no mistake."""
+    assert lint(_fix("all", "rollback")) == []
+
+
+def test_fix_any_alternatives_that_each_end_every_fault_are_fine() -> None:
+    assert lint(_also(_second_fault, _hotfix(["deploy", "cache"]), _fix("any", "rollback", "hotfix"))) == []
+
+
+def test_fix_any_alternative_that_leaves_a_fault_running() -> None:
+    found = lint(_also(_second_fault, _hotfix(["deploy"]), _fix("any", "rollback", "hotfix")))
+    assert found == [
+        (("truth", "fixed_by", 1), "with fix: any, 'hotfix' alone fixes the incident but leaves fault 'cache' running")
+    ]
+    # With fix: all the two are steps of one fix, and together they end both faults.
+    assert lint(_also(_second_fault, _hotfix(["deploy"]), _fix("all", "rollback", "hotfix"))) == []
+
+
+def test_fix_listing_an_action_twice() -> None:
+    assert lint(_fix(None, "rollback", "rollback")) == [
+        (("truth", "fixed_by", 1), "action 'rollback' is listed twice in fixed_by")
+    ]
+
+
+def test_fix_all_needing_an_action_that_can_never_be_taken() -> None:
+    blocked = _hotfix(["deploy"], requires=["hotfix"])
+    found = lint(_also(blocked, _fix("all", "rollback", "hotfix")))
+    assert (
+        ("truth", "fixed_by", 1),
+        "the fix needs 'hotfix', which can never be taken, so the incident can never be fixed",
+    ) in found
+    # With fix: any the rollback still fixes it; only the blocked action itself is reported.
+    assert [loc for loc, _ in lint(_also(blocked, _fix("any", "rollback", "hotfix")))] == [("actions", 1, "requires")]
+
+
+def test_fix_any_with_no_action_that_can_ever_be_taken() -> None:
+    def blocked(d: dict[str, Any]) -> None:
+        d["actions"][0]["requires"] = ["hotfix"]
+
+    found = lint(_also(blocked, _hotfix(["deploy"], requires=["rollback"]), _fix("any", "rollback", "hotfix")))
+    assert (
+        ("truth", "fixed_by"),
+        "no action in fixed_by can ever be taken, so the incident can never be fixed",
+    ) in found
+
+
+def test_fix_all_needing_a_harmful_or_forbidden_action() -> None:
+    def harmful(d: dict[str, Any]) -> None:
+        d["actions"][0]["harmful"] = True
+
+    assert lint(harmful) == [(("truth", "fixed_by", 0), "the fix needs 'rollback', but it is marked harmful")]
+    forbid = _also(_hotfix(["deploy"]), _fix("all", "rollback", "hotfix"))
+
+    def never(d: dict[str, Any]) -> None:
+        forbid(d)
+        d["expectations"].append({"id": "no-hotfix", "description": "No hotfixes", "never": "hotfix"})
+
+    assert lint(never) == [(("truth", "fixed_by", 1), "the fix needs 'hotfix', but expectation 'no-hotfix' forbids it")]
+
+
+def test_fix_any_is_wrong_only_when_every_alternative_is_harmful() -> None:
+    risky = _hotfix(["deploy"], harmful=True)
+    assert lint(_also(risky, _fix("any", "rollback", "hotfix"))) == []  # a harmful shortcut beside the right fix
+
+    def both(d: dict[str, Any]) -> None:
+        d["actions"][0]["harmful"] = True
+
+    assert lint(_also(risky, both, _fix("any", "rollback", "hotfix"))) == [
+        (("truth", "fixed_by"), "every action in fixed_by is harmful or forbidden by an expectation")
+    ]
+
+
+def test_fix_without_fixed_by_never_reaches_lint() -> None:
+    """`fix` with no `fixed_by` is a validation error, so lint never sees one."""
+    data = copy.deepcopy(CLEAN)
+    data["truth"]["fixed_by"] = []
+    data["truth"]["fix"] = "any"
+    with pytest.raises(ValueError, match="fixed_by"):
+        Scenario.model_validate(data)

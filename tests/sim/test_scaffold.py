@@ -37,3 +37,24 @@ def test_breach_scaffold_involves_security_when_the_playbook_has_it() -> None:
     security = [c.id for c in playbook.contacts if c.team == "security"]
     assert security, "samplemind names a security specialist"
     assert f"must_involve: [{security[0]}]" in scaffold(playbook, "breach", "b", "Breach")
+
+
+@pytest.mark.parametrize("kind", sorted(TYPES))
+def test_scaffold_states_fix_with_a_comment_saying_what_all_and_any_mean(kind: str) -> None:
+    playbook = load_playbook(PLAYBOOKS / "samplemind.yaml")
+    lines = scaffold(playbook, kind, "s", "S").splitlines()
+    at = lines.index("  fix: all")
+    assert lines[at - 3].startswith("  fixed_by: [")  # right under the list it qualifies
+    comment = " ".join(line.strip() for line in lines[at - 2 : at])
+    assert comment.startswith("# all: ") and "any: " in comment and "With one action the two are the same" in comment
+
+
+def test_scaffold_fix_reads_as_written_and_any_over_its_one_action_lints(tmp_path: Path) -> None:
+    playbook = load_playbook(PLAYBOOKS / "samplemind.yaml")
+    text = scaffold(playbook, "outage", "s", "S")
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace("  fix: all\n", "  fix: any\n"))
+    scenario = check_file(path, playbooks={playbook.id: playbook}).unwrap()
+    assert isinstance(scenario, Scenario) and scenario.truth.fix == "any"
+    beyond_todos = [w for w in lint_scenario(scenario, playbook) if not w.message.startswith("placeholder")]
+    assert [w.loc for w in beyond_todos] == [("truth", "fix")]

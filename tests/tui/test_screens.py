@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable, Markdown, Select, Static
 
+from scoring.grade import ScoreCard, rule_label
 from sim.engine.drill import Drill
 from sim.journal.directory import journals_dir
 from tests.tui.conftest import end_drill
@@ -135,6 +137,7 @@ async def test_debrief_shows_the_score_exports_reports_and_replays(app: WarroomA
         assert f"{card.score:.1f}" in score and card.letter in score
         criteria = debrief.query_one("#debrief-criteria", DataTable)
         assert criteria.row_count == len(card.criteria)
+        assert_every_rule_shown(criteria, card)
         await pilot.press("m")
         report = debrief.exported["md"]
         assert report == settings.reports_dir() / "drill.md"  # named after the journal
@@ -148,3 +151,34 @@ async def test_debrief_shows_the_score_exports_reports_and_replays(app: WarroomA
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen)
         assert app.session is not None and app.session.seed == drill.seed
+
+
+def assert_every_rule_shown(table: DataTable[Text], card: ScoreCard) -> None:
+    """Each scorecard row ends with the criterion's explanation and, on its own dim line, the rule it checks."""
+    for row, c in enumerate(card.criteria):
+        why = table.get_row_at(row)[-1]
+        assert c.rule and why.plain == f"{c.explanation}\nrule: {rule_label(c.rule)}", c.id
+        assert any(span.style == "dim" and why.plain[span.start : span.end].startswith("rule: ") for span in why.spans)
+
+
+async def test_debrief_at_80_columns_gives_the_category_column_to_the_explanation_and_rule(app: WarroomApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "a", "n")
+        screen = app.screen
+        assert isinstance(screen, DrillScreen)
+        await end_drill(pilot, screen)
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen)
+        table = debrief.query_one("#debrief-criteria", DataTable)
+        assert [str(col.label) for col in table.columns.values()] == ["Criterion", "Points", "Result", "Why"]
+        assert_every_rule_shown(table, debrief.card)
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert [str(col.label) for col in table.columns.values()] == [
+            "Category",
+            "Criterion",
+            "Points",
+            "Result",
+            "Why",
+        ]
+        assert_every_rule_shown(table, debrief.card)

@@ -1,4 +1,4 @@
-"""Snapshots of every screen and modal at 120x36, and the drill screen at 80x24.
+"""Snapshots of every screen and modal at 120x36, and the drill and debrief screens at 80x24.
 
 Each app is built from injected parts with a fixed seed and a paused clock; `run_before` moves sim time.
 Regenerate with `pytest tests/tui/test_snapshots.py --snapshot-update` only after looking at the report.
@@ -137,6 +137,12 @@ async def _to_debrief(pilot: Pilot[None]) -> None:
 def test_debrief(snap_compare: Snap, snap_drill: Drill) -> None:
     app = WarroomApp(drill=snap_drill, autostart=False)
     assert snap_compare(app, terminal_size=WIDE, run_before=_to_debrief)
+
+
+def test_debrief_at_80_by_24(snap_compare: Snap, snap_drill: Drill) -> None:
+    """The scorecard still reads at 80 columns: each explanation and the rule it checks wrap into view."""
+    app = WarroomApp(drill=snap_drill, autostart=False)
+    assert snap_compare(app, terminal_size=NARROW, run_before=_to_debrief)
 
 
 @pytest.mark.parametrize("tab", ["kpis", "timeline", "charts"])

@@ -1,5 +1,5 @@
-"""The debrief: score and grade, the criteria with explanations, KPIs against targets, the timeline and the
-metric charts; keys export the Markdown, HTML and JSON reports and play the drill again."""
+"""The debrief: score and grade, the criteria with explanations and the rules they check, KPIs against targets,
+the timeline and the metric charts; keys export the Markdown, HTML and JSON reports and play the drill again."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, TabPane
 
 from scoring.debrief import kpi_target, timeline
-from scoring.grade import ScoreCard, grade
+from scoring.grade import ScoreCard, grade, rule_label
+from scoring.rubric import Criterion
 from sim.engine.facilitation import answers, facilitator_log
 from sim.format.durations import format_clock, format_duration
 from sim.journal.drill_record import DrillRecord
@@ -34,12 +35,19 @@ _RESULT_TEXT = {"pass": "pass", "partial": "partial", "fail": "fail", "not_evalu
 
 
 def fill_criteria(table: DataTable[Text], card: ScoreCard, width: int) -> None:
-    """(Re)build the scorecard rows for a table `width` cells wide: the explanation takes what is left, so
-    the whole sentence wraps into view at 80 columns as at 120."""
+    """(Re)build the scorecard rows for a table `width` cells wide: the explanation, with the rule it checks
+    under it, takes what is left, so the whole of both wraps into view at 80 columns as at 120. Under 100
+    columns the category column gives way to them."""
     table.clear(columns=True)
-    fixed = {"category": 16, "criterion": 24 if width >= 100 else 18, "points": 6, "result": 7}
+    wide = width >= 100
+    fixed = (
+        {"category": 16, "criterion": 24, "points": 6, "result": 7}
+        if wide
+        else {"criterion": 18, "points": 6, "result": 7}
+    )
     why = max(20, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 2)
-    table.add_column("Category", key="category", width=fixed["category"])
+    if wide:
+        table.add_column("Category", key="category", width=fixed["category"])
     table.add_column("Criterion", key="criterion", width=fixed["criterion"])
     table.add_column("Points", key="points", width=fixed["points"])
     table.add_column("Result", key="result", width=fixed["result"])
@@ -47,14 +55,20 @@ def fill_criteria(table: DataTable[Text], card: ScoreCard, width: int) -> None:
     labels = {c.category: c.label for c in card.by_category}
     for c in card.criteria:
         points = f"{c.points}/{c.max_points}" if c.evaluated else "—"
-        table.add_row(
-            Text(labels.get(c.category, c.category), style="dim"),
+        cells = [
             Text(c.title),
             Text(points, justify="right"),
             Text(_RESULT_TEXT.get(c.result, c.result), style=_RESULT_STYLE.get(c.result, "")),
-            Text(c.explanation),
-            height=None,  # rows grow to show the whole explanation
-        )
+            why_cell(c),
+        ]
+        if wide:
+            cells.insert(0, Text(labels.get(c.category, c.category), style="dim"))
+        table.add_row(*cells, height=None)  # rows grow to show the whole explanation and rule
+
+
+def why_cell(c: Criterion) -> Text:
+    """The explanation, and under it, dim, the rule the criterion checks. Both are plain text, never markup."""
+    return Text.assemble(c.explanation, "\n", (f"rule: {rule_label(c.rule)}", "dim"))
 
 
 def kpi_table(card: ScoreCard) -> DataTable[Text]:
