@@ -34,6 +34,7 @@ LIVE = ("running", "overdue")
 SLAS: tuple[tuple[str, str, str, str], ...] = (
     ("sla.acknowledge", "Acknowledge", "targets", "acknowledge"),
     ("sla.response", "First response", "targets", "response"),
+    ("sla.identify", "Identify the root cause", "targets", "identify"),
     ("sla.status_page", "Status page", "communication", "status_page_within"),
     ("sla.customers", "Notify customers", "communication", "customers_within"),
     ("sla.executives", "Brief executives", "communication", "executives_within"),
@@ -260,6 +261,7 @@ class TimerBoard:
 
     def on_root_cause(self) -> None:
         self.meet("progress")
+        self.satisfy("sla.identify", self.drill.root_cause_at)
 
     def on_mitigated(self) -> None:
         self.satisfy("sla.mitigation")

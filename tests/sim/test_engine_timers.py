@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
 from sim.engine.drill import Drill
 from sim.format.playbook import Playbook
 from sim.journal.events import Escalation, PagerEscalated, TimerCancelled, TimerExpired, TimerMet, TimerStarted
-from tests.sim.engine_fixtures import escalation_with, mini, of, playbook, times
+from tests.sim.engine_fixtures import PLAYBOOK_PATH, escalation_with, mini, of, playbook, times
 
 PAGE = {"id": "page", "kind": "page", "text": "paged", "trigger": {"at": "1m"}}
 
@@ -258,3 +260,33 @@ def test_resolving_stops_the_escalation_timers() -> None:
     assert {"pager", "cadence.internal_update", "matrix.SEV1.1", "matrix.SEV1.2"} <= cancelled
     assert of(d.events, Escalation) == []
     assert of(d.events, PagerEscalated) == []
+
+
+def test_an_identify_target_runs_from_detection_and_is_met_by_the_root_cause() -> None:
+    """A playbook's MTTI target is a clock the trainee can see, met when the root cause is revealed."""
+    data = yaml.safe_load(PLAYBOOK_PATH.read_text())
+    data["severities"][0]["targets"]["identify"] = "15m"
+    pb = Playbook.model_validate(data)
+    sc = mini(
+        start="3h",
+        injects=[PAGE],
+        clues=[{"id": "cause", "text": "It was f."}],
+        truth={
+            "severity": "SEV1",
+            "root_cause": "f",
+            "category": "outage",
+            "fixed_by": ["fix"],
+            "root_cause_clues": ["cause"],
+        },
+        actions=[
+            {"id": "fix", "label": "Fix it", "duration": "1m", "effects": [{"resolve": "f"}]},
+            {"id": "look", "label": "Look", "duration": "1m", "effects": [{"reveal": "cause"}]},
+        ],
+    )
+    d = Drill(sc, pb)
+    d.advance_to(120)
+    assert {t.id: t.label for t in d.state.timers}["sla.identify"] == "Identify the root cause (SEV1 until declared)"
+    assert [e.deadline for e in of(d.events, TimerStarted, timer="sla.identify")] == [60.0 + 900.0]
+    d.act("look")
+    d.advance_to(600)
+    assert [(e.t, e.late) for e in of(d.events, TimerMet, timer="sla.identify")] == [(180.0, False)]

@@ -67,6 +67,7 @@ def test_mitigated(sid: str) -> None:
 def test_root_cause_identified(sid: str) -> None:
     drill, facts = run(sid)
     assert drill.root_cause_at == _t(facts.root_cause)
+    assert drill.timers.satisfied.get("sla.identify") == _t(facts.root_cause)
 
 
 @pytest.mark.parametrize("sid", IDS)

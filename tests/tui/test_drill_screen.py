@@ -89,15 +89,18 @@ async def test_panels_show_metrics_timers_and_status(app: WarroomApp) -> None:
         assert screen.query_one(MetricRows).views["error_rate"].level == "critical"
         timers = screen.query_one("#timers", RowList).rows
         # Issue 19: the clocks run from detection, at the most severe level until a severity is declared.
+        # The panel says once which level it times ("if unsure, treat it as the higher one").
         assert [(r.label, r.value) for r in timers] == [
+            ("No severity declared: timing as SEV-1", ""),
+            ("If unsure, treat it as the higher one.", ""),
             ("Page unanswered: Primary on-call", "04:30"),
-            ("Acknowledge (SEV-1 until declared)", "04:30"),
-            ("First response (SEV-1 until declared)", "04:30"),
-            ("Brief executives (SEV-1 until declared)", "14:30"),
-            ("Status page (SEV-1 until declared)", "14:30"),
+            ("Acknowledge", "04:30"),
+            ("First response", "04:30"),
+            ("Brief executives", "14:30"),
+            ("Status page", "14:30"),
             ("Root cause not identified", "19:30"),
             ("Internal update due", "29:30"),
-            ("Resolve (SEV-1 until declared)", "59:30"),
+            ("Resolve", "59:30"),
         ]
         roles = screen.query_one("#roles", RowList).rows
         assert (roles[0].label, roles[0].value) == ("Severity", "undeclared")

@@ -142,6 +142,21 @@ def test_timer_rows_show_live_timers_most_urgent_first() -> None:
     assert rows == (Row("Acknowledge", "-01:40 late", "overdue"), Row("Internal update", "23:20", "running"))
 
 
+def test_before_a_declaration_the_panel_says_which_level_it_times_once() -> None:
+    timers = (
+        TimerView("sla.response", "First response (SEV1 until declared)", "sla", 0, 300, "running"),
+        TimerView("matrix.SEV1.1", "SEV1 open 1h: CTO (until declared)", "matrix", 0, 3600, "running"),
+    )
+    rows = timer_rows(timers, now=100, provisional="SEV1")
+    assert [r.label for r in rows] == [
+        "No severity declared: timing as SEV1",
+        "If unsure, treat it as the higher one.",
+        "First response",
+        "SEV1 open 1h: CTO",
+    ]
+    assert timer_rows(timers[:0], now=100, provisional="SEV1") == ()
+
+
 def test_a_finished_chart_can_stretch_over_the_width() -> None:
     assert chart([0, 10], 4, 2, 5, "up", stretch=True).plain == "▁▁██"
 

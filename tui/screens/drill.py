@@ -172,7 +172,8 @@ class DrillScreen(Screen[None]):
         header.severity_rank = sevs.index(state.severity) if state.severity in sevs else -1
         if state.metrics != previous.metrics:
             self.query_one(MetricPanel).show(state.metrics)
-        self.query_one("#timers", RowList).rows = timer_rows(state.timers, state.now)
+        provisional = None if state.severity else self.session.playbook.severities[0].id
+        self.query_one("#timers", RowList).rows = timer_rows(state.timers, state.now, provisional)
         self.query_one("#roles", RowList).rows = role_rows(state, self.session.playbook, self.names)
         self.query_one("#running", RowList).rows = running_rows(state, self.names)
         if state.finished and not self._over:

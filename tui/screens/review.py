@@ -238,7 +238,8 @@ class ReviewScreen(Screen[None]):
         feed_box = self.query_one("#review-feed", VerticalScroll)
         # After the next layout: the new text changes the height that "the end" means.
         self.call_after_refresh(feed_box.scroll_end, animate=False)
-        self._set("#review-timers", timer_rows(state.timers, state.now), "No timer running.")
+        provisional = None if state.severity else self.review.playbook.severities[0].id
+        self._set("#review-timers", timer_rows(state.timers, state.now, provisional), "No timer running.")
         self._set("#review-roles", role_rows(state, self.review.playbook, self.names), "")
         self._set("#review-done", tuple(self._action(e) for e in self.review.actions() if e.t <= t), "Nothing yet.")
         ideal = tuple(Row(f"◆ {self.names.action(s.do)}", _at(float(s.at)), "ok") for s in steps_by(self.ideal, t))

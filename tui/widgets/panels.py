@@ -70,19 +70,33 @@ class RowList(Widget):
         return max(1, len(self.rows))
 
 
-def timer_rows(timers: Sequence[TimerView], now: float) -> tuple[Row, ...]:
-    """Running, warning and overdue timers, most urgent first."""
+def timer_rows(timers: Sequence[TimerView], now: float, provisional: str | None = None) -> tuple[Row, ...]:
+    """Running, warning and overdue timers, most urgent first.
+
+    `provisional` is the level the clocks follow while no severity is declared (the playbook's most severe):
+    the panel says so once, at the top, instead of cutting the same "(SEV1 until declared)" off every label.
+    """
     live = [t for t in timers if t.state in ("running", "warning", "overdue")]
     live.sort(key=lambda t: (t.deadline, t.id))
     rows = []
+    tags = (f" ({provisional} until declared)", " (until declared)") if provisional else ()
     for timer in live:
         left = timer.left(now)
+        label = timer.label
+        for tag in tags:
+            label = label.removesuffix(tag)
         if timer.state == "overdue" or left < 0:
-            rows.append(Row(timer.label, f"{time_left(left)} late", "overdue"))
+            rows.append(Row(label, f"{time_left(left)} late", "overdue"))
         elif timer.state == "warning":
-            rows.append(Row(timer.label, time_left(left), "warning"))
+            rows.append(Row(label, time_left(left), "warning"))
         else:
-            rows.append(Row(timer.label, time_left(left), "running"))
+            rows.append(Row(label, time_left(left), "running"))
+    if provisional and any(t.label.endswith("until declared)") for t in live):
+        head = (
+            Row(f"No severity declared: timing as {provisional}", "", "warning"),
+            Row("If unsure, treat it as the higher one.", "", "muted"),
+        )
+        return (*head, *rows)
     return tuple(rows)
 
 
