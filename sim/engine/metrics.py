@@ -149,12 +149,14 @@ class MetricModel:
         self._line = _FLAT if flat else (static, slope, curved, next_change)
 
     def offset(self, t: float) -> float:
-        static, slope, curved, next_change = self._line
+        if t >= self._line[3]:
+            # A pull changed shape since the last sample (a ramp settled, a spike or fade ended): its old
+            # line would carry on past the change, so fold the pulls again before reading them.
+            self._regroup(t)
+        static, slope, curved, _ = self._line
         total = static + slope * t
         for c in curved:
             total += c.at(t)
-        if t >= next_change:
-            self._regroup(t)
         return total
 
     @property

@@ -50,6 +50,17 @@ def test_ramp_moves_linearly_over_its_span() -> None:
     assert alerts(drill) == [(750.0, "warn"), (1050.0, "critical")]
 
 
+def test_a_shape_ending_between_two_samples_does_not_overshoot() -> None:
+    """A ramp settles (and a spike ends) at 95 s, between the samples at 90 s and 100 s: the sample after
+    reads the settled value, not the old line carried on past its end."""
+    ramp = run(mini([{"metric": "m", "shape": "ramp", "by": 40, "over": "95s"}]))
+    assert value_at(ramp, 690) == pytest.approx(10 + 40 * 90 / 95)
+    assert value_at(ramp, 700) == 50
+    spike = run(mini([{"metric": "m", "shape": "spike", "by": 40, "over": "95s"}]))
+    assert value_at(spike, 690) == pytest.approx(10 + 40 * 5 / 95)
+    assert value_at(spike, 700) == 10
+
+
 def test_spike_jumps_then_decays_back_and_alerts_clear_with_hysteresis() -> None:
     drill = run(mini([{"metric": "m", "shape": "spike", "by": 40, "over": "5m"}]))
     assert value_at(drill, 600) == 50
