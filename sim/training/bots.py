@@ -27,7 +27,7 @@ class Profile:
     reaction: tuple[float, float]  # seconds, drawn uniformly for every decision
     wrong_severity: float  # declares one level off (lower, twice as often as higher)
     forget_roles: float
-    forget_page: float  # never pages the people the incident needs (security, DBA, finance…)
+    forget_page: float  # pages nobody: not the playbook's list, nor those the incident needs (DBA, finance…)
     forget_comms: float  # per status page / customer / executive / support notice
     skip_update: float  # per due internal update
     harmful: float  # takes a harmful action first
@@ -99,16 +99,26 @@ class Bot:
         yield self.react(), ("acknowledge", {})
         if self._has_role("tech-lead") and not self.chance(self.p.forget_roles):
             yield self.react(), ("assign_role", {"role": "tech-lead", "who": "me"})
+        paged: set[str] = set()
         if not self.chance(self.p.forget_page):
-            for contact in sc.truth.must_involve:
+            # The playbook's paging list for the level declared, then whoever this incident needs.
+            for contact in dict.fromkeys([*self.level.page, *sc.truth.must_involve]):
+                paged.add(contact)
                 yield self.react(), ("page", {"contact": contact})
         for action in self.harmful[:1] if self.chance(self.p.harmful) else []:
             yield self.react(), (action, {})
         for action in self.partial if self.chance(self.p.partial_first) else []:
             yield self.react(), (action, {})
-        expected = [e.done for e in sc.expectations if e.done and e.done not in sc.truth.fixed_by]
-        for done in expected:
-            yield self.react(), (done, {})
+        # What the scenario expects done (with the parameters it names), the most urgent first.
+        expected = sorted(
+            (e for e in sc.expectations if e.done and e.done not in sc.truth.fixed_by),
+            key=lambda e: e.within if e.within is not None else float("inf"),
+        )
+        for e in expected:
+            assert e.done is not None
+            if e.done == "page" and e.with_.get("contact") in paged:
+                continue
+            yield self.react(), (e.done, dict(e.with_))
         for target in INVESTIGATE_TARGETS:
             if drill.root_cause_at is not None:
                 break
