@@ -253,6 +253,14 @@ def _line(e: AnyEvent, names: Names) -> tuple[str, str] | None:
             return None  # the investigation's own result line already quotes it
         case ClueRevealed():
             return "clue", f"Found: {e.text}"
+        case StatusChanged(status="resolved", early=True):
+            # Said at once, so the trainee learns it during the drill and not only in the debrief.
+            return "system", (
+                f"Incident status: {e.previous} → resolved, too early: a fault is still active or a metric "
+                "unhealthy. Nothing stops, and it reopens if the alarm fires again."
+            )
+        case StatusChanged(previous="resolved"):
+            return "system", f"Incident reopened: the alarm fired again (resolved → {e.status})"
         case StatusChanged():
             return "system", f"Incident status: {e.previous} → {e.status}"
         case SeverityDeclared():

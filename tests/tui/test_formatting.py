@@ -22,6 +22,7 @@ from sim.journal.events import (
     FaultStarted,
     Inject,
     SeverityDeclared,
+    StatusChanged,
 )
 from tui.formatting import FeedItem, Names, describe, number, quantity, time_left
 from tui.widgets.feed import FeedFilter
@@ -178,3 +179,12 @@ def test_facilitator_inputs_reach_the_feed_only_as_what_they_make(names: Names, 
 def test_a_clock_jump_says_how_far(names: Names) -> None:
     item = describe(FacilitatorJump(t=60, actor=FACILITATOR, dt=420.0), names)
     assert item == FeedItem(60, "system", "The facilitator moved the clock on by 7m")
+
+
+def test_a_premature_resolve_and_the_reopening_say_what_happened(names: Names) -> None:
+    early = describe(StatusChanged(t=60, status="resolved", previous="investigating", early=True), names)
+    assert early is not None and "too early" in early.text and "reopens if the alarm fires again" in early.text
+    held = describe(StatusChanged(t=60, status="resolved", previous="mitigated", early=False), names)
+    assert held == FeedItem(60, "system", "Incident status: mitigated → resolved")
+    back = describe(StatusChanged(t=90, status="investigating", previous="resolved"), names)
+    assert back == FeedItem(90, "system", "Incident reopened: the alarm fired again (resolved → investigating)")
