@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -17,6 +18,13 @@ from tui.messages import BackToPicker, DrillFinished, PlayAgain, ScenarioChosen,
 from tui.screens import WIDTH_BREAKPOINTS
 from tui.session import DrillPort, Session, new_session
 from tui.startup import resume_collection
+
+
+def _reader_gone(fd: int) -> bool:
+    """Whether the pipe `fd` writes into has lost its reader: poll reports an error on its write end then."""
+    poller = select.poll()
+    poller.register(fd, 0)  # no events asked for: errors and hangups are always reported
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
 
 
 class WarroomApp(App[None]):
@@ -68,7 +76,13 @@ class WarroomApp(App[None]):
     def _exit_if_terminal_gone(self) -> None:
         """Quit when the terminal hangs up (a closed window or tmux pane). Launched through `make`, the app
         can miss the hangup signal and would otherwise spin on a dead terminal for ever; the journal is
-        written as the drill goes, so `warroom resume` picks it up."""
+        written as the drill goes, so `warroom resume` picks it up. A browser tab (`warroom serve`) has no
+        terminal: its output is a pipe to the server, and it quits when the server is gone (killed before it
+        could end its tabs), for no one reads it then."""
+        if self.is_web:
+            if _reader_gone(1):  # stdout: the pipe textual-serve reads the tab's screen from
+                self.exit()
+            return
         try:
             os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
         except OSError:

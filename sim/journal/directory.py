@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sim.journal.events import DrillEnded, kind_of
-from sim.journal.jsonl import JournalError, read_journal
+from sim.journal.jsonl import JournalError, JournalInUse, lock, read_journal
 
 # Where discarded journals go, inside the journals dir: moved aside, never deleted.
 DISCARDED = "discarded"
@@ -75,7 +75,20 @@ def describe_journal(path: Path) -> Unfinished:
     except JournalError as exc:
         return Unfinished(path, "?", "?", 0.0, modified, problem=str(exc))
     reached = j.events[-1].t if j.events else 0.0
-    return Unfinished(path, j.header.scenario, j.header.trainee, reached, modified, j.truncated)
+    problem = "in use: another warroom is playing it now" if _in_use(path) else ""
+    return Unfinished(path, j.header.scenario, j.header.trainee, reached, modified, j.truncated, problem)
+
+
+def _in_use(path: Path) -> bool:
+    """Whether another warroom holds the journal's lock: a drill being played (another terminal, another
+    browser tab of `warroom serve`) is not one to offer back, nor to move aside under its player."""
+    try:
+        lock(path).close()
+    except JournalInUse:
+        return True
+    except JournalError:
+        pass  # unreadable now: resuming says why
+    return False
 
 
 def unfinished(directory: Path | None = None) -> list[Unfinished]:

@@ -151,6 +151,9 @@ class JournalWriter:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (held open)
             self._line(header_json(header))
+            # Held from the first line, as when resuming: no other warroom offers back or resumes a drill
+            # that is being played (another terminal, another tab of `warroom serve`).
+            locked = locked or lock(self.path)
         else:
             # Resuming: drop a half-written last line, then carry on after the last whole one.
             os.truncate(self.path, keep_bytes)

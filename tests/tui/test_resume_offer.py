@@ -16,7 +16,7 @@ from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.journal.directory import journals_dir, unfinished
 from sim.journal.events import to_json
-from sim.journal.jsonl import dumps, read_journal
+from sim.journal.jsonl import dumps, lock, read_journal
 from tests.tui.conftest import end_drill
 from tui.app import WarroomApp
 from tui.messages import ScenarioChosen
@@ -133,3 +133,15 @@ def test_snapshot_resume_offer(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+async def test_a_drill_being_played_elsewhere_is_not_offered(left_unfinished: Path) -> None:
+    # Another warroom (a terminal, a tab of `warroom serve`) playing the drill holds its journal's lock.
+    with lock(left_unfinished):
+        (found,) = unfinished()
+        assert found.problem.startswith("in use")
+        app = picker_app(trainee="Alex")
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, PickerScreen)
+    assert not unfinished()[0].problem  # let go, it is offered again

@@ -4,6 +4,7 @@ each imported only when it is called, so `warroom --help` and the TUI start fast
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -30,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "review": "tui.cli.review:review",
     "score": "tui.cli.score:score",
     "report": "tui.cli.report:report",
+    "serve": "tui.cli.serve:serve",
 }
 
 
@@ -49,8 +51,26 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module), attr)
 
 
+def under_web_driver() -> bool:
+    """Whether Textual will run the app on its web driver: textual-serve (`warroom serve`) names it in
+    TEXTUAL_DRIVER for each browser tab, whose stdin and stdout are pipes to the server, not a terminal."""
+    name = os.environ.get("TEXTUAL_DRIVER")
+    if not name:
+        return False
+    from textual.drivers.web_driver import WebDriver
+
+    module, _, attr = name.partition(":")
+    try:
+        driver = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError):
+        return False  # not a driver of ours to vouch for: the terminal check stands
+    return isinstance(driver, type) and issubclass(driver, WebDriver)
+
+
 def needs_terminal() -> None:
     """The TUI cannot run without a terminal (CI, pipes): say so in one line and exit 2."""
+    if under_web_driver():
+        return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         click.echo(
             "warroom: the drill needs an interactive terminal; use `warroom run SCENARIO` for a headless drill.",
