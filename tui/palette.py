@@ -64,11 +64,14 @@ class DrillCommands(CommandList):
     def _commands(self) -> list[Command]:
         screen: DrillScreen = self.screen  # type: ignore[assignment]
         commands: list[Command] = []
+        done = screen.state.done
         for spec in screen.available().values():
-            # The palette reads help as markup, so scenario text never goes there: only our own words.
+            # The palette reads help as markup, so scenario text never goes there: only our own words. Nor does
+            # it say which actions are destructive: in most scenarios those are the wrong ones, so that would
+            # give the answer away (choosing one still asks first).
             hint = f"scenario action, takes {format_duration(spec.duration)}" if spec.scenario else spec.description
-            if spec.destructive:
-                hint = f"{hint} (destructive: asks first)"
+            if spec.id in done:
+                hint = f"✓ done before. {hint}"
             commands.append((spec.label, hint, partial(screen.take_action, spec.id)))
         for title, help_text, method in _CONTROLS:
             commands.append((title, help_text, getattr(screen, method)))

@@ -92,6 +92,12 @@ class ActionBook:
             return []
         return [s for s in self.specs.values() if self._state_reason(s) is None]
 
+    def refusals(self) -> dict[str, str]:
+        """Why each action that cannot start now would be refused, parameters aside: `check`'s own words."""
+        if self.drill.finished:
+            return dict.fromkeys(self.specs, "the drill is over")
+        return {s.id: reason for s in self.specs.values() if (reason := self._state_reason(s)) is not None}
+
     def check(self, action_id: str, params: Mapping[str, Any], role: str | None) -> str | None:
         """Why the action cannot be taken now with these parameters, or None when it can."""
         drill = self.drill

@@ -376,6 +376,10 @@ class Drill(Incident):
                     m.spec.critical,
                     m.spec.bad_when,
                     tuple(m.history),
+                    m.spec.baseline,
+                    m.cumulative,
+                    m.low,
+                    m.high,
                 )
                 for m in self.metrics.values()
             ),
@@ -393,6 +397,9 @@ class Drill(Incident):
             findings=tuple(self.actions.findings),
             finished=self.finished,
             end_reason=self.end_reason,
+            refusals=self.actions.refusals(),
+            healthy_since=self.healthy_since,
+            monitoring_period=self.monitoring_period,
         )
 
     # -- processes --------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Literal, NamedTuple
 
 from sim.format.vocabulary import TimerCategory
@@ -20,6 +22,11 @@ class MetricView(NamedTuple):
     critical: float
     bad_when: Literal["up", "down"]
     history: tuple[float, ...]  # recent samples, oldest first (a ring buffer's contents)
+    # What a chart needs to draw it on a fixed scale rather than one fitted to the recent samples.
+    baseline: float = 0.0  # the healthy value (a cumulative metric's healthy rate)
+    cumulative: bool = False  # the value is a running total that starts at zero
+    minimum: float | None = None  # the value never goes below / above these
+    maximum: float | None = None
 
 
 class TimerView(NamedTuple):
@@ -64,3 +71,10 @@ class DrillState(NamedTuple):
     findings: tuple[tuple[str, str], ...]  # (target, what it found), one per finished investigation, in order
     finished: bool
     end_reason: str | None
+    # Why each action that cannot start now is refused, in the engine's words (parameters aside): a seat
+    # asks before it opens a dialog or a confirmation, instead of after.
+    refusals: Mapping[str, str] = MappingProxyType({})
+    # The post-fix watch: since when every metric has been healthy (None while one is not), and how long
+    # they must hold after a resolve for the recovery to count as verified.
+    healthy_since: float | None = None
+    monitoring_period: float = 0.0

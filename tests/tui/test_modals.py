@@ -119,14 +119,102 @@ async def test_page_someone_from_the_escalation_list(app: WarroomApp, drill: Dri
         assert [e.contact for e in drill.events if isinstance(e, PageSent)] == ["dba"]
 
 
-async def test_actions_menu_lists_scenario_actions_first(app: WarroomApp, drill: Drill) -> None:
+def menu_rows(modal: ActionsModal) -> list[str]:
+    options = modal.query_one("#action-list", OptionList)
+    return [str(options.get_option_at_index(i).prompt).strip() for i in range(options.option_count)]
+
+
+async def test_the_actions_menu_groups_actions_and_never_puts_the_fix_first(app: WarroomApp, drill: Drill) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("n", "n", "x")
         modal = app.screen
         assert isinstance(modal, ActionsModal)
-        assert [s.id for s in modal.specs[:2]] == ["rollback", "restart"]
-        await pilot.press("enter")
+        rows = menu_rows(modal)
+        assert [r for r in rows if r in ("Investigate", "Mitigate", "Communicate", "Coordinate")] == [
+            "Investigate",
+            "Mitigate",
+            "Communicate",
+            "Coordinate",
+        ]
+        # The scenario's actions sit under Mitigate by label, in plain words: the rollback is not singled out.
+        mitigate = rows.index("Mitigate")
+        assert rows[mitigate + 1 : mitigate + 3] == [
+            "Restart all gateway pods  2m",
+            "Roll back api-gateway to v2.4.0  3m",
+        ]
+        assert not any("destructive" in r for r in rows)
+        options = modal.query_one("#action-list", OptionList)
+        assert options.highlighted_option is not None and options.highlighted_option.id == "investigate"
+        await pilot.press("down", "down", "enter")
         assert started(drill, "rollback")
+
+
+async def test_a_running_action_stays_in_place_with_its_countdown(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "x")
+        assert isinstance(app.screen, ActionsModal)
+        before = menu_rows(app.screen)
+        await pilot.press("escape", "p", "enter", "x")  # page the first contact; it takes 30s
+        modal = app.screen
+        assert isinstance(modal, ActionsModal)
+        rows = menu_rows(modal)
+        row = before.index("Page / escalate to someone  30s")
+        assert rows[row] == "▸ Page / escalate to someone  running, 00:30 left"
+        assert len(rows) == len(before)
+        options = modal.query_one("#action-list", OptionList)
+        assert options.get_option_at_index(row).disabled
+        screen = app.screen_stack[-2]
+        assert isinstance(screen, DrillScreen)
+        screen.advance(20)  # the clock runs on while the menu is open
+        await pilot.pause()
+        assert menu_rows(modal)[row] == "▸ Page / escalate to someone  running, 00:10 left"
+        screen.advance(20)
+        await pilot.pause()
+        assert menu_rows(modal)[row] == "✓ Page / escalate to someone  30s · done before"
+        assert not options.get_option_at_index(row).disabled
+
+
+async def test_running_a_done_action_again_asks_first(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n")
+        screen = app.screen
+        assert isinstance(screen, DrillScreen)
+        screen.act("open_channel")
+        screen.advance(40)
+        await pilot.press("ctrl+p", *"open the incident")
+        await pilot.pause(0.3)  # the palette searches in a worker
+        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmModal)
+        assert "done before" in plain(app.screen.query_one("#confirm-body", Static))
+        await pilot.press("n")
+        assert len(started(drill, "open_channel")) == 1
+        await pilot.press("x")
+        modal = app.screen
+        assert isinstance(modal, ActionsModal)
+        options = modal.query_one("#action-list", OptionList)
+        options.highlighted = options.get_option_index("open_channel")
+        await pilot.press("enter", "y")
+        assert len(started(drill, "open_channel")) == 2
+
+
+async def test_roles_are_refused_before_the_dialog_while_an_assignment_runs(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n", "n", "r", "enter", "enter")  # Incident Commander: me, 20 seconds
+        assert isinstance(app.screen, DrillScreen)
+        await pilot.press("r")
+        assert isinstance(app.screen, DrillScreen)  # no dialog to fill in for nothing
+        (notice,) = [n for n in app._notifications if n.title == "Not now"]
+        assert notice.message == drill.state.refusals["assign_role"]
+        assert notice.message.startswith("Assign a role is already under way (done at T+00:02:20)")
+
+
+async def test_resolve_says_there_is_nothing_to_resolve_before_asking(app: WarroomApp, drill: Drill) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("R")
+        assert isinstance(app.screen, DrillScreen)
+        notices = [n.message for n in app._notifications if n.title == "Not now"]
+        assert notices == ["there is no incident to resolve yet"]
+        assert not started(drill, "resolve")
 
 
 async def test_destructive_actions_ask_for_confirmation(app: WarroomApp, drill: Drill) -> None:
@@ -170,7 +258,8 @@ async def test_help_lists_the_drill_bindings(app: WarroomApp) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         described = {(row.key, row.description) for row in app.screen.rows}
-        assert {("space", "Pause"), ("n", "Step 1m"), ("R", "Resolve"), ("s", "Severity")} <= described
+        # The drill opens paused: space says what it does now.
+        assert {("space", "Resume"), ("n", "Step 1m"), ("R", "Resolve"), ("s", "Severity")} <= described
         await pilot.press("escape")
         assert isinstance(app.screen, DrillScreen)
         await pilot.press("f1")

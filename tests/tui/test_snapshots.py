@@ -1,4 +1,4 @@
-"""Snapshots of every screen and modal at 120x36, and the drill and debrief screens at 80x24.
+"""Snapshots of every screen and modal at 120x36, the drill and debrief screens at 80x24, the drill at 200x50.
 
 Each app is built from injected parts with a fixed seed and a paused clock; `run_before` moves sim time.
 Regenerate with `pytest tests/tui/test_snapshots.py --snapshot-update` only after looking at the report.
@@ -19,6 +19,8 @@ from tui.app import WarroomApp
 from tui.screens.drill import DrillScreen
 
 from .conftest import NARROW, SCENARIO_DIR, SEED, WIDE
+
+HUGE = (200, 50)
 
 Snap = Callable[..., bool]
 
@@ -68,6 +70,53 @@ def test_drill(snap_compare: Snap, snap_drill: Drill) -> None:
 def test_drill_at_80_by_24(snap_compare: Snap, snap_drill: Drill) -> None:
     app = WarroomApp(drill=snap_drill, autostart=False)
     assert snap_compare(app, terminal_size=NARROW, run_before=at(3, "a", "n"))
+
+
+def test_drill_at_200_by_50(snap_compare: Snap, snap_drill: Drill) -> None:
+    """The side column grows with the terminal: whole labels, longer sparklines."""
+    app = WarroomApp(drill=snap_drill, autostart=False)
+    assert snap_compare(app, terminal_size=HUGE, run_before=at(3, "a", "n"))
+
+
+def _fixed_and_busy(minutes: int = 6) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """Rolled back at T+2:00, `minutes` later five actions started at once: the post-fix watch counts in the
+    timers and the strip shows every running action."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await at(2)(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, DrillScreen)
+        screen.act("acknowledge")
+        screen.act("rollback")
+        await at(minutes)(pilot)
+        screen.act("investigate", target="logs")
+        screen.act("page", contact="dba")
+        screen.act("brief_executives")
+        screen.act("status_page", state="monitoring")
+        screen.act("post_update")
+        await pilot.pause()
+
+    return run_before
+
+
+def test_drill_recovering(snap_compare: Snap, snap_drill: Drill) -> None:
+    app = WarroomApp(drill=snap_drill, autostart=False)
+    assert snap_compare(app, terminal_size=WIDE, run_before=_fixed_and_busy())
+
+
+def test_drill_recovering_at_80_by_24(snap_compare: Snap, snap_drill: Drill) -> None:
+    app = WarroomApp(drill=snap_drill, autostart=False)
+    assert snap_compare(app, terminal_size=NARROW, run_before=_fixed_and_busy())
+
+
+def test_actions_menu_marks_done_and_running(snap_compare: Snap, snap_drill: Drill) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _fixed_and_busy()(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+
+    app = WarroomApp(drill=snap_drill, autostart=False)
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
 
 
 def test_drill_busy(snap_compare: Snap, snap_drill: Drill) -> None:
@@ -127,7 +176,7 @@ def test_command_palette(snap_compare: Snap, snap_drill: Drill) -> None:
 
 
 async def _to_debrief(pilot: Pilot[None]) -> None:
-    await at(2, "a", "s", "enter", "x", "enter")(pilot)
+    await at(2, "a", "s", "enter", "x", "down", "down", "enter")(pilot)  # Mitigate: restart, then roll back
     await at(8)(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, DrillScreen)

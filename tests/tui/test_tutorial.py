@@ -64,7 +64,7 @@ async def test_by_the_book_scores_an_a() -> None:
         await you.wait(2)
         await you.keys("i", "down", "down", "enter")  # recent deploys: the config diff
         await you.wait(3)
-        await you.keys("x", "enter")  # the first scenario action: revert the config
+        await you.palette("revert samplemind")  # revert the config (the menu has it under Mitigate)
         await you.wait(18)  # the fix, then the playbook's 15-minute watch
         await you.palette("schedule the post")
         await you.wait(2)
@@ -88,11 +88,11 @@ async def test_chasing_the_red_herring_costs_points() -> None:
         await you.wait(1)
         await you.keys("s", "enter")  # SEV1: one level too high
         await you.wait(1)
-        await you.keys("x", "down", "enter", "y")  # restart redis-0 (destructive, harmful)
+        await you.keys("x", "down", "enter", "y")  # the first under Mitigate: restart redis-0 (destructive, harmful)
         await you.wait(2)
         await you.keys("i", "down", "down", "enter")
         await you.wait(3)
-        await you.keys("x", "enter")  # the real fix, late
+        await you.palette("revert samplemind")  # the real fix, late
         await you.wait(18)
         await you.keys("R", "y")
         await you.wait(1)

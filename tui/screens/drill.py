@@ -13,23 +13,26 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
+from sim.engine.actions import scenario_spec
 from sim.engine.drill import ActionRefused
 from sim.engine.state import DrillState
-from sim.format.catalogue import COMMS_ACTIONS, ActionSpec
+from sim.format.catalogue import COMMS_ACTIONS, STANDARD, ActionSpec
 from sim.journal.events import AnyEvent, ClueRevealed, TimerExpired
 from tui.formatting import Names, describe
 from tui.messages import DrillFinished
 from tui.palette import DrillCommands
+from tui.screens import WIDTH_BREAKPOINTS
 from tui.session import Session
 from tui.widgets.feed import Feed, FeedFilter
+from tui.widgets.footer import DrillFooter
 from tui.widgets.header import DrillHeader
 from tui.widgets.metrics import MetricPanel
-from tui.widgets.panels import RowList, role_rows, running_rows, timer_rows
+from tui.widgets.panels import RowList, RunningStrip, role_rows, running_items, timer_rows, watch_row
 
 if TYPE_CHECKING:
     from tui.modals.comms import Outgoing
+    from tui.modals.menus import ActionsModal, MenuEntry
     from tui.modals.people import Assignment
 
 # The dialogs are imported when first opened, not with this screen: the comms composer alone (TextArea)
@@ -41,15 +44,27 @@ STEP = 60.0  # sim seconds per step while paused: the tabletop rhythm of "discus
 
 # Actions whose parameters a dialog collects; the rest run as soon as they are chosen.
 _DIALOGS = {"declare", "assign_role", "page", "investigate", *COMMS_ACTIONS}
+# Footer keys that give way below 100 columns: each is also in the actions menu (x) and the help (?).
+_MINOR_KEYS = ("acknowledge", "severity", "roles", "comms", "investigate")
+# The drill's own breakpoints: beside the app's widths, `-xwide` gives facilitator mode a column of its own;
+# `-tall` lets the side panels grow.
+_WIDTHS = [*WIDTH_BREAKPOINTS, (160, "-xwide")]
+_HEIGHTS = [(0, "-short"), (44, "-tall")]
 
 
 class DrillScreen(Screen[None]):
     """Everything burning and everything due, on one screen."""
 
     BINDING_GROUP_TITLE = "Drill"
+    # No ClassVar: Textual declares these `ClassVar[...] | None`, which mypy reads as instance variables.
+    HORIZONTAL_BREAKPOINTS = _WIDTHS
+    VERTICAL_BREAKPOINTS = _HEIGHTS
+    COMPACT_FOOTER_BELOW = 0  # the footer's keys sit closer together below this width
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DrillCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_pause", "Pause", id="drill.pause"),
+        # One key, two bindings: `check_action` shows the one that applies, so the footer says what space does.
+        Binding("space", "pause", "Pause", id="drill.pause"),
+        Binding("space", "resume", "Resume", id="drill.resume"),
         Binding("plus,equals_sign", "faster", "Faster", id="drill.faster", key_display="+", show=False),
         Binding("minus", "slower", "Slower", id="drill.slower", key_display="-", show=False),
         Binding("n", "step", "Step 1m", id="drill.step", show=False),
@@ -80,6 +95,10 @@ class DrillScreen(Screen[None]):
         self._ticker: Timer | None = None
         self._failed = False
         self._over = False
+        self._menu: ActionsModal | None = None  # the actions menu while it is open, kept up to date
+        specs = {spec.id: spec for spec in STANDARD}
+        specs.update((a.id, scenario_spec(a)) for a in session.scenario.actions)
+        self.specs: tuple[ActionSpec, ...] = tuple(specs.values())  # every action of this drill, as the engine's
         self.set_reactive(DrillScreen.paused, not playing)
 
     # ----------------------------------------------------------------- layout
@@ -92,16 +111,17 @@ class DrillScreen(Screen[None]):
                 yield MetricPanel(state.metrics, id="metrics")
                 yield RowList(id="timers", classes="panel", title="Timers")
                 yield RowList(id="roles", classes="panel", title="Severity & roles")
-            yield Feed(id="feed")
-        yield RowList(id="running")
-        yield Footer()
+            with Vertical(id="stage"):  # the feed, and in facilitator mode the facilitator's panel
+                yield Feed(id="feed")
+        yield RunningStrip(id="running")
+        yield DrillFooter(_MINOR_KEYS, compact_below=self.COMPACT_FOOTER_BELOW)
 
     def on_mount(self) -> None:
         header = self.query_one(DrillHeader)
         header.speed = self.speed
         header.paused = self.paused
         self.query_one("#timers", RowList).empty = "No timers running"
-        self.query_one("#running", RowList).empty = "Nothing in progress. ? for help, ctrl+p for every action."
+        self.query_one(RunningStrip).empty = "Nothing in progress. ? for help, ctrl+p for every action."
         self._ticker = self.set_interval(TICK, self.tick, pause=self.paused)
         self.sync(toast=False)  # a resumed drill's past goes to the feed; it was news the first time
 
@@ -173,9 +193,13 @@ class DrillScreen(Screen[None]):
         if state.metrics != previous.metrics:
             self.query_one(MetricPanel).show(state.metrics)
         provisional = None if state.severity else self.session.playbook.severities[0].id
-        self.query_one("#timers", RowList).rows = timer_rows(state.timers, state.now, provisional)
+        watch = watch_row(state)
+        timers = timer_rows(state.timers, state.now, provisional)
+        self.query_one("#timers", RowList).rows = (watch, *timers) if watch else timers
         self.query_one("#roles", RowList).rows = role_rows(state, self.session.playbook, self.names)
-        self.query_one("#running", RowList).rows = running_rows(state, self.names)
+        self.query_one(RunningStrip).items = running_items(state, self.names)
+        if self._menu is not None and self._menu.is_attached:
+            self._menu.show(self.menu_entries(state))
         if state.finished and not self._over:
             self._over = True
             self.paused = True
@@ -212,6 +236,12 @@ class DrillScreen(Screen[None]):
             return
         self.paused = not self.paused
 
+    def action_pause(self) -> None:
+        self.action_toggle_pause()
+
+    def action_resume(self) -> None:
+        self.action_toggle_pause()
+
     def action_faster(self) -> None:
         index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 0
         self.speed = SPEEDS[min(index + 1, len(SPEEDS) - 1)]
@@ -227,9 +257,12 @@ class DrillScreen(Screen[None]):
         self.advance(STEP)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Space is bound twice; only the binding that applies is active and shown.
+        if (action == "pause" and self.paused) or (action == "resume" and not self.paused):
+            return False
         if action in ("quit_drill", "filter", "step"):
             return True
-        if (self._over or self._failed) and action not in ("toggle_pause", "faster", "slower"):
+        if (self._over or self._failed) and action not in ("toggle_pause", "pause", "resume", "faster", "slower"):
             return None
         return True
 
@@ -238,8 +271,21 @@ class DrillScreen(Screen[None]):
     def available(self) -> dict[str, ActionSpec]:
         return {spec.id: spec for spec in self.drill.available_actions()}
 
+    def menu_entries(self, state: DrillState) -> list[MenuEntry]:
+        from tui.modals.menus import menu_entries
+
+        return menu_entries(self.specs, state)
+
+    def refused(self, action_id: str) -> bool:
+        """Ask the engine first: an action it would refuse now is tried at once, so its refusal (journaled,
+        and shown as a notice) comes before a dialog or a confirmation is filled in for nothing."""
+        if action_id not in self.drill.state.refusals:
+            return False
+        self.act(action_id)
+        return True
+
     def take_action(self, action_id: str) -> None:
-        """Do an action by id: open its dialog if it needs parameters, confirm it if destructive."""
+        """Do an action by id: open its dialog if it needs parameters, confirm it if destructive or done before."""
         if action_id in _DIALOGS:
             opener = {
                 "declare": self.action_severity,
@@ -257,14 +303,20 @@ class DrillScreen(Screen[None]):
             # Let the engine say why: its refusal explains the prerequisite better than we could.
             self.act(action_id)
             return
+        again = ""
+        if action_id in self._state.done:
+            again = "\n\nThis was done before; it runs again from the start."
         if action_id == "resolve":
             self.action_resolve()
         elif spec.destructive:
             self._confirm(
                 f"{spec.label}?",
-                f"{spec.description or spec.label}\n\nThis is destructive and cannot be undone.",
+                f"{spec.description or spec.label}\n\nThis is destructive and cannot be undone.{again}",
                 lambda: self.act(action_id),
             )
+        elif again:
+            body = f"{spec.description or spec.label}{again}"
+            self._confirm(f"{spec.label} again?", body, lambda: self.act(action_id))
         else:
             self.act(action_id)
 
@@ -283,6 +335,9 @@ class DrillScreen(Screen[None]):
     def action_severity(self) -> None:
         from tui.modals.severity import SeverityModal
 
+        if self.refused("declare"):
+            return
+
         def chosen(severity: str | None) -> None:
             if severity:
                 self.act("declare", severity=severity)
@@ -292,6 +347,9 @@ class DrillScreen(Screen[None]):
     def action_roles(self) -> None:
         from tui.modals.people import RoleModal
 
+        if self.refused("assign_role"):
+            return
+
         def chosen(assignment: Assignment | None) -> None:
             if assignment:
                 self.act("assign_role", role=assignment.role, who=assignment.who)
@@ -300,6 +358,9 @@ class DrillScreen(Screen[None]):
 
     def action_page(self) -> None:
         from tui.modals.people import PageModal
+
+        if self.refused("page"):
+            return
 
         def chosen(contact: str | None) -> None:
             if contact:
@@ -328,6 +389,9 @@ class DrillScreen(Screen[None]):
     def action_investigate(self) -> None:
         from tui.modals.investigate import InvestigateModal
 
+        if self.refused("investigate"):
+            return
+
         def chosen(target: str | None) -> None:
             if target:
                 self.act("investigate", target=target)
@@ -342,12 +406,16 @@ class DrillScreen(Screen[None]):
         from tui.modals.menus import ActionsModal
 
         def chosen(action_id: str | None) -> None:
+            self._menu = None
             if action_id:
                 self.take_action(action_id)
 
-        self.app.push_screen(ActionsModal(list(self.available().values())), chosen)
+        self._menu = ActionsModal(self.menu_entries(self.drill.state))
+        self.app.push_screen(self._menu, chosen)
 
     def action_resolve(self) -> None:
+        if self.refused("resolve"):
+            return
         self._confirm(
             "Resolve the incident?",
             "Declaring it resolved is irreversible: the drill checks that metrics stay healthy, "

@@ -47,6 +47,7 @@ class FacilitatorScreen(DrillScreen):
     """The drill as the facilitator runs it: the trainee's screen, with the truth and the levers beside it."""
 
     BINDING_GROUP_TITLE = "Drill (facilitator)"
+    COMPACT_FOOTER_BELOW = 160  # the F2 key needs the room that padding takes
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DrillCommands, FacilitatorCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "toggle_panel", "Facilitator", id="facilitator.panel"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult, RenderResult
@@ -16,6 +17,9 @@ from sim.engine.state import MetricView
 from tui.formatting import quantity
 
 BARS = "▁▂▃▄▅▆▇█"
+OVERSHOOT = 0.5  # how far past critical a chart reaches, as a share of the distance from healthy to critical
+MIN_CHART = 10  # columns a sparkline needs to show a shape; labels give way to it
+WRAP_FROM = 40  # panel widths from which long labels get lines of their own (narrower, they are cut)
 _LEVEL_STYLE = {"ok": "$success", "warn": "$warning", "critical": "$error"}
 
 
@@ -36,6 +40,23 @@ def buckets(data: Sequence[float], width: int, worst: str) -> list[float]:
     return [pick(data[i * n // width : (i + 1) * n // width] or data[-1:]) for i in range(width)]
 
 
+def scale_of(view: MetricView) -> tuple[float, float]:
+    """The fixed range a metric is drawn on: from healthy (its baseline; zero for a running total) to half as
+    far again past its critical threshold, within the metric's own limits. Fixed, so a flat metric draws
+    flat whatever its noise, and a bar's height means the same from one minute to the next."""
+    up = view.bad_when == "up"
+    good = 0.0 if view.cumulative else view.baseline
+    if (view.critical - good > 0) != up:
+        good = 2 * view.warn - view.critical  # a baseline past the thresholds: healthy is as far on the other side
+    far = view.critical + OVERSHOOT * (view.critical - good)
+    lo, hi = min(good, far), max(good, far)
+    if view.minimum is not None:
+        lo = max(lo, view.minimum)
+    if view.maximum is not None:
+        hi = min(hi, view.maximum)
+    return (lo, hi) if hi > lo else (lo, lo + 1.0)
+
+
 def chart(
     history: Sequence[float],
     width: int,
@@ -45,20 +66,25 @@ def chart(
     height: int = 1,
     *,
     stretch: bool = False,
+    scale: tuple[float, float] | None = None,
 ) -> Content:
-    """Bars `height` rows tall, scaled so the critical threshold is always inside the range: noise around a
-    healthy baseline stays low and flat instead of filling the chart. Each bar takes its level's colour.
+    """Bars `height` rows tall, each in its level's colour (so the thresholds show as colour).
 
-    A short history is drawn right-aligned (a live chart fills from the right), or spread over the whole
-    width with `stretch` (a finished drill's chart)."""
+    On `scale` (see `scale_of`) when given, values beyond it drawn at its ends; otherwise scaled to the data,
+    stretched so the critical threshold is always inside the range. A short history is drawn right-aligned
+    (a live chart fills from the right), or spread over the whole width with `stretch` (a finished drill's
+    chart)."""
     if width <= 0 or height <= 0:
         return Content("")
     data = buckets(history, width, bad_when)
     if stretch and data and len(data) < width:
         data = [data[i * len(data) // width] for i in range(width)]
     pad = width - len(data)
-    lo = min(*data, critical if bad_when == "down" else min(data)) if data else 0.0
-    hi = max(*data, critical if bad_when == "up" else max(data)) if data else 1.0
+    if scale is not None:
+        lo, hi = scale
+    else:
+        lo = min(*data, critical if bad_when == "down" else min(data)) if data else 0.0
+        hi = max(*data, critical if bad_when == "up" else max(data)) if data else 1.0
     extent = (hi - lo) or 1.0
     steps = len(BARS) * height - 1
     # Eighths of a row per column; every column shows at least the lowest bar so the line is continuous.
@@ -99,49 +125,130 @@ def fit_cells(text: str, width: int, *, right: bool = False) -> str:
     return pad + text if right else text + pad
 
 
+class Layout(NamedTuple):
+    """How the metric rows sit at one panel width."""
+
+    width: int
+    column: int  # the label column's width; 0 when each label has lines of its own above its chart
+    labels: dict[str, list[str]]  # metric id -> its label's lines
+
+    def height(self, metric_id: str) -> int:
+        return len(self.labels[metric_id]) + (0 if self.column else 1)
+
+
 class MetricRows(Widget):
-    """Every metric on its own line (label, threshold-aware sparkline, value), drawn by one widget: a widget
-    per metric cost the drill screen's first frame as much as a metric's whole row, and at speed every
-    metric has a new sample on every tick, so the rows repaint together anyway."""
+    """Every metric's label, sparkline on a fixed scale, and value, drawn by one widget: a widget per metric
+    cost the drill screen's first frame as much as a metric's whole row, and at speed every metric has a new
+    sample on every tick, so the rows repaint together anyway.
+
+    One line per metric when the longest label leaves the chart `MIN_CHART` columns. Otherwise, from
+    `WRAP_FROM` columns, each label gets the panel's width on lines of its own, above its chart and value;
+    narrower, where height is scarce, labels are cut instead."""
 
     def __init__(self, views: Sequence[MetricView]) -> None:
         super().__init__()
         self.views: dict[str, MetricView] = {v.id: v for v in views}
-        self._labels: dict[str, tuple[int, str]] = {}  # id -> (width, fitted label): changes only on resize
+        self._value_width = 0  # only grows, so the charts do not jump sideways as values change
+        self._layout: Layout | None = None  # worked out once per width (and when values need more room)
+        self._widen(views)
+
+    def _widen(self, views: Sequence[MetricView]) -> None:
+        values = (shown_value(v, x) for v in views for x in (v.value, v.warn, v.critical))
+        widest = max((cell_len(value) for value in values), default=0)
+        if widest > self._value_width:
+            self._value_width = widest
+            self._layout = None
 
     def show(self, views: Sequence[MetricView]) -> None:
         """New samples (the panel compares first: this runs for every metric on every tick)."""
         count = len(self.views)
         self.views.update((v.id, v) for v in views)
-        self.refresh(layout=len(self.views) != count)
+        before = self._layout
+        self._widen(views)
+        self.refresh(layout=len(self.views) != count or self._layout is not before)
+
+    def layout_at(self, width: int) -> Layout:
+        if self._layout is not None and self._layout.width == width:
+            return self._layout
+        views = self.views.values()
+        longest = max((cell_len(v.label) for v in views), default=0)
+        room = width - self._value_width - 2 - MIN_CHART  # what a label column can have
+        if longest <= room:
+            layout = Layout(width, max(1, longest), {v.id: [v.label] for v in views})
+        elif width >= WRAP_FROM:
+            layout = Layout(width, 0, {v.id: _wrap(v.label, width) for v in views})
+        else:
+            column = max(1, room)
+            layout = Layout(width, column, {v.id: [fit_cells(v.label, column)] for v in views})
+        self._layout = layout
+        return layout
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.views)
+        layout = self.layout_at(width)
+        return sum(layout.height(metric_id) for metric_id in self.views)
 
     def on_mouse_move(self, event: MouseMove) -> None:
         """The thresholds of the metric under the pointer, as its tooltip."""
-        views = list(self.views.values())
-        view = views[event.y] if 0 <= event.y < len(views) else None
+        layout = self.layout_at(self.size.width)
+        top, view = 0, None
+        for candidate in self.views.values():
+            height = layout.height(candidate.id)
+            if top <= event.y < top + height:
+                view = candidate
+                break
+            top += height
         self.tooltip = None if view is None else _thresholds(view)
 
     def render(self) -> RenderResult:
-        width = self.size.width
-        return Content("\n").join(self._row(view, width) for view in self.views.values())
+        layout = self.layout_at(self.size.width)
+        return Content("\n").join(line for view in self.views.values() for line in self._rows(view, layout))
 
-    def _row(self, view: MetricView, width: int) -> Content:
-        label_width, value_width = (14, 10) if width >= 40 else (12, 8)
-        label = self._labels.get(view.id)
-        if label is None or label[0] != label_width:
-            label = self._labels[view.id] = (label_width, fit_cells(view.label, label_width))
-        chart_width = max(0, width - label_width - value_width - 2)
+    def _rows(self, view: MetricView, layout: Layout) -> list[Content]:
+        value_width = self._value_width
+        column = layout.column
         label_style = "$error" if view.level == "critical" else "$text-muted"
-        return Content.assemble(
-            (label[1], label_style),
+        chart_width = max(0, layout.width - value_width - 1 - (column + 1 if column else 0))
+        line = Content.assemble(
+            chart(view.history, chart_width, view.warn, view.critical, view.bad_when, scale=scale_of(view)),
             " ",
-            chart(view.history, chart_width, view.warn, view.critical, view.bad_when),
-            " ",
-            (fit_cells(quantity(view.value, view.unit), value_width, right=True), _VALUE_STYLE[view.level]),
+            (fit_cells(shown_value(view, view.value), value_width, right=True), _VALUE_STYLE[view.level]),
         )
+        if column:
+            return [Content.assemble((fit_cells(layout.labels[view.id][0], column), label_style), " ", line)]
+        return [*(Content.styled(text, label_style) for text in layout.labels[view.id]), line]
+
+
+def shown_value(view: MetricView, value: float) -> str:
+    """`value` with its unit, unless the unit is a word the label already says ("Contacts written blank":
+    84,000, not 84,000 contacts): the value column is as wide as its widest value, and the chart gets the rest."""
+    unit = view.unit
+    if len(unit) > 2 and unit.isalpha() and unit.lower().removesuffix("s") in view.label.lower():
+        unit = ""
+    return quantity(value, unit)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Words onto lines of at most `width` cells; a word longer than that is cut across lines."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while cell_len(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            head = set_cell_size(word, width)
+            lines.append(head)
+            word = word[len(head) :]
+        if not line:
+            line = word
+        elif cell_len(line) + 1 + cell_len(word) <= width:
+            line = f"{line} {word}"
+        else:
+            lines.append(line)
+            line = word
+    if line or not lines:
+        lines.append(line)
+    return lines
 
 
 def _thresholds(view: MetricView) -> Content:

@@ -1,4 +1,5 @@
-"""Side panels built from (label, value, level) rows: the timers, roles & severity, and running actions."""
+"""Side panels built from (label, value, level) rows (the timers with the recovery watch, roles & severity),
+and the strip of actions in progress."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from sim.engine.state import DrillState, TimerView
+from sim.format.durations import format_duration
 from sim.format.playbook import Playbook
 from tui.formatting import Names, time_left
 
@@ -117,8 +119,79 @@ def role_rows(state: DrillState, playbook: Playbook, names: Names) -> tuple[Row,
     return tuple(rows)
 
 
-def running_rows(state: DrillState, names: Names) -> tuple[Row, ...]:
+def watch_row(state: DrillState) -> Row | None:
+    """The post-fix watch, once the incident is mitigated or resolved: how long every metric has held
+    healthy, against the monitoring period a resolve must outlast to count as verified."""
+    if state.finished or state.status not in ("mitigated", "resolved") or state.monitoring_period <= 0:
+        return None
+    period = format_duration(state.monitoring_period)
+    if state.healthy_since is None:
+        return Row("Recovery watch", f"not healthy · needs {period}", "warning")
+    held = max(0.0, state.now - state.healthy_since)
+    minutes = f"{int(held // 60)}m"
+    if held < state.monitoring_period:
+        return Row("Recovery watch", f"healthy {minutes} of {period}", "ok")
+    return Row("Recovery watch", f"healthy {minutes} ({period} needed)", "ok")
+
+
+class Running(NamedTuple):
+    label: str
+    left: str  # time left, as the clock shows it
+
+
+def running_items(state: DrillState, names: Names) -> tuple[Running, ...]:
+    """Every action under way, soonest done first."""
     return tuple(
-        Row(f"▸ {run.label or names.action(run.action)}", time_left(run.finishes_at - state.now), "muted")
+        Running(run.label or names.action(run.action), time_left(run.finishes_at - state.now))
         for run in sorted(state.running, key=lambda r: (r.finishes_at, r.action))
     )
+
+
+def pack(items: Sequence[Running], width: int) -> list[list[Content]]:
+    """Items laid out left to right, a new line when the next does not fit: every one shown, none split."""
+    lines: list[list[Content]] = [[]]
+    used = 0
+    for item in items:
+        cell = _running_cell(item, width)
+        size = cell.cell_length
+        if lines[-1] and used + len(_GAP) + size > width:
+            lines.append([])
+            used = 0
+        used += (len(_GAP) if lines[-1] else 0) + size
+        lines[-1].append(cell)
+    return lines
+
+
+_GAP = "   "
+
+
+def _running_cell(item: Running, width: int) -> Content:
+    label = item.label
+    room = width - cell_len(item.left) - 3  # "▸ " and the space before the time
+    if cell_len(label) > room:
+        label = set_cell_size(label, max(0, room - 1)).rstrip() + "…"
+    return Content.assemble(("▸ ", "$accent"), label, " ", (item.left, "bold"))
+
+
+class RunningStrip(Widget):
+    """The actions under way, each with its time left, wrapped over as many lines as they need."""
+
+    items: reactive[tuple[Running, ...]] = reactive(tuple)
+    """What is running; assigning an equal tuple does not repaint."""
+    empty: reactive[str] = reactive("")
+    """Shown dimmed when nothing is running."""
+
+    def watch_items(self, old: tuple[Running, ...], new: tuple[Running, ...]) -> None:
+        # Times left change every tick; lay out again only when the strip needs another number of lines.
+        width = self.size.width
+        if len(old) != len(new) or len(pack(old, width)) != len(pack(new, width)):
+            self.refresh(layout=True)
+
+    def render(self) -> RenderResult:
+        if not self.items:
+            return Content.assemble((self.empty, "$text-muted"))
+        lines = pack(self.items, self.size.width)
+        return Content("\n").join(Content(_GAP).join(line) for line in lines)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(pack(self.items, width)) if self.items else 1
