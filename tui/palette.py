@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 
 from sim.format.durations import format_duration
+from tui.settings import DIALOG_PAUSE
 
 if TYPE_CHECKING:
     from tui.screens.drill import DrillScreen
@@ -75,4 +76,8 @@ class DrillCommands(CommandList):
             commands.append((spec.label, hint, partial(screen.take_action, spec.id)))
         for title, help_text, method in _CONTROLS:
             commands.append((title, help_text, getattr(screen, method)))
+        for choice, when in DIALOG_PAUSE.items():
+            current = choice == screen.settings.dialog_pause
+            help_text = "The current choice" if current else "From the next dialog on; remembered for later drills"
+            commands.append((f"Dialogs pause the clock: {when}", help_text, partial(screen.set_dialog_pause, choice)))
         return commands

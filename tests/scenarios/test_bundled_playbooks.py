@@ -273,6 +273,35 @@ def test_templates_are_filled_only_where_the_seed_has_one(pid: str, filled: set[
     assert {name for name, text in templates if text} == filled
 
 
+@pytest.mark.parametrize(
+    ("pid", "channel", "first", "last"),
+    [
+        ("samplemind", "internal_update", "📊 [SEV1/SEV2] UPDATE - [Time]", "Channel: #incident-[number]"),
+        ("samplemind", "status_page", "🔴 Investigating - [Service Name]", "Posted: [Time UTC]"),
+        ("mindweave", "internal_update", "📊 **STATUS UPDATE** - [Time]", "**ETA**: [Estimated resolution time]"),
+        ("mindweave", "status_page", "**Title**: Investigating issues with [Service Name]", "Our team is working"),
+        ("mindweave", "customers", "**Subject**: [MindWeave] Service Disruption - We're On It", "The MindWeave Team"),
+        ("findcontacts", "customers", "**Subject:** AI Search Feature Temporarily Unavailable", "We apologize"),
+        ("samia", "internal_update", "⏰ INCIDENT UPDATE [T+XX minutes]", "ETA: [Next update time or resolution"),
+        ("alchemorsel", "internal_update", "📊 INCIDENT UPDATE - [TIME]", "ETA: [IF AVAILABLE]"),
+    ],
+)
+def test_a_template_is_one_message_not_the_runbook_around_it(pid: str, channel: str, first: str, last: str) -> None:
+    # The composer inserts the template as the message to send: the seed's headings ("### Step 3: Declare in
+    # Slack"), separators and the other stages' messages (initial, resolution) are not part of it.
+    text = getattr(load(pid).templates, channel)
+    lines = text.splitlines()
+    assert lines[0] == first
+    assert lines[-1].startswith(last)
+
+
+@pytest.mark.parametrize("pid", sorted(SEED_OF))
+def test_no_template_holds_a_runbook_heading_or_a_second_message(pid: str) -> None:
+    for channel, text in load(pid).templates:
+        for line in text.splitlines():
+            assert not re.match(r"#{1,6} |---$", line), f"{pid} {channel}: {line!r} is runbook prose"
+
+
 # --- Citations ------------------------------------------------------------------------------------------
 
 # A key whose value is a duration (`timeout: 5m`, `{after: 30m, …}`), outside comments.
@@ -395,9 +424,9 @@ def test_templates_are_verbatim_from_the_seed(pid: str) -> None:
 
 def test_emoji_are_restored_in_templates() -> None:
     # 000 writes 🚨 as "üö®" and 001 as "ğŸš¨" (UTF-8 bytes read in the wrong code page).
-    assert load("samplemind").templates.internal_update.startswith("**Initial Alert:**\n🚨 [SEV1/SEV2/SEV3]")
-    assert "🟢 Resolved - [Service Name]" in load("samplemind").templates.status_page
-    assert "🚨 **INCIDENT DECLARED**" in load("mindweave").templates.internal_update
+    assert load("samplemind").templates.internal_update.startswith("📊 [SEV1/SEV2] UPDATE - [Time]")
+    assert load("samplemind").templates.status_page.startswith("🔴 Investigating - [Service Name]")
+    assert load("mindweave").templates.internal_update.startswith("📊 **STATUS UPDATE** - [Time]")
     for pid in SEED_OF:
         for channel, text in load(pid).templates:
             assert not re.search("üö|ğŸ|‚Ä|‚úÖ", text), f"{pid} {channel} still has mojibake"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from textual.widgets import OptionList, RadioSet, SelectionList, Static, TextArea
+from textual.widgets import OptionList, SelectionList, Static
 
 from sim.engine.drill import Drill
 from sim.journal.events import ActionStarted, PageSent
 from tui.app import WarroomApp
 from tui.modals.base import ConfirmModal
-from tui.modals.comms import CommsModal
 from tui.modals.investigate import InvestigateModal
 from tui.modals.menus import ActionsModal, FilterModal
 from tui.modals.people import PageModal, RoleModal
@@ -64,35 +63,6 @@ async def test_roles_assign_me_or_someone_from_the_cast(app: WarroomApp, drill: 
         second = modal.people[0].name
         assert drill.state.roles == {"ic": "Alex", "tech_lead": second}
         assert app.screen.query_one(Feed).items[-1].text.endswith(f"{second} is Technical Lead")
-
-
-async def test_comms_is_prefilled_from_the_playbook_and_sends_what_was_written(app: WarroomApp, drill: Drill) -> None:
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("n", "n", "c")
-        modal = app.screen
-        assert isinstance(modal, CommsModal)
-        text = modal.query_one("#comms-text", TextArea)
-        assert text.text == drill.playbook.templates.internal_update
-        assert not modal.query_one("#state-set", RadioSet).display  # states are for the status page only
-        await pilot.press(*"Rolled back at 10:02.", "ctrl+s")
-        assert isinstance(app.screen, DrillScreen)
-        sent = started(drill, "post_update")[-1]
-        assert str(sent.params["text"]).endswith("Rolled back at 10:02.")
-
-
-async def test_comms_switching_audience_swaps_an_untouched_template(app: WarroomApp, drill: Drill) -> None:
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("n", "n", "c")
-        modal = app.screen
-        assert isinstance(modal, CommsModal)
-        modal.query_one("#channel-list", OptionList).focus()
-        await pilot.press("down")  # status page
-        assert modal.query_one("#comms-text", TextArea).text == drill.playbook.templates.status_page
-        assert modal.query_one("#state-set", RadioSet).display
-        modal.query_one("#state-set", RadioSet).focus()
-        await pilot.press("right", "enter", "ctrl+s")  # the next state: identified
-        sent = started(drill, "status_page")[-1]
-        assert sent.params["state"] == "identified"
 
 
 async def test_investigate_offers_targets_and_shows_what_was_found(app: WarroomApp, drill: Drill) -> None:

@@ -60,7 +60,7 @@ async def test_by_the_book_scores_an_a() -> None:
         await you.keys("r", "enter", "enter")  # Incident Commander: me
         await you.wait(1)
         await you.palette("open the incident")
-        await you.keys("c", "ctrl+s")  # the playbook's internal-update template, as is
+        await you.keys("c", *"SEV2: API errors since T+4m. Investigating.", "ctrl+s")  # the internal update
         await you.wait(2)
         await you.keys("i", "down", "down", "enter")  # recent deploys: the config diff
         await you.wait(3)

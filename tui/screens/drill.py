@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import log
+from textual import events, log
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -19,6 +19,7 @@ from sim.engine.drill import ActionRefused
 from sim.engine.state import DrillState
 from sim.format.catalogue import COMMS_ACTIONS, STANDARD, ActionSpec
 from sim.journal.events import AnyEvent, ClueRevealed, TimerExpired
+from tui import settings as user_settings
 from tui.formatting import Names, describe
 from tui.messages import DrillFinished
 from tui.palette import DrillCommands
@@ -84,6 +85,8 @@ class DrillScreen(Screen[None]):
     """Whether the ticker is stopped (time moves only by stepping)."""
     speed: reactive[int] = reactive(SPEEDS[0], init=False)
     """Sim seconds per wall second."""
+    held: reactive[bool] = reactive(False, init=False)
+    """Whether a dialog (any screen over this one) stops the clock; see `on_screen_suspend`."""
 
     def __init__(self, session: Session, *, playing: bool = True) -> None:
         super().__init__()
@@ -219,14 +222,47 @@ class DrillScreen(Screen[None]):
 
     # ----------------------------------------------------------- time controls
 
-    def watch_paused(self, paused: bool) -> None:
+    @property
+    def running(self) -> bool:
+        """Whether the ticker moves sim time: neither the trainee's pause nor an open dialog stops it."""
+        return not (self.paused or self.held)
+
+    def _run_ticker(self) -> None:
         if self._ticker is not None:
-            if paused:
-                self._ticker.pause()
-            else:
+            if self.running:
                 self._ticker.resume()
+            else:
+                self._ticker.pause()
+
+    def watch_paused(self, paused: bool) -> None:
+        self._run_ticker()
         self.query_one(DrillHeader).paused = paused
         self.refresh_bindings()
+
+    def watch_held(self, held: bool) -> None:
+        self._run_ticker()
+        self.query_one(DrillHeader).held = held
+
+    def on_screen_suspend(self, _: events.ScreenSuspend) -> None:
+        # Every dialog, menu, confirmation and the palette is a screen pushed over this one: holding the
+        # clock here covers them all, and those that open from a dialog keep it held until the last closes.
+        choice = self.settings.dialog_pause
+        self.held = user_settings.dialogs_pause(choice, self.session.scenario.difficulty)
+
+    def on_screen_resume(self, _: events.ScreenResume) -> None:
+        self.held = False
+
+    def set_dialog_pause(self, choice: str) -> None:
+        """Save whether dialogs pause the clock (from the palette); it applies from the next dialog."""
+        if isinstance(self.app, user_settings.Keeper):
+            self.app.settings = self.app.settings.with_dialog_pause(choice)
+            user_settings.save(self.app.settings)
+        self.notify(f"Dialogs pause the clock {user_settings.DIALOG_PAUSE[choice]}.", title="Saved")
+
+    @property
+    def settings(self) -> user_settings.Settings:
+        """The saved settings the app loaded."""
+        return self.app.settings if isinstance(self.app, user_settings.Keeper) else user_settings.Settings()
 
     def watch_speed(self, speed: int) -> None:
         self.query_one(DrillHeader).speed = speed

@@ -1,4 +1,5 @@
-"""The drill header: incident id, sim clock, speed, paused badge, declared severity and status."""
+"""The drill header: incident id, sim clock, speed, paused badge (the trainee's pause, or a dialog's), declared
+severity and status."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ class DrillHeader(Widget):
     """Sim seconds per wall second."""
     paused: reactive[bool] = reactive(True, layout=False)
     """Whether the sim clock is stopped."""
+    held: reactive[bool] = reactive(False, layout=False)
+    """Whether a dialog open over the drill stops the clock (it runs again when the dialog closes)."""
     severity: reactive[str] = reactive("", layout=False)
     """The declared severity as `SEV-1 Critical`, or empty before any declaration."""
     severity_rank: reactive[int] = reactive(-1, layout=False)
@@ -59,11 +62,13 @@ class DrillHeader(Widget):
 
     def render(self) -> Content:
         # Scenario text (the incident id) goes in as plain text: spans are styled, never parsed as markup.
+        # The trainee's own pause outlasts the dialog, so it is the one named.
+        badge = "PAUSED" if self.paused else "PAUSED · dialog" if self.held else ""
         parts = [
             (self.incident, "incident"),
             (format_clock(self.now), "clock"),
             (f"{self.speed}×", "speed"),
-            *([("PAUSED", "paused")] if self.paused else []),
+            *([(badge, "paused")] if badge else []),
             (self.severity or "no severity", "severity"),
             (self.status, "status"),
         ]
