@@ -45,7 +45,7 @@ def test_the_list_shows_only_unfinished_drills_newest_first(journals: Path) -> N
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == ["ID", "SCENARIO", "TRAINEE", "REACHED", "MODIFIED"]
-    assert lines[1].split()[:4] == ["pool-leak-s1-003", "pool-leak", "trainee", "T+00:16:40"]
+    assert lines[1].split()[:4] == ["pool-leak-s1-003", "pool-leak", "trainee", "T+00:17:00"]
     assert lines[2].split()[:4] == ["pool-leak-s1-001", "pool-leak", "trainee", "T+00:09:50"]
     assert "pool-leak-s1-002" not in out
     assert "warroom resume ID" in out
