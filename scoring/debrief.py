@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from scoring.grade import ScoreCard
 from scoring.kpi import Kpi
 from scoring.rubric import Criterion
 from sim.format.catalogue import COMMS_ACTIONS, STANDARD_IDS, standard
 from sim.format.durations import format_clock, format_duration
+from sim.format.numbers import quantity
 from sim.format.playbook import Playbook
-from sim.format.scenario import Scenario
+from sim.format.scenario import Metric, Scenario
 from sim.journal.drill_record import DrillRecord
 from sim.journal.events import (
     ActionCancelled,
@@ -50,6 +51,9 @@ from sim.journal.events import (
 )
 from sim.journal.facts import FACILITATOR, TRAINEE_EVENTS, acting_role, actor_field
 
+if TYPE_CHECKING:
+    from scoring.series import Series
+
 # Actions whose finishing already shows as their own event (severity.declared, comms.sent…): listing the
 # action.finished too would say everything twice.
 _SAID_ELSEWHERE = frozenset({"declare", "assign_role", "page", "schedule_pir", *COMMS_ACTIONS})
@@ -86,8 +90,12 @@ class MetricImpact:
     unit: str
     worst: str  # "critical", "warn" or "ok"
     first_at: float | None  # when it first reached `worst`
-    value: float | None  # the value reported when it did
+    value: float | None  # the value reported when it did (the threshold crossing)
     cleared_at: float | None  # the last time it went back to normal, if it did
+    # The worst value it took (the highest, or the lowest when lower is worse) and when it first did; None for
+    # a metric that never alerted. From the samples when the report has them, else from the alerts' values.
+    peak: float | None = None
+    peak_at: float | None = None
 
 
 def clock(t: float | None) -> str:
@@ -109,11 +117,6 @@ def kpi_row(k: Kpi) -> tuple[str, str, str, str]:
     return f"{k.name} ({k.label.lower()})", measured, kpi_target(k), {True: "yes", False: "no", None: "—"}[k.met]
 
 
-def number(value: float) -> str:
-    """Fixed, locale-free formatting: the same value always prints the same."""
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value == value else "nan"
-
-
 def incident_id(record: DrillRecord) -> str:
     started = record.first(DrillStarted)
     return started.incident_id if started else ""
@@ -132,6 +135,11 @@ def _params(params: Mapping[str, object]) -> str:
     return f" ({', '.join(shown)})" if shown else ""
 
 
+def _metric(scenario: Scenario, metric_id: str) -> tuple[str, str]:
+    """A metric's label and unit (its id, unitless, if the scenario no longer has it)."""
+    return next(((m.label, m.unit) for m in scenario.metrics if m.id == metric_id), (metric_id, ""))
+
+
 def _text(e: AnyEvent, scenario: Scenario, playbook: Playbook) -> str | None:
     """The timeline's words for an event, or None when it is not notable."""
     match e:
@@ -140,11 +148,14 @@ def _text(e: AnyEvent, scenario: Scenario, playbook: Playbook) -> str | None:
         case FaultResolved():
             return f"Fault {'resolved' if e.by else 'faded out by itself'}: {e.label or e.fault}"
         case Alert(level="clear"):
-            return f"Alert cleared: {e.metric}"
+            label, unit = _metric(scenario, e.metric)
+            return f"Alert cleared: {label} back to {quantity(float(e.value), unit, trim=True)}"
         case Alert():
-            return f"Alert ({e.level}): {e.metric} at {number(float(e.value))}"
+            label, unit = _metric(scenario, e.metric)
+            value, threshold = quantity(float(e.value), unit, trim=True), quantity(float(e.threshold), unit, trim=True)
+            return f"Alert ({e.level}): {label} at {value} (threshold {threshold})"
         case Inject():
-            sender = f"{e.sender}: " if e.sender else ""
+            sender = f"{_contact(playbook, e.sender)}: " if e.sender else ""
             return f"{e.inject_kind.replace('_', ' ').capitalize()} — {sender}{e.text}"
         case PageSent():
             return f"Paged {e.title or _contact(playbook, e.contact)}"
@@ -212,6 +223,13 @@ def _role(playbook: Playbook, role_id: str) -> str:
     return next((r.name for r in playbook.roles if r.id == role_id), role_id)
 
 
+def who(entry: TimelineEntry, playbook: Playbook) -> str:
+    """The timeline's "Who": the actor, with the name of the role they acted in (`dana (Incident Commander)`)."""
+    if not entry.actor:
+        return ""
+    return entry.actor + (f" ({_role(playbook, entry.role)})" if entry.role else "")
+
+
 def timeline(record: DrillRecord, scenario: Scenario, playbook: Playbook) -> tuple[TimelineEntry, ...]:
     """The notable events in time order, as the PIR timeline lists them (timers starting are not notable)."""
     out = []
@@ -224,8 +242,11 @@ def timeline(record: DrillRecord, scenario: Scenario, playbook: Playbook) -> tup
     return tuple(out)
 
 
-def impact(record: DrillRecord, scenario: Scenario) -> tuple[MetricImpact, ...]:
-    """For each metric, the worst level its alerts reached, when, and when it cleared."""
+def impact(record: DrillRecord, scenario: Scenario, series: Series | None = None) -> tuple[MetricImpact, ...]:
+    """For each metric, the worst level its alerts reached, when, the worst value it took, and when it cleared.
+    `series` (metric id -> samples, e.g. `scoring.series.replay_series`) gives the true worst value; without it,
+    the worst value any alert reported stands in."""
+    end = record.events[-1].t if record.events else 0.0
     out = []
     for metric in scenario.metrics:
         alerts = [e for e in record.of(Alert) if e.metric == metric.id]
@@ -235,10 +256,31 @@ def impact(record: DrillRecord, scenario: Scenario) -> tuple[MetricImpact, ...]:
         clears = [e for e in alerts if e.level == "clear"]
         cleared = clears[-1].t if clears and alerts[-1].level == "clear" else None
         value = float(first.value) if first else None
+        peak, peak_at = None, None
+        if first is not None:
+            samples = [(t, v) for t, v in (series or {}).get(metric.id, ()) if t <= end]
+            peak, peak_at = _peak(metric, samples or [(e.t, float(e.value)) for e in alerts if e.level != "clear"])
         out.append(
-            MetricImpact(metric.id, metric.label, metric.unit, worst, first.t if first else None, value, cleared)
+            MetricImpact(
+                metric.id, metric.label, metric.unit, worst, first.t if first else None, value, cleared, peak, peak_at
+            )
         )
     return tuple(out)
+
+
+def _peak(metric: Metric, points: Sequence[tuple[float, float]]) -> tuple[float | None, float | None]:
+    """The worst of (time, value) points for this metric, and the first time it was reached."""
+    if not points:
+        return None, None
+    worst = (max if metric.bad_when == "up" else min)(v for _, v in points)
+    return worst, next(t for t, v in points if v == worst)
+
+
+def worst_value(m: MetricImpact) -> tuple[str, str]:
+    """The Impact table's worst value with its unit, and when it was reached (dashes when it never alerted)."""
+    if m.peak is None:
+        return "—", "—"
+    return quantity(m.peak, m.unit, trim=True), clock(m.peak_at)
 
 
 def went_well(card: ScoreCard) -> tuple[Criterion, ...]:

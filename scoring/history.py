@@ -68,6 +68,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX drills_once ON drills (trainee, scenario_id, seed, journal_sha256);
     PRAGMA application_id = 1465011528
     """,
+    # 3: who ended a drill that was ended by hand (`facilitator`), read from each stored journal's
+    # `drill.ended`: the trends leave out drills the facilitator cut short.
+    """
+    ALTER TABLE drills ADD COLUMN ended_by TEXT NOT NULL DEFAULT '';
+    UPDATE drills SET ended_by = warroom_ended_by(journal)
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # `PRAGMA application_id` of a warroom history ("WRMH"), set from schema 2 on.
@@ -77,8 +83,9 @@ SQLITE_INT_MIN, SQLITE_INT_MAX = -(2**63), 2**63 - 1
 _KEY = ("trainee", "scenario_id", "seed", "journal_sha256")
 _LISTED = (
     "id, trainee, team, scenario_id, scenario_hash, playbook, seed, started_at, sim_duration, score, grade,"
-    " passed, end_reason, kpis, answers"
+    " passed, end_reason, ended_by, kpis, answers"
 )
+FACILITATOR = "facilitator"  # `ended_by` of a drill the facilitator ended (sim.journal.events.FACILITATOR)
 
 
 class HistoryError(Exception):
@@ -87,6 +94,23 @@ class HistoryError(Exception):
 
 class _Damaged(ValueError):
     """A stored row whose values are not what warroom writes (the file was edited or damaged)."""
+
+
+def ended_by(journal: object) -> str:
+    """Who ended the drill a journal records by hand (`facilitator`), from its `drill.ended` line; "" when
+    the trainee or the engine ended it, or the journal says nothing readable. Never raises: SQLite runs it."""
+    if not isinstance(journal, str):
+        return ""
+    for line in reversed(journal.splitlines()):
+        if '"drill.ended"' not in line:
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError:
+            return ""
+        by = data.get("by") if isinstance(data, dict) and data.get("kind") == "drill.ended" else None
+        return by if isinstance(by, str) else ""
+    return ""
 
 
 def journal_sha256(journal: object) -> str:
@@ -124,6 +148,13 @@ class DrillRow:
     criteria: tuple[CriterionRow, ...] = ()
     answers: tuple[str, ...] = ()
     id: int | None = None
+    ended_by: str = ""  # `facilitator` when they ended the drill
+
+    @property
+    def facilitator_ended(self) -> bool:
+        """Ended by the facilitator: the score says where the drill was stopped, not how the trainee does, so
+        the trends and best scores leave it out."""
+        return self.ended_by == FACILITATOR
 
     def to_json(self, with_journal: bool = False) -> dict[str, Any]:
         data = asdict(self)
@@ -180,6 +211,7 @@ class History:
             uri = self.path.resolve().as_uri() + "?mode=rw"
             self._conn = sqlite3.connect(uri, uri=True, timeout=self.timeout, isolation_level=None)
             self._conn.create_function("warroom_sha256", 1, journal_sha256, deterministic=True)
+            self._conn.create_function("warroom_ended_by", 1, ended_by, deterministic=True)
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._check_is_ours(self.version())  # before WAL mode, which would change another program's file
             self._conn.execute("PRAGMA journal_mode = WAL")
@@ -278,11 +310,12 @@ class History:
                 return int(known[0])
             cur = conn.execute(
                 "INSERT INTO drills (trainee, team, scenario_id, scenario_hash, playbook, seed, started_at,"
-                " sim_duration, score, grade, passed, end_reason, kpis, answers, journal, journal_sha256)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " sim_duration, score, grade, passed, end_reason, ended_by, kpis, answers, journal, journal_sha256)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (row.trainee, row.team, row.scenario_id, row.scenario_hash, row.playbook, row.seed,
                  row.started_at, row.sim_duration, row.score, row.grade, int(row.passed), row.end_reason,
-                 json.dumps(row.kpis, sort_keys=True), json.dumps(list(row.answers)), row.journal, key[3]),
+                 row.ended_by, json.dumps(row.kpis, sort_keys=True), json.dumps(list(row.answers)), row.journal,
+                 key[3]),
             )  # fmt: skip
             drill_id = int(cur.lastrowid or 0)
             conn.executemany(
@@ -340,6 +373,7 @@ class History:
         r = printable_json(r)
         crit = [printable_json(list(c)) for c in crit]
         texts = ["trainee", "team", "scenario_id", "scenario_hash", "playbook", "started_at", "grade", "end_reason"]
+        texts.append("ended_by")
         for name in [*texts, "journal"] if with_journal else texts:
             _text(r[name], name)
         for name in ("score", "sim_duration"):
@@ -364,7 +398,7 @@ class History:
             id=r["id"], trainee=r["trainee"], team=r["team"], scenario_id=r["scenario_id"],
             scenario_hash=r["scenario_hash"], playbook=r["playbook"], seed=r["seed"], started_at=r["started_at"],
             sim_duration=r["sim_duration"], score=r["score"], grade=r["grade"], passed=bool(r["passed"]),
-            end_reason=r["end_reason"], kpis=kpis, answers=tuple(answers),
+            end_reason=r["end_reason"], ended_by=r["ended_by"], kpis=kpis, answers=tuple(answers),
             journal=r["journal"] if with_journal else "", criteria=tuple(CriterionRow(*c) for c in crit),
         )  # fmt: skip
 
@@ -411,41 +445,6 @@ def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
     return f"{path}: history database error: {text}"
 
 
-@dataclass(frozen=True, slots=True)
-class Trend:
-    """How one trainee or team did over time: scores and response times, oldest first."""
-
-    who: str
-    drills: int
-    scores: tuple[float, ...]
-    mtta: tuple[float | None, ...]
-    mttr: tuple[float | None, ...]
-    dates: tuple[str, ...]
-
-    @property
-    def change(self) -> float:
-        """Last score minus first: positive means the team is improving."""
-        return self.scores[-1] - self.scores[0] if self.scores else 0.0
-
-
-def trends(rows: list[DrillRow], by: str = "trainee") -> list[Trend]:
-    """Group drills by trainee or team, in time order."""
-    groups: dict[str, list[DrillRow]] = {}
-    for row in sorted(rows, key=lambda r: (r.started_at, r.id or 0)):
-        groups.setdefault(getattr(row, by) or "(none)", []).append(row)
-    return [
-        Trend(
-            who=who,
-            drills=len(g),
-            scores=tuple(r.score for r in g),
-            mtta=tuple(r.kpis.get("mtta") for r in g),
-            mttr=tuple(r.kpis.get("mttr") for r in g),
-            dates=tuple(r.started_at[:10] for r in g),
-        )
-        for who, g in sorted(groups.items())
-    ]
-
-
 def row_for(card: ScoreCard, journal: str, started_at: str, end_reason: str,
             answers: tuple[str, ...] = ()) -> DrillRow:  # fmt: skip
     """The history row of a graded drill: `journal` is the JSONL text, `started_at` wall-clock ISO 8601 UTC."""
@@ -454,7 +453,7 @@ def row_for(card: ScoreCard, journal: str, started_at: str, end_reason: str,
         trainee=card.trainee, team=card.team, scenario_id=card.scenario,
         scenario_hash=str(header.get("scenario_hash", "")), playbook=card.playbook, seed=card.seed,
         started_at=started_at, sim_duration=card.ended, score=card.score, grade=card.letter, passed=card.passed,
-        end_reason=end_reason, kpis={k.id: k.value for k in card.kpis}, journal=journal,
+        end_reason=end_reason, ended_by=ended_by(journal), kpis={k.id: k.value for k in card.kpis}, journal=journal,
         criteria=tuple(CriterionRow(c.id, c.category, c.result, c.points, c.max_points, c.explanation)
                        for c in card.criteria),
         answers=answers,

@@ -159,12 +159,12 @@ def render_html(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbo
             [(str(m.number), clock(m.t), _e(m.label)) for m in marks],
             ("num", "time", ""),
         ),
-        *_impact(record, scenario),
+        *_impact(record, scenario, series),
         "<h2>Timeline</h2>",
         _table(
             ("Time", "Event", "Who"),
             [
-                (clock(e.t), _e(e.text), _e(e.actor + (f" ({e.role})" if e.role else "")) if e.actor else "")
+                (clock(e.t), _e(e.text), _e(debrief.who(e, playbook)))
                 for e in debrief.timeline(record, scenario, playbook)
             ],
             ("time", "", ""),
@@ -197,19 +197,14 @@ def _list(items: list[str], empty: str) -> str:
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
-def _impact(record: DrillRecord, scenario: Scenario) -> list[str]:
+def _impact(record: DrillRecord, scenario: Scenario, series: Series) -> list[str]:
     rows = [
-        (
-            _e(m.label),
-            _e(m.worst),
-            clock(m.first_at),
-            _e(f"{debrief.number(m.value)} {m.unit}".strip()) if m.value is not None else "—",
-            clock(m.cleared_at),
-        )
-        for m in debrief.impact(record, scenario)
+        (_e(m.label), _e(m.worst), clock(m.first_at), *map(_e, debrief.worst_value(m)), clock(m.cleared_at))
+        for m in debrief.impact(record, scenario, series)
     ]
-    head = ("Metric", "Worst level", "Reached at", "Value", "Back to normal")
-    return ["<h2>Impact</h2>", f"<p>Incident type: {_e(scenario.truth.category)}</p>", _table(head, rows)]
+    head = ("Metric", "Worst level", "Reached at", "Worst value", "Worst at", "Back to normal")
+    classes = ("", "", "time", "num", "time", "time")
+    return ["<h2>Impact</h2>", f"<p>Incident type: {_e(scenario.truth.category)}</p>", _table(head, rows, classes)]
 
 
 def _action_items(card: ScoreCard) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from scoring import debrief
 from scoring.debrief import clock, duration
@@ -14,6 +15,9 @@ from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord
 from sim.journal.events import RoleAssigned
+
+if TYPE_CHECKING:
+    from scoring.series import Series
 
 # Characters Markdown would read as syntax (emphasis, links, HTML, tables, code). Scenario text is data,
 # so each is escaped; `_` only at a word's edge, where it could start or end emphasis.
@@ -40,8 +44,11 @@ def incident_commander(record: DrillRecord, playbook: Playbook) -> str:
     return first.who if first else "not assigned"
 
 
-def render_markdown(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbook: Playbook) -> str:
-    """The whole debrief as one Markdown document (ends with a newline; no wall-clock anywhere)."""
+def render_markdown(
+    card: ScoreCard, record: DrillRecord, scenario: Scenario, playbook: Playbook, series: Series | None = None
+) -> str:
+    """The whole debrief as one Markdown document (ends with a newline; no wall-clock anywhere). `series`, the
+    metric samples (`scoring.series.replay_series`), gives the Impact table each metric's true worst value."""
     k = {x.id: x for x in card.kpis}
     resolved = k["mttr"].at
     declared = ", ".join(card.declared) or "none"
@@ -68,13 +75,13 @@ def render_markdown(card: ScoreCard, record: DrillRecord, scenario: Scenario, pl
         "",
         md(debrief.summary(card, record, scenario)),
         "",
-        *_impact(card, record, scenario),
+        *_impact(card, record, scenario, series),
         "## Timeline",
         "",
         *_table(
             ("Time", "Event", "Who"),
             [
-                (clock(e.t), md(e.text), md(e.actor + (f" ({e.role})" if e.role else "")) if e.actor else "")
+                (clock(e.t), md(e.text), md(debrief.who(e, playbook)))
                 for e in debrief.timeline(record, scenario, playbook)
             ],
         ),
@@ -118,7 +125,7 @@ def render_markdown(card: ScoreCard, record: DrillRecord, scenario: Scenario, pl
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _impact(card: ScoreCard, record: DrillRecord, scenario: Scenario) -> list[str]:
+def _impact(card: ScoreCard, record: DrillRecord, scenario: Scenario, series: Series | None) -> list[str]:
     k = {x.id: x for x in card.kpis}
     lines = ["## Impact", "", f"- Incident type: {md(scenario.truth.category)}"]
     lines.append(
@@ -127,16 +134,11 @@ def _impact(card: ScoreCard, record: DrillRecord, scenario: Scenario) -> list[st
         else "- Customer-facing impact: not mitigated during the drill"
     )
     rows = [
-        (
-            md(m.label),
-            m.worst,
-            clock(m.first_at),
-            f"{debrief.number(m.value)} {md(m.unit)}".strip() if m.value is not None else "—",
-            clock(m.cleared_at),
-        )
-        for m in debrief.impact(record, scenario)
+        (md(m.label), m.worst, clock(m.first_at), *map(md, debrief.worst_value(m)), clock(m.cleared_at))
+        for m in debrief.impact(record, scenario, series)
     ]
-    return [*lines, "", *_table(("Metric", "Worst level", "Reached at", "Value", "Back to normal"), rows), ""]
+    head = ("Metric", "Worst level", "Reached at", "Worst value", "Worst at", "Back to normal")
+    return [*lines, "", *_table(head, rows), ""]
 
 
 def _action_items(card: ScoreCard) -> list[str]:

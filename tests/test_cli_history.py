@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -23,6 +24,10 @@ def db(tmp_path: Path) -> Path:
         h.add(_row("bo", team="dba", at="2026-02-05T10:00:00Z", score=71.0))
         h.add(_row("ana", scenario="ddos", at="2026-03-05T10:00:00Z", score=92.0))
     return path
+
+
+ENDED_BY_TRAINEE = '{"format": 1}\n{"t": 0, "kind": "drill.started"}\n{"t": 60, "kind": "drill.ended"}\n'
+ENDED_BY_FACILITATOR = ENDED_BY_TRAINEE.replace('"drill.ended"}', '"drill.ended", "by": "facilitator"}')
 
 
 def run(*args: str) -> str:
@@ -61,12 +66,30 @@ def test_export_round_trips(db: Path) -> None:
     assert data == [r.to_json(with_journal=True) for r in stored]
 
 
-def test_trends_show_improvement(db: Path) -> None:
+def test_trends_show_improvement_per_scenario(db: Path) -> None:
+    with History(db) as h:
+        h.add(dataclasses.replace(_row("ana", at="2026-04-05T10:00:00Z", score=80.0), journal=ENDED_BY_TRAINEE))
     out = run("--db", str(db), "trends")
-    assert "ana: 2 drills, 2026-01-05 → 2026-03-05" in out
-    assert "55 → 92 (+37)" in out
+    assert "ana · tutorial: 2 drills, 2026-01-05 → 2026-04-05" in out
+    assert "55 → 80 (+25)" in out
+    assert "ana · ddos: 1 drill, 2026-03-05\n" in out  # another scenario: not mixed in
     out = run("--db", str(db), "trends", "--by", "team")
-    assert "dba: 1 drills" in out
+    assert "dba · tutorial: 1 drill," in out
+
+
+def test_drills_the_facilitator_ended_are_listed_marked_and_not_trended(db: Path) -> None:
+    with History(db) as h:
+        cut = _row("ana", at="2026-04-05T10:00:00Z", score=19.0)
+        h.add(dataclasses.replace(cut, end_reason="ended", ended_by="facilitator", journal=ENDED_BY_FACILITATOR))
+    listing = run("--db", str(db)).splitlines()
+    assert listing[-1].endswith("19.0   B    1m5s   25m     ended by the facilitator")
+    assert not any(line.endswith("facilitator") for line in listing[:-1])
+    assert "ended: ended by the facilitator" in run("--db", str(db), "show", "4")
+    out = run("--db", str(db), "trends")
+    assert "ana · tutorial: 1 drill," in out and "19" not in out.split("ended by")[0]
+    assert "1 drill ended by the facilitator, not counted." in out
+    rows = list(csv.DictReader(io.StringIO(run("--db", str(db), "export", "--format", "csv"))))
+    assert [r["ended_by"] for r in rows] == ["", "", "", "facilitator"]
 
 
 def test_newer_database_is_a_clear_error(tmp_path: Path) -> None:

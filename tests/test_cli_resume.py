@@ -45,10 +45,25 @@ def test_the_list_shows_only_unfinished_drills_newest_first(journals: Path) -> N
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == ["ID", "SCENARIO", "TRAINEE", "REACHED", "MODIFIED"]
-    assert lines[1].split()[:4] == ["pool-leak-s1-003", "pool-leak", "trainee", "T+00:16:40"]
+    assert lines[1].split()[:4] == ["pool-leak-s1-003", "pool-leak", "trainee", "T+00:17:00"]
     assert lines[2].split()[:4] == ["pool-leak-s1-001", "pool-leak", "trainee", "T+00:09:50"]
     assert "pool-leak-s1-002" not in out
     assert "warroom resume ID" in out
+
+
+def test_a_long_id_is_listed_whole_and_can_be_copied_back(journals: Path) -> None:
+    """Journal ids carry the scenario and the seed: a long scenario name and a big seed must not be cut."""
+    long_id = "pool-leak-with-a-rather-long-name-s9223372036854775807-20260105-001"
+    record(journals / f"{long_id}.jsonl", "10m")
+    record(journals / "pool-leak-s1-001.jsonl", "5m")
+    _, out, _ = warroom("resume")
+    rows = out.splitlines()[1:3]
+    assert sorted(row.split()[0] for row in rows) == sorted([long_id, "pool-leak-s1-001"])
+    assert len({row.index("pool-leak ") for row in rows}) == 1  # the columns still line up
+    copied = next(row.split()[0] for row in rows if row.startswith("pool-leak-with"))
+    code, _, err = warroom("resume", copied, "--actions", IDEAL_PATH)
+    assert code == 0, err
+    assert [u.id for u in directory.unfinished()] == ["pool-leak-s1-001"]
 
 
 def test_an_empty_list_says_where_it_looked(journals: Path) -> None:
@@ -104,7 +119,7 @@ def test_a_wrong_header_is_one_clear_line_naming_the_file(journals: Path) -> Non
     journal.write_text('{"t":0.0,"kind":"drill.started"}\n')
     code, out, _ = warroom("resume")
     assert code == 0
-    assert f"junk-s1-001                  cannot be resumed: {journal}: the first line is not a journal header" in out
+    assert f"junk-s1-001 cannot be resumed: {journal}: the first line is not a journal header" in out
     code, _, err = warroom("resume", "junk-s1-001", "--headless")
     assert code == 1
     assert err == f"warroom: {journal}: the first line is not a journal header\n"

@@ -11,6 +11,8 @@ from typing import NamedTuple, assert_never
 from textual.content import Content
 
 from sim.format.durations import format_clock, format_duration
+from sim.format.numbers import number as number  # one number format for the TUI and the reports (re-exported)
+from sim.format.numbers import quantity
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.journal.events import (
@@ -100,29 +102,6 @@ def time_left(seconds: float) -> str:
     h, rem = divmod(total, 3600)
     m, s = divmod(rem, 60)
     return f"{sign}{h}:{m:02d}:{s:02d}" if h else f"{sign}{m:02d}:{s:02d}"
-
-
-def number(value: float) -> str:
-    """Enough precision to see movement, never more than a trainee can read at a glance."""
-    magnitude = abs(value)
-    if magnitude >= 1000:
-        return f"{value:,.0f}"
-    if magnitude >= 100:
-        return f"{value:.0f}"
-    if magnitude >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
-
-
-def quantity(value: float, unit: str) -> str:
-    """A value with its unit: `12.3%`, `450 ms`, `$1,200`."""
-    if not unit:
-        return number(value)
-    if unit == "%":
-        return f"{number(value)}%"
-    if unit in ("$", "€", "£"):
-        return f"{unit}{number(value)}"
-    return f"{number(value)} {unit}"
 
 
 class Names(NamedTuple):

@@ -16,10 +16,12 @@ FORMATS: Mapping[str, str] = {"md": "Markdown", "html": "HTML", "json": "JSON"}
 def render(fmt: str, card: ScoreCard, record: DrillRecord, session: Session) -> str:
     """The report text; the scorer owns the formats, this only picks one."""
     scenario, playbook = session.scenario, session.playbook
+    # The live drill still holds every sample, so the charts and worst values need no replay of the journal.
+    series = {m.id: session.drill.series(m.id) for m in scenario.metrics}
     if fmt == "md":
         from scoring.report_md import render_markdown
 
-        return render_markdown(card, record, scenario, playbook)
+        return render_markdown(card, record, scenario, playbook, series)
     if fmt == "json":
         from scoring.report_json import render_json
 
@@ -27,8 +29,6 @@ def render(fmt: str, card: ScoreCard, record: DrillRecord, session: Session) -> 
     if fmt == "html":
         from scoring.report_html import render_html
 
-        # The live drill still holds every sample, so the charts need no replay of the journal.
-        series = {m.id: session.drill.series(m.id) for m in scenario.metrics}
         return render_html(card, record, scenario, playbook, series)
     raise ValueError(f"unknown report format {fmt!r}")
 

@@ -30,9 +30,13 @@ _NOISE_BITS = 12
 _NORMAL = tuple(NormalDist().inv_cdf((i + 0.5) / (1 << _NOISE_BITS)) for i in range(1 << _NOISE_BITS))
 HISTORY = 120  # samples kept for sparklines: 20 minutes at the default 10 s sampling
 LEVELS = ("ok", "warn", "critical")
-# Clearing an alert needs the value back inside by this share of the warn-critical gap (or one noise sd,
-# whichever is larger), so a value hovering at a threshold does not flap between levels.
+# Clearing an alert needs the value back inside by this share of the warn-critical gap (or NOISE_BAND noise
+# sds, whichever is larger), so a value hovering at a threshold does not flap between levels.
 HYSTERESIS = 0.1
+NOISE_BAND = 2.0
+# ...and it needs that in every sample for this many seconds (at least two samples): one sample in a noisy
+# tail is not a recovery.
+CLEAR_AFTER = 20.0
 # The line of a metric nothing pulls on (`_regroup`), one object so a sample tells it by identity.
 _FLAT: tuple[float, float, list[Contribution], float] = (0.0, 0.0, [], math.inf)
 
@@ -90,11 +94,15 @@ class MetricModel:
         self.low = low
         self.high = spec.maximum
         self.every = spec.sample_every
-        self.band = max(HYSTERESIS * abs(spec.critical - spec.warn), spec.noise)
+        self.band = max(HYSTERESIS * abs(spec.critical - spec.warn), NOISE_BAND * spec.noise)
         self.contributions: list[Contribution] = []
         self._total = 0.0  # a cumulative metric's running total
         self.rate = spec.baseline
         self.level = 0
+        # A fall waits for this many samples in a row (see `_threshold`): CLEAR_AFTER seconds, at least two.
+        self._clear_samples = 1 + max(1, math.ceil(CLEAR_AFTER / spec.sample_every - 1e-9))
+        # For ok and warn: the samples in a row that were at or below that level while the level was higher.
+        self._below = [0, 0]
         self.healthy = True
         # The pulls folded by `_regroup`, read once per sample: (static, slope, curved, next_change). The
         # offset is `static + slope × t` plus each curved one (fading out), until `next_change`, when one
@@ -244,7 +252,10 @@ class MetricModel:
         return self._calm()
 
     def _bounds(self) -> tuple[float, float]:
-        """The values (times `sign`) inside which the current level cannot change, so need no check."""
+        """The values (times `sign`) inside which the current level cannot change, so need no check; none
+        while a fall is pending, as every sample then counts towards it or calls it off."""
+        if self._below[0] or self._below[1]:
+            return math.inf, -math.inf
         if self.level == 2:
             return self._crit_x, math.inf
         if self.level == 1:
@@ -252,8 +263,18 @@ class MetricModel:
         return -math.inf, min(self._warn_x, self._crit_x)
 
     def _threshold(self, v: float) -> None:
-        """Move the alert level (and health) for a value outside the current level's band."""
+        """Move the alert level (and health) for a value outside the current level's band. A rise is announced
+        at once. A fall, to the level of this sample, only once every sample for CLEAR_AFTER seconds was at or
+        below that level: a noisy metric parked at a threshold does not flap, and the value announced with a
+        level is always one at that level."""
         level = self._level(self.sign * v)
+        below = self._below
+        if level < self.level:
+            for lower in range(self.level):
+                below[lower] = below[lower] + 1 if level <= lower else 0
+            if below[level] < self._clear_samples:
+                return
+        below[0] = below[1] = 0
         if level != self.level:
             previous, self.level = self.level, level
             self.drill.metric_level(self, previous, level, v)

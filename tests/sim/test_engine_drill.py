@@ -41,26 +41,27 @@ def fixed_and_resolved(pb=None, fix_at: float = 1200.0, resolve_at: float = 1300
 
 def test_resolution_is_verified_once_metrics_hold_for_the_monitoring_period() -> None:
     d = fixed_and_resolved()
-    # The fade brings m under 18 (clear) 60 s after the fix, at T+22:00; the drillbook asks 10 minutes.
-    assert times(d.events, Alert, level="clear") == [1320.0]
-    assert times(d.events, RecoveryVerified) == [1920.0]
+    # The fade brings m under 18 60 s after the fix, at T+22:00, and the clear is announced once it has stayed
+    # there for 20 s (CLEAR_AFTER), at T+22:20; the drillbook asks 10 minutes from then.
+    assert times(d.events, Alert, level="clear") == [1340.0]
+    assert times(d.events, RecoveryVerified) == [1940.0]
     assert payload(of(d.events, RecoveryVerified)[0]) == {"held_for": 600.0}
     assert payload(of(d.events, DrillEnded)[0]) == {"reason": "resolved", "verified": True, "resolved": True}
     assert d.state.finished and d.state.end_reason == "resolved"
-    assert d.now == 1920.0
+    assert d.now == 1940.0
 
 
 def test_the_default_monitoring_period_is_five_minutes() -> None:
     assert DEFAULT_MONITORING_PERIOD == 300.0
     d = fixed_and_resolved(playbook_with(monitoring_period=None))
-    assert times(d.events, RecoveryVerified) == [1620.0]
+    assert times(d.events, RecoveryVerified) == [1640.0]
 
 
 def test_resolving_early_is_recorded_and_waits_for_healthy_metrics() -> None:
     d = fixed_and_resolved(fix_at=1500.0, resolve_at=1200.0)
     assert of(d.events, StatusChanged, status="resolved")[0].early is True
-    # The fix lands at 1560 and m clears at 1620; verification counts from there.
-    assert times(d.events, RecoveryVerified) == [2220.0]
+    # The fix lands at 1560 and m clears at 1640 (under 18 from 1620, for 20 s); verification counts from there.
+    assert times(d.events, RecoveryVerified) == [2240.0]
 
 
 def test_a_resolution_that_never_holds_ends_at_the_duration_limit_unverified() -> None:

@@ -65,8 +65,9 @@ def test_spike_jumps_then_decays_back_and_alerts_clear_with_hysteresis() -> None
     drill = run(mini([{"metric": "m", "shape": "spike", "by": 40, "over": "5m"}]))
     assert value_at(drill, 600) == 50
     assert value_at(drill, 900) == 10
-    # Critical holds while within 2 (10% of the warn-critical gap) of 40: until +90 s; warn until +240 s.
-    assert alerts(drill) == [(600.0, "critical"), (700.0, "warn"), (850.0, "clear")]
+    # Critical holds while within 2 (10% of the warn-critical gap) of 40: until +90 s; warn until +240 s. Each
+    # fall is announced once the value has stayed below the line for 20 s (CLEAR_AFTER).
+    assert alerts(drill) == [(600.0, "critical"), (720.0, "warn"), (870.0, "clear")]
 
 
 def test_drift_keeps_moving_without_bound() -> None:
@@ -92,8 +93,9 @@ def test_recover_fades_everything_back_to_baseline() -> None:
     assert value_at(drill, 1200) == 35
     assert value_at(drill, 1350) == pytest.approx(22.5)  # halfway through the fade
     assert value_at(drill, 1500) == 10
-    # Clearing needs the value under 18 (warn minus the hysteresis band): 70% of the way, at +210 s.
-    assert alerts(drill) == [(600.0, "warn"), (1410.0, "clear")]
+    # Clearing needs the value under 18 (warn minus the hysteresis band): 70% of the way, at +210 s, and
+    # for 20 s.
+    assert alerts(drill) == [(600.0, "warn"), (1430.0, "clear")]
 
 
 def test_hysteresis_stops_a_value_hovering_at_the_threshold_from_flapping() -> None:
@@ -106,7 +108,67 @@ def test_hysteresis_stops_a_value_hovering_at_the_threshold_from_flapping() -> N
     )
     drill = run(scenario)
     assert value_at(drill, 720) == 19  # under warn, but inside the band: still warn
-    assert alerts(drill) == [(600.0, "warn"), (840.0, "clear")]
+    assert alerts(drill) == [(600.0, "warn"), (860.0, "clear")]
+
+
+def test_one_sample_below_the_line_is_not_a_recovery() -> None:
+    """Critical, then one sample (T+12:00) well under warn, then critical again: no clear and no new alert."""
+    scenario = mini(
+        faults=[
+            {"id": "f", "label": "Up", "start": "10m", "effects": [{"metric": "m", "shape": "step", "by": 35}]},
+            {"id": "g", "label": "Dip", "start": "12m", "effects": [{"metric": "m", "shape": "step", "by": -35}]},
+            {"id": "h", "label": "Back", "start": "725s", "effects": [{"metric": "m", "shape": "step", "by": 35}]},
+        ]
+    )
+    drill = run(scenario)
+    assert value_at(drill, 720) == 10
+    assert alerts(drill) == [(600.0, "critical")]
+
+
+def test_a_quick_recovery_clears_straight_from_critical_with_a_healthy_value() -> None:
+    """45, then 27.5 (warn) at T+20:10 and 10 from T+20:20: 20 s at or below ok comes at T+20:40, before 20 s
+    at warn could be announced with a value that is no longer warn."""
+    scenario = mini(
+        faults=[
+            {"id": "f", "label": "Up", "start": "10m", "effects": [{"metric": "m", "shape": "step", "by": 35}]},
+            {
+                "id": "g",
+                "label": "Heal",
+                "start": "20m",
+                "effects": [{"metric": "m", "shape": "recover", "over": "20s"}],
+            },
+        ]
+    )
+    drill = run(scenario)
+    assert [value_at(drill, t) for t in (1200, 1210, 1220)] == [45, 27.5, 10]
+    assert [(e.t, e.level, e.value) for e in of(drill.events, Alert, metric="m")] == [
+        (600.0, "critical", 45),
+        (1240.0, "clear", 10),
+    ]
+
+
+@pytest.mark.parametrize(("every", "announced"), [("10s", 20.0), ("30s", 30.0), ("1m", 60.0)])
+def test_a_clear_waits_for_twenty_seconds_of_samples_and_at_least_two(every: str, announced: float) -> None:
+    sampled = {**QUIET, "sample_every": every}
+    scenario = mini(
+        faults=[
+            {"id": "f", "label": "Up", "start": "10m", "effects": [{"metric": "m", "shape": "step", "by": 15}]},
+            {"id": "g", "label": "Down", "start": "20m", "effects": [{"metric": "m", "shape": "step", "by": -15}]},
+        ],
+        metrics=[sampled],
+    )
+    assert alerts(run(scenario)) == [(600.0, "warn"), (1200.0 + announced, "clear")]
+
+
+def test_a_noisy_metric_parked_at_its_threshold_does_not_flap() -> None:
+    """queue-backlog's worker slots: pinned at the ceiling, one sd of noise above critical. Samples fall under
+    critical all the time; an hour of them moves the level up once or twice and never back down."""
+    pinned = {**QUIET, "noise": 4, "warn": 90, "critical": 99, "baseline": 55, "maximum": 100}
+    drill = run(mini([{"metric": "m", "shape": "ramp", "to": 100, "over": "2m"}], metrics=[pinned]), until=4200)
+    values = [v for t, v in drill.series("m") if t >= 720]
+    assert sum(v < 99 for v in values) > 100  # the noise does cross the threshold, often
+    levels = [level for _, level in alerts(drill)]
+    assert levels in (["warn", "critical"], ["critical"])
 
 
 def test_lower_is_worse_metrics_alert_going_down() -> None:

@@ -1,14 +1,16 @@
 """The history screen: `h` from the picker, the table filtered by trainee/team/scenario, trends by trainee or
-team, Enter reviews a stored drill (or says why it cannot), and a bad database is a notice."""
+team and scenario (leaving out drills the facilitator ended, which the table marks), Enter reviews a stored
+drill (or says why it cannot), and a bad database is a notice."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Select
+from textual.widgets import DataTable, Label, Select
 
 import scenarios
 from scoring.grade import grade
@@ -23,10 +25,15 @@ from tui.screens.review import ReviewScreen
 
 from .conftest import WIDE, picker_app
 
+# Made-up journals, different so the store keeps both drills (it stores a drill once per journal).
+BY_TRAINEE = '{"format": 1}\n{"t": 60, "kind": "drill.ended"}\n'
+BY_FACILITATOR = '{"format": 1}\n{"t": 60, "kind": "drill.ended", "by": "facilitator"}\n'
+
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Three made-up drills, then one real one; WARROOM_DB points at it, relative so pictures never show tmp."""
+    """Three made-up drills, one real one, one the facilitator ended and one more of the tutorial; WARROOM_DB
+    points at it, relative so pictures never show tmp."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WARROOM_DB", "history.db")
     path = Path("history.db")
@@ -41,6 +48,10 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )  # fmt: skip
     card = grade(drill.record, scenario(), playbook())
     store(card, read_journal(journal).record, journal, started_at="2026-04-05T10:00:00Z", db=path)
+    cut = _row("ana", at="2026-05-05T10:00:00Z", score=12.0)
+    with History(path) as h:
+        h.add(dataclasses.replace(cut, end_reason="ended", ended_by="facilitator", journal=BY_FACILITATOR))
+        h.add(dataclasses.replace(_row("ana", at="2026-06-05T10:00:00Z", score=74.0), journal=BY_TRAINEE))
     return path
 
 
@@ -55,13 +66,22 @@ async def test_h_opens_the_history_filters_narrow_it_and_trends_follow(db: Path)
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
-        assert ids(screen) == [1, 2, 3, 4]
-        assert screen.query_one("#history-table", DataTable).row_count == 4
-        assert [t.trend.who for t in screen.query(TrendRow)] == ["ana", "bo"]
-        assert screen.query(TrendRow).first().trend.scores == (55.0, 92.0, screen.rows[3].score)
+        assert ids(screen) == [1, 2, 3, 4, 5, 6]
+        table = screen.query_one("#history-table", DataTable)
+        assert table.row_count == 6
+        # The facilitator's drill is listed, marked, and explained in the title; it is in no trend.
+        assert [str(table.get_cell(str(i), "score")) for i in (1, 5)] == ["55.0 ", "12.0*"]
+        assert "* ended by the facilitator, not trended" in str(screen.query_one("#history-title", Label).visual)
+        trended = [(t.trend.who, t.trend.scenario, t.trend.scores) for t in screen.query(TrendRow)]
+        assert trended == [
+            ("ana", "ddos", (92.0,)),
+            ("ana", "pool-leak", (screen.rows[3].score,)),
+            ("ana", "tutorial", (55.0, 74.0)),  # not 55 → 12 → 74: the facilitator cut drill 5 short
+            ("bo", "tutorial", (71.0,)),
+        ]
         screen.query_one("#history-trainee", Select).value = "ana"
         await pilot.pause()
-        assert ids(screen) == [1, 3, 4]
+        assert ids(screen) == [1, 3, 4, 5, 6]
         screen.query_one("#history-scenario", Select).value = "ddos"
         await pilot.pause()
         assert ids(screen) == [3]
@@ -74,7 +94,12 @@ async def test_h_opens_the_history_filters_narrow_it_and_trends_follow(db: Path)
         await pilot.pause()
         await pilot.press("g")
         await pilot.pause()
-        assert [t.trend.who for t in screen.query(TrendRow)] == ["dba", "sre"]
+        assert [(t.trend.who, t.trend.scenario) for t in screen.query(TrendRow)] == [
+            ("dba", "tutorial"),
+            ("sre", "ddos"),
+            ("sre", "pool-leak"),
+            ("sre", "tutorial"),
+        ]
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
@@ -130,3 +155,17 @@ def test_snapshot_history(db: Path, snap_compare, monkeypatch: pytest.MonkeyPatc
         await pilot.pause()
 
     assert snap_compare(picker_app(trainee="Alex"), terminal_size=WIDE, run_before=run_before)
+
+
+async def test_end_and_home_go_to_the_last_and_first_drill(db: Path) -> None:
+    app = picker_app(trainee="Alex")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        table = app.screen.query_one("#history-table", DataTable)
+        await pilot.press("end")
+        await pilot.pause()
+        assert (table.cursor_row, table.scroll_x) == (5, 0)
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row == 0

@@ -38,7 +38,7 @@ async def test_picker_lists_bundled_and_user_scenarios_and_broken_ones_with_thei
         assert {"tutorial", "fixture-api-outage", "broken"} <= set(ids)
         table = app.screen.query_one("#picker-table", DataTable)
         row = table.get_row(str(SCENARIO_DIR / "broken.yaml"))
-        assert [cell.plain for cell in row] == ["⚠ broken.yaml", "—", "—", "—", "cannot load"]
+        assert [cell.plain for cell in row] == ["⚠ broken.yaml", "—", "—", "—", "", "", "cannot load"]
         table.move_cursor(row=ids.index("broken"))
         await pilot.pause()
         detail = app.screen.query_one("#picker-summary", Static).visual.plain  # type: ignore[attr-defined]

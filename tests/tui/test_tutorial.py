@@ -93,7 +93,7 @@ async def test_chasing_the_red_herring_costs_points() -> None:
         await you.keys("i", "down", "down", "enter")
         await you.wait(3)
         await you.palette("revert samplemind")  # the real fix, late
-        await you.wait(18)
+        await you.wait(19)  # the fix, then the playbook's 15-minute watch (with a minute's slack)
         await you.keys("R", "y")
         await you.wait(1)
 

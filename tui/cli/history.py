@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from scoring.history import DrillRow, Filters, History, HistoryError, default_db, trends
+from scoring.history import DrillRow, Filters, History, HistoryError, default_db
+from scoring.trends import first_to_last, trends
 from sim.format.durations import format_duration
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -71,10 +72,12 @@ def history(ctx: click.Context, db: str | None, **filters: str | None) -> None:
         return
     click.echo(f"{'ID':>4}  {'DATE':10}  {'TRAINEE':14} {'TEAM':10} {'SCENARIO':22} {'SCORE':>5} GRADE  MTTA   MTTR")
     for r in rows:
-        click.echo(
+        mark = "  ended by the facilitator" if r.facilitator_ended else ""
+        line = (
             f"{r.id:>4}  {r.started_at[:10]:10}  {r.trainee[:14]:14} {r.team[:10]:10} {r.scenario_id[:22]:22} "
-            f"{r.score:5.1f} {r.grade:^5}  {_minutes(r.kpis.get('mtta')):6} {_minutes(r.kpis.get('mttr'))}"
+            f"{r.score:5.1f} {r.grade:^5}  {_minutes(r.kpis.get('mtta')):6} {_minutes(r.kpis.get('mttr')):6}{mark}"
         )
+        click.echo(line.rstrip())
 
 
 @history.command()
@@ -92,7 +95,8 @@ def show(db: str | None, drill_id: int, journal: bool) -> None:
         raise click.ClickException(f"no drill with id {drill_id}; `warroom history` lists them")
     click.echo(f"Drill {row.id}: {row.scenario_id} ({row.playbook}), seed {row.seed}")
     click.echo(f"Trainee {row.trainee}{f' ({row.team})' if row.team else ''}, started {row.started_at}")
-    click.echo(f"Score {row.score:.1f} ({row.grade}, {'pass' if row.passed else 'fail'}), ended: {row.end_reason}")
+    ended = f"{row.end_reason} by the facilitator" if row.facilitator_ended else row.end_reason
+    click.echo(f"Score {row.score:.1f} ({row.grade}, {'pass' if row.passed else 'fail'}), ended: {ended}")
     click.echo("KPIs: " + ", ".join(f"{k.upper()} {_minutes(v)}" for k, v in sorted(row.kpis.items())))
     for c in row.criteria:
         click.echo(f"  [{c.result:^13}] {c.points:g}/{c.max_points:g}  {c.criterion}: {c.explanation}")
@@ -103,7 +107,8 @@ def show(db: str | None, drill_id: int, journal: bool) -> None:
 
 
 CSV_COLUMNS = ("id", "started_at", "trainee", "team", "scenario_id", "scenario_hash", "playbook", "seed",
-               "sim_duration", "score", "grade", "passed", "end_reason", "mtta", "mtti", "mttm", "mttr")  # fmt: skip
+               "sim_duration", "score", "grade", "passed", "end_reason", "ended_by", "mtta", "mtti", "mttm",
+               "mttr")  # fmt: skip
 
 
 def to_csv(rows: list[DrillRow]) -> str:
@@ -139,18 +144,21 @@ def export(db: str | None, fmt: str, output: str | None, journals: bool, **filte
 @filter_options
 @click.pass_obj
 def trends_cmd(db: str | None, by: str, **filters: str | None) -> None:
-    """Score and MTTA/MTTR over time, per trainee or team."""
+    """Score and MTTA/MTTR over time, per trainee or team and scenario (drills the facilitator ended are left
+    out)."""
     with open_history(db) as h:
         rows = read_drills(h, Filters(**filters))
     found = trends(rows, by)
+    left_out = sum(r.facilitator_ended for r in rows)
     if not found:
-        click.echo("No drills recorded yet.")
+        click.echo("No drills recorded yet." if not rows else "Only drills ended by the facilitator: no trends.")
         return
     for t in found:
-        first, last = t.dates[0], t.dates[-1]
-        click.echo(f"{t.who}: {t.drills} drills, {first} → {last}")
-        click.echo(f"  score  {spark(list(t.scores))}  {t.scores[0]:.0f} → {t.scores[-1]:.0f} ({t.change:+.0f})")
+        click.echo(f"{t.who} · {t.scenario}: {t.span}")
+        click.echo(f"  score  {spark(list(t.scores))}  {t.score_change}")
         for name, values in (("MTTA", t.mtta), ("MTTR", t.mttr)):
             known = [v for v in values if v is not None]
             if known:
-                click.echo(f"  {name}   {spark(known, 0, max(known))}  {_minutes(known[0])} → {_minutes(known[-1])}")
+                click.echo(f"  {name}   {spark(known, 0, max(known))}  {first_to_last(known, _minutes)}")
+    if left_out:
+        click.echo(f"\n{left_out} drill{'s' if left_out != 1 else ''} ended by the facilitator, not counted.")

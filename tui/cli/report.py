@@ -52,26 +52,29 @@ def report(
         card = grade(g.record, g.scenario, g.playbook, pass_mark=pass_mark)
     except ValueError as exc:
         fail(str(exc))
-    if fmt == "md":
-        from scoring.report_md import render_markdown
-
-        text = render_markdown(card, g.record, g.scenario, g.playbook)
-    elif fmt == "json":
+    if fmt == "json":
         from scoring.report_json import render_json
 
         text = render_json(card, g.record, g.scenario, g.playbook)
     else:
-        from scoring.report_html import render_html
         from scoring.series import replay_series
         from sim.engine.drill import DrillError
 
+        # The journal holds no samples: the charts and the worst values come from replaying its inputs.
         try:
             replayed = replay_series(g.record, g.scenario, g.playbook)
         except DrillError as exc:
-            fail(f"cannot replay {journal} for the charts: {exc}")
+            fail(f"cannot replay {journal} for the metric values: {exc}")
         if not replayed.matches:
-            warn(f"replaying {journal} no longer gives the recorded events; the charts may differ from the drill")
-        text = render_html(card, g.record, g.scenario, g.playbook, replayed.series)
+            warn(f"replaying {journal} no longer gives the recorded events; the metric values may differ")
+        if fmt == "md":
+            from scoring.report_md import render_markdown
+
+            text = render_markdown(card, g.record, g.scenario, g.playbook, replayed.series)
+        else:
+            from scoring.report_html import render_html
+
+            text = render_html(card, g.record, g.scenario, g.playbook, replayed.series)
     if output is None:
         click.echo(text, nl=False)
         return

@@ -290,14 +290,16 @@ def list_unfinished() -> None:
     if not found:
         click.echo(f"No unfinished drills in {journals_dir()}.")
         return
-    click.echo(f"{'ID':28} {'SCENARIO':24} {'TRAINEE':14} {'REACHED':10} MODIFIED")
+    # The id is shown whole, however long, so it can be copied into `warroom resume ID`.
+    width = max(len("ID"), *(len(u.id) for u in found))
+    click.echo(f"{'ID':{width}} {'SCENARIO':24} {'TRAINEE':14} {'REACHED':10} MODIFIED")
     for u in found:
         if u.problem:
-            click.echo(f"{u.id[:28]:28} cannot be resumed: {u.problem}")
+            click.echo(f"{u.id:{width}} cannot be resumed: {u.problem}")
             continue
         cut = "  (last line cut short; resuming drops it)" if u.truncated else ""
         click.echo(
-            f"{u.id[:28]:28} {u.scenario[:24]:24} {u.trainee[:14]:14} {format_clock(u.reached):10} "
+            f"{u.id:{width}} {u.scenario[:24]:24} {u.trainee[:14]:14} {format_clock(u.reached):10} "
             f"{u.modified_text}{cut}"
         )
     click.echo("\nContinue one with `warroom resume ID`.")

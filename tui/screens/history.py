@@ -1,5 +1,6 @@
 """The drill history: every finished drill in a table (filterable by trainee, team and scenario), trend charts
-of score and MTTA/MTTR per trainee or team, and Enter to review a drill."""
+of score and MTTA/MTTR per trainee or team and scenario, and Enter to review a drill. Drills the facilitator
+ended are listed, marked, and left out of the trends."""
 
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select, Sparkline
 
-from scoring.history import DrillRow, Filters, History, HistoryError, Trend, trends
+from scoring.history import DrillRow, Filters, History, HistoryError
+from scoring.trends import Trend, first_to_last, trends
 from sim.format.durations import format_duration
+from tui.widgets.tables import RowTable
 
 _CSS = Path(__file__).parent.parent / "review.tcss"
 _FILTERS = (("trainee", "trainee"), ("team", "team"), ("scenario", "scenario_id"))
+# After the score of a drill the facilitator ended; the title says what it means when one is listed.
+FACILITATOR_MARK = "*"
 
 
 def _minutes(seconds: float | None) -> str:
@@ -34,7 +39,8 @@ def load_rows(db: Path) -> list[DrillRow]:
 
 
 class TrendRow(Vertical):
-    """One trainee's or team's drills over time: score, MTTA and MTTR as sparklines, with first → last."""
+    """One trainee's or team's drills of one scenario over time: score, MTTA and MTTR as sparklines, with
+    first → last (just the value while there is one drill)."""
 
     def __init__(self, trend: Trend) -> None:
         super().__init__(classes="trend")
@@ -45,23 +51,25 @@ class TrendRow(Vertical):
         yield Label(
             Content.assemble(
                 (t.who, "bold"),
-                (f"  {t.drills} drill{'s' if t.drills != 1 else ''} · {t.dates[0]} → {t.dates[-1]}", "$text-muted"),
+                " · ",
+                t.scenario,
+                "\n",
+                (t.span, "$text-muted"),
             )
         )
         series = (
-            ("score", list(t.scores), f"{t.scores[0]:.0f} → {t.scores[-1]:.0f} ({t.change:+.0f})"),
-            ("MTTA", [v for v in t.mtta if v is not None], ""),
-            ("MTTR", [v for v in t.mttr if v is not None], ""),
+            ("score", list(t.scores), t.score_change),
+            ("MTTA", [v for v in t.mtta if v is not None], None),
+            ("MTTR", [v for v in t.mttr if v is not None], None),
         )
         for name, values, summary in series:
             if not values:
                 continue
-            summary = summary or f"{_minutes(values[0])} → {_minutes(values[-1])}"
             with Horizontal(classes="trend-line"):
                 yield Label(name, classes="trend-name")
                 # Higher is better for the score, lower for MTTA/MTTR: the CSS colours the good end green either way.
                 yield Sparkline(values, classes="trend-spark" + ("" if name == "score" else " -lower-better"))
-                yield Label(Content(summary), classes="trend-summary")
+                yield Label(Content(summary or first_to_last(values, _minutes)), classes="trend-summary")
 
 
 class TrendList(VerticalScroll):
@@ -111,7 +119,7 @@ class HistoryScreen(Screen[None]):
                 values = sorted({getattr(r, column) for r in self.rows if getattr(r, column)})
                 yield Select[str]([(v, v) for v in values], prompt=name, id=f"history-{name}")
         with Horizontal(id="history-body"):
-            table: DataTable[Text] = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            table = RowTable(id="history-table")
             for label in ("ID", "Date", "Trainee", "Team", "Scenario", "Score", "Grade", "MTTA", "MTTR"):
                 table.add_column(label, key=label.lower())
             yield table
@@ -135,21 +143,25 @@ class HistoryScreen(Screen[None]):
         table = self.query_one("#history-table", DataTable)
         table.clear()
         for r in self.shown:
+            score = f"{r.score:.1f}" + (FACILITATOR_MARK if r.facilitator_ended else " ")
             table.add_row(
                 Text(str(r.id), justify="right"),
                 Text(r.started_at[:10]),
                 Text(r.trainee),
                 Text(r.team or "—", style="" if r.team else "dim"),
                 Text(r.scenario_id),
-                Text(f"{r.score:.1f}", justify="right"),
+                Text(score, justify="right", style="dim" if r.facilitator_ended else ""),
                 Text(r.grade, style="bold green" if r.passed else "bold red", justify="center"),
                 Text(_minutes(r.kpis.get("mtta")), justify="right"),
                 Text(_minutes(r.kpis.get("mttr")), justify="right"),
                 key=str(r.id),
             )
         count = f"{len(self.shown)} of {len(self.rows)} drills" if self.rows else "no drills recorded yet"
+        marked = any(r.facilitator_ended for r in self.shown)
+        legend = f"  ·  {FACILITATOR_MARK} ended by the facilitator, not trended" if marked else ""
         self.query_one("#history-title", Label).update(
-            Content.assemble(("Drill history", "bold"), (f"  ·  {count}  ·  {self.db}", "$text-muted"))
+            # The legend before the path, which is long and the first thing a narrow terminal cuts.
+            Content.assemble(("Drill history", "bold"), (f"  ·  {count}{legend}  ·  {self.db}", "$text-muted"))
         )
         self._trends()
 

@@ -1,11 +1,12 @@
-"""The scenario picker: bundled and user scenarios, filterable; broken files are listed with their errors."""
+"""The scenario picker: bundled and user scenarios, easiest first, filterable, with when each was last played
+and its best score; broken files are listed with their errors."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -21,8 +22,37 @@ from sim.format.durations import format_duration
 from sim.format.library import Library, Listing
 from tui.messages import ScenarioChosen, TraineeNamed
 from tui.modals.base import NameModal
+from tui.widgets.tables import RowTable
+
+if TYPE_CHECKING:
+    from scoring.trends import Played  # the history is read only once the picker shows
 
 DIFFICULTIES = ("tutorial", "easy", "medium", "hard")
+
+
+def easiest_first(entries: Sequence[Listing]) -> list[Listing]:
+    """The tutorial first, then easy, medium and hard (the library's order within each), files that do not load
+    last: a new trainee starts at the top."""
+    rank = {d: i for i, d in enumerate(DIFFICULTIES)}
+
+    def key(entry: Listing) -> int:
+        s = entry.scenario
+        return len(rank) + 1 if s is None or not entry.ok else rank.get(s.difficulty, len(rank))
+
+    return sorted(entries, key=key)
+
+
+def played_by(trainee: str) -> dict[str, Played]:
+    """Each scenario's last play and best score from the drill history, the trainee's own when named; empty
+    when there is no history yet. Raises HistoryError for a history that cannot be read."""
+    from scoring.history import Filters, History, default_db
+    from scoring.trends import played
+
+    db = default_db()
+    if not db.exists():
+        return {}
+    with History(db, create=False) as h:
+        return played(h.drills(Filters(trainee=trainee or None)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +107,7 @@ class PickerScreen(Screen[None]):
         self.ask_name = ask_name
         self.entries: list[Listing] = []
         self.shown: list[Listing] = []
+        self.played: dict[str, Played] = {}  # scenario id -> last play and best score
 
     def compose(self) -> ComposeResult:
         yield Label("warroom · choose a drill", id="picker-title")
@@ -85,11 +116,13 @@ class PickerScreen(Screen[None]):
             yield Select[str]([(d, d) for d in DIFFICULTIES], prompt="difficulty", id="picker-difficulty")
             yield Select[str]([], prompt="playbook", id="picker-playbook")
             yield Select[str]([], prompt="tag", id="picker-tag")
-        table: DataTable[Text] = DataTable(id="picker-table", cursor_type="row", zebra_stripes=True)
+        table = RowTable(id="picker-table")
         table.add_column("Scenario", key="title")
         table.add_column("Playbook", key="playbook")
         table.add_column("Difficulty", key="difficulty")
         table.add_column("Length", key="length")
+        table.add_column("Best", key="best")
+        table.add_column("Last played", key="last")
         table.add_column("Tags", key="tags")
         yield table
         with VerticalScroll(id="picker-detail"):
@@ -104,26 +137,37 @@ class PickerScreen(Screen[None]):
 
     def load(self) -> None:
         """Read the library; anything that goes wrong becomes an entry, never an exception."""
-        self.entries = Library(self.dirs).listings()
+        self.entries = easiest_first(Library(self.dirs).listings())
+        self._read_history()
         playbooks = sorted({e.scenario.playbook for e in self.entries if e.scenario})
         tags = sorted({t for e in self.entries if e.scenario for t in e.scenario.tags})
         self.query_one("#picker-playbook", Select).set_options([(p, p) for p in playbooks])
         self.query_one("#picker-tag", Select).set_options([(t, t) for t in tags])
         self._refill()
 
+    def _read_history(self) -> None:
+        """The Best and Last played columns; a history that cannot be read leaves them empty (the history
+        screen says why)."""
+        from scoring.history import HistoryError
+
+        try:
+            self.played = played_by(self.trainee)
+        except HistoryError:
+            self.played = {}
+
     def _refill(self) -> None:
         table = self.query_one("#picker-table", DataTable)
         table.clear()
         self.shown = [e for e in self.entries if self.filter.admits(e)]
         for entry in self.shown:
-            table.add_row(*self._cells(entry), key=str(entry.path))
+            table.add_row(*self._cells(entry, self.played.get(entry.id)), key=str(entry.path))
         self.query_one("#picker-title", Label).update(
             f"warroom · choose a drill · {len(self.shown)} of {len(self.entries)} scenarios"
         )
         self._describe(self.shown[0] if self.shown else None)
 
     @staticmethod
-    def _cells(entry: Listing) -> tuple[Text, ...]:
+    def _cells(entry: Listing, played: Played | None = None) -> tuple[Text, ...]:
         s = entry.scenario
         if s is None or not entry.ok:
             title = s.title if s else entry.path.name
@@ -132,13 +176,18 @@ class PickerScreen(Screen[None]):
                 Text(s.playbook if s else "—"),
                 Text(s.difficulty if s else "—"),
                 Text("—"),
+                Text(""),
+                Text(""),
                 Text("cannot load", style="red"),
             )
+        best = f"{played.best:.0f}" if played is not None and played.best is not None else ""
         return (
             Text(s.title),
             Text(s.playbook),
             Text(s.difficulty),
             Text(format_duration(s.duration), justify="right"),
+            Text(best, justify="right"),
+            Text(played.last if played else ""),
             Text(", ".join(s.tags), style="dim"),
         )
 
@@ -164,6 +213,19 @@ class PickerScreen(Screen[None]):
     def watch_filter(self) -> None:
         self._refill()
 
+    def on_screen_resume(self) -> None:
+        """Back from a drill (or a dialog): a drill just finished shows in Best and Last played."""
+        if not self.entries:
+            return  # not loaded yet: `load` reads the history itself
+        self._update_played()
+
+    def _update_played(self) -> None:
+        table = self.query_one("#picker-table", DataTable)
+        row = table.cursor_row
+        self._read_history()
+        self._refill()
+        table.move_cursor(row=row)
+
     # ------------------------------------------------------------ handlers
 
     @on(Input.Changed, "#picker-search")
@@ -172,6 +234,10 @@ class PickerScreen(Screen[None]):
 
     @on(Input.Submitted, "#picker-search")
     def _to_table(self) -> None:
+        """Enter in the search box opens the one scenario it leaves; with several, it moves to the list."""
+        if len(self.shown) == 1 and self.shown[0].ok:
+            self.open(self.shown[0])
+            return
         self.query_one("#picker-table", DataTable).focus()
 
     @on(Select.Changed)
@@ -226,6 +292,7 @@ class PickerScreen(Screen[None]):
         name = await self.app.push_screen_wait(NameModal(self.trainee))
         if name:
             self.trainee = name
+            self._update_played()  # the new name's own scores
             self.post_message(TraineeNamed(name))
             self.notify(f"Hello, {name}.", markup=False)
 

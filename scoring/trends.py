@@ -1,0 +1,87 @@
+"""What the stored drills say over time: trends per trainee or team and scenario, and each scenario's last
+play and best score for the picker. Drills the facilitator ended are shown in listings but left out here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from scoring.history import DrillRow
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """How one trainee or team did over time on one scenario: scores and response times, oldest first.
+    Scenarios differ too much in difficulty for one line across them to say anything."""
+
+    who: str
+    scenario: str
+    drills: int
+    scores: tuple[float, ...]
+    mtta: tuple[float | None, ...]
+    mttr: tuple[float | None, ...]
+    dates: tuple[str, ...]
+
+    @property
+    def change(self) -> float:
+        """Last score minus first: positive means the team is improving."""
+        return self.scores[-1] - self.scores[0] if self.scores else 0.0
+
+    @property
+    def span(self) -> str:
+        """`3 drills, 2026-01-05 → 2026-03-05`, or `1 drill, 2026-01-05`."""
+        dates = self.dates[0] if self.dates[0] == self.dates[-1] else f"{self.dates[0]} → {self.dates[-1]}"
+        return f"{self.drills} drill{'s' if self.drills != 1 else ''}, {dates}"
+
+    @property
+    def score_change(self) -> str:
+        """`55 → 80 (+25)`, or the one score."""
+        return first_to_last(self.scores, lambda v: f"{v:.0f}", f" ({self.change:+.0f})")
+
+
+def first_to_last(values: Sequence[float], show: Callable[[float], str], suffix: str = "") -> str:
+    """`first → last` and the suffix, or just the value while there is one: a change needs two."""
+    if len(values) == 1:
+        return show(values[0])
+    return f"{show(values[0])} → {show(values[-1])}{suffix}"
+
+
+def trends(rows: list[DrillRow], by: str = "trainee") -> list[Trend]:
+    """Group drills by trainee or team and scenario, in time order; drills the facilitator ended are left out
+    (`DrillRow.facilitator_ended`)."""
+    groups: dict[tuple[str, str], list[DrillRow]] = {}
+    for row in sorted(rows, key=lambda r: (r.started_at, r.id or 0)):
+        if not row.facilitator_ended:
+            groups.setdefault((getattr(row, by) or "(none)", row.scenario_id), []).append(row)
+    return [
+        Trend(
+            who=who,
+            scenario=scenario,
+            drills=len(g),
+            scores=tuple(r.score for r in g),
+            mtta=tuple(r.kpis.get("mtta") for r in g),
+            mttr=tuple(r.kpis.get("mttr") for r in g),
+            dates=tuple(r.started_at[:10] for r in g),
+        )
+        for (who, scenario), g in sorted(groups.items())
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Played:
+    """A scenario's record for the picker: when it was last played and the best score of a counted drill."""
+
+    last: str  # the date, YYYY-MM-DD
+    best: float | None  # None when every drill of it was ended by the facilitator
+
+
+def played(rows: list[DrillRow]) -> dict[str, Played]:
+    """Per scenario id, the last time it was played and its best score (facilitator-ended drills count as
+    played, not as scores)."""
+    out: dict[str, Played] = {}
+    for row in sorted(rows, key=lambda r: (r.started_at, r.id or 0)):
+        best = out[row.scenario_id].best if row.scenario_id in out else None
+        if not row.facilitator_ended:
+            best = row.score if best is None else max(best, row.score)
+        out[row.scenario_id] = Played(row.started_at[:10], best)
+    return out
