@@ -83,7 +83,8 @@ async def test_a_dialog_opened_from_a_dialog_keeps_the_clock_held_until_the_last
         assert not screen.held and screen.running
 
 
-@pytest.mark.parametrize("key", ["s", "r", "i", "p", "x", "f", "R", "question_mark", "ctrl+p"])
+# R is left out: at T+1m nothing has happened, so it is refused up front and opens no dialog.
+@pytest.mark.parametrize("key", ["s", "r", "i", "p", "x", "f", "question_mark", "ctrl+p"])
 async def test_every_dialog_holds_the_clock(app: WarroomApp, key: str) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("n", "space", key)
