@@ -251,6 +251,9 @@ def check_scenario(sc: Scenario, playbook: Playbook | None) -> list[Finding]:
                                    "use 'lasts' (a duration from its start) instead of 'ends'"))  # fmt: skip
         out += _positive(f.lasts, ("faults", i, "lasts"), "lasts")
         out += _action_refs(f.unless, actions, playbook, ("faults", i, "unless"))
+        if f.unless and f.id in started_by:
+            out.append(Finding(("faults", i, "unless"), f"fault '{f.id}' is started by an action, so 'unless' "
+                               "never applies", "averting is for a fault that starts at its time"))  # fmt: skip
     for i, inj in enumerate(sc.injects):
         loc: Loc = ("injects", i, "trigger")
         trig = inj.trigger

@@ -272,3 +272,12 @@ def test_a_misspelt_timer_id_is_a_warning_with_the_one_meant(sc_data: dict[str, 
     (f,) = check_scenario(Scenario.model_validate(sc_data), None)
     assert (f.severity, f.message) == ("warning", "no drill runs a timer 'sla.statuspage', so this inject never fires")
     assert f.hint == "did you mean 'sla.status_page'?"
+
+
+def test_ends_and_unless_are_for_faults_that_start_at_their_time(sc_data: dict[str, Any]) -> None:
+    sc_data["faults"][0]["ends"] = "50m"
+    sc_data["faults"][0]["unless"] = ["acknowledge"]
+    sc_data["actions"][0]["effects"] = [{"start_fault": sc_data["faults"][0]["id"]}]
+    found = [f.message for f in check_scenario(Scenario.model_validate(sc_data), None) if f.loc[0] == "faults"]
+    assert any("is started by an action, at no set time" in m for m in found)
+    assert any("so 'unless' never applies" in m for m in found)
