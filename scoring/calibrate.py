@@ -12,13 +12,25 @@ from typing import Any
 
 from scoring.grade import grade
 from sim.engine.drill import Drill
+from sim.format.checks import Finding
 from sim.format.library import Library
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.training.bots import PROFILES, play
 
-# Difficulty from the median score of typical trainees: what most of a team will get on a first try.
-RATINGS = ((85.0, "easy"), (70.0, "medium"), (50.0, "hard"), (0.0, "brutal"))
+# A scenario's measured difficulty is how often the typical simulated trainee passes it (scores 70 or more):
+# what most of a team will manage on a first try. Bands of the typical pass rate, documented in
+# scenarios/README.md ("Honest difficulty").
+BANDS: dict[str, tuple[float, float]] = {"easy": (0.75, 1.0), "medium": (0.40, 0.75), "hard": (0.0, 0.40)}
+# `warroom lint` warns only when the rate is this far outside the declared band: a few dozen runs are a
+# sample, and a scenario near a boundary should not flip its warning with every edit.
+MARGIN = 0.10
+LINT_RUNS = 60  # typical trainees `warroom lint` plays per scenario
+
+
+def rated(pass_rate: float) -> str:
+    """The difficulty a typical pass rate makes."""
+    return next(name for name, (low, _) in BANDS.items() if pass_rate >= low)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +59,7 @@ class Calibration:
     scenario: str
     seed: int
     runs: tuple[Run, ...]
+    declared: str = ""  # the difficulty the scenario states
 
     @property
     def pass_rate(self) -> float:
@@ -75,18 +88,26 @@ class Calibration:
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
 
     @property
+    def typical_pass_rate(self) -> float:
+        """How often the typical trainee passed (every run's rate when no typical trainee played)."""
+        typical = [r for r in self.runs if r.profile == "typical"] or list(self.runs)
+        return sum(r.passed for r in typical) / len(typical) if typical else 0.0
+
+    @property
     def difficulty(self) -> str:
-        stats = {s.profile: s for s in self.by_profile()}
-        median = stats["typical"].median if "typical" in stats else statistics.median(r.score for r in self.runs)
-        return next(label for floor, label in RATINGS if median >= floor)
+        """The measured difficulty (`rated` from the typical pass rate)."""
+        return rated(self.typical_pass_rate)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario,
             "seed": self.seed,
             "runs": len(self.runs),
+            "runs_per_profile": max((s.runs for s in self.by_profile()), default=0),
             "pass_rate": round(self.pass_rate, 3),
+            "typical_pass_rate": round(self.typical_pass_rate, 3),
             "difficulty": self.difficulty,
+            "declared_difficulty": self.declared,
             "histogram": [{"from": start, "count": n} for start, n in self.histogram()],
             "profiles": [vars_of(s) for s in self.by_profile()],
             "most_failed": [{"criterion": c, "runs": n} for c, n in self.most_failed()],
@@ -132,7 +153,9 @@ def calibrate(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Calibration:
-    """Play `runs` bot drills (profiles in turn), spread over `workers` processes (default: one per core).
+    """Play `runs` bot drills per profile (profiles in turn), spread over `workers` processes (default: one
+    per core). The k-th run of every profile uses the same bot seed, so the typical runs are the very ones
+    `measure` plays.
 
     The result depends only on the scenario, `runs`, `seed` and `profiles`, never on the number of workers.
     """
@@ -142,8 +165,9 @@ def calibrate(
     path = str(path)
     _init(path)  # fail here, with the loader's message, rather than in every worker
     assert _loaded is not None
-    jobs = [(i, profiles[i % len(profiles)], bot_seed(seed, i)) for i in range(runs)]
-    workers = max(1, min(workers or multiprocessing.cpu_count(), runs))
+    jobs = [(k * len(profiles) + j, p, bot_seed(seed, k)) for k in range(runs) for j, p in enumerate(profiles)]
+    total = len(jobs)
+    workers = max(1, min(workers or multiprocessing.cpu_count(), total))
     results: list[Run] = []
     if workers == 1:
         for job in jobs:
@@ -152,7 +176,7 @@ def calibrate(
                 progress(1)
     else:
         # Small chunks: a drill takes milliseconds, and the last chunk is work one worker does alone.
-        chunk = max(1, runs // (workers * 64))
+        chunk = max(1, total // (workers * 64))
         # fork starts workers in milliseconds where the platform has it, with the scenario loaded above
         # already in them; spawn (elsewhere) starts fresh interpreters, which load it once each.
         forking = "fork" in multiprocessing.get_all_start_methods()
@@ -162,4 +186,36 @@ def calibrate(
                 results.append(run)
                 if progress:
                     progress(1)
-    return Calibration(_loaded[0].id, seed, tuple(results))
+    return Calibration(_loaded[0].id, seed, tuple(results), _loaded[0].difficulty)
+
+
+def measure(scenario: Scenario, playbook: Playbook, runs: int = LINT_RUNS, seed: int = 0) -> float:
+    """The typical trainee's pass rate over `runs` drills, in this process: `calibrate`'s typical runs."""
+    passed = 0
+    for k in range(runs):
+        drill = play(Drill(scenario, playbook), "typical", bot_seed(seed, k))
+        passed += grade(drill.record, scenario, playbook).passed
+    return passed / runs if runs else 0.0
+
+
+def disagreement(declared: str, pass_rate: float) -> str:
+    """Why a declared difficulty does not fit a typical pass rate (more than MARGIN outside its band), or ''."""
+    if declared not in BANDS:
+        return ""  # a tutorial is for learning the tool, not a measure of anyone
+    low, high = BANDS[declared]
+    if low - MARGIN <= pass_rate <= high + MARGIN:
+        return ""
+    return f"declared {declared}, but it measures {rated(pass_rate)}: typical simulated trainees pass {pass_rate:.0%}"
+
+
+def difficulty_finding(scenario: Scenario, playbook: Playbook, runs: int = LINT_RUNS) -> Finding | None:
+    """`warroom lint`'s warning, at the scenario's `difficulty`, when the measure disagrees with it."""
+    if scenario.difficulty not in BANDS:
+        return None
+    rate = measure(scenario, playbook, runs)
+    why = disagreement(scenario.difficulty, rate)
+    if not why:
+        return None
+    bands = ", ".join(f"{name} {low:.0%}–{high:.0%}" for name, (low, high) in BANDS.items())
+    hint = f"set difficulty: {rated(rate)}, or make it honestly harder or easier (typical pass rates: {bands})"
+    return Finding(("difficulty",), why, hint, "warning")

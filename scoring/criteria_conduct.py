@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
-from scoring.criteria_recovery import acted
+from scoring.criteria_expect import acted
 from scoring.rubric import COSTS, POINTS, Context, Criterion, Evidence, Verdicts, clock, evidence
 from sim.journal.events import AnyEvent
 

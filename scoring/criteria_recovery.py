@@ -1,9 +1,11 @@
-"""Criteria for the second half of a response: escalation, mitigation, closure, and the scenario's expectations."""
+"""Criteria for the second half of a response: escalation, mitigation, closure, and (from `criteria_expect`) the
+scenario's expectations."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from scoring.criteria_expect import acted, expectations
 from scoring.rubric import (
     COSTS,
     POINTS,
@@ -18,9 +20,7 @@ from scoring.rubric import (
     system_evidence,
 )
 from sim.format.durations import format_duration
-from sim.format.scenario import Expectation
 from sim.journal.events import ActionFinished, PageSent, RecoveryVerified, StatusChanged
-from sim.journal.facts import Facts
 
 
 def must_involve(ctx: Context) -> list[Criterion]:
@@ -271,8 +271,12 @@ def _fix_floor(ctx: Context) -> float:
 
 
 def harmful(ctx: Context) -> Criterion:
-    bad = {a.id: a.label for a in ctx.scenario.actions if a.harmful}
-    names = ", ".join(bad.values())
+    """Harmful actions that landed, repeats included; one marked `harmful_while` a fault counts only when it
+    started (and, to land, finished) while that fault was active."""
+    actions = [a for a in ctx.scenario.actions if a.harmful or a.harmful_while]
+    bad = {a.id: a.label for a in actions}
+    names = ", ".join(f"{a.label} (while {_fault_label(ctx, a.harmful_while)} runs)" if a.harmful_while else a.label
+                      for a in actions)  # fmt: skip
     v = Verdicts(
         "mitigate.harmful",
         "mitigation",
@@ -285,8 +289,9 @@ def harmful(ctx: Context) -> Criterion:
     facts = ctx.facts
     if not acted(facts):
         return v.skip("the trainee took no action, so avoiding harm earns nothing.")
-    done = [e for e in facts.finished if e.action in bad]
-    tried = [e for e in facts.started if e.action in bad]
+    while_ = {a.id: a.harmful_while for a in actions if a.harmful_while}
+    done = [e for e in facts.finished if e.action in bad and _harms(ctx, while_.get(e.action), e.t)]
+    tried = [e for e in facts.started if e.action in bad and _harms(ctx, while_.get(e.action), e.t)]
     if not tried:
         return v.ok(f"None of the harmful actions ({names}) was taken.")
     ev = tuple(evidence(facts, e, f"harmful: {bad[e.action]}") for e in (done or tried))
@@ -302,9 +307,16 @@ def harmful(ctx: Context) -> Criterion:
     return v.partial(f"Harmful action started, but stopped before it landed: {what}.", ev)
 
 
-def acted(facts: Facts) -> bool:
-    """Whether the trainee did anything at all: avoiding harm is no credit to someone who did nothing."""
-    return bool(facts.started or facts.declarations or facts.pages or facts.roles or any(facts.comms.values()))
+def _harms(ctx: Context, fault: str | None, t: float) -> bool:
+    """Whether an action at `t` does harm: always, or only while `fault` is active then."""
+    if fault is None:
+        return True
+    return any(f == fault and start <= t and (end is None or t < end) for f, start, end in ctx.facts.fault_spans)
+
+
+def _fault_label(ctx: Context, fault_id: str | None) -> str:
+    label = next((f.label for f in ctx.scenario.faults if f.id == fault_id), fault_id or "")
+    return _lower(label)
 
 
 _SLACK = 60.0
@@ -386,58 +398,6 @@ def pir(ctx: Context) -> Criterion:
     if facts.closed is not None and facts.pir.t > facts.closed.t + within:
         return v.fail(f"{said}, more than {format_duration(within)} after resolution; {rule}.", ev)
     return v.ok(f"{said}; {rule}.", ev)
-
-
-def _labelled(ctx: Context, action: str, params: dict[str, str]) -> str:
-    """`Page / escalate to someone (contact: finance)`: the label, and what it must be done with."""
-    label = ctx.action_label(action)
-    return f"{label} ({', '.join(f'{k}: {v}' for k, v in params.items())})" if params else label
-
-
-def expectations(ctx: Context) -> list[Criterion]:
-    return [_expectation(ctx, x) for x in ctx.scenario.expectations]
-
-
-def _expectation(ctx: Context, x: Expectation) -> Criterion:
-    facts, rule = ctx.facts, f"the scenario expects: {x.description}"
-
-    def verdicts(advice: str) -> Verdicts:
-        return Verdicts(f"expect.{x.id}", x.category, x.description, x.points, advice, "scenario")
-
-    if x.done is not None:
-        label, done, by = _labelled(ctx, x.done, x.with_), facts.finished_action(x.done, x.with_), x.within
-        v = verdicts(_sentence(label) + (f" by {clock(by)}." if by is not None else "."))
-        ev: tuple[Evidence, ...] = (evidence(facts, done, label),) if done else ()
-        if done is None:
-            if by is not None and facts.end < by:
-                return v.skip(f"the drill ended before {clock(by)}.")
-            return v.fail(f"{_sentence(label)} was never done; {rule}.", ev, by)
-        if by is not None and done.t > by:
-            text = f"{_sentence(label)} finished at {clock(done.t)}, after {clock(by)}; {rule}."
-            return v.judge("partial" if done.t <= 2 * by else "fail", text, ev, by)
-        return v.ok(f"{_sentence(label)} finished at {clock(done.t)}; {rule}.", ev, by)
-    if x.never is not None:
-        label, tried = _labelled(ctx, x.never, x.with_), facts.started_action(x.never, x.with_)
-        v = verdicts(f"Do not {_lower(label)} in this situation.")
-        if not acted(facts):
-            return v.skip("the trainee took no action, so not doing this earns nothing.")
-        if tried is None:
-            return v.ok(f"{_sentence(label)} was never started; {rule}.")
-        return v.fail(f"{_sentence(label)} started at {clock(tried.t)}; {rule}.", (evidence(facts, tried, label),))
-    assert x.order is not None  # the model guarantees exactly one rule
-    first, then = ctx.action_label(x.order.first), ctx.action_label(x.order.then)
-    v = verdicts(f"{_sentence(first)} before you {_lower(then)}.")
-    later = facts.started_action(x.order.then)
-    if later is None:
-        return v.skip(f"{_lower(then)} was never started, so the order could not be checked.")
-    before = facts.finished_action(x.order.first)
-    ev = (evidence(facts, later, f"started: {then}"),)
-    if before is not None and before.t <= later.t:
-        ev = (evidence(facts, before, f"finished: {first}"), *ev)
-        text = f"{_sentence(first)} finished at {clock(before.t)}, before {_lower(then)} started at {clock(later.t)}"
-        return v.ok(f"{text}; {rule}.", ev)
-    when = f"only finished at {clock(before.t)}" if before is not None else "had not been done"
-    return v.fail(f"{_sentence(then)} started at {clock(later.t)} while {_lower(first)} {when}; {rule}.", ev)
 
 
 def _sentence(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from scoring import criteria_conduct, criteria_coordination, criteria_recovery
+from scoring import criteria_conduct, criteria_coordination, criteria_messages, criteria_recovery
 from scoring.kpi import Kpi, kpis
 from scoring.rubric import CATEGORIES, Category, Context, Criterion, Evidence
 from sim.format.durations import format_clock
@@ -31,7 +31,12 @@ DEFAULT_PASS_MARK = 70.0
 LETTERS: tuple[tuple[float, str], ...] = ((90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"), (0.0, "F"))
 
 Check = Callable[[Context], Criterion | list[Criterion]]
-CHECKS: tuple[Check, ...] = (*criteria_coordination.CHECKS, *criteria_recovery.CHECKS, *criteria_conduct.CHECKS)
+CHECKS: tuple[Check, ...] = (
+    *criteria_coordination.CHECKS,
+    *criteria_messages.CHECKS,
+    *criteria_recovery.CHECKS,
+    *criteria_conduct.CHECKS,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +184,10 @@ WARROOM = f"warroom's own judgement {_WHERE}"
 
 
 def citation(ctx: Context, c: Criterion) -> str:
-    """The rule a criterion checks: playbook and section, scenario and section, or warroom's own judgement."""
+    """The rule a criterion checks: playbook and section, scenario and section, or warroom's own judgement (a
+    criterion may say so itself, as the message checklists do)."""
+    if c.rule:
+        return c.rule
     if c.source == "warroom":
         return WARROOM
     if c.id.startswith("expect."):

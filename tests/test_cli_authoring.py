@@ -85,3 +85,24 @@ def test_lint_places_a_fix_warning_on_the_fix_line(home: Path, tmp_path: Path) -
         f"{path}:{line}:8: warning: fix: any, but fixed_by lists one action ('rollback'): there is nothing to "
         "choose between — list the other actions that fix it too, or drop fix"
     ) in result.stdout.splitlines()
+
+
+def test_lint_warns_when_the_declared_difficulty_disagrees_with_the_bots(tmp_path: Path) -> None:
+    from scenarios import LIBRARY
+
+    text = (LIBRARY / "queue-backlog.yaml").read_text()  # easy: typical trainees pass about 80%
+    path = tmp_path / "queue-backlog.yaml"
+    path.write_text(text.replace("difficulty: easy", "difficulty: hard"))
+    (tmp_path / "playbooks").mkdir()
+    (tmp_path / "playbooks" / "samplemind.yaml").write_text(
+        (LIBRARY.parent / "playbooks" / "samplemind.yaml").read_text()
+    )
+    line = text.splitlines().index("difficulty: easy") + 1
+    result = CliRunner().invoke(main, ["lint", str(path)])
+    warning = next(ln for ln in result.stdout.splitlines() if "declared hard" in ln)
+    assert warning.startswith(f"{path}:{line}:13: warning: declared hard, but it measures easy: typical simulated")
+    assert "set difficulty: easy" in warning
+    quiet = CliRunner().invoke(main, ["lint", "--no-difficulty", str(path)])
+    assert "declared" not in quiet.stdout
+    path.write_text(text)
+    assert "declared" not in CliRunner().invoke(main, ["lint", str(path)]).stdout

@@ -126,3 +126,22 @@ def test_resume_without_a_terminal_says_to_add_headless(tmp_path: Path) -> None:
     code, out, _ = warroom("resume", journal, "--headless")
     assert code == 0
     assert "drill ended (timeout)" in out
+
+
+def test_a_refused_step_is_reported_on_stderr_and_strict_exits_1(tmp_path: Path) -> None:
+    script = tmp_path / "s.yaml"
+    # Two looks at once: the second is refused. A third at the instant the first finishes starts.
+    script.write_text(
+        "- {at: 11m, do: investigate, target: logs}\n- {at: 12m, do: investigate, target: deploys}\n"
+        "- {at: 14m, do: investigate, target: dashboards}\n"
+    )
+    code, out, err = warroom("run", SCENARIO_PATH, "--actions", script, "--until", "20m")
+    assert code == 0
+    assert err.splitlines() == [
+        "warroom: the step at T+00:12:00 (investigate) was refused: Investigate is already under way (done at "
+        "T+00:14:00)"
+    ]
+    assert "T+00:14:00  action.started    trainee starts investigate target=dashboards" in out.splitlines()
+    code, _, err = warroom("run", SCENARIO_PATH, "--actions", script, "--until", "20m", "--strict")
+    assert code == 1 and err.splitlines()[-1] == "warroom: 1 step was refused (--strict)"
+    assert warroom("run", SCENARIO_PATH, "--actions", IDEAL_PATH, "--strict")[0] == 0

@@ -62,7 +62,10 @@ def test_an_invalid_file_exits_1_with_located_problems(drills: Path, home: Path)
         f"{scenario}:11:3: unknown key 'severty' in truth — did you mean 'severity'?",
         f"{script}:1:1: warning: scenario 'tiny-outage' ({scenario}) does not load, so the steps could not be "
         "checked against it — its steps were checked against the standard actions only",
-        "3 files checked: 2 valid, 1 invalid, 1 warning",
+        # Without its scenario, nothing is known to offer the scenario's own action.
+        f"{script}:5:16: action 'rollback' is not a standard action, and no scenario is known to offer it — "
+        "put the script in scripts/<scenario-id>/, or name it: warroom validate --scenario ID FILE",
+        "3 files checked: 1 valid, 2 invalid, 1 warning",
     ]
 
 
@@ -270,3 +273,38 @@ def test_the_seed_range_is_the_formats() -> None:
     from tui.cli import SEED
 
     assert (SEED.min, SEED.max) == (0, SEED_MAX)
+
+
+def test_a_script_is_checked_against_the_scenario_named(tmp_path: Path, home: Path) -> None:
+    script = tmp_path / "mine.yaml"
+    script.write_text("- {at: 1m, do: acknowledge}\n- {at: 5m, do: revert-config}\n- {at: 6m, do: rm-rf-everything}\n")
+    alone = run("validate", str(script))
+    assert alone.exit_code == 1
+    # Outside scripts/<scenario-id>/, only the standard actions are known: both others are errors.
+    assert sum("is not a standard action, and no scenario is known to offer it" in ln
+               for ln in alone.output.splitlines()) == 2  # fmt: skip
+    named = run("validate", "--scenario", "tutorial", str(script))
+    assert named.exit_code == 1
+    assert [ln.split(": ", 1)[1] for ln in named.output.splitlines()[:-1]] == [
+        "action 'rm-rf-everything' is not defined; defined actions: acknowledge, assign_role, brief_executives, "
+        "brief_support, declare, investigate, notify_customers, open_channel, page, post_update, resolve, "
+        "schedule_pir, status_page, revert-config, restart-redis"
+    ]
+    assert run("validate", "--scenario", "nope", str(script)).exit_code == 2
+
+
+def test_a_misspelt_timer_gets_a_did_you_mean(tmp_path: Path, home: Path) -> None:
+    from scenarios import LIBRARY
+
+    text = (LIBRARY / "tutorial.yaml").read_text()
+    assert "at: " in text
+    bad = text.replace(
+        "injects:\n", "injects:\n  - {id: late, kind: chat, text: hi, trigger: {timer_expired: sla.statuspage}}\n", 1
+    )
+    path = tmp_path / "tutorial.yaml"
+    path.write_text(bad)
+    result = run("validate", str(path))
+    assert (
+        "warning: no drill runs a timer 'sla.statuspage', so this inject never fires — did you mean 'sla.status_page'?"
+        in result.output
+    )

@@ -9,7 +9,7 @@ from sim.format.catalogue import STANDARD_IDS
 from sim.format.checks import Finding
 from sim.format.durations import format_duration
 from sim.format.playbook import Playbook
-from sim.format.scenario import Effect, Metric, Scenario
+from sim.format.scenario import Effect, Fault, Metric, Scenario
 
 # Text an author meant to replace: TODO markers, template brackets, lorem ipsum.
 PLACEHOLDER = re.compile(
@@ -39,7 +39,7 @@ def reachable(sc: Scenario) -> dict[str, tuple[float, float]]:
     """
     pushes: dict[str, list[float]] = {m.id: [] for m in sc.metrics}
     metrics = {m.id: m for m in sc.metrics}
-    effects = [(e, sc.duration - f.start) for f in sc.faults for e in f.effects]
+    effects = [(e, _lifetime(f, sc.duration)) for f in sc.faults for e in f.effects]
     effects += [(fx.move, sc.duration) for a in sc.actions for fx in a.effects if fx.move]
     for effect, horizon in effects:
         if effect.metric in metrics:
@@ -53,6 +53,13 @@ def reachable(sc: Scenario) -> dict[str, tuple[float, float]]:
             lo, hi = 0.0, max(hi, 0.0) * sc.duration / 3600.0
         bounds[mid] = (lo, hi)
     return bounds
+
+
+def _lifetime(f: Fault, duration: float) -> float:
+    """How long a fault can run within the drill: to its `ends`, for its `lasts`, or to the drill's end."""
+    end = duration if f.ends is None else min(f.ends, duration)
+    run = end - f.start
+    return run if f.lasts is None else min(run, f.lasts)
 
 
 def _noise_band(m: Metric) -> float:
@@ -103,7 +110,7 @@ def _injects(sc: Scenario, pb: Playbook | None, takeable: set[str]) -> Iterator[
         if trig.at is not None and trig.at + trig.delay >= sc.duration:
             end = format_duration(sc.duration)
             yield _warn((*loc, "at"), f"inject '{inj.id}' fires at or after the drill ends ({end}), so nobody sees it")
-        if trig.after_action and trig.after_action not in takeable:
+        if trig.after_action and trig.after_action.do not in takeable:
             yield _warn(
                 (*loc, "after_action"), f"inject '{inj.id}' waits for '{trig.after_action}', which can never be taken"
             )
@@ -122,10 +129,19 @@ def _injects(sc: Scenario, pb: Playbook | None, takeable: set[str]) -> Iterator[
                         f"which playbook '{pb.id}' never starts", "the playbook sets no such deadline")  # fmt: skip
 
 
+def _referenced(sc: Scenario) -> set[str]:
+    """Every action the scenario names: expected, forbidden, ordered, fixing, waited for, or skipped on."""
+    out = {e for ex in sc.expectations for e in (ex.done, ex.never) if e}
+    refs = [r for ex in sc.expectations for r in (ex.any_of or [])]
+    refs += [x for ex in sc.expectations if ex.order for x in (ex.order.first, ex.order.then)]
+    refs += [ex.from_.action for ex in sc.expectations if ex.from_ and ex.from_.action]
+    refs += [i.trigger.after_action for i in sc.injects if i.trigger.after_action]
+    refs += [r for i in sc.injects for r in i.unless] + [r for f in sc.faults for r in f.unless]
+    return out | {r.do for r in refs} | set(sc.truth.fixed_by)
+
+
 def _actions(sc: Scenario, takeable: set[str]) -> Iterator[Finding]:
-    referenced = {e for ex in sc.expectations for e in (ex.done, ex.never) if e}
-    referenced |= {x for ex in sc.expectations if ex.order for x in (ex.order.first, ex.order.then)}
-    referenced |= set(sc.truth.fixed_by) | {i.trigger.after_action for i in sc.injects if i.trigger.after_action}
+    referenced = _referenced(sc)
     for i, act in enumerate(sc.actions):
         if not act.effects and act.id not in referenced:
             yield _warn(("actions", i, "id"), f"action '{act.id}' has no effect and nothing expects or forbids it",
@@ -138,7 +154,8 @@ def _actions(sc: Scenario, takeable: set[str]) -> Iterator[Finding]:
 def _faults(sc: Scenario) -> Iterator[Finding]:
     resolvers = {fx.resolve for a in sc.actions for fx in a.effects if fx.resolve}
     for i, fault in enumerate(sc.faults):
-        if fault.id not in resolvers:
+        passes = fault.ends is not None or fault.lasts is not None or all(e.shape == "spike" for e in fault.effects)
+        if fault.id not in resolvers and not passes:
             yield _warn(("faults", i, "id"), f"no action resolves fault '{fault.id}'",
                         f"add an action with `effects: [{{resolve: {fault.id}}}]`")  # fmt: skip
 
@@ -146,9 +163,10 @@ def _faults(sc: Scenario) -> Iterator[Finding]:
 def _expectations(sc: Scenario, takeable: set[str]) -> Iterator[Finding]:
     own = {a.id for a in sc.actions}
     for i, ex in enumerate(sc.expectations):
-        named: list[tuple[tuple[str, ...], str | None]] = [(("done",), ex.done), (("never",), ex.never)]
+        named: list[tuple[tuple[str | int, ...], str | None]] = [(("done",), ex.done), (("never",), ex.never)]
         if ex.order:
-            named += [(("order", "first"), ex.order.first), (("order", "then"), ex.order.then)]
+            named += [(("order", "first"), ex.order.first.do), (("order", "then"), ex.order.then.do)]
+        named += [(("any_of", j), ref.do) for j, ref in enumerate(ex.any_of or [])]
         for key, value in named:
             if value and value in own and value not in takeable:
                 yield _warn(("expectations", i, *key), f"expectation '{ex.id}' names '{value}', "
@@ -209,6 +227,14 @@ def _thresholds(sc: Scenario) -> Iterator[Finding]:
             if not _crosses(m, bounds[m.id], line):
                 yield _warn(("metrics", i, level), f"no fault ever takes {m.id} past its {level} threshold "
                             f"({line:g}); it only reaches {reach:g}", "lower the threshold or push harder")  # fmt: skip
+        lo, hi = bounds[m.id]
+        band = _noise_band(m)
+        if m.too_low is not None and lo - band > m.too_low.warn:
+            yield _warn(("metrics", i, "too_low", "warn"), f"no fault ever takes {m.id} down to its too_low warn "
+                        f"({m.too_low.warn:g}); it only falls to {lo:g}", "raise it or push harder")  # fmt: skip
+        if m.too_high is not None and hi + band < m.too_high.warn:
+            yield _warn(("metrics", i, "too_high", "warn"), f"no fault ever takes {m.id} up to its too_high warn "
+                        f"({m.too_high.warn:g}); it only climbs to {hi:g}", "lower it or push harder")  # fmt: skip
 
 
 def _duration(sc: Scenario, pb: Playbook | None) -> Iterator[Finding]:
@@ -219,6 +245,11 @@ def _duration(sc: Scenario, pb: Playbook | None) -> Iterator[Finding]:
         yield _warn(("duration",), f"the drill lasts {format_duration(sc.duration)}, less than the playbook's "
                     f"{format_duration(target)} resolution target for {sc.truth.severity}",
                     "a trainee still working when it ends is never judged against that target")  # fmt: skip
+
+
+def is_draft(sc: Scenario) -> bool:
+    """Whether placeholders are still left in the scenario's texts: too early to measure its difficulty."""
+    return any(PLACEHOLDER.search(text) for _, text in _texts(sc))
 
 
 def _placeholders(sc: Scenario) -> Iterator[Finding]:

@@ -12,7 +12,8 @@ from simpy.events import Initialize, ProcessGenerator
 
 from sim.format.catalogue import COMMS_ACTIONS, STANDARD, ActionSpec, Param
 from sim.format.durations import format_clock
-from sim.format.scenario import Action
+from sim.format.refs import ActionRef
+from sim.format.scenario import Action, ActionEffect
 from sim.journal.events import ActionCancelled, ActionFinished, ActionStarted, CommsSent, PageSent, PirScheduled
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class Running:
     finishes_at: float
     proc: simpy.Process | None = None
     cancelled: bool = False
+    finished: bool = False  # finished early, by an action of its kind starting at the instant it was due
 
 
 # The standard actions' parameter names, worked out once: checking an action reads them every time.
@@ -117,11 +119,12 @@ class ActionBook:
     def _state_reason(self, spec: ActionSpec) -> str | None:
         drill = self.drill
         running = self.running.get(spec.id)
-        if running is not None:
+        # One due this very instant is as good as done: the step after it may start (see `start`).
+        if running is not None and running.finishes_at > drill.env.now:
             return f"{spec.label} is already under way (done at {format_clock(running.finishes_at)})"
         action = self.scenario_actions.get(spec.id)
         if action is not None:
-            missing = [r for r in action.requires if r not in self.done]
+            missing = [r for r in action.requires if r not in self.done and not self._due(r)]
             if missing:
                 labels = ", ".join(self.specs[r].label if r in self.specs else r for r in missing)
                 return f"{spec.label} needs {labels} done first"
@@ -184,9 +187,29 @@ class ActionBook:
 
     # -- running ----------------------------------------------------------------------------------
 
+    def _due(self, action_id: str) -> bool:
+        """Under way and due to finish this very instant: its process has simply not run yet."""
+        r = self.running.get(action_id)
+        return r is not None and r.finishes_at <= self.drill.env.now
+
+    def _settle(self, action_ids: list[str]) -> None:
+        """Finish now what is due now, before an action that follows it starts: a step taken at the instant
+        the previous action of its kind (or a requirement) finishes starts, rather than being refused."""
+        for action_id in action_ids:
+            if self._due(action_id):
+                r = self.running[action_id]
+                r.finished = True
+                self._finish(r)
+
+    def taken(self, ref: ActionRef) -> bool:
+        """Whether the trainee has finished this action (with the parameters it names)."""
+        return any(ref.matches(e.action, e.params) for e in self.drill.facts.finished)
+
     def start(self, action_id: str, actor: str, role: str | None, params: dict[str, Any]) -> None:
         drill = self.drill
         spec = self.specs[action_id]
+        action = self.scenario_actions.get(action_id)
+        self._settle([*(action.requires if action is not None else ()), action_id])
         now = drill.env.now
         r = Running(action_id, spec.label, params, actor, role, now, now + spec.duration)
         self.running[action_id] = r
@@ -212,7 +235,7 @@ class ActionBook:
             yield self.drill.env.timeout(duration)
         except simpy.Interrupt:
             return
-        if r.cancelled:
+        if r.cancelled or r.finished:
             return
         self._finish(r)
 
@@ -237,7 +260,9 @@ class ActionBook:
 
     def _finish(self, r: Running) -> None:
         drill = self.drill
-        self.running.pop(r.action, None)
+        r.finished = True
+        if self.running.get(r.action) is r:
+            del self.running[r.action]
         self.done.add(r.action)
         found: list[str] = []
         result = None
@@ -266,7 +291,7 @@ class ActionBook:
         else:
             self._standard_effects(r)
         drill.timers.on_action_finished(r.action)
-        drill.injects.action_finished(r.action)
+        drill.injects.action_finished(r.action, r.params)
 
     def _finding(self, target: str, found: list[str]) -> str:
         drill = self.drill
@@ -334,6 +359,8 @@ class ActionBook:
         truth = drill.scenario.truth
         fixing = action.id in truth.fixed_by
         for effect in action.effects:
+            if not self._holds(effect):
+                continue
             if effect.resolve is not None:
                 if fixing and not self.fix_done():
                     # A partial fix: the fault ends only when the fix condition is met.
@@ -351,3 +378,12 @@ class ActionBook:
             held, self.held_fixes = self.held_fixes, []
             for fault_id, by in held:
                 drill.faults.resolve(fault_id, by=by)
+
+    def _holds(self, effect: ActionEffect) -> bool:
+        """Whether an effect's condition holds as the action lands (`if_active` / `if_not_active` a fault)."""
+        faults = self.drill.faults
+        if effect.if_active is not None:
+            return faults.is_active(effect.if_active)
+        if effect.if_not_active is not None:
+            return not faults.is_active(effect.if_not_active)
+        return True

@@ -138,8 +138,17 @@ class FaultBook:
 
     def _run(self, state: FaultState) -> ProcessGenerator:
         yield self.drill.env.timeout(state.spec.start)
-        if not state.prevented:
-            self.start(state.spec.id)
+        if state.prevented:
+            return
+        actions = self.drill.actions
+        taken = next((ref for ref in state.spec.unless if actions.taken(ref)), None)
+        if taken is not None:
+            # Prevented as a resolve before it starts is: the action that averted it is on the record.
+            state.prevented = True
+            spec, now = state.spec, self.drill.now
+            self.drill.emit(FaultResolved(t=now, fault=spec.id, label=spec.label, by=taken.do, prevented=True))
+            return
+        self.start(state.spec.id)
 
     def get(self, fault_id: str, why: str) -> FaultState:
         try:
@@ -164,11 +173,22 @@ class FaultBook:
             state.known = True
         drill.emit(FaultStarted(t=drill.now, fault=fault_id, label=state.spec.label, by=by or None))
         drill.faults_changed()
-        if state.contributions and all(c.shape == SPIKE for c in state.contributions):
-            # A fault made only of spikes decays by itself: it ends when its last spike has, so the engine
-            # (verifying recovery) and the scorer (judging what was still active) agree that it is over.
-            ends = max(c.t0 + c.over for c in state.contributions)
+        for ends in self._ends(state, now):
             drill.env.process(self._fade_out(state, now, ends))
+
+    @staticmethod
+    def _ends(state: FaultState, now: float) -> list[float]:
+        """When a fault just started ends by itself: at `ends`, `lasts` after its start, and (for a fault made
+        only of spikes) when its last spike has decayed, so the engine (verifying recovery) and the scorer
+        (judging what was still active) agree that it is over. The earliest wins; none: only an action ends it."""
+        spec, out = state.spec, []
+        if spec.ends is not None:
+            out.append(spec.ends)
+        if spec.lasts is not None:
+            out.append(now + spec.lasts)
+        if state.contributions and all(c.shape == SPIKE for c in state.contributions):
+            out.append(max(c.t0 + c.over for c in state.contributions))
+        return [min(out)] if out else []
 
     def _fade_out(self, state: FaultState, started: float, ends: float) -> ProcessGenerator:
         yield self.drill.env.timeout(max(0.0, ends - self.drill.env.now))
@@ -176,7 +196,8 @@ class FaultBook:
             self.resolve(state.spec.id, by=None)
 
     def resolve(self, fault_id: str, by: str | None) -> None:
-        """End the fault: `by` the action that fixed it, or None when it faded out by itself."""
+        """End the fault: `by` the action that fixed it, or None when it ended by itself. Resolving one that
+        has not started yet prevents it: it never will (journaled as `fault.resolved` with `prevented`)."""
         drill = self.drill
         state = self.get(fault_id, f"action {by!r}")
         now = drill.env.now
@@ -207,6 +228,9 @@ class FaultBook:
 
     def active(self) -> list[FaultState]:
         return [f for f in self.faults.values() if f.active]
+
+    def is_active(self, fault_id: str) -> bool:
+        return self.get(fault_id, "a condition").active
 
     def lingering(self, t: float) -> list[FaultState]:
         """Faults still running and still moving a metric (a spike that has decayed no longer counts)."""

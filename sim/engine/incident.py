@@ -133,6 +133,8 @@ class Incident:
     def faults_changed(self) -> None:
         """Mitigation is the facts': every fault that started has ended (sim.journal.facts)."""
         active = self.facts.active_faults
+        if self.detected_at is None:
+            return  # nobody knows of an incident yet: a fault that came and went before is no mitigation
         if not active and self.facts.mitigated is not None and _RANK[self.status] < _RANK["mitigated"]:
             if self.mitigated_at is None:
                 self.mitigated_at = self.env.now

@@ -3,8 +3,9 @@ fired at a time, on a metric condition, after an action or when a timer expires 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.engine.metrics import Watch
 from sim.format.scenario import Inject
@@ -26,7 +27,7 @@ class InjectBook:
         for inj in drill.scenario.injects:
             trig = inj.trigger
             if trig.after_action is not None:
-                self.after_action.setdefault(trig.after_action, []).append(inj)
+                self.after_action.setdefault(trig.after_action.do, []).append(inj)
             elif trig.timer_expired is not None:
                 self.after_timer.setdefault(trig.timer_expired, []).append(inj)
 
@@ -66,9 +67,11 @@ class InjectBook:
         yield self.drill.env.timeout(inj.trigger.delay)
         self.fire(inj)
 
-    def action_finished(self, action_id: str) -> None:
+    def action_finished(self, action_id: str, params: Mapping[str, Any]) -> None:
         for inj in self.after_action.get(action_id, ()):
-            self.schedule(inj)
+            ref = inj.trigger.after_action
+            if ref is not None and ref.matches(action_id, params):
+                self.schedule(inj)
 
     def timer_expired(self, timer_id: str) -> None:
         for inj in self.after_timer.get(timer_id, ()):
@@ -80,7 +83,7 @@ class InjectBook:
         if drill.finished or (inj.id in self.fired and not forced):
             return
         self.fired.add(inj.id)
-        if not forced and any(a in drill.actions.done for a in inj.unless):
+        if not forced and any(drill.actions.taken(ref) for ref in inj.unless):
             return
         self.emit(inj.id, inj.kind, inj.sender, inj.text)
 

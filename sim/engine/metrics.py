@@ -12,7 +12,7 @@ import math
 from array import array
 from collections.abc import Callable
 from statistics import NormalDist
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from simpy import Environment, Event
 from simpy.events import NORMAL, URGENT
@@ -116,6 +116,8 @@ class MetricModel:
         self.watches: list[Watch] = []
         self._warn_x = self.sign * spec.warn
         self._crit_x = self.sign * spec.critical
+        self._other = _other_side(spec, self.sign, self.band)
+        self._on_other = False
 
     def apply(self, effect: Effect, source: str, t: float) -> Contribution | None:
         """Start an effect now; `recover` fades every current pull on this metric over `over`."""
@@ -238,6 +240,8 @@ class MetricModel:
         """The values (times `sign`) for which a sample changes nothing: no alert level moves and no inject
         condition starts. Half-open, so a value on its closed edge costs a check that finds nothing."""
         lo, hi = self._bounds()
+        if self._other is not None and self.level == 0:
+            lo = max(lo, math.nextafter(self._other.warn_x, math.inf))  # falling that far alerts too
         quiet_lo, quiet_hi = self._quiet()
         if self.sign < 0:
             quiet_lo, quiet_hi = -quiet_hi, -quiet_lo
@@ -297,7 +301,18 @@ class MetricModel:
         return self._total
 
     def _level(self, x: float) -> int:
-        """The alert level for a value already multiplied by `sign` (so higher is always worse)."""
+        """The alert level for a value already multiplied by `sign` (so higher is always worse), or for a
+        metric also bad on the other side of its baseline (`too_low`, `too_high`), by the side it is on."""
+        other = self._other
+        if other is None:
+            return self._main_level(x)
+        on_other = x < other.mid_x
+        level = other.level(x, self.level) if on_other else self._main_level(x)
+        if level:
+            self._on_other = on_other  # which thresholds an alert (and its clearing) names
+        return level
+
+    def _main_level(self, x: float) -> int:
         warn = self._warn_x
         crit = self._crit_x
         raw = 2 if x >= crit else 1 if x >= warn else 0
@@ -312,7 +327,11 @@ class MetricModel:
         return 0
 
     def threshold(self, level: int) -> float:
-        return self.spec.critical if level == 2 else self.spec.warn
+        """The threshold an alert at `level` crossed (or cleared), on the side of the baseline it was on."""
+        other, spec = self._other, self.spec
+        if other is not None and self._on_other:
+            return other.critical if level == 2 else other.warn
+        return spec.critical if level == 2 else spec.warn
 
     def _quiet(self) -> tuple[float, float]:
         """The values for which no watch can change: every condition false and none holding (the band is
@@ -351,3 +370,35 @@ class MetricModel:
             out.append((t, v))
             t += every
         return out
+
+
+class _OtherSide(NamedTuple):
+    """A metric's thresholds on the far side of its baseline (`too_low` / `too_high`), as values times `sign`,
+    where the far side is always the low one: alert levels rise as the value falls."""
+
+    warn: float  # as the scenario writes them
+    critical: float
+    warn_x: float
+    crit_x: float
+    mid_x: float  # the baseline: values below it are judged by this side
+    band: float
+
+    def level(self, x: float, current: int) -> int:
+        """The level for `x` (times `sign`), with the same hysteresis as the main side, mirrored."""
+        raw = 2 if x <= self.crit_x else 1 if x <= self.warn_x else 0
+        if raw >= current:
+            return raw
+        if current == 2 and x <= self.crit_x + self.band:
+            return 2
+        if x <= self.warn_x + self.band:
+            return 1
+        return 0
+
+
+def _other_side(spec: Metric, sign: float, band: float) -> _OtherSide | None:
+    side = spec.too_low if spec.too_low is not None else spec.too_high
+    if side is None:
+        return None
+    gap = abs(side.critical - side.warn)
+    return _OtherSide(side.warn, side.critical, sign * side.warn, sign * side.critical, sign * spec.baseline,
+                      max(HYSTERESIS * gap, band))  # fmt: skip

@@ -9,11 +9,30 @@ from typing import Literal, NamedTuple
 
 from sim.format.catalogue import STANDARD, STANDARD_IDS
 from sim.format.durations import format_duration
+from sim.format.messages import KINDS, Checklists
 from sim.format.model import Model, RootModel
 from sim.format.playbook import Playbook
+from sim.format.refs import ActionRef
 from sim.format.scenario import Scenario
 from sim.format.script import Script
 from sim.format.vocabulary import TIMER_CATEGORIES
+
+# The timers a drill runs (sim.engine.timers, which a test holds to this list), `matrix.<severity>.<n>` aside.
+TIMER_IDS = (
+    "sla.acknowledge",
+    "sla.response",
+    "sla.identify",
+    "sla.status_page",
+    "sla.customers",
+    "sla.executives",
+    "sla.support",
+    "sla.mitigation",
+    "sla.resolution",
+    "cadence.internal_update",
+    "cadence.status_page",
+    "pager",
+    "progress",
+)
 
 Loc = tuple[str | int, ...]
 
@@ -162,7 +181,15 @@ def check_playbook(pb: Playbook) -> list[Finding]:
         out += _ref(rule.yes, sevs, "severity", ("classification", "rules", i, "yes"))
     out += _ref(pb.classification.otherwise, sevs, "severity", ("classification", "otherwise"))
     out += _positive(pb.monitoring_period, ("monitoring_period",), "monitoring_period")
+    out += _checklists(pb.checklists)
     return out
+
+
+def _checklists(lists: Checklists) -> list[Finding]:
+    out: list[Finding] = []
+    for kind in KINDS:
+        out += _unique([i.id for i in lists.items(kind)], "checklist item", f"checklists.{kind}")
+    return [f._replace(loc=(*str(f.loc[0]).split("."), *f.loc[1:])) for f in out]
 
 
 def check_scenario(sc: Scenario, playbook: Playbook | None) -> list[Finding]:
@@ -204,10 +231,29 @@ def check_scenario(sc: Scenario, playbook: Playbook | None) -> list[Finding]:
             outside = bound is not None and (m.baseline < bound if name == "minimum" else m.baseline > bound)
             if outside:
                 out.append(Finding(("metrics", i, "baseline"), f"baseline ({m.baseline:g}) is outside the {name}"))
+        if m.too_low is not None and not m.baseline > m.too_low.warn:
+            out.append(Finding(("metrics", i, "too_low", "warn"),
+                               f"baseline ({m.baseline:g}) is not above too_low's warn ({m.too_low.warn:g})",
+                               "a healthy metric sits between its two warn thresholds"))  # fmt: skip
+        if m.too_high is not None and not m.baseline < m.too_high.warn:
+            out.append(Finding(("metrics", i, "too_high", "warn"),
+                               f"baseline ({m.baseline:g}) is not below too_high's warn ({m.too_high.warn:g})",
+                               "a healthy metric sits between its two warn thresholds"))  # fmt: skip
+    started_by = {e.start_fault for a in sc.actions for e in a.effects if e.start_fault}
     for i, f in enumerate(sc.faults):
         out += inside(f.start, ("faults", i, "start"), f"fault '{f.id}' starts")
         for j, effect in enumerate(f.effects):
             out += _ref(effect.metric, metrics, "metric", ("faults", i, "effects", j, "metric"))
+        if f.ends is not None:
+            out += inside(f.ends, ("faults", i, "ends"), f"fault '{f.id}' ends")
+            if f.id in started_by:
+                out.append(Finding(("faults", i, "ends"), f"fault '{f.id}' is started by an action, at no set time",
+                                   "use 'lasts' (a duration from its start) instead of 'ends'"))  # fmt: skip
+        out += _positive(f.lasts, ("faults", i, "lasts"), "lasts")
+        out += _action_refs(f.unless, actions, playbook, ("faults", i, "unless"))
+        if f.unless and f.id in started_by:
+            out.append(Finding(("faults", i, "unless"), f"fault '{f.id}' is started by an action, so 'unless' "
+                               "never applies", "averting is for a fault that starts at its time"))  # fmt: skip
     for i, inj in enumerate(sc.injects):
         loc: Loc = ("injects", i, "trigger")
         trig = inj.trigger
@@ -215,17 +261,11 @@ def check_scenario(sc: Scenario, playbook: Playbook | None) -> list[Finding]:
             out += inside(trig.at + trig.delay, (*loc, "at"), f"inject '{inj.id}' fires")
         if trig.metric is not None:
             out += _ref(trig.metric.metric, metrics, "metric", (*loc, "metric", "metric"))
-        out += _ref(trig.after_action, actions, "action", (*loc, "after_action"))
-        if trig.timer_expired is not None and trig.timer_expired.split(".")[0] not in TIMER_CATEGORIES:
-            out.append(
-                Finding(
-                    (*loc, "timer_expired"),
-                    f"timer '{trig.timer_expired}' names no timer category",
-                    f"timer ids start with one of: {', '.join(TIMER_CATEGORIES)} (e.g. 'sla.status_page')",
-                    "warning",
-                )
-            )
-        out += _refs(inj.unless, actions, "action", ("injects", i, "unless"))
+        if trig.after_action is not None:
+            out += _action_ref(trig.after_action, actions, playbook, (*loc, "after_action"))
+        if trig.timer_expired is not None:
+            out += _timer(trig.timer_expired, playbook, (*loc, "timer_expired"))
+        out += _action_refs(inj.unless, actions, playbook, ("injects", i, "unless"))
     for i, action in enumerate(sc.actions):
         loc = ("actions", i)
         if action.id in STANDARD_IDS:
@@ -234,8 +274,11 @@ def check_scenario(sc: Scenario, playbook: Playbook | None) -> list[Finding]:
             )
         out += _positive(action.duration, (*loc, "duration"), "duration")
         out += _refs(action.requires, actions, "action", (*loc, "requires"))
+        out += _ref(action.harmful_while, faults, "fault", (*loc, "harmful_while"))
         for j, act_effect in enumerate(action.effects):
             eloc = (*loc, "effects", j)
+            out += _ref(act_effect.if_active, faults, "fault", (*eloc, "if_active"))
+            out += _ref(act_effect.if_not_active, faults, "fault", (*eloc, "if_not_active"))
             out += _ref(act_effect.resolve, faults, "fault", (*eloc, "resolve"))
             out += _ref(act_effect.start_fault, faults, "fault", (*eloc, "start_fault"))
             out += _ref(act_effect.reveal, clues, "clue", (*eloc, "reveal"))
@@ -249,16 +292,66 @@ def check_scenario(sc: Scenario, playbook: Playbook | None) -> list[Finding]:
         out += _ref(exp.done, actions, "action", (*loc, "done"))
         out += _ref(exp.never, actions, "action", (*loc, "never"))
         out += _expectation_params(exp.done or exp.never, exp.with_, playbook, (*loc, "with"))
+        out += _action_refs(exp.any_of or [], actions, playbook, (*loc, "any_of"))
         if exp.order is not None:
-            out += _ref(exp.order.first, actions, "action", (*loc, "order", "first"))
-            out += _ref(exp.order.then, actions, "action", (*loc, "order", "then"))
+            out += _action_ref(exp.order.first, actions, playbook, (*loc, "order", "first"))
+            out += _action_ref(exp.order.then, actions, playbook, (*loc, "order", "then"))
+        if exp.severity_at_least is not None and playbook is not None:
+            sevs = [s.id for s in playbook.severities]
+            out += _ref(exp.severity_at_least, sevs, "severity", (*loc, "severity_at_least"))
+        since = exp.from_
+        if since is not None:
+            floc = (*loc, "from")
+            out += _ref(since.inject, [i.id for i in sc.injects], "inject", (*floc, "inject"))
+            out += _ref(since.alert, metrics, "metric", (*floc, "alert"))
+            out += _ref(since.fault, faults, "fault", (*floc, "fault"))
+            if since.action is not None:
+                out += _action_ref(since.action, actions, playbook, (*floc, "action"))
         if exp.within is not None:
             out += _positive(exp.within, (*loc, "within"), "within")
-            if exp.within > sc.duration:
+            if since is None and exp.within > sc.duration:
                 out.append(
                     Finding((*loc, "within"), f"within {format_duration(exp.within)} is after the drill ends ({end})")
                 )
+    out += _checklists(sc.checklists)
     return out
+
+
+def _action_ref(ref: ActionRef, actions: Sequence[str], pb: Playbook | None, loc: Loc) -> list[Finding]:
+    """An action named by id, or as `{do: id, with: {...}}` (then its parameters are checked too)."""
+    if not ref.with_:
+        return _ref(ref.do, actions, "action", loc)
+    return _ref(ref.do, actions, "action", (*loc, "do")) + _expectation_params(ref.do, ref.with_, pb, (*loc, "with"))
+
+
+def _action_refs(refs: Sequence[ActionRef], actions: Sequence[str], pb: Playbook | None, loc: Loc) -> list[Finding]:
+    return [f for i, ref in enumerate(refs) for f in _action_ref(ref, actions, pb, (*loc, i))]
+
+
+def timer_ids(playbook: Playbook | None) -> list[str]:
+    """The timer ids an inject may wait for: the fixed ones, and the playbook's matrix steps when known."""
+    out = list(TIMER_IDS)
+    if playbook is not None:
+        for sev, steps in playbook.escalation.matrix.items():
+            out += [f"matrix.{sev}.{n}" for n in range(1, len(steps) + 1)]
+    return out
+
+
+def _timer(timer: str, playbook: Playbook | None, loc: Loc) -> list[Finding]:
+    """A timer id no drill runs is a warning (a misspelt one never fires), with the closest real one."""
+    known = timer_ids(playbook)
+    category = timer.split(".")[0]
+    if timer in known or (category == "matrix" and playbook is None):
+        return []
+    if category not in TIMER_CATEGORIES:
+        message = f"timer '{timer}' names no timer category"
+        hint = did_you_mean(timer, known) or (
+            f"timer ids start with one of: {', '.join(TIMER_CATEGORIES)} (e.g. 'sla.status_page')"
+        )
+    else:
+        message = f"no drill runs a timer '{timer}', so this inject never fires"
+        hint = did_you_mean(timer, known) or f"the timers are: {', '.join(known)}"
+    return [Finding(loc, message, hint, "warning")]
 
 
 def _expectation_params(action: str | None, params: dict[str, str], pb: Playbook | None, loc: Loc) -> list[Finding]:
@@ -307,15 +400,21 @@ def _requirement_cycles(sc: Scenario) -> list[Finding]:
     return out
 
 
-def check_script(script: Script, scenario: Scenario | None, playbook: Playbook | None) -> list[Finding]:
-    """Each step names an action the drill offers, with the parameters that action takes."""
+def check_script(
+    script: Script, scenario: Scenario | None, playbook: Playbook | None, written: object = None
+) -> list[Finding]:
+    """Steps in time order, each naming an action the drill offers, with the parameters that action takes.
+
+    `written` is the file's parsed data, so a step out of order is told with its time as the file writes it.
+    Without a scenario, only the standard actions are known: any other `do` is an error, since nothing
+    could ever take it."""
     specs = {a.id: a for a in STANDARD}
     own = [a.id for a in scenario.actions] if scenario is not None else []
     known = sorted(specs) + own
     sevs = [s.id for s in playbook.severities] if playbook is not None else None
     roles = [r.id for r in playbook.roles] if playbook is not None and playbook.roles else None
     contacts = [c.id for c in playbook.contacts] if playbook is not None else None
-    out: list[Finding] = []
+    out: list[Finding] = _time_order(script, written)
     for i, step in enumerate(script.root):
         if scenario is not None and step.at >= scenario.duration:
             end = format_duration(scenario.duration)
@@ -332,9 +431,11 @@ def check_script(script: Script, scenario: Scenario | None, playbook: Playbook |
         if roles is not None and actor_role is not None:
             out += _ref(str(actor_role), roles, "role", actor_role_loc)
         if spec is None:
-            if scenario is not None and step.do not in own:
+            if scenario is None:
+                out.append(_unknown_without_scenario(step.do, (i, "do")))
+            elif step.do not in own:
                 out.append(undefined("action", step.do, known, (i, "do")))
-            elif scenario is not None and params:
+            elif params:
                 name = next(iter(params))
                 out.append(Finding((i, name), f"action '{step.do}' takes no parameters", "", at_key=True))
             continue
@@ -356,6 +457,38 @@ def check_script(script: Script, scenario: Scenario | None, playbook: Playbook |
             if defined is not None and value not in defined:
                 out.append(undefined(p.kind if p.kind != "choice" else p.name, value, defined, (i, p.name)))
     return out
+
+
+def _unknown_without_scenario(action: str, loc: Loc) -> Finding:
+    near = did_you_mean(action, sorted(STANDARD_IDS))
+    hint = near or "put the script in scripts/<scenario-id>/, or name it: warroom validate --scenario ID FILE"
+    return Finding(loc, f"action '{action}' is not a standard action, and no scenario is known to offer it", hint)
+
+
+def _time_order(script: Script, written: object) -> list[Finding]:
+    """A step earlier than the one before it, at the offending step, with both times as the file has them."""
+    out = []
+    steps = script.root
+    for i in range(1, len(steps)):
+        if steps[i].at < steps[i - 1].at:
+            now, before = _written_at(written, i, steps[i].at), _written_at(written, i - 1, steps[i - 1].at)
+            out.append(
+                Finding(
+                    (i, "at"),
+                    f"steps must be in time order: '{steps[i].do}' at {now} comes after "
+                    f"'{steps[i - 1].do}' at {before}",
+                    "move the step, or correct its time",
+                )
+            )
+    return out
+
+
+def _written_at(written: object, i: int, seconds: float) -> str:
+    if isinstance(written, list) and i < len(written) and isinstance(written[i], dict):
+        at = written[i].get("at")
+        if isinstance(at, str):
+            return at.strip()
+    return format_duration(seconds)
 
 
 def dotted(loc: Loc, root: str = "") -> str:

@@ -50,13 +50,21 @@ def format_clock(seconds: float) -> str:
     return f"T{sign}{h:02d}:{m:02d}:{s:02d}"
 
 
+# A duration as a file writes it: what the JSON Schema's pattern accepts, and not empty.
+_WRITTEN = r"^(\d+(\.\d+)?h)?(\d+(\.\d+)?m)?(\d+(\.\d+)?s)?$"
+
+
 def _to_seconds(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("a duration is a string with units such as '5m', not a boolean")
     if isinstance(value, int | float):
         # Bare numbers are ambiguous (seconds? minutes?), so the format refuses them.
         raise ValueError(f"{value!r} has no unit; write e.g. '{value}m' or '{value}s'")
-    return parse_duration(value)  # type: ignore[arg-type]
+    seconds = parse_duration(value)  # type: ignore[arg-type]
+    # The command line forgives `5 M`; a file is held to one spelling, the one its schema publishes.
+    if not re.fullmatch(_WRITTEN, str(value)):
+        raise ValueError(f"write duration {value!r} as e.g. '1h30m': lower-case units, no spaces")
+    return seconds
 
 
 # A duration field: written `5m` in YAML, held as float seconds, written back as `5m`.
@@ -67,7 +75,8 @@ Duration = Annotated[
         dump=format_duration,
         schema={
             "type": "string",
-            "pattern": r"^(\d+(\.\d+)?h)?(\d+(\.\d+)?m)?(\d+(\.\d+)?s)?$",
+            "pattern": _WRITTEN,
+            "minLength": 2,
             "description": "A duration with units, e.g. 90s, 5m, 1h30m.",
         },
     ),

@@ -440,6 +440,7 @@ class Library:
 
         Returns (scenario, '') or (None, why not).
         """
+        path = path.absolute()  # `ideal.yaml` given inside its folder still names its scenario
         scenario_id = path.parent.name
         if known and scenario_id in known:
             return known[scenario_id], ""
@@ -450,7 +451,10 @@ class Library:
         try:
             found = look.find_scenario(scenario_id)
         except NotFound:
-            return None, f"no scenario '{scenario_id}' found for this script (scripts live in scripts/<scenario-id>/)"
+            return None, (
+                f"no scenario '{scenario_id}' found for this script (scripts live in scripts/<scenario-id>/, "
+                "or name it: warroom validate --scenario ID)"
+            )
         result = check_file(found, "scenario", playbooks=self.playbooks(beside=found))
         if not isinstance(result.model, Scenario) or not result.ok:
             return (

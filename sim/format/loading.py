@@ -227,7 +227,7 @@ def _check_script(src: Source, scenario: Scenario | None, playbook: Playbook | N
         if scenario is None and no_scenario:
             hint = "its steps were checked against the standard actions only"
             problems.append(src.at(1, 1, no_scenario, hint, "warning"))
-        findings = checks.non_finite(model) or checks.check_script(model, scenario, playbook)
+        findings = checks.non_finite(model) or checks.check_script(model, scenario, playbook, src.data)
         problems += [src.finding(f) for f in findings]
     return _result(src, "script", model, problems)
 

@@ -1,9 +1,10 @@
 """The typed records the file formats are written in: frozen classes declared with type hints, validated from
 parsed YAML with every problem in a file collected, dumped back to plain data, and described by `sim.format.schema`.
 
-This is the part of pydantic the formats use, no more: the same strict-but-forgiving checks and the same
-error vocabulary (`missing`, `extra_forbidden`, `literal_error`… with `loc`, `input` and `ctx`), so
-`sim.format.explain` words problems as before. Why not pydantic: docs/decisions/0001-format-models-without-pydantic.md
+This is the part of pydantic the formats use, no more: strict scalar checks, as the published JSON Schema
+reads them (`true` is no number, `"42"` no integer, `yes` no boolean), and the same error vocabulary
+(`missing`, `extra_forbidden`, `literal_error`… with `loc`, `input` and `ctx`), so `sim.format.explain` words
+problems as before. Why not pydantic: docs/decisions/0001-format-models-without-pydantic.md
 
 A record class lists its fields as annotations; `Field(...)` gives a default, an alias (the YAML key, e.g.
 `for`), a description (for the JSON Schema) and bounds. `Annotated[str, Constraints(...)]` limits text, and
@@ -369,7 +370,8 @@ def _checked(obj: Model, value: Any, loc: Loc, errors: list[ErrorDetails]) -> An
         obj.__post_init__()
     except (ValueError, AssertionError) as exc:
         kind = "assertion_error" if isinstance(exc, AssertionError) else "value_error"
-        return _error(errors, kind, loc, value, error=str(exc))
+        # `record` tells a rule about the whole record from a value that failed to convert.
+        return _error(errors, kind, loc, value, error=str(exc), record=True)
     return obj
 
 
@@ -397,10 +399,6 @@ def _check_for(tp: Any, f: FieldInfo | None = None) -> Check:
     return bounded
 
 
-_TRUE = {"true", "yes", "on", "y", "t", "1"}
-_FALSE = {"false", "no", "off", "n", "f", "0"}
-
-
 def _str(value: Any, loc: Loc, errors: list[ErrorDetails]) -> Any:
     if isinstance(value, str):
         bad = first_control(value)
@@ -413,21 +411,21 @@ def _str(value: Any, loc: Loc, errors: list[ErrorDetails]) -> Any:
 
 
 def _int(value: Any, loc: Loc, errors: list[ErrorDetails]) -> Any:
-    if isinstance(value, int):  # bools included, as 0 and 1
+    # Strict, as the published JSON Schema reads "integer": `true` and `"42"` are not whole numbers.
+    if isinstance(value, bool):
+        return _error(errors, "int_type", loc, value)
+    if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
         return _error(errors, "int_from_float", loc, value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return _error(errors, "int_parsing", loc, value)
     return _error(errors, "int_type", loc, value)
 
 
 def _float(value: Any, loc: Loc, errors: list[ErrorDetails]) -> Any:
+    if isinstance(value, bool):
+        return _error(errors, "float_type", loc, value)
     if isinstance(value, float):
         return value
     if isinstance(value, int):
@@ -435,24 +433,13 @@ def _float(value: Any, loc: Loc, errors: list[ErrorDetails]) -> Any:
             return float(value)
         except OverflowError:
             return _error(errors, "float_parsing", loc, value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return _error(errors, "float_parsing", loc, value)
     return _error(errors, "float_type", loc, value)
 
 
 def _bool(value: Any, loc: Loc, errors: list[ErrorDetails]) -> Any:
+    # Only `true` and `false`: YAML 1.2 keeps `yes`, `on` and `1` as what they are (scenarios/README.md).
     if isinstance(value, bool):
         return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _TRUE or word in _FALSE:
-            return word in _TRUE
-        return _error(errors, "bool_parsing", loc, value)
     return _error(errors, "bool_type", loc, value)
 
 
@@ -594,15 +581,15 @@ def dump_value(value: Any, tp: Any, as_json: bool, by_alias: bool = True) -> Any
     """`value`, held as annotation `tp` says, as plain data (for JSON: durations as written, `5m`)."""
     if value is None:
         return None
-    if isinstance(value, Model):
-        return value.model_dump(mode="json" if as_json else "python", by_alias=by_alias)
     origin = get_origin(tp)
-    if origin is Annotated:
+    if origin is Annotated:  # first: a record may be written differently too (an action named by its id)
         base, *meta = get_args(tp)
         convert = next((m for m in meta if isinstance(m, Convert)), None)
         if convert is not None and as_json:
             return convert.dump(value)
         return dump_value(value, base, as_json, by_alias)
+    if isinstance(value, Model):
+        return value.model_dump(mode="json" if as_json else "python", by_alias=by_alias)
     if origin in (Union, UnionType):
         inner = next(a for a in get_args(tp) if a is not type(None))
         return dump_value(value, inner, as_json, by_alias)

@@ -7,6 +7,7 @@ from typing import Literal
 
 from sim.format.base import Id, Strict, Text
 from sim.format.durations import Duration, format_duration
+from sim.format.messages import Checklists
 from sim.format.model import Field
 
 
@@ -147,6 +148,7 @@ class Playbook(Strict):
         default=None, description="How long metrics must hold healthy before a resolution counts as verified."
     )
     templates: Templates = Field(default_factory=Templates)
+    checklists: Checklists = Field(default_factory=Checklists, description="What each kind of message must say.")
 
     def severity(self, sev_id: str) -> Severity:
         return next(s for s in self.severities if s.id == sev_id)

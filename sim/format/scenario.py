@@ -6,7 +6,9 @@ from typing import Annotated, Literal, get_args
 
 from sim.format.base import Id, Strict, Text
 from sim.format.durations import Duration, format_duration
+from sim.format.messages import Checklists
 from sim.format.model import Convert, Field
+from sim.format.refs import ActionName
 
 Difficulty = Literal["tutorial", "easy", "medium", "hard"]
 
@@ -51,6 +53,13 @@ class Truth(Strict):
     )
 
 
+class Band(Strict):
+    """Thresholds on the other side of the baseline, for a metric that is bad both too high and too low."""
+
+    warn: float
+    critical: float
+
+
 class Metric(Strict):
     id: Id
     label: str
@@ -66,13 +75,37 @@ class Metric(Strict):
     # `gauge` is sampled as is; `cumulative` adds value × time (money burned, users affected so far).
     kind: Literal["gauge", "cumulative"] = "gauge"
     sample_every: Duration = 10.0
+    too_low: Band | None = Field(
+        default=None, description="With bad_when up: also alert when the value falls this low (traffic collapsing)."
+    )
+    too_high: Band | None = Field(
+        default=None, description="With bad_when down: also alert when the value climbs this high."
+    )
 
     def __post_init__(self) -> None:
-        """Warn comes before critical, in the direction that is worse."""
+        """Warn comes before critical, in the direction that is worse; the other side mirrors it."""
         if self.bad_when == "up" and not self.warn < self.critical:
             raise ValueError(f"warn ({self.warn}) must be below critical ({self.critical}) when higher is worse")
         if self.bad_when == "down" and not self.warn > self.critical:
             raise ValueError(f"warn ({self.warn}) must be above critical ({self.critical}) when lower is worse")
+        if (self.too_low is not None or self.too_high is not None) and self.kind == "cumulative":
+            raise ValueError("'too_low' and 'too_high' go with gauges: a cumulative total only grows")
+        if self.too_low is not None and self.too_high is not None:
+            raise ValueError("give one of 'too_low' (with bad_when: up) or 'too_high' (with bad_when: down)")
+        if self.too_low is not None:
+            if self.bad_when != "up":
+                raise ValueError("'too_low' goes with bad_when: up; with bad_when: down, lower is already worse")
+            low = self.too_low
+            if not low.critical < low.warn < self.warn:
+                shown = f"critical ({low.critical:g}) below warn ({low.warn:g}), below warn ({self.warn:g})"
+                raise ValueError(f"too_low needs {shown}")
+        if self.too_high is not None:
+            if self.bad_when != "down":
+                raise ValueError("'too_high' goes with bad_when: down; with bad_when: up, higher is already worse")
+            high = self.too_high
+            if not high.critical > high.warn > self.warn:
+                shown = f"critical ({high.critical:g}) above warn ({high.warn:g}), above warn ({self.warn:g})"
+                raise ValueError(f"too_high needs {shown}")
 
 
 class Effect(Strict):
@@ -106,6 +139,22 @@ class Fault(Strict):
     effects: list[Effect] = Field(min_length=1)
     # A fault the trainee does not yet know about stays hidden in the state until a clue names it.
     hidden: bool = True
+    ends: Duration | None = Field(
+        default=None, description="It ends by itself at this sim time (a vendor that recovers at 80m)."
+    )
+    lasts: Duration | None = Field(default=None, description="It ends by itself this long after it starts (a blip).")
+    unless: list[ActionName] = Field(
+        default_factory=list, description="It does not start if one of these actions has finished by then."
+    )
+
+    def __post_init__(self) -> None:
+        """At most one way to end by itself, and never before it starts."""
+        if self.ends is not None and self.lasts is not None:
+            raise ValueError("give one of 'ends' (a sim time) or 'lasts' (a duration from its start)")
+        if self.ends is not None and self.ends <= self.start:
+            raise ValueError(
+                f"it ends at {format_duration(self.ends)}, not after it starts ({format_duration(self.start)})"
+            )
 
 
 class MetricCondition(Strict):
@@ -125,7 +174,9 @@ class Trigger(Strict):
 
     at: Duration | None = None
     metric: MetricCondition | None = None
-    after_action: Id | None = None
+    after_action: ActionName | None = Field(
+        default=None, description="An action id, or {do: page, with: {contact: finance}} for one taken so."
+    )
     timer_expired: str | None = Field(
         default=None, description="A timer id such as 'sla.status_page' or 'cadence.internal_update'."
     )
@@ -149,21 +200,27 @@ class Inject(Strict):
     text: Text
     trigger: Trigger
     # Stakeholders push harder unless the trainee has done one of these by then.
-    unless: list[Id] = Field(default_factory=list)
+    unless: list[ActionName] = Field(default_factory=list)
 
 
 class ActionEffect(Strict):
-    """What an action does when it finishes: exactly one of the keys."""
+    """What an action does when it finishes: exactly one of the effect keys, and at most one condition."""
 
     resolve: Id | None = None
     move: Effect | None = None
     reveal: Id | None = None
     start_fault: Id | None = None
+    if_active: Id | None = Field(default=None, description="The effect lands only while this fault is active.")
+    if_not_active: Id | None = Field(
+        default=None, description="The effect lands only while this fault is not active (not started, or ended)."
+    )
 
     def __post_init__(self) -> None:
         """Exactly one of the keys."""
         if sum(v is not None for v in (self.resolve, self.move, self.reveal, self.start_fault)) != 1:
             raise ValueError("an effect needs exactly one of 'resolve', 'move', 'reveal', 'start_fault'")
+        if self.if_active is not None and self.if_not_active is not None:
+            raise ValueError("an effect takes one condition: 'if_active' or 'if_not_active'")
 
 
 class Action(Strict):
@@ -177,6 +234,14 @@ class Action(Strict):
     effects: list[ActionEffect] = Field(default_factory=list)
     destructive: bool = False
     harmful: bool = Field(default=False, description="Makes things worse; the scorer penalises it.")
+    harmful_while: Id | None = Field(
+        default=None, description="Harmful only when it lands while this fault is active (instead of 'harmful')."
+    )
+
+    def __post_init__(self) -> None:
+        """Harmful always, or only while a fault runs: not both."""
+        if self.harmful and self.harmful_while is not None:
+            raise ValueError("give 'harmful: true' (always) or 'harmful_while: <fault>' (only then), not both")
 
 
 class Clue(Strict):
@@ -188,8 +253,23 @@ class Clue(Strict):
 
 
 class Ordering(Strict):
-    first: Id
-    then: Id
+    first: ActionName
+    then: ActionName
+
+
+class Since(Strict):
+    """Where an expectation's `within` counts from: exactly one of the keys (without `from`, T+0)."""
+
+    inject: Id | None = Field(default=None, description="When this inject fired.")
+    alert: Id | None = Field(default=None, description="When this metric first alerted at `level`.")
+    level: Literal["warn", "critical"] = Field(default="warn", description="With `alert`: the level reached.")
+    fault: Id | None = Field(default=None, description="When this fault (first) started.")
+    action: ActionName | None = Field(default=None, description="When this action first finished.")
+
+    def __post_init__(self) -> None:
+        """Exactly one moment."""
+        if sum(v is not None for v in (self.inject, self.alert, self.fault, self.action)) != 1:
+            raise ValueError("'from' needs exactly one of 'inject', 'alert', 'fault', 'action'")
 
 
 class Expectation(Strict):
@@ -202,9 +282,18 @@ class Expectation(Strict):
     ] = "mitigation"
     points: Annotated[int, Field(ge=1, le=50)] = 10
     done: Id | None = Field(default=None, description="This action must be taken.")
-    within: Duration | None = Field(default=None, description="With `done`: by this sim time.")
+    any_of: list[ActionName] | None = Field(
+        default=None, min_length=2, description="One of these actions must be taken (alternatives)."
+    )
+    within: Duration | None = Field(
+        default=None, description="With `done` or `any_of`: by this sim time, or this long after `from`."
+    )
+    from_: Since | None = Field(default=None, alias="from", description="With `within`: the moment it counts from.")
     never: Id | None = Field(default=None, description="This action must not be taken.")
     order: Ordering | None = Field(default=None, description="`first` must finish before `then` starts.")
+    severity_at_least: Id | None = Field(
+        default=None, description="Every severity declared after detection is this level or a more severe one."
+    )
     with_: dict[Id, str] = Field(
         default_factory=dict,
         alias="with",
@@ -214,12 +303,17 @@ class Expectation(Strict):
 
     def __post_init__(self) -> None:
         """Exactly one rule, with only the keys that go with it."""
-        if sum(v is not None for v in (self.done, self.never, self.order)) != 1:
-            raise ValueError("an expectation needs exactly one of 'done', 'never', 'order'")
-        if self.within is not None and self.done is None:
-            raise ValueError("'within' goes with 'done'")
-        if self.with_ and self.order is not None:
-            raise ValueError("'with' goes with 'done' or 'never'")
+        rules = (self.done, self.any_of, self.never, self.order, self.severity_at_least)
+        if sum(v is not None for v in rules) != 1:
+            raise ValueError(
+                "an expectation needs exactly one of 'done', 'any_of', 'never', 'order', 'severity_at_least'"
+            )
+        if self.within is not None and self.done is None and self.any_of is None:
+            raise ValueError("'within' goes with 'done' or 'any_of'")
+        if self.from_ is not None and self.within is None:
+            raise ValueError("'from' goes with 'within': it says where the window starts")
+        if self.with_ and self.done is None and self.never is None:
+            raise ValueError("'with' goes with 'done' or 'never' (give each of 'any_of' its own 'with')")
 
 
 class Scenario(Strict):
@@ -246,4 +340,7 @@ class Scenario(Strict):
         default_factory=dict, description="What each investigation shows when it finds no clue."
     )
     expectations: list[Expectation] = Field(default_factory=list)
+    checklists: Checklists = Field(
+        default_factory=Checklists, description="What each kind of message must say, beside the playbook's."
+    )
     debrief_questions: list[str] = Field(default_factory=list)

@@ -102,7 +102,9 @@ def _type(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
         pattern = key.pop("pattern", None)
         key.pop("type", None)
         if pattern is not None:
+            # A key that misses the pattern is refused, as the loader refuses it, not let through unchecked.
             out["patternProperties"] = {pattern: value}
+            out["additionalProperties"] = False
         else:
             out["additionalProperties"] = value
         if key:

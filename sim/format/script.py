@@ -31,14 +31,7 @@ class Step(Strict):
 
 
 class Script(RootModel):
-    """Steps in time order (equal times keep their written order)."""
+    """Steps in time order (equal times keep their written order). The order is checked with the other
+    problems of a file (`sim.format.checks.check_script`), so it is told at the step out of order."""
 
     root: list[Step] = Field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        """Steps in time order."""
-        for before, after in zip(self.root, self.root[1:], strict=False):
-            if after.at < before.at:
-                raise ValueError(
-                    f"steps must be in time order: '{after.do}' at {after.at:g}s comes after {before.at:g}s"
-                )

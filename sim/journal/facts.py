@@ -124,6 +124,7 @@ class Facts:
     pager_escalations: tuple[PagerEscalated, ...]
     first_page: Inject | None  # the page that started the pager chain (it reached the chain's first level)
     alerts: tuple[Alert, ...]
+    injects: tuple[Inject, ...] = ()  # every inject that fired, in order
 
     @property
     def open_until(self) -> float:
@@ -211,6 +212,7 @@ class FactTracker:
         self.pager_escalations: list[PagerEscalated] = []
         self.first_page: Inject | None = None
         self.alerts: list[Alert] = []
+        self.injects: list[Inject] = []
         self.last_t = 0.0
 
     def feed(self, e: AnyEvent) -> None:
@@ -269,8 +271,10 @@ class FactTracker:
                 self.ended = self.ended or e
             case PagerEscalated():
                 self.pager_escalations.append(e)
-            case Inject() if e.inject_kind == "page":
-                self.first_page = self.first_page or e
+            case Inject():
+                self.injects.append(e)
+                if e.inject_kind == "page":
+                    self.first_page = self.first_page or e
             case Alert():
                 self.alerts.append(e)
 
@@ -325,6 +329,7 @@ class FactTracker:
             pager_escalations=tuple(self.pager_escalations),
             first_page=self.first_page,
             alerts=tuple(self.alerts),
+            injects=tuple(self.injects),
         )
 
 

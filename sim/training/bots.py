@@ -8,6 +8,7 @@ executives, the update cadence). Each track takes one action at a time, after a 
 from __future__ import annotations
 
 import random
+import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 
 from sim.engine.actions import ActionRefused
 from sim.engine.drill import Drill
-from sim.format.catalogue import INVESTIGATE_TARGETS
+from sim.format.catalogue import COMMS_ACTIONS, INVESTIGATE_TARGETS
+from sim.format.messages import KINDS, merged
+from sim.format.scenario import Expectation
 from sim.journal.events import ActionFinished
 
 
@@ -60,8 +63,8 @@ class Bot:
             true = min(max(true + off, 0), len(ids) - 1)
         self.severity = ids[true]
         self.level = pb.severity(self.severity)
-        self.harmful = [a.id for a in sc.actions if a.harmful]
-        self.partial = [a.id for a in sc.actions if not a.harmful and a.id not in sc.truth.fixed_by
+        self.harmful = [a.id for a in sc.actions if a.harmful or a.harmful_while]
+        self.partial = [a.id for a in sc.actions if a.id not in self.harmful and a.id not in sc.truth.fixed_by
                         and any(fx.move for fx in a.effects)]  # fmt: skip
         self.tracks: list[Iterator[Step] | None] = [self._tech(), self._comms()]
         self.ready = [0.0, 0.0]
@@ -109,16 +112,16 @@ class Bot:
             yield self.react(), (action, {})
         for action in self.partial if self.chance(self.p.partial_first) else []:
             yield self.react(), (action, {})
-        # What the scenario expects done (with the parameters it names), the most urgent first.
+        # What the scenario expects done (with the parameters it names), the most urgent first; of
+        # alternatives (`any_of`), the first that does no harm.
         expected = sorted(
-            (e for e in sc.expectations if e.done and e.done not in sc.truth.fixed_by),
-            key=lambda e: e.within if e.within is not None else float("inf"),
+            ((e.within, *todo) for e in sc.expectations if (todo := self._expected(e)) is not None),
+            key=lambda x: x[0] if x[0] is not None else float("inf"),
         )
-        for e in expected:
-            assert e.done is not None
-            if e.done == "page" and e.with_.get("contact") in paged:
+        for _, action, params in expected:
+            if action == "page" and params.get("contact") in paged:
                 continue
-            yield self.react(), (e.done, dict(e.with_))
+            yield self.react(), (action, self._said(action, params))
         for target in INVESTIGATE_TARGETS:
             if drill.root_cause_at is not None:
                 break
@@ -127,8 +130,10 @@ class Bot:
         for action in self._fix_plan():
             # Respect the scenario's order expectations: what must come first (stop the writer, capture the
             # evidence, look at the deploys) is done, and finished, before the action it guards.
-            for first in self._firsts(action):
-                yield self.react(), (first, {"target": INVESTIGATE_TARGETS[0]} if first == "investigate" else {})
+            for first, params in self._firsts(action):
+                if first == "investigate":
+                    params = {"target": INVESTIGATE_TARGETS[0], **params}
+                yield self.react(), (first, params)
                 yield from self._while_running(first)
             yield self.react(), (action, {})
             yield from self._while_running(action)
@@ -155,7 +160,7 @@ class Bot:
                    ("brief_support", comms.support_within, {})]  # fmt: skip
         for action, deadline, params in sorted(notices, key=lambda n: n[1] or 1e9):
             if deadline is not None and not self.chance(self.p.forget_comms):
-                yield self.react(), (action, params)
+                yield self.react(), (action, self._said(action, params))
         # Each cadence is kept a little early, as people do when they watch the clock; some slip.
         cadences = [("post_update", comms.internal_update_every, {}),
                     ("status_page", comms.status_page_every, {"state": "identified"})]  # fmt: skip
@@ -165,8 +170,18 @@ class Bot:
                 if every is not None and drill.now >= due[action]:
                     due[action] = drill.now + every * self.rng.uniform(0.75, 0.95)
                     if not self.chance(self.p.skip_update):
-                        yield 0.0, (action, params)
+                        yield 0.0, (action, self._said(action, params))
             yield TICK, None
+
+    def _said(self, action: str, params: dict[str, str]) -> dict[str, str]:
+        """A message's parameters with text that covers its checklist, each item forgotten now and then; no
+        text when there is no checklist (as the bundled scripts send none)."""
+        kind = next((k for k, ch in KINDS.items() if COMMS_ACTIONS.get(action) == ch), None)
+        items = merged(self.drill.playbook.checklists, self.drill.scenario.checklists, kind) if kind else []
+        if not items:
+            return params
+        kept = [i for i in items if not self.chance(self.p.forget_comms)]
+        return {**params, "text": "; ".join(_example(i.any[0]) for i in kept) or "Update."}
 
     def _until(self, done: Callable[[], bool]) -> Iterator[Step]:
         while not done():
@@ -178,11 +193,27 @@ class Bot:
     def _has_role(self, role: str) -> bool:
         return any(r.id == role for r in self.drill.playbook.roles)
 
-    def _firsts(self, action: str) -> list[str]:
-        """What the scenario expects done before `action` and not yet finished."""
-        done = {e.action for e in self.drill.events if isinstance(e, ActionFinished)}
+    def _expected(self, e: Expectation) -> tuple[str, dict[str, str]] | None:
+        """The action (and parameters) a `done` or `any_of` expectation asks for, unless it is the fix itself."""
+        sc = self.drill.scenario
+        if e.done is not None:
+            return None if e.done in sc.truth.fixed_by else (e.done, dict(e.with_))
+        if e.any_of:
+            if any(ref.do in sc.truth.fixed_by for ref in e.any_of):
+                return None
+            ref = next((r for r in e.any_of if r.do not in self.harmful), e.any_of[0])
+            return ref.do, dict(ref.with_)
+        return None
+
+    def _firsts(self, action: str) -> list[tuple[str, dict[str, str]]]:
+        """What the scenario expects done before `action` and not yet finished, with its parameters."""
+        done = [e for e in self.drill.events if isinstance(e, ActionFinished)]
         orders = [x.order for x in self.drill.scenario.expectations if x.order is not None]
-        return [o.first for o in orders if o.then == action and o.first not in done]
+        return [
+            (o.first.do, dict(o.first.with_))
+            for o in orders
+            if o.then.do == action and not any(o.first.matches(e.action, e.params) for e in done)
+        ]
 
     def _fix_plan(self) -> list[str]:
         """The fixing actions with their scenario prerequisites first, each once, in dependency order."""
@@ -207,3 +238,12 @@ def play(drill: Drill, profile: str | Profile, seed: int) -> Drill:
     prof = PROFILES[profile] if isinstance(profile, str) else profile
     Bot(drill, prof, random.Random(seed)).play()
     return drill
+
+
+# What a bot writes for a checklist phrase's patterns (sim.format.messages).
+_EXAMPLES = {"number": "3", "percent": "10%", "money": "$100", "time": "14:30", "duration": "30 minutes"}
+
+
+def _example(phrase: str) -> str:
+    """Words a phrase matches: its patterns filled in with an example each, and `*` left out."""
+    return re.sub(r"\{(\w+)\}", lambda m: _EXAMPLES.get(m.group(1), m.group(0)), phrase).replace("*", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -87,6 +88,10 @@ FLIPS: dict[str, Mutation] = {
     "expect.snapshot_first": lambda s: moved(s, "snapshot", m(20)),
     "expect.snapshot_early": lambda s: without(s, "snapshot"),
     "expect.no_failover": lambda s: plus(s, step(600, "failover")),
+    # Sent as the template left it: the message says nothing.
+    "comms.message.internal_update": lambda s: tuple(
+        replace(x, params={"text": "Status: [STATUS]. Next update: {next}."}) if x.do == "post_update" else x for x in s
+    ),
 }
 
 
@@ -195,7 +200,8 @@ def test_cadence_one_slip_is_partial(scenario: Scenario, playbook: Playbook) -> 
 
 def test_score_arithmetic_pass_mark_and_letter(scenario: Scenario, playbook: Playbook) -> None:
     card = grade(build(without(IDEAL, "brief_support"), scenario), scenario, playbook, pass_mark=99.5)
-    assert (card.points, card.max_points) == (212, 220)  # speed and noise add 10 each; speed costs 3 here
+    # Speed and noise add 10 each (speed costs 3 here), what the internal updates said 5.
+    assert (card.points, card.max_points) == (217, 225)
     assert card.score == 96.4
     assert not card.passed  # the pass mark is the caller's
     assert card.letter == "A"
@@ -226,7 +232,7 @@ def test_breakdown_by_actor_and_role(ideal: ScoreCard) -> None:
     assert "mitigate.fix" in people["dana"].criteria
     roles = {p.who: p for p in ideal.by_role}
     assert set(roles) == {"ic", "comms"}
-    assert roles["comms"].points == roles["comms"].max_points == 50
+    assert roles["comms"].points == roles["comms"].max_points == 55
 
 
 def test_facilitator_actions_do_not_count(scenario: Scenario, playbook: Playbook) -> None:

@@ -178,10 +178,29 @@ def test_script_role_key_is_the_assigned_role(playbook: Playbook, sc_data: dict[
 
 
 def test_script_without_context_checks_standard_parameters_only() -> None:
-    script = Script.model_validate(
-        [{"at": "1m", "do": "anything"}, {"at": "2m", "do": "declare", "severity": "whatever"}]
-    )
+    script = Script.model_validate([{"at": "2m", "do": "declare", "severity": "whatever"}])
     assert check_script(script, None, None) == []
+    # Without a scenario nothing could ever take an action that is not standard: an error, not a pass.
+    script = Script.model_validate([{"at": "1m", "do": "rm-rf-everything"}, {"at": "2m", "do": "acknowlege"}])
+    first, second = check_script(script, None, None)
+    assert (first.loc, first.severity) == ((0, "do"), "error")
+    assert "no scenario is known to offer it" in first.message and "--scenario" in first.hint
+    assert second.hint == "did you mean 'acknowledge'?"
+
+
+def test_a_step_out_of_time_order_is_told_at_the_step_as_written() -> None:
+    written = [
+        {"at": "1m", "do": "acknowledge"},
+        {"at": "3m50s", "do": "open_channel"},
+        {"at": "220s", "do": "page", "contact": "x"},
+    ]
+    script = Script.model_validate(written)
+    (f,) = [f for f in check_script(script, None, None, written) if "order" in f.message]
+    assert f.loc == (2, "at")
+    assert f.message == "steps must be in time order: 'page' at 220s comes after 'open_channel' at 3m50s"
+    # Without the file's text, the times are written back as durations.
+    (f,) = [f for f in check_script(script, None, None) if "order" in f.message]
+    assert "'page' at 3m40s comes after 'open_channel' at 3m50s" in f.message
     script = Script.model_validate([{"at": "1m", "do": "investigate", "target": "vibes"}])
     (f,) = check_script(script, None, None)
     assert f.message.startswith("target 'vibes' is not defined; defined targets: dashboards, logs")
@@ -233,3 +252,32 @@ def test_describe_messages() -> None:
 def test_describe_all_drops_a_missing_key_explained_by_a_misspelling() -> None:
     errs = errors_of(MetricCondition, {"metrc": "m", "above": 1})
     assert [d[1] for d in describe_all(errs, MetricCondition)] == ["unknown key 'metrc'"]
+
+
+def test_the_timer_ids_checked_are_the_ones_the_engine_runs() -> None:
+    from sim.engine.timers import SLAS
+    from sim.format.checks import TIMER_IDS, timer_ids
+    from sim.journal.events import TimerStarted
+    from sim.training.runner import run_script
+    from tests.sim.engine_fixtures import ideal, playbook, scenario
+
+    assert {sla for sla, *_ in SLAS} <= set(TIMER_IDS)
+    drill = run_script(scenario(), playbook(), ideal())
+    started = {e.timer for e in drill.events if isinstance(e, TimerStarted)}
+    assert started and started <= set(timer_ids(playbook()))
+
+
+def test_a_misspelt_timer_id_is_a_warning_with_the_one_meant(sc_data: dict[str, Any]) -> None:
+    sc_data["injects"][0]["trigger"] = {"timer_expired": "sla.statuspage"}
+    (f,) = check_scenario(Scenario.model_validate(sc_data), None)
+    assert (f.severity, f.message) == ("warning", "no drill runs a timer 'sla.statuspage', so this inject never fires")
+    assert f.hint == "did you mean 'sla.status_page'?"
+
+
+def test_ends_and_unless_are_for_faults_that_start_at_their_time(sc_data: dict[str, Any]) -> None:
+    sc_data["faults"][0]["ends"] = "50m"
+    sc_data["faults"][0]["unless"] = ["acknowledge"]
+    sc_data["actions"][0]["effects"] = [{"start_fault": sc_data["faults"][0]["id"]}]
+    found = [f.message for f in check_scenario(Scenario.model_validate(sc_data), None) if f.loc[0] == "faults"]
+    assert any("is started by an action, at no set time" in m for m in found)
+    assert any("so 'unless' never applies" in m for m in found)

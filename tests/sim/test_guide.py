@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 import scenarios
+import sim.format.messages
 import sim.format.playbook
+import sim.format.refs
 import sim.format.scenario
 import sim.format.script
 from sim.format import yamlsafe
@@ -79,6 +81,19 @@ def test_the_examples_use_every_part_of_the_format(examples: dict[str, Path]) ->
     assert used(list(scenario.expectations), ("done", "never", "order")) == {"done", "never", "order"}
     assert {m.bad_when for m in scenario.metrics} == {"up", "down"}
     assert {m.kind for m in scenario.metrics} == {"gauge", "cumulative"}
+    assert any(m.too_low or m.too_high for m in scenario.metrics)
+    assert used(list(scenario.faults), ("ends", "lasts")) == {"ends", "lasts"}
+    assert any(f.unless for f in scenario.faults) and any(i.unless for i in scenario.injects)
+    assert used([e for a in scenario.actions for e in a.effects], ("if_active", "if_not_active")) == {
+        "if_active",
+        "if_not_active",
+    }
+    assert any(a.harmful for a in scenario.actions) and any(a.harmful_while for a in scenario.actions)
+    rules = ("done", "any_of", "never", "order", "severity_at_least", "from_", "within")
+    assert used(list(scenario.expectations), rules) == set(rules)
+    assert any(x.order and x.order.first.with_ for x in scenario.expectations)
+    assert any(i.trigger.after_action and i.trigger.after_action.with_ for i in scenario.injects)
+    assert scenario.checklists.internal_update and playbook.checklists.status_page
     targets = playbook.severities[0].targets
     assert used([targets], tuple(type(targets).model_fields)) == set(type(targets).model_fields)
 
@@ -99,7 +114,7 @@ def test_every_yaml_snippet_in_the_guide_parses(block: str) -> None:
 
 def models() -> list[type[Model]]:
     out = []
-    for module in (sim.format.playbook, sim.format.scenario, sim.format.script):
+    for module in (sim.format.playbook, sim.format.scenario, sim.format.script, sim.format.messages, sim.format.refs):
         for obj in vars(module).values():
             if isinstance(obj, type) and issubclass(obj, Model) and obj.__module__ == module.__name__:
                 out.append(obj)

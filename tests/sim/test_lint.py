@@ -296,3 +296,37 @@ def test_fix_without_fixed_by_never_reaches_lint() -> None:
     data["truth"]["fix"] = "any"
     with pytest.raises(ValueError, match="fixed_by"):
         Scenario.model_validate(data)
+
+
+def test_a_fault_that_ends_by_itself_needs_no_action_to_resolve_it() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["faults"].append({"id": "blip", "label": "Blip", "start": "1m", "lasts": "40s",
+                            "effects": [{"metric": "errors", "shape": "step", "by": 1}]})  # fmt: skip
+        d["faults"].append({"id": "vendor", "label": "Vendor", "start": "1m", "ends": "20m",
+                            "effects": [{"metric": "errors", "shape": "step", "by": 1}]})  # fmt: skip
+
+    assert lint(m) == []
+
+
+def test_a_too_low_threshold_no_fault_reaches() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["metrics"][0]["too_low"] = {"warn": 0.5, "critical": 0.2}
+
+    assert lint(m) == [(("metrics", 0, "too_low", "warn"), "no fault ever takes errors down to its too_low warn "
+                        "(0.5); it only falls to 1")]  # fmt: skip
+
+
+def test_actions_named_only_by_a_reference_count_as_named() -> None:
+    def m(d: dict[str, Any]) -> None:
+        d["actions"].append({"id": "pause", "label": "Pause the sync"})  # no effect: only averting a fault
+        d["faults"].append({"id": "later", "label": "Later", "start": "30m", "unless": [{"do": "pause"}],
+                            "effects": [{"metric": "errors", "shape": "spike", "by": 1, "over": "1m"}]})  # fmt: skip
+
+    assert lint(m) == []
+
+
+def test_a_reachable_bound_counts_only_a_fault_s_lifetime() -> None:
+    data = copy.deepcopy(CLEAN)
+    data["faults"][0]["effects"] = [{"metric": "errors", "shape": "drift", "by": 1, "over": "1m"}]
+    data["faults"][0]["lasts"] = "10m"
+    assert reachable(Scenario.model_validate(data))["errors"] == (1.0, 11.0)

@@ -324,8 +324,9 @@ def test_script_order_and_time_limit(tmp_path: Path, scenario: Scenario) -> None
     path = tmp_path / "s.yaml"
     path.write_text("- {at: 5m, do: acknowledge}\n- {at: 2m, do: resolve}\n")
     p = one(load_script, path)
-    assert (p.line, p.col) == (1, 1)
-    assert p.message == "the file: steps must be in time order: 'resolve' at 120s comes after 300s"
+    # At the step out of order, with the times as the file writes them.
+    assert (p.line, p.col) == (2, 8)
+    assert p.message == "steps must be in time order: 'resolve' at 2m comes after 'acknowledge' at 5m"
     path.write_text("- {at: 2h, do: acknowledge}\n")
     p = one(load_script, path, scenario)
     assert (p.line, p.col, p.message) == (1, 8, "step at 2h is after the drill ends (1h)")
@@ -346,10 +347,17 @@ def test_kind_mismatch_is_one_clear_error() -> None:
     assert p.message == "expected a scenario but the file holds a list"
 
 
-def test_load_document_detects_the_kind(playbook: Playbook) -> None:
+def test_load_document_detects_the_kind(playbook: Playbook, tmp_path: Path) -> None:
     assert isinstance(load_document(PLAYBOOK), Playbook)
     assert isinstance(load_document(SCENARIO), Scenario)
-    assert isinstance(load_document(SCRIPT), Script)
+    assert isinstance(load_document(standard_only(tmp_path)), Script)
+
+
+def standard_only(tmp_path: Path) -> Path:
+    """The fixture script without its scenario action, which nothing could take outside `scripts/<scenario>/`."""
+    path = tmp_path / "script.yaml"
+    path.write_text("".join(line for line in SCRIPT.read_text().splitlines(True) if "rollback" not in line))
+    return path
 
 
 def test_an_undetectable_file_says_what_each_kind_looks_like(tmp_path: Path) -> None:
@@ -363,10 +371,17 @@ def test_an_undetectable_file_says_what_each_kind_looks_like(tmp_path: Path) -> 
 
 
 def test_warnings_do_not_stop_a_load(tmp_path: Path) -> None:
-    result = library.Library().check(SCRIPT)  # its folder names no scenario: a warning, and the script loads
+    path = standard_only(tmp_path)
+    result = library.Library().check(path)  # its folder names no scenario: a warning, and the script loads
     assert result.ok
     assert [p.severity for p in result.problems] == ["warning"]
-    assert isinstance(load_document(SCRIPT), Script)
+    assert isinstance(load_document(path), Script)
+    # A scenario's own action there is an error: no scenario is known to offer it.
+    result = library.Library().check(SCRIPT)
+    assert not result.ok
+    assert [p.message for p in result.problems if p.severity == "error"] == [
+        "action 'rollback' is not a standard action, and no scenario is known to offer it"
+    ]
 
 
 def test_file_hash_is_sha256_of_the_bytes() -> None:

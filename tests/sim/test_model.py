@@ -62,7 +62,7 @@ def test_every_problem_is_reported_with_its_place_in_file_order() -> None:
         ("less_than_equal", ("points",)),
         ("string_pattern_mismatch", ("bounds", 0, "metric")),
         ("value_error", ("bounds", 0, "for")),
-        ("bool_parsing", ("enabled",)),
+        ("bool_type", ("enabled",)),
         ("extra_forbidden", ("nme",)),
     ]
 
@@ -74,11 +74,21 @@ def test_shapes_and_lists_are_checked() -> None:
     assert errors(Rule, {"name": 5, "bounds": [{"metric": "a"}]}) == [("string_type", ("name",))]
 
 
-def test_numbers_are_read_as_leniently_as_yaml_writes_them() -> None:
-    rule = Rule.model_validate({"name": "x", "points": "12", "bounds": [{"metric": "a", "above": 3}]})
+def test_scalars_are_read_as_the_json_schema_reads_them() -> None:
+    rule = Rule.model_validate({"name": "x", "points": 12, "bounds": [{"metric": "a", "above": 3}]})
     assert rule.points == 12 and isinstance(rule.bounds[0].above, float)
     assert Rule.model_validate({"name": "x", "points": 7.0, "bounds": [{"metric": "a"}]}).points == 7
     assert errors(Rule, {"name": "x", "points": 7.5, "bounds": [{"metric": "a"}]}) == [("int_from_float", ("points",))]
+    # Text is not a number, a boolean is neither a number nor `yes` a boolean: the schema refuses them too.
+    assert errors(Rule, {"name": "x", "points": "12", "bounds": [{"metric": "a"}]}) == [("int_type", ("points",))]
+    assert errors(Rule, {"name": "x", "points": True, "bounds": [{"metric": "a"}]}) == [("int_type", ("points",))]
+    assert errors(Rule, {"name": "x", "bounds": [{"metric": "a", "above": "3"}]}) == [
+        ("float_type", ("bounds", 0, "above"))
+    ]
+    assert errors(Rule, {"name": "x", "bounds": [{"metric": "a", "above": False}]}) == [
+        ("float_type", ("bounds", 0, "above"))
+    ]
+    assert errors(Rule, {"name": "x", "bounds": [{"metric": "a"}], "enabled": "yes"}) == [("bool_type", ("enabled",))]
 
 
 def test_a_record_rule_is_a_value_error_at_the_record() -> None:

@@ -18,8 +18,12 @@ BAR_WIDTH = 40
 
 
 def render(cal: Calibration) -> str:
-    lines = [f"{cal.scenario}: {len(cal.runs)} runs (seed {cal.seed}), difficulty {cal.difficulty}, "
-             f"pass rate {cal.pass_rate:.0%}", "", "Score distribution"]  # fmt: skip
+    per = max((s.runs for s in cal.by_profile()), default=0)
+    declared = f" (declared {cal.declared})" if cal.declared and cal.declared != cal.difficulty else ""
+    lines = [f"{cal.scenario}: {per} runs per profile, {len(cal.runs)} in all (seed {cal.seed}), "
+             f"pass rate {cal.pass_rate:.0%}",
+             f"Measured difficulty: {cal.difficulty}{declared}: typical trainees pass {cal.typical_pass_rate:.0%} "
+             f"(easy 75% or more, medium 40–75%, hard under 40%)", "", "Score distribution"]  # fmt: skip
     top = max((n for _, n in cal.histogram()), default=0) or 1
     for start, n in cal.histogram():
         lines.append(f"  {start:>3}-{start + 9:<3} {'█' * round(n / top * BAR_WIDTH):<{BAR_WIDTH}} {n}")
@@ -36,7 +40,7 @@ def render(cal: Calibration) -> str:
 
 @click.command("calibrate")
 @click.argument("scenario")
-@click.option("--runs", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--runs", default=100, show_default=True, type=click.IntRange(1, 100_000), help="Drills per bot profile.")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Seeds the bots; the same seed, the same result.")
 @click.option("--bots", default="novice,typical,expert", show_default=True, help="Profiles to play, in turn.")
 @click.option("--workers", type=click.IntRange(1, 256), help="Worker processes (default: one per core).")
@@ -44,7 +48,8 @@ def render(cal: Calibration) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def calibrate_cmd(scenario: str, runs: int, seed: int, bots: str, workers: int | None, json_out: str | None,
                   fmt: str) -> None:  # fmt: skip
-    """Play SCENARIO with simulated novice, typical and expert trainees and report the score distribution."""
+    """Play SCENARIO with simulated novice, typical and expert trainees (--runs drills each) and report the
+    score distribution and the measured difficulty: how often the typical trainee passes."""
     profiles = [b.strip() for b in bots.split(",") if b.strip()]
     bad = [b for b in profiles if b not in PROFILES]
     if bad or not profiles:
@@ -54,7 +59,7 @@ def calibrate_cmd(scenario: str, runs: int, seed: int, bots: str, workers: int |
     except NotFound as exc:
         raise click.UsageError(str(exc)) from None
     try:
-        with click.progressbar(length=runs, label="calibrating", file=sys.stderr) as bar:
+        with click.progressbar(length=runs * len(profiles), label="calibrating", file=sys.stderr) as bar:
             cal = calibrate(path, runs, seed=seed, profiles=profiles, workers=workers, progress=bar.update)
     except LoadError as exc:
         click.echo(str(exc), err=True)

@@ -122,7 +122,9 @@ def _text(e: AnyEvent) -> str:
         case FaultStarted():
             return f"fault {e.fault}: {e.label}"
         case FaultResolved():
-            return f"fault {e.fault} resolved by {e.by}" if e.by else f"fault {e.fault} faded out by itself"
+            if e.prevented:
+                return f"fault {e.fault} averted by {e.by}: it will not start"
+            return f"fault {e.fault} resolved by {e.by}" if e.by else f"fault {e.fault} ended by itself"
         case Alert():
             return f"{e.metric} {e.level} at {e.value:g} (threshold {e.threshold:g})"
         case Inject():
@@ -214,9 +216,11 @@ def print_result(drill: Drill, fmt: str) -> None:
 # -- running ------------------------------------------------------------------------------------------
 
 
-def _play(drill: Drill, steps: list[Step], until: float | None, pace: float | None, fmt: str) -> None:
+def _play(drill: Drill, steps: list[Step], until: float | None, pace: float | None, fmt: str) -> int:
+    """Play the steps, print the result, and report each refused step on stderr; returns how many were."""
     # `--pace` exists for tests that must kill a run mid-drill: the sleeping lives here, never in sim.
     on_tick = (lambda _d: time.sleep(pace)) if pace else None
+    before = len(drill.events)
     try:
         play(drill, steps, until, tick=60.0 if pace else None, on_tick=on_tick)
     except DrillError as exc:
@@ -224,11 +228,22 @@ def _play(drill: Drill, steps: list[Step], until: float | None, pace: float | No
         _fail(f"{exc}; the journal is kept")
     drill.close()
     print_result(drill, fmt)
+    refused = [e for e in drill.events[before:] if isinstance(e, ActionRefusal)]
+    for e in refused:
+        # The script meant something the drill would not do: say so where a person running it will look.
+        click.echo(f"warroom: the step at {format_clock(e.t)} ({e.action}) was refused: {e.reason}", err=True)
+    return len(refused)
+
+
+def _strict(refused: int, strict: bool) -> None:
+    if refused and strict:
+        _fail(f"{refused} step{'s were' if refused > 1 else ' was'} refused (--strict)")
 
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 _UNTIL = click.option("--until", help="Stop at this sim time (e.g. 2h) instead of running to the end.")
 _PACE = click.option("--pace", type=float, hidden=True, help="Wall seconds to sleep per sim minute (tests).")
+_STRICT = click.option("--strict", is_flag=True, help="Exit 1 when the drill refuses any step of the script.")
 
 
 @click.command()
@@ -245,6 +260,7 @@ _PACE = click.option("--pace", type=float, hidden=True, help="Wall seconds to sl
 @click.option("--trainee", default="trainee", show_default=True)
 @click.option("--scenarios", "extra_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path))
 @_FORMAT
+@_STRICT
 @_PACE
 def run(
     scenario: str,
@@ -255,11 +271,14 @@ def run(
     trainee: str,
     extra_dirs: tuple[Path, ...],
     fmt: str,
+    strict: bool,
     pace: float | None,
 ) -> None:
     """Play a scripted response to SCENARIO (an id or a path) headless; print the timeline and final state.
 
     The script (--actions) is a YAML list of timed steps, e.g. `- {at: 3m, do: declare, severity: SEV1}`.
+    A step the drill refuses (an action already under way, a requirement not met) is skipped and reported
+    on stderr; --strict then exits 1.
     """
     until_s = parse_until(until)
     model, playbook, path, playbook_path = load_target(scenario, extra_dirs)
@@ -279,7 +298,7 @@ def run(
         scenario_path=path,
         playbook_path=playbook_path,
     )
-    _play(drill, steps, until_s, pace, fmt)
+    _strict(_play(drill, steps, until_s, pace, fmt), strict)
 
 
 def list_unfinished() -> None:
@@ -333,6 +352,7 @@ def discard_unstarted() -> None:
 )
 @_UNTIL
 @_FORMAT
+@_STRICT
 @_PACE
 def resume(
     journal: str | None,
@@ -341,6 +361,7 @@ def resume(
     script_name: str | None,
     until: str | None,
     fmt: str,
+    strict: bool,
     pace: float | None,
 ) -> None:
     """Rebuild a drill from its JOURNAL (by replaying it) and carry on: in the TUI, or headless, where the
@@ -387,9 +408,10 @@ def resume(
             steps = steps_left(drill, load_script_file(script_path, drill.scenario, drill.playbook))
         except LoadError as exc:
             _fail(str(exc))
-    _play(drill, steps, until_s, pace, fmt)
+    refused = _play(drill, steps, until_s, pace, fmt)
     if drill.finished:
         _record(drill)
+    _strict(refused, strict)
 
 
 def _record(drill: Drill) -> None:
