@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import select
+import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import App
@@ -16,8 +17,11 @@ from textual.screen import Screen
 from tui import settings as user_settings
 from tui.messages import BackToPicker, DrillFinished, PlayAgain, ScenarioChosen, StartDrill, TraineeNamed
 from tui.screens import WIDTH_BREAKPOINTS
-from tui.session import DrillPort, Session, new_session
+from tui.session import DrillPort, Session, forget_seat, new_session, save_speed
 from tui.startup import resume_collection
+
+if TYPE_CHECKING:
+    from sim.journal.directory import Unfinished
 
 
 def _reader_gone(fd: int) -> bool:
@@ -57,6 +61,7 @@ class WarroomApp(App[None]):
     ) -> None:
         super().__init__()
         self.settings = user_settings.load()
+        self._remember_trainee = bool(trainee) and self.settings.with_trainee(trainee or "") != self.settings
         if trainee:
             self.settings = self.settings.with_trainee(trainee)
         self.session = session or (Session.of(drill, trainee=self.settings.trainee) if drill is not None else None)
@@ -93,16 +98,21 @@ class WarroomApp(App[None]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self._remember_trainee:  # `--trainee` is remembered, as its help says
+            user_settings.save(self.settings)
         if not self.is_headless:
             self.set_interval(2.0, self._exit_if_terminal_gone)
         if self.session is not None:
             self._open_drill(self.session)
             return
-        self._open_picker(ask_name=not self.scenario_id)
         if self.scenario_id:
+            self._open_picker(ask_name=False)
             self._open_scenario(self.scenario_id)
-        else:
-            self._offer_resume()
+            return
+        found = self._unfinished()
+        # One dialog at a time: a resumed drill has its trainee already, and choosing a scenario asks the name.
+        self._open_picker(ask_name=not found)
+        self._offer_resume(found)
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", "")
@@ -116,12 +126,16 @@ class WarroomApp(App[None]):
         ask = ask_name and not self.settings.trainee
         self.push_screen(PickerScreen(self.scenario_dirs, trainee=self.settings.trainee, ask_name=ask))
 
-    def _offer_resume(self) -> None:
-        """A drill left unfinished (a crash, a closed terminal): offer the most recent one back."""
+    def _unfinished(self) -> list[Unfinished]:
+        """Drills left unfinished (a crash, a closed terminal) that can be resumed, newest first."""
         from sim.journal.directory import unfinished
+
+        return [u for u in unfinished(self.journal_dir) if not u.problem]
+
+    def _offer_resume(self, found: list[Unfinished]) -> None:
+        """Offer the most recent unfinished drill back."""
         from tui.modals.resume import ResumeModal
 
-        found = [u for u in unfinished(self.journal_dir) if not u.problem]
         if not found:
             return
 
@@ -144,7 +158,8 @@ class WarroomApp(App[None]):
         except (JournalError, LoadError, DrillError, OSError) as exc:
             self.notify(str(exc), title="Cannot resume that drill", severity="error", markup=False, timeout=15)
             return
-        self._open_drill(Session.of(drill, trainee=self.settings.trainee))
+        # Paused, as `--resume` opens: the trainee gets their bearings before the clock runs again.
+        self._open_drill(Session.of(drill, trainee=self.settings.trainee), playing=False)
 
     def _discard(self, journal: Path) -> None:
         from sim.journal.directory import discard
@@ -154,6 +169,7 @@ class WarroomApp(App[None]):
         except OSError as exc:
             self.notify(str(exc), title="Cannot move that journal", severity="error", markup=False)
             return
+        forget_seat(journal)
         self.notify(str(where), title="Journal moved aside", markup=False)
 
     def _open_scenario(self, scenario_id: str) -> None:
@@ -175,18 +191,32 @@ class WarroomApp(App[None]):
             return
         self.post_message(ScenarioChosen(opened.scenario, opened.playbook, path))
 
-    def _drill_screen(self, session: Session) -> Screen[None]:
+    def _drill_screen(self, session: Session, playing: bool | None = None) -> Screen[None]:
+        """The drill (or facilitator) screen at the session's speed; each speed the trainee picks is saved
+        beside the journal, so a resumed drill runs at it again."""
+        from tui.screens.drill import SPEEDS, DrillScreen
+
+        playing = self.autostart if playing is None else playing
+        screen: DrillScreen
         if self.facilitator:
             from tui.screens.facilitator import FacilitatorScreen
 
-            return FacilitatorScreen(session, playing=self.autostart)
-        from tui.screens.drill import DrillScreen
+            screen = FacilitatorScreen(session, playing=playing)
+        else:
+            screen = DrillScreen(session, playing=playing)
+        if session.speed in SPEEDS:
+            screen.set_reactive(DrillScreen.speed, session.speed)
 
-        return DrillScreen(session, playing=self.autostart)
+        def remember(speed: int) -> None:
+            session.speed = speed
+            save_speed(session.journal, speed)
 
-    def _open_drill(self, session: Session) -> None:
+        self.watch(screen, "speed", remember, init=False)
+        return screen
+
+    def _open_drill(self, session: Session, playing: bool | None = None) -> None:
         self.session = session
-        self.push_screen(self._drill_screen(session))
+        self.push_screen(self._drill_screen(session, playing))
 
     # ------------------------------------------------------------ transitions
 
@@ -240,6 +270,7 @@ class WarroomApp(App[None]):
         from tui.screens.drill import DrillScreen
 
         assert self.session is not None
+        forget_seat(self.session.journal)  # a finished drill is never resumed: its speed is moot
         # The drill can end under an open dialog (time keeps running): close it, its choice is moot now.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, DrillScreen):
             self.pop_screen()
@@ -248,7 +279,11 @@ class WarroomApp(App[None]):
     @on(PlayAgain)
     def _play_again(self) -> None:
         """The same scenario and seed from its briefing: same incident, same people, another try."""
-        assert self.session is not None
+        from tui.screens.debrief import DebriefScreen
+
+        # Only from the debrief, once: `t` typed again and again used to pop screen after screen, and crash.
+        if self.session is None or not isinstance(self.screen, DebriefScreen):
+            return
         old = self.session
         self._close(old)
         self.pop_screen()
@@ -278,6 +313,18 @@ class WarroomApp(App[None]):
 
     # ------------------------------------------------------------------- keys
 
+    async def action_quit(self) -> None:
+        """ctrl+q (Textual's own binding) asks first, as `q` does, while a drill is running; elsewhere it
+        quits at once (the debrief saves answers as they are typed)."""
+        from tui.modals.base import ConfirmModal
+        from tui.screens.drill import DrillScreen
+
+        drill = next((s for s in reversed(self.screen_stack) if isinstance(s, DrillScreen)), None)
+        if drill is None:
+            self.exit()
+        elif not isinstance(self.screen, ConfirmModal):  # already asking something: answer that first
+            drill.action_quit_drill()
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen, bindings_of
 
@@ -289,3 +336,11 @@ class WarroomApp(App[None]):
                 intro="ctrl+p opens the command palette: every action and control, found by typing part of its name.",
             )
         )
+
+
+def run_app(app: App[Any], *, headless: bool = False) -> None:
+    """Run a TUI app to the end. An exception inside it ends the app with Textual's traceback and a non-zero
+    return code: exit with that status, never 0."""
+    app.run(headless=headless)
+    if app.return_code:
+        sys.exit(app.return_code)

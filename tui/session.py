@@ -6,6 +6,8 @@ screens also show. This is the one module that knows the engine's constructor an
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -70,6 +72,7 @@ class Session:
     people: list[Person] = field(default_factory=list)
     team: str = ""
     started_at: str = field(default_factory=utc_now)  # wall clock, for the drill history
+    speed: int = 1  # sim seconds per wall second the trainee last chose; a resumed drill keeps it
 
     @classmethod
     def of(cls, drill: DrillPort, *, trainee: str = "", journal: Path | None = None) -> Session:
@@ -85,6 +88,7 @@ class Session:
             scenario_path=_scenario_path(drill),
             people=people_of(drill),
             team=str(getattr(drill, "team", "") or ""),
+            speed=saved_speed(journal or getattr(drill, "journal_path", None)),
         )
 
     @property
@@ -95,6 +99,51 @@ class Session:
 def _scenario_path(drill: object) -> Path | None:
     path = getattr(getattr(drill, "header", None), "scenario_path", "")
     return Path(path) if path else None
+
+
+# -- the seat's own state beside the journal ------------------------------------------------------------
+# The speed is the seat's choice, not the drill's: it stays out of the journal (replay never needs it) and goes
+# in a small file beside it, so a drill resumed after a crash runs at the speed it was left at.
+
+SEAT_SUFFIX = ".seat.json"
+
+
+def seat_file(journal: Path) -> Path:
+    """`tutorial-s7-001.jsonl` -> `tutorial-s7-001.seat.json` (not `*.jsonl`, so never listed as a drill)."""
+    return journal.with_suffix(SEAT_SUFFIX)
+
+
+def saved_speed(journal: Path | None) -> int:
+    """The speed last chosen for the drill journaled at `journal`; 1 when none was saved or it is unreadable."""
+    if journal is None:
+        return 1
+    try:
+        speed = json.loads(seat_file(Path(journal)).read_text(encoding="utf-8")).get("speed")
+    except (OSError, ValueError, AttributeError):
+        return 1
+    # bool is an int too; a hand-edited or damaged file must not set the clock racing.
+    return speed if type(speed) is int and 1 <= speed <= 3600 else 1
+
+
+def save_speed(journal: Path | None, speed: int) -> None:
+    """Remember the drill's speed beside its journal (written whole, then renamed: never half a file)."""
+    if journal is None:
+        return
+    path = seat_file(journal)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(json.dumps({"speed": speed}) + "\n", encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a speed is not worth an error: the drill itself is in the journal
+
+
+def forget_seat(journal: Path | None) -> None:
+    """Drop the seat file of a drill that cannot be resumed any more (finished, discarded)."""
+    if journal is None:
+        return
+    with contextlib.suppress(OSError):  # left behind, it is only read when that very journal is resumed
+        seat_file(journal).unlink(missing_ok=True)
 
 
 def next_journal_path(directory: Path, scenario_id: str, seed: int) -> Path:

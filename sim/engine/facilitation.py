@@ -120,10 +120,10 @@ def facilitator_log(events: Iterable[AnyEvent]) -> list[FacilitatorEntry]:
 
 
 def answers(events: Iterable[AnyEvent]) -> list[Answer]:
-    """The lessons-learned answers, one per question (a later answer to the same question replaces it),
-    in question order."""
+    """The lessons-learned answers, one per question (a later answer to the same question replaces it, and an
+    empty one withdraws it), in question order."""
     latest: dict[int, Answer] = {}
     for e in events:
         if isinstance(e, DebriefAnswer):
             latest[e.question] = Answer(e.t, e.question, e.prompt, e.text)
-    return [latest[q] for q in sorted(latest)]
+    return [latest[q] for q in sorted(latest) if latest[q].text]

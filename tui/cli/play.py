@@ -26,7 +26,8 @@ from tui.cli import SEED, needs_terminal
     "journal",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Continue the drill this journal records, in the TUI (paused, so you can get your bearings).",
+    help="Continue the drill this journal records, in the TUI (paused, so you can get your bearings, and at "
+    "the speed it was left at).",
 )
 @click.option(
     "--facilitator",
@@ -67,7 +68,7 @@ def play(
 
     defer_collection()  # until the first frame: see tui.startup
     try:
-        from tui.app import WarroomApp
+        from tui.app import WarroomApp, run_app
 
         if journal is not None:
             from tui.session import resume_drill
@@ -86,6 +87,6 @@ def play(
                 facilitator=facilitator,
                 team=team,
             )
-        app.run()
+        run_app(app)
     finally:
         resume_collection()  # the app does it on its first refresh; this covers an app that never got there

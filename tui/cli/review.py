@@ -67,10 +67,11 @@ def review(target: str, db: str | None) -> None:
     except DrillError as exc:
         raise click.ClickException(f"{where}: the drill cannot be rebuilt: {exc}") from None
     needs_terminal()
+    from tui.app import run_app
     from tui.screens.review import ReviewApp, ReviewScreen
 
     try:
         screen = ReviewScreen.of_record(record, scenario, playbook)
     except DrillError as exc:
         raise click.ClickException(f"{where}: the drill cannot be rebuilt: {exc}") from None
-    ReviewApp(screen).run()
+    run_app(ReviewApp(screen))

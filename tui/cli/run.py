@@ -394,10 +394,10 @@ def resume(
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             drill.close()
             _fail("resuming in the TUI needs an interactive terminal; add --headless to finish it without", 2)
-        from tui.app import WarroomApp
+        from tui.app import WarroomApp, run_app
 
         try:
-            WarroomApp(drill=drill).run()
+            run_app(WarroomApp(drill=drill, autostart=False))  # paused, as `play --resume` opens
         finally:
             drill.close()
         return

@@ -1,133 +1,39 @@
 """The debrief: score and grade, the criteria with explanations and the rules they check, KPIs against targets,
-the timeline and the metric charts; keys export the Markdown, HTML and JSON reports and play the drill again."""
+the timeline and the metric charts; keys export the Markdown, HTML and JSON reports and play the drill again.
+Lessons-learned answers are journaled as they are typed."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
-from textual import on
+from textual import log, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Input, Label, Static, Tab, TabbedContent, TabPane, Tabs, TextArea
 
-from scoring.debrief import kpi_target, timeline
-from scoring.grade import ScoreCard, grade, rule_label
-from scoring.rubric import Criterion
+from scoring.grade import grade
 from sim.engine.facilitation import answers, facilitator_log
-from sim.format.durations import format_clock, format_duration
+from sim.format.durations import format_clock
 from sim.journal.drill_record import DrillRecord
 from sim.journal.events import DrillEnded
-from tui.formatting import quantity
 from tui.messages import BackToPicker, PlayAgain
 from tui.modals.base import ConfirmModal
 from tui.reports import FORMATS, export
 from tui.session import Session
 from tui.widgets.lessons import LessonsForm, facilitator_notes
-from tui.widgets.metrics import chart
+from tui.widgets.scorecard import MetricChart, fill_criteria, kpi_table, timeline_table
 
-_RESULT_STYLE = {"pass": "bold green", "partial": "bold yellow", "fail": "bold red", "not_evaluated": "dim"}
-_RESULT_TEXT = {"pass": "pass", "partial": "partial", "fail": "fail", "not_evaluated": "n/a"}
-
-
-def fill_criteria(table: DataTable[Text], card: ScoreCard, width: int) -> None:
-    """(Re)build the scorecard rows for a table `width` cells wide: the explanation, with the rule it checks
-    under it, takes what is left, so the whole of both wraps into view at 80 columns as at 120. Under 100
-    columns the category column gives way to them."""
-    table.clear(columns=True)
-    wide = width >= 100
-    fixed = (
-        {"category": 16, "criterion": 24, "points": 6, "result": 7}
-        if wide
-        else {"criterion": 18, "points": 6, "result": 7}
-    )
-    why = max(20, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 2)
-    if wide:
-        table.add_column("Category", key="category", width=fixed["category"])
-    table.add_column("Criterion", key="criterion", width=fixed["criterion"])
-    table.add_column("Points", key="points", width=fixed["points"])
-    table.add_column("Result", key="result", width=fixed["result"])
-    table.add_column("Why", key="why", width=why)
-    labels = {c.category: c.label for c in card.by_category}
-    for c in card.criteria:
-        points = f"{c.points}/{c.max_points}" if c.evaluated else "—"
-        cells = [
-            Text(c.title),
-            Text(points, justify="right"),
-            Text(_RESULT_TEXT.get(c.result, c.result), style=_RESULT_STYLE.get(c.result, "")),
-            why_cell(c),
-        ]
-        if wide:
-            cells.insert(0, Text(labels.get(c.category, c.category), style="dim"))
-        table.add_row(*cells, height=None)  # rows grow to show the whole explanation and rule
+_MAX_TABS = 6  # scorecard, KPIs, timeline, metrics, lessons learned, and the facilitator's notes when there are some
 
 
-def why_cell(c: Criterion) -> Text:
-    """The explanation, and under it, dim, the rule the criterion checks. Both are plain text, never markup."""
-    return Text.assemble(c.explanation, "\n", (f"rule: {rule_label(c.rule)}", "dim"))
-
-
-def kpi_table(card: ScoreCard) -> DataTable[Text]:
-    table: DataTable[Text] = DataTable(id="debrief-kpis", cursor_type="row", zebra_stripes=True)
-    table.add_columns("KPI", "What", "You", "Target", "")
-    for k in card.kpis:
-        value = format_duration(k.value) if k.value is not None else "never"
-        target = kpi_target(k)
-        met = {True: ("met", "bold green"), False: ("missed", "bold red"), None: ("—", "dim")}[k.met]
-        table.add_row(Text(k.name, style="bold"), Text(k.label), Text(value), Text(target), Text(*met))
-    return table
-
-
-def timeline_table(session: Session, record: DrillRecord) -> DataTable[Text]:
-    table: DataTable[Text] = DataTable(id="debrief-timeline", cursor_type="row", zebra_stripes=True)
-    table.add_column("Time", key="time")
-    table.add_column("What happened", key="what", width=70)
-    table.add_column("Who", key="who")
-    for entry in timeline(record, session.scenario, session.playbook):
-        who = entry.actor or ""
-        if entry.role:
-            who = f"{who} ({entry.role})"
-        table.add_row(Text(format_clock(entry.t), style="dim"), Text(entry.text), Text(who), height=None)
-    return table
-
-
-class MetricChart(Vertical):
-    """One metric over the whole drill: a three-row chart with its worst value and thresholds."""
-
-    def __init__(self, session: Session, metric_id: str) -> None:
-        super().__init__(classes="debrief-chart")
-        self.spec = next(m for m in session.scenario.metrics if m.id == metric_id)
-        self.values = [v for _, v in session.drill.series(metric_id)]
-
-    def compose(self) -> ComposeResult:
-        m = self.spec
-        worst = (max if m.bad_when == "up" else min)(self.values) if self.values else m.baseline
-        word = "≥" if m.bad_when == "up" else "≤"
-        yield Label(
-            Content.assemble(
-                (m.label, "bold"),
-                (
-                    f"  worst {quantity(worst, m.unit)} · warn {word} {quantity(m.warn, m.unit)}"
-                    f" · critical {word} {quantity(m.critical, m.unit)}",
-                    "$text-muted",
-                ),
-            )
-        )
-        yield _Chart(self.values, m.warn, m.critical, m.bad_when)
-
-
-class _Chart(Static):
-    def __init__(self, values: list[float], warn: float, critical: float, bad_when: str) -> None:
-        super().__init__(classes="chart")
-        self._args = (values, warn, critical, bad_when)
-
-    def render(self) -> Content:
-        values, warn, critical, bad_when = self._args
-        return chart(values, self.size.width, warn, critical, bad_when, self.size.height, stretch=True)
+def is_text_box(widget: Widget | None) -> bool:
+    """Whether `widget` takes typed text: then keys type, and the debrief's own keys stand aside."""
+    return isinstance(widget, Input | TextArea)
 
 
 class DebriefScreen(Screen[None]):
@@ -143,8 +49,18 @@ class DebriefScreen(Screen[None]):
         # ends must not throw the debrief away.
         Binding("t", "play_again", "Try again", id="debrief.play_again"),
         Binding("v", "review", "Review", id="debrief.review", show=False),
-        Binding("b,escape", "new", "Scenarios", id="debrief.new", key_display="b"),
+        Binding("b", "new", "Scenarios", id="debrief.new"),
+        # Escape in an answer box leaves the box (to the tab bar), not the debrief.
+        Binding("escape", "escape", "Leave the answer box, or Scenarios", id="debrief.escape", show=False),
         Binding("q", "quit", "Quit", id="debrief.quit"),
+        # Tabs by number or in turn. A focused text box takes these keys as text (Textual gives a key the
+        # focused widget consumes to that widget), so typing a digit or a bracket in an answer never switches.
+        Binding("right_square_bracket", "next_tab(1)", "Tabs", id="debrief.next_tab", key_display="[ ]"),
+        Binding("left_square_bracket", "next_tab(-1)", "Previous tab", id="debrief.previous_tab", show=False),
+        *(
+            Binding(str(n), f"show_tab({n})", f"Tab {n}", id=f"debrief.tab_{n}", show=False)
+            for n in range(1, _MAX_TABS + 1)
+        ),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -155,6 +71,10 @@ class DebriefScreen(Screen[None]):
         self.exported: dict[str, Path] = {}
         self._criteria_width = 0  # the width the scorecard table was last laid out for
         self.history_id: int | None = None  # the drill's row in the history database, once stored
+        self.answered = {a.question: a.text for a in answers(self.record.events)}  # as journaled
+        self.form: LessonsForm | None = None
+        self._leaving = False  # play again / scenarios asked for: further presses must not ask again
+        self._focus_after_switch: str | None = None  # the tab a number or bracket key last switched to
 
     def compose(self) -> ComposeResult:
         card = self.card
@@ -181,21 +101,29 @@ class DebriefScreen(Screen[None]):
             with TabPane("Metrics", id="tab-charts"), VerticalScroll():
                 for metric in self.session.scenario.metrics:
                     yield MetricChart(self.session, metric.id)
-            # Only when the facilitator did something, so a trainee's own debrief keeps its four tabs.
+            if self.session.scenario.debrief_questions:
+                with TabPane("Lessons learned", id="tab-lessons"):
+                    self.form = LessonsForm(
+                        self.session.scenario.debrief_questions, answers(self.record.events), id="lessons"
+                    )
+                    yield self.form
+            # Only when the facilitator did something, so a trainee's own debrief keeps its tabs; last, so the
+            # trainee's tabs keep their numbers (lessons learned is always 5).
             logged = facilitator_log(self.record.events)
             if logged:
                 with TabPane("Facilitator", id="tab-facilitator"), VerticalScroll():
                     yield facilitator_notes(logged, self.session.names_by_slot)
-            if self.session.scenario.debrief_questions:
-                with TabPane("Lessons learned", id="tab-lessons"):
-                    yield LessonsForm(
-                        self.session.scenario.debrief_questions, answers(self.record.events), id="lessons"
-                    )
         yield Footer()
 
     def on_mount(self) -> None:
         self._fit_criteria()
         self._store()
+
+    def on_unmount(self) -> None:
+        """Leaving in any way (quit, ctrl+q, play again): whatever was typed since the last save is saved. The
+        boxes have left the DOM by now, but the form still holds them."""
+        if self.form is not None:
+            self.save_answers(self.form.answers(), quiet=True)
 
     def _store(self) -> None:
         """Put the drill in the history database; a database that cannot take it costs nothing else."""
@@ -251,7 +179,69 @@ class DebriefScreen(Screen[None]):
         self.exported[fmt] = path
         self.notify(str(path), title=f"{FORMATS[fmt]} report written", markup=False)
 
+    # ------------------------------------------------------------------ keys
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_tab":
+            # Only the tabs there are: the help lists `1`..`N`, not keys that would do nothing.
+            n = parameters[0] if parameters else 0
+            return isinstance(n, int) and 1 <= n <= len(self._panes())
+        return True
+
+    def _panes(self) -> list[TabPane]:
+        return list(self.query_one("#debrief-tabs", TabbedContent).query(TabPane))
+
+    def _tab_bar(self) -> Tabs:
+        return self.query_one("#debrief-tabs", TabbedContent).query_one(Tabs)
+
+    def action_show_tab(self, n: int) -> None:
+        shown = list(self._tab_bar().query(Tab))
+        if 1 <= n <= len(shown):
+            self._switch(shown[n - 1])
+
+    def action_next_tab(self, step: int) -> None:
+        bar = self._tab_bar()
+        shown = list(bar.query(Tab))
+        at = next((i for i, tab in enumerate(shown) if tab.id == bar.active), 0)
+        self._switch(shown[(at + step) % len(shown)])
+
+    def _switch(self, tab: Tab) -> None:
+        """Switch through the tab bar itself, the way a click does. Setting `TabbedContent.active` instead
+        leaves each switch's message from the bar to arrive late, and keys pressed quickly in a row ended on
+        an earlier tab than the last one asked for."""
+        bar = self._tab_bar()
+        bar.active = str(tab.id)
+        self._focus_after_switch = bar.active
+
+    @on(TabbedContent.TabActivated, "#debrief-tabs")
+    def _switched(self, event: TabbedContent.TabActivated) -> None:
+        """Opening lessons learned, however it was opened, puts the cursor in the first unanswered box: what is
+        typed next is an answer, never the debrief's one-letter keys (escape leaves the box). Other tabs, when
+        switched to by key, focus what they hold to scroll (a table); a click or an arrow on the bar leaves
+        focus on the bar."""
+        by_key = event.tab.id == self._focus_after_switch
+        if by_key:
+            self._focus_after_switch = None
+        if event.tab.id != self._tab_bar().active:
+            return  # a later switch overtook this one
+        if self.form is not None and event.pane.id == "tab-lessons":
+            self.form.focus_answer()
+        elif by_key:
+            target = next((w for w in event.pane.query(Widget) if w.focusable), None)
+            (target or self._tab_bar()).focus()
+
+    def action_escape(self) -> None:
+        """Escape leaves a text box for the tab bar (saving the answer); anywhere else, back to the scenarios."""
+        if is_text_box(self.focused):
+            self._tab_bar().focus()
+        else:
+            self.action_new()
+
     def action_play_again(self) -> None:
+        if self._leaving:
+            return
+        self._leaving = True
+        self._save_typed()
         self.post_message(PlayAgain())
 
     def action_review(self) -> None:
@@ -261,35 +251,59 @@ class DebriefScreen(Screen[None]):
         self.app.push_screen(ReviewScreen.of_record(self.record, self.session.scenario, self.session.playbook))
 
     def action_new(self) -> None:
+        if self._leaving:
+            return
+        self._leaving = True
+        self._save_typed()
         self.post_message(BackToPicker())
 
-    @on(LessonsForm.Saved, "#lessons")
-    def _answered(self, message: LessonsForm.Saved) -> None:
-        """Journal each new or changed answer (`Drill.answer`), then refresh the history row and the record
-        the reports are written from."""
-        drill = self.session.drill
-        recorded = {a.question: a.text for a in answers(self.record.events)}
-        changed = {n: text for n, text in message.answers.items() if recorded.get(n) != text}
-        try:
-            for n, text in sorted(changed.items()):
-                drill.answer(n, text)  # type: ignore[attr-defined]
-        except Exception as exc:  # the answers must not cost the debrief
-            self.notify(f"{type(exc).__name__}: {exc}", title="Answers not saved", severity="error", markup=False)
-            return
-        self.record = drill.record
-        given = tuple(a.text for a in answers(self.record.events))
-        if self.history_id is not None:
-            from scoring.history import save_answers
+    # --------------------------------------------------------------- answers
 
+    def _save_typed(self) -> None:
+        """Save what is in the boxes now, before the drill's journal is closed behind the debrief."""
+        if self.form is not None:
+            self.save_answers(self.form.answers())
+
+    @on(LessonsForm.Answered, "#lessons")
+    def _answered(self, message: LessonsForm.Answered) -> None:
+        self.save_answers(message.answers)
+
+    def save_answers(self, given: dict[int, str], *, quiet: bool = False) -> None:
+        """Journal each new, changed or cleared answer (`Drill.answer`; an empty one withdraws the answer), then
+        refresh the history row and the record the reports are written from. `quiet` while closing: no
+        toasts, the screen is going."""
+        changed = {n: text for n, text in given.items() if self.answered.get(n, "") != text}
+        if changed:
+            drill = self.session.drill
             try:
-                save_answers(self.history_id, given, self.record, self.session.journal)
-            except Exception as exc:
-                self.notify(str(exc), title="Answers not in the history", severity="error", markup=False)
-        self.notify(f"{len(given)} of {len(self.session.scenario.debrief_questions)} answered.", title="Answers saved")
+                for n, text in sorted(changed.items()):
+                    drill.answer(n, text)  # type: ignore[attr-defined]
+                    self.answered[n] = text
+            except Exception as exc:  # the answers must not cost the debrief
+                self._trouble(f"{type(exc).__name__}: {exc}", "Answers not saved", quiet)
+                return
+            self.record = drill.record
+            if self.history_id is not None:
+                from scoring.history import save_answers
+
+                texts = tuple(a.text for a in answers(self.record.events))
+                try:
+                    save_answers(self.history_id, texts, self.record, self.session.journal)
+                except Exception as exc:
+                    self._trouble(str(exc), "Answers not in the history", quiet)
+        if self.form is not None and not quiet:
+            self.form.mark_saved()
+
+    def _trouble(self, text: str, title: str, quiet: bool) -> None:
+        if quiet:
+            log.error(f"{title}: {text}")
+        else:
+            self.notify(text, title=title, severity="error", markup=False)
 
     def action_quit(self) -> None:
         def done(ok: bool | None) -> None:
             if ok:
+                self._save_typed()
                 self.app.exit()
 
         saved = ", ".join(str(p) for p in self.exported.values()) or "no report exported yet (m, h, j)"
