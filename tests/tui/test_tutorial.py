@@ -80,8 +80,7 @@ async def test_by_the_book_scores_an_a() -> None:
     assert (card.score, card.letter, card.points, card.max_points) == (98.1, "A", 157, 160)
     assert card.declared == ("SEV2",)
     failed = [c.id for c in card.criteria if c.result in ("fail", "partial")]
-    assert failed == ["comms.message.internal_update", "mitigate.speed"]
-    assert "still has the template's blanks" in card.criterion("comms.message.internal_update").explanation
+    assert failed == ["mitigate.speed"]
 
 
 async def test_chasing_the_red_herring_costs_points() -> None:
