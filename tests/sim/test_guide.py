@@ -9,6 +9,7 @@ import pytest
 
 import scenarios
 import sim.format.playbook
+import sim.format.playbook_rules
 import sim.format.scenario
 import sim.format.script
 from sim.format import yamlsafe
@@ -99,7 +100,7 @@ def test_every_yaml_snippet_in_the_guide_parses(block: str) -> None:
 
 def models() -> list[type[Model]]:
     out = []
-    for module in (sim.format.playbook, sim.format.scenario, sim.format.script):
+    for module in (sim.format.playbook, sim.format.playbook_rules, sim.format.scenario, sim.format.script):
         for obj in vars(module).values():
             if isinstance(obj, type) and issubclass(obj, Model) and obj.__module__ == module.__name__:
                 out.append(obj)

@@ -60,6 +60,7 @@ async def test_by_the_book_scores_an_a() -> None:
         await you.keys("r", "enter", "enter")  # Incident Commander: me
         await you.wait(1)
         await you.palette("open the incident")
+        await you.keys("p", "down", "down", "down", "enter")  # SEV2 notifies the Team lead (000 l.86)
         await you.keys("c", "ctrl+s")  # the playbook's internal-update template, as is
         await you.wait(2)
         await you.keys("i", "down", "down", "enter")  # recent deploys: the config diff
@@ -76,7 +77,7 @@ async def test_by_the_book_scores_an_a() -> None:
     # Speed and noise add 10 points each; the tutorial's playbook sets no acknowledgement target, so the
     # acknowledgement counts (never acknowledging fails) instead of being left out: 10 more. Reading the
     # deploys before reverting leaves the fix landing just over warroom's 9-minute speed allowance: 3 points.
-    assert (card.score, card.letter, card.points, card.max_points) == (98.1, "A", 152, 155)
+    assert (card.score, card.letter, card.points, card.max_points) == (98.1, "A", 157, 160)
     assert card.declared == ("SEV2",)
     assert [c.id for c in card.criteria if c.result in ("fail", "partial")] == ["mitigate.speed"]
 
@@ -103,5 +104,7 @@ async def test_chasing_the_red_herring_costs_points() -> None:
     assert {"role.incident-commander", "expect.update-early"} <= failed
     assert card.criterion("mitigate.harmful").result != "pass"  # one harmful action: half its points
     assert card.criterion("classify.severity").result != "pass"
-    assert (card.score, card.letter, card.points, card.max_points) == (60.0, "D", 87, 145)
+    # SEV2's Team lead was never paged either (000 l.86).
+    assert card.criterion("escalate.paging").result == "fail"
+    assert (card.score, card.letter, card.points, card.max_points) == (58.0, "F", 87, 150)
     assert not card.passed
