@@ -20,11 +20,11 @@ def triggers(ctx: Context) -> list[Criterion]:
     for trigger in ctx.playbook.escalation.triggers:
         if trigger.automatic:
             continue
-        held = rules.held_at(trigger, ctx.facts, ctx.scenario, ctx.playbook)
-        if held is None:
+        found = rules.first_held(trigger, ctx.facts, ctx.scenario, ctx.playbook)
+        if found is None:
             idle.append(trigger)
         else:
-            out.append(_judge(ctx, trigger, held))
+            out.append(_judge(ctx, trigger, *found))
     if idle:
         names = "; ".join(f"{t.id} ({_conditions(t)})" for t in idle)
         v = Verdicts(NOT_HELD, "escalation", "Playbook triggers that did not apply", POINTS)
@@ -32,16 +32,16 @@ def triggers(ctx: Context) -> list[Criterion]:
     return out
 
 
-def _judge(ctx: Context, trigger: Trigger, held: float) -> Criterion:
+def _judge(ctx: Context, trigger: Trigger, held: float, cond: Condition) -> Criterion:
     facts = ctx.facts
     done = rules.done(trigger, facts, ctx.playbook, held)
     asked = _asked(ctx, trigger, done.contacts)
     due = rules.due_at(trigger, held, ctx.severity)
     v = Verdicts(f"rule.{trigger.id}", _category(trigger), trigger.text, POINTS, _advice(trigger, asked, ctx))
-    when = f"{_conditions(trigger)} from {clock(held)}"
+    when = f"{_condition(cond)} from {clock(held)}"
     rule = f"the playbook says: {trigger.text}"
     ev: tuple[Evidence, ...] = (
-        system_evidence(held, f"held: {_conditions(trigger)}"),
+        system_evidence(held, f"held: {_condition(cond)}"),
         *(evidence(facts, e, _what(ctx, e)) for e in done.evidence),
     )
     if not asked:

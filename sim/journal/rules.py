@@ -33,15 +33,26 @@ def timer_id(trigger: Trigger) -> str:
 def held_at(trigger: Trigger, facts: Facts, scenario: Scenario, playbook: Playbook) -> float | None:
     """The first moment any of the trigger's conditions held while the incident was open (never before
     detection), or None."""
-    moments = [condition_held_at(c, trigger, facts, scenario, playbook) for c in trigger.when]
-    found = [t for t in moments if t is not None]
+    found = first_held(trigger, facts, scenario, playbook)
+    return found[0] if found is not None else None
+
+
+def first_held(
+    trigger: Trigger, facts: Facts, scenario: Scenario, playbook: Playbook
+) -> tuple[float, Condition] | None:
+    """When the trigger held, and which of its conditions held first (the first listed, on a tie)."""
     journaled = facts.triggered.get(trigger.id)
-    if journaled is not None and any(c.metric is not None for c in trigger.when):
-        found.append(max(journaled, facts.detection))
-    if not found:
+    moments: list[tuple[float, int, Condition]] = []
+    for i, cond in enumerate(trigger.when):
+        t = condition_held_at(cond, trigger, facts, scenario, playbook)
+        if cond.metric is not None and journaled is not None:
+            t = max(journaled, facts.detection)
+        if t is not None:
+            moments.append((t, i, cond))
+    if not moments:
         return None
-    first = min(found)
-    return first if first <= facts.open_until else None
+    t, _, cond = min(moments, key=lambda m: (m[0], m[1]))
+    return (t, cond) if t <= facts.open_until else None
 
 
 def condition_held_at(

@@ -57,6 +57,14 @@ def test_a_held_trigger_done_in_time_passes_and_cites_the_playbook_section() -> 
     assert "outage incident from T+00:01:00" in c.explanation
 
 
+def test_the_explanation_names_the_condition_that_held() -> None:
+    either = {"id": "either", "when": [{"tags": ["legal"]}, {"category": ["outage"]}], "notify": ["cto"]}
+    c = played(book(either), [(300, "page", {"contact": "cto"})]).criterion("rule.either")
+    assert c.explanation.startswith("outage incident from T+00:01:00; done at T+00:05:30")
+    assert "legal" not in c.explanation
+    assert [e.what for e in c.evidence] == ["held: outage incident", "paged CTO"]
+
+
 def test_late_credit_decays_and_never_fails() -> None:
     late = played(book(OUTAGE_DBA), [(1200, "page", {"contact": "dba"})]).criterion("rule.outage-dba")
     # Paged at 1230, 270 s past 960; credit falls to nothing 900 s after the deadline.
