@@ -7,6 +7,7 @@ import itertools
 from dataclasses import replace
 
 from scoring.criteria_expect import acted
+from scoring.criteria_triggers import called_contacts
 from scoring.rubric import COSTS, POINTS, Context, Criterion, Evidence, Verdicts, clock, evidence
 from sim.journal.events import AnyEvent
 
@@ -64,6 +65,7 @@ def _pages(ctx: Context) -> list[tuple[float, Evidence]]:
     called |= {c.contact for c in esc.chain}
     if esc.no_progress_contact:
         called.add(esc.no_progress_contact)
+    called |= called_contacts(ctx)  # whom the playbook's triggers asked for
     seen: set[str] = set()
     out = []
     for p in facts.pages:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from scoring import criteria_triggers
 from scoring.rubric import (
     COSTS,
     POINTS,
@@ -328,4 +329,5 @@ CHECKS = (
     customers,
     executives,
     support,
+    *criteria_triggers.CHECKS,
 )

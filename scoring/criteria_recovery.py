@@ -379,24 +379,26 @@ def _active_at(ctx: Context, t: float) -> list[str]:
 
 
 def pir(ctx: Context) -> Criterion:
-    within = ctx.severity.pir_within
+    # In hours, or in business days (judged by the least they can be: n × 24 hours).
+    deadline = ctx.severity.pir_deadline()
+    within, said_within = deadline if deadline is not None else (0.0, "")
     v = Verdicts(
         "close.pir",
         "closure",
         "Post-incident review scheduled",
         POINTS["close.pir"],
-        f"Schedule the post-incident review before closing (within {format_duration(within or 0)} of resolution).",
+        f"Schedule the post-incident review before closing (within {said_within} of resolution).",
     )
-    if within is None:
+    if deadline is None:
         return v.skip(f"the playbook sets no post-incident review deadline for {ctx.sev}.")
     facts = ctx.facts
-    rule = f"the playbook requires a review within {format_duration(within)} of resolution for {ctx.sev}"
+    rule = f"the playbook requires a review within {said_within} of resolution for {ctx.sev}"
     if facts.pir is None:
         return v.fail(f"No post-incident review was scheduled; {rule}.")
     ev: tuple[Evidence, ...] = (evidence(facts, facts.pir, "post-incident review scheduled"),)
     said = f"Post-incident review scheduled at {clock(facts.pir.t)}"
     if facts.closed is not None and facts.pir.t > facts.closed.t + within:
-        return v.fail(f"{said}, more than {format_duration(within)} after resolution; {rule}.", ev)
+        return v.fail(f"{said}, more than {said_within} after resolution; {rule}.", ev)
     return v.ok(f"{said}; {rule}.", ev)
 
 

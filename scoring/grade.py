@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from scoring import criteria_conduct, criteria_coordination, criteria_messages, criteria_recovery
 from scoring.kpi import Kpi, kpis
@@ -129,7 +130,7 @@ def grade(
     ctx = Context(facts, scenario, playbook, playbook.severity(scenario.truth.severity))
     criteria = tuple(_flatten(check(ctx) for check in CHECKS))
     max_points = sum(c.max_points for c in criteria if c.evaluated)
-    criteria = tuple(_charged(replace(c, rule=citation(ctx, c)), max_points) for c in criteria)
+    criteria = tuple(_charged(_cited(ctx, c), max_points) for c in criteria)
     evaluated = [c for c in criteria if c.evaluated]
     points = sum(c.points for c in evaluated)
     return ScoreCard(
@@ -157,57 +158,87 @@ def grade(
     )
 
 
-# The playbook section each playbook criterion checks, at the true severity ({sev}).
+# The playbook section each playbook criterion checks, at the true severity ({sev}), as trainees read it.
 _PLAYBOOK_RULES: dict[str, str] = {
-    "detect.acknowledge": "severities[{sev}].targets.acknowledge",
-    "detect.response": "severities[{sev}].targets.response",
-    "classify.severity": "severities (scale) and classification.when_unsure",
-    "role": "severities[{sev}].roles_required",
-    "comms.internal_cadence": "severities[{sev}].communication.internal_update_every",
-    "comms.status_page_first": "severities[{sev}].communication.status_page_within",
-    "comms.status_page_cadence": "severities[{sev}].communication.status_page_every",
-    "comms.customers": "severities[{sev}].communication.customers_within",
-    "comms.executives": "severities[{sev}].communication.executives_within",
-    "comms.support": "severities[{sev}].communication.support_within",
-    "escalate.paging": "severities[{sev}].page",
-    "escalate.no_progress": "escalation.no_progress_after",
-    "mitigate.diagnosis": "severities[{sev}].targets.identify",
-    "mitigate.time": "severities[{sev}].targets.mitigation",
-    "mitigate.resolution": "severities[{sev}].targets.resolution",
-    "close.verified": "monitoring_period",
-    "close.pir": "severities[{sev}].pir_within",
+    "detect.acknowledge": "{sev} › Acknowledge target",
+    "detect.response": "{sev} › Response target",
+    "classify.severity": "Severity levels",
+    "role": "{sev} › Roles required",
+    "comms.internal_cadence": "{sev} › Internal updates",
+    "comms.status_page_first": "{sev} › Status page deadline",
+    "comms.status_page_cadence": "{sev} › Status page updates",
+    "comms.customers": "{sev} › Customer notification",
+    "comms.executives": "{sev} › Executive notification",
+    "comms.support": "{sev} › Support briefing",
+    "escalate.paging": "{sev} › Who is paged",
+    "escalate.no_progress": "Escalation › No progress",
+    "mitigate.diagnosis": "{sev} › Identify target",
+    "mitigate.time": "{sev} › Mitigation target",
+    "mitigate.resolution": "{sev} › Resolution target",
+    "close.verified": "Monitoring period",
+    "close.pir": "{sev} › Post-incident review",
+    "rule.not_held": "Escalation triggers",
+    "close.follow_up": "Follow-up",
 }
 # Checked against the scenario's own truth.
-_SCENARIO_RULES: dict[str, str] = {"mitigate.fix": "truth.fixed_by", "mitigate.harmful": "actions (harmful: true)"}
+_SCENARIO_RULES: dict[str, str] = {
+    "mitigate.fix": "what fixes it",
+    "mitigate.harmful": "harmful actions",
+    "mitigate.diagnosis": "root-cause clues",
+    "escalate": "who must be involved",
+}
 _WHERE = "(scenarios/README.md, How a drill is scored)"
 WARROOM = f"warroom's own judgement {_WHERE}"
 
 
 def citation(ctx: Context, c: Criterion) -> str:
-    """The rule a criterion checks: playbook and section, scenario and section, or warroom's own judgement (a
-    criterion may say so itself, as the message checklists do)."""
+    """The rule a criterion checks, as trainees read it: the playbook and its section (`SampleMind playbook ›
+    SEV2 › Response target`), the scenario and what of it (`Scenario 'X' › its own rule`), or warroom's own
+    judgement. A scenario expectation that cites a playbook procedure is the playbook's rule. A criterion may
+    name its rule itself, as the message checklists do."""
     if c.rule:
         return c.rule
     if c.source == "warroom":
         return WARROOM
+    pb, scenario = ctx.playbook, f"Scenario '{ctx.scenario.title}'"
     if c.id.startswith("expect."):
-        return f"scenario {ctx.scenario.id}: expectations[{c.id.removeprefix('expect.')}]"
-    if c.id in _SCENARIO_RULES:
-        return f"scenario {ctx.scenario.id}: {_SCENARIO_RULES[c.id]}"
+        x = next((x for x in ctx.scenario.expectations if x.id == c.id.removeprefix("expect.")), None)
+        procedure = pb.procedure(x.cites) if x is not None and x.cites else None
+        return f"{pb.title} › {procedure.section}" if procedure is not None else f"{scenario} › its own rule"
+    if c.id in ("mitigate.fix", "mitigate.harmful"):
+        return f"{scenario} › {_SCENARIO_RULES[c.id]}"
+    trigger = pb.trigger(c.id.removeprefix("rule.")) if c.id.startswith("rule.") else None
+    if trigger is not None:
+        return f"{pb.title} › {trigger.section}"
     key = "role" if c.id.startswith("role.") else c.id
     if key in _PLAYBOOK_RULES:
         if c.id == "detect.acknowledge" and ctx.severity.targets.acknowledge is None:
             return f"warroom's own judgement, as the playbook sets no acknowledgement target {_WHERE}"
         if c.id == "mitigate.diagnosis" and ctx.severity.targets.identify is None:
-            return f"scenario {ctx.scenario.id}: truth.root_cause_clues"
-        return f"playbook {ctx.playbook.id}: {_PLAYBOOK_RULES[key].format(sev=ctx.sev)}"
-    return f"scenario {ctx.scenario.id}: truth.must_involve"  # escalate.<contact>
+            return f"{scenario} › {_SCENARIO_RULES[c.id]}"
+        if c.id == "close.verified" and pb.monitoring_period is None:
+            return f"warroom's own judgement, as the playbook sets no monitoring period {_WHERE}"
+        return f"{pb.title} › {_PLAYBOOK_RULES[key].format(sev=ctx.sev)}"
+    return f"{scenario} › {_SCENARIO_RULES['escalate']}"  # escalate.<contact>
+
+
+def _cited(ctx: Context, c: Criterion) -> Criterion:
+    """The criterion with its rule, and its source as the rule says: an expectation that cites a playbook
+    procedure is the playbook's, the scenario's truth is the scenario's, a default is warroom's."""
+    rule = citation(ctx, c)
+    if rule.startswith("warroom's own judgement"):
+        source: Literal["playbook", "scenario", "warroom"] = "warroom"
+    elif rule.startswith(f"{ctx.playbook.title} › "):
+        source = "playbook"
+    else:
+        source = "scenario"
+    return replace(c, rule=rule, source=source)
 
 
 def rule_label(rule: str) -> str:
-    """A criterion's `rule` as every report shows it to people: the playbook or scenario, then the path to the
-    section, e.g. `playbook samplemind › severities[SEV2] › targets.response` for the JSON report's
-    `playbook samplemind: severities[SEV2].targets.response`. warroom's own judgement reads as it is."""
+    """A criterion's `rule` as reports show it. Rules read as trainees read them already (`SampleMind playbook ›
+    SEV2 › Response target`); a rule in the older form (`playbook samplemind: severities[SEV2].targets.response`)
+    reads as a path, `playbook samplemind › severities[SEV2] › targets.response`."""
     head, colon, section = rule.partition(": ")
     if not colon or not head.startswith(("playbook ", "scenario ")):
         return rule

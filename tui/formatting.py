@@ -140,7 +140,7 @@ class Names(NamedTuple):
         if not sev_id:
             return "undeclared"
         label = self.severities.get(sev_id)
-        return f"{sev_id} {label}" if label else sev_id
+        return f"{sev_id} {label}" if label and label != sev_id else sev_id  # "High", not "High High"
 
     def person(self, who: str) -> str:
         """A cast slot or contact id as a name ('me' stays 'me')."""

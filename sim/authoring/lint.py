@@ -285,4 +285,7 @@ def _timer_possible(timer: str, pb: Playbook) -> bool:
         return bool(pb.escalation.chain)
     if kind == "matrix":
         return bool(pb.escalation.matrix)
+    if kind == "trigger":  # a trainee's trigger clock starts only on a metric condition
+        trigger = pb.trigger(name)
+        return trigger is not None and not trigger.automatic and any(c.metric for c in trigger.when)
     return kind == "progress"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import scenarios
@@ -73,6 +74,17 @@ TYPES: dict[str, Kind] = {
 }  # fmt: skip
 
 
+def _with_playbook_thresholds(metrics: str, playbook: Playbook) -> str:
+    """The metric lines with the thresholds the playbook sets for a metric of the same id (scenarios on a
+    playbook use its alert thresholds: sim.format.rule_checks)."""
+    for m in playbook.metrics:
+        for key in ("warn", "critical"):
+            value = getattr(m, key)
+            if value is not None:
+                metrics = re.sub(rf"(\{{id: {re.escape(m.id)},[^\n]*? {key}: )[\d.]+", rf"\g<1>{value:g}", metrics)
+    return metrics
+
+
 def scaffold(playbook: Playbook, kind: str, scenario_id: str, title: str, difficulty: str = "medium") -> str:
     """The YAML text of a new scenario. It validates as written; TODO markers show what to make real."""
     k = TYPES[kind]
@@ -116,7 +128,7 @@ truth:
   root_cause_clues: [cause]
 
 metrics:
-{k.metrics}
+{_with_playbook_thresholds(k.metrics, playbook)}
 
 faults:
   - id: main-fault

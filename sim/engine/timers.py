@@ -19,14 +19,16 @@ import simpy
 from simpy.events import ProcessGenerator
 
 from sim.engine.state import TimerState, TimerView
+from sim.engine.triggers import TriggerBook
 from sim.format.durations import format_duration
+from sim.format.vocabulary import TimerCategory
 from sim.journal.events import Escalation, PagerEscalated, TimerCancelled, TimerExpired, TimerMet, TimerStarted
 
 if TYPE_CHECKING:
     from sim.engine.drill import Drill
     from sim.format.playbook import Severity
 
-Category = Literal["sla", "cadence", "pager", "matrix", "progress"]
+Category = TimerCategory
 WARNING_SHARE = 0.2  # a running timer shows as `warning` in the last 20% of its span
 LIVE = ("running", "overdue")
 
@@ -86,6 +88,8 @@ class TimerBoard:
         self.brought_in: set[str] = set()  # contacts the elapsed-time matrix has brought in: each comes once
         self.pushed: set[tuple[str, float]] = set()  # (stakeholder, since which update) already pushing
         self._updated: simpy.Event | None = None  # succeeds at the next internal update
+        self.pager_level = 0  # the chain level the page has reached, counted from 1 (0: not paged)
+        self.triggers = TriggerBook(self)  # the playbook's triggers (sim.engine.triggers)
 
     # -- the generic machinery --------------------------------------------------------------------
 
@@ -180,6 +184,7 @@ class TimerBoard:
             self.meet("cadence.status_page")
             if not resolved:
                 self._arm_cadence()
+        self.triggers.on_changed()
 
     def satisfy(self, tid: str, at: float | None = None) -> None:
         if tid not in self.satisfied:
@@ -193,6 +198,7 @@ class TimerBoard:
         self.on_page()
         self.env.process(self._world_matrix())
         self.env.process(self._world_updates())
+        self.triggers.on_detected()
 
     def on_declared(self, sev_id: str) -> None:
         """Start (or re-base) the SLA, cadence, matrix and no-progress timers for the new severity."""
@@ -222,6 +228,7 @@ class TimerBoard:
             self._arm_cadence()
             self._arm_matrix(sev_id, tag)
             self._arm_progress()
+            self.triggers.rebase()
 
     def on_page(self) -> None:
         """The first page starts the pager chain, unless someone has already acknowledged."""
@@ -229,8 +236,13 @@ class TimerBoard:
         if self.pager_started or not chain or self.drill.acknowledged_at is not None:
             return
         self.pager_started = True
+        self.pager_level = 1
         first = chain[0]
         self.start("pager", f"Page unanswered: {first.name}", "pager", self.env.now + first.timeout, body=self._pager)
+
+    def pager_reached(self) -> set[str]:
+        """The contacts the page has reached so far, level by level."""
+        return {lvl.contact for lvl in self.playbook.escalation.chain[: self.pager_level]}
 
     def on_acknowledged(self) -> None:
         self.meet("pager")
@@ -421,6 +433,7 @@ class TimerBoard:
                 self._expire(t)
                 return
             nxt = chain[i + 1]
+            self.pager_level = i + 2
             person = self.drill.cast.person(nxt.contact)
             self.drill.emit(
                 PagerEscalated(

@@ -13,7 +13,7 @@ from typing import Any, Literal, NamedTuple, overload
 
 import yaml
 
-from sim.format import checks, yamlsafe
+from sim.format import checks, rule_checks, yamlsafe
 from sim.format.model import Model, ValidationError
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
@@ -203,7 +203,8 @@ def _playbook_key(path: Path, text: str) -> tuple[str, str]:
 def _check_playbook(src: Source) -> Result:
     model, problems = _validate(src, "playbook")
     if isinstance(model, Playbook):
-        problems += [src.finding(f) for f in checks.non_finite(model) or checks.check_playbook(model)]
+        found = checks.non_finite(model) or checks.check_playbook(model) + rule_checks.check_playbook_rules(model)
+        problems += [src.finding(f) for f in found]
     result = _result(src, "playbook", model, problems)
     if len(_playbook_cache) > 256:  # bundled and user playbooks, re-read by every command; keep it small
         _playbook_cache.clear()
@@ -217,7 +218,11 @@ def _check_scenario(src: Source, playbooks: Mapping[str, Playbook]) -> Result:
         playbook = playbooks.get(model.playbook)
         if playbook is None:
             problems.append(src.finding(checks.undefined("playbook", model.playbook, sorted(playbooks), ("playbook",))))
-        problems += [src.finding(f) for f in checks.non_finite(model) or checks.check_scenario(model, playbook)]
+        bad = checks.non_finite(model)
+        found = bad or checks.check_scenario(model, playbook)
+        if playbook is not None and not bad:
+            found += rule_checks.check_scenario_rules(model, playbook)  # what it takes from its playbook
+        problems += [src.finding(f) for f in found]
     return _result(src, "scenario", model, problems)
 
 

@@ -1,4 +1,5 @@
-"""The playbook format: severity scale with SLA targets, escalation, roles, classification, PIR."""
+"""The playbook format: severity scale with SLA targets, escalation, roles, classification, PIR, and the rules
+in `sim.format.playbook_rules` (metrics, procedures, triggers)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sim.format.base import Id, Strict, Text
 from sim.format.durations import Duration, format_duration
 from sim.format.messages import Checklists
 from sim.format.model import Field
+from sim.format.playbook_rules import FollowUp, Procedure, ProductMetric, Trigger
 
 
 class Targets(Strict):
@@ -45,10 +47,28 @@ class Severity(Strict):
     page: list[Id] = Field(default_factory=list, description="Contacts paged at this severity.")
     roles_required: list[Id] = Field(default_factory=list, description="Roles to assign at this severity.")
     pir_within: Duration | None = Field(default=None, description="Post-incident review deadline after resolution.")
+    pir_within_business_days: int | None = Field(
+        default=None, ge=1, description="The review deadline in business days after resolution, instead of pir_within."
+    )
     no_progress_after: Duration | None = Field(
         default=None,
         description="Per-severity override of escalation.no_progress_after, for seeds that set it per level.",
     )
+
+    def __post_init__(self) -> None:
+        """One review deadline, in hours or in business days."""
+        if self.pir_within is not None and self.pir_within_business_days is not None:
+            raise ValueError("give 'pir_within' or 'pir_within_business_days', not both")
+
+    def pir_deadline(self) -> tuple[float, str] | None:
+        """The review deadline after resolution: (the least it may be, in seconds; as the playbook says it).
+        Business days are whole days, so n of them are never less than n × 24 hours."""
+        if self.pir_within is not None:
+            return self.pir_within, format_duration(self.pir_within)
+        if self.pir_within_business_days is not None:
+            n = self.pir_within_business_days
+            return n * 86400.0, f"{n} business day{'s' if n != 1 else ''}"
+        return None
 
 
 class Contact(Strict):
@@ -91,6 +111,13 @@ class Escalation(Strict):
         default=None, description="Escalate when the root cause is not identified this long after acknowledging."
     )
     no_progress_contact: Id | None = None
+    levels: list[Id] = Field(
+        default_factory=list,
+        description="Escalation contacts in order, lowest first: a trigger's `next_level` is the first not involved.",
+    )
+    triggers: list[Trigger] = Field(
+        default_factory=list, description="When a condition holds: page, declare, send, or escalate automatically."
+    )
 
     def __post_init__(self) -> None:
         """Escalation steps never go back in time."""
@@ -138,6 +165,9 @@ class Templates(Strict):
 class Playbook(Strict):
     id: Id
     name: str
+    short_name: str = Field(
+        default="", description="How trainees see it named beside a rule: 'SampleMind' reads 'SampleMind playbook'."
+    )
     source: str = Field(default="", description="The seed document this playbook encodes.")
     severities: list[Severity] = Field(min_length=1, description="Most severe first.")
     contacts: list[Contact] = Field(default_factory=list)
@@ -149,6 +179,22 @@ class Playbook(Strict):
     )
     templates: Templates = Field(default_factory=Templates)
     checklists: Checklists = Field(default_factory=Checklists, description="What each kind of message must say.")
+    metrics: list[ProductMetric] = Field(
+        default_factory=list, description="The product's metrics: ids scenarios use, alert thresholds where stated."
+    )
+    procedures: list[Procedure] = Field(
+        default_factory=list, description="Rules stated in words that scenario expectations cite (`cites`)."
+    )
+    follow_up: list[FollowUp] = Field(
+        default_factory=list, description="Steps due after resolution, beyond the review (after any drill ends)."
+    )
+
+    @property
+    def title(self) -> str:
+        """The playbook as a trainee reads it beside a rule: 'SampleMind playbook'."""
+        if self.short_name:
+            return f"{self.short_name} playbook"
+        return self.name if "playbook" in self.name.lower() else f"{self.name} playbook"
 
     def severity(self, sev_id: str) -> Severity:
         return next(s for s in self.severities if s.id == sev_id)
@@ -159,3 +205,9 @@ class Playbook(Strict):
 
     def contact(self, contact_id: str) -> Contact:
         return next(c for c in self.contacts if c.id == contact_id)
+
+    def procedure(self, procedure_id: str) -> Procedure | None:
+        return next((p for p in self.procedures if p.id == procedure_id), None)
+
+    def trigger(self, trigger_id: str) -> Trigger | None:
+        return next((t for t in self.escalation.triggers if t.id == trigger_id), None)

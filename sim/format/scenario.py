@@ -300,6 +300,11 @@ class Expectation(Strict):
         description="With `done` or `never`: only the action taken with these parameters counts, "
         "e.g. `{done: page, with: {contact: finance}}`.",
     )
+    cites: Id | None = Field(
+        default=None,
+        description="The playbook procedure it applies (one of the playbook's `procedures`); "
+        "without it, the rule is the scenario's own.",
+    )
 
     def __post_init__(self) -> None:
         """Exactly one rule, with only the keys that go with it."""

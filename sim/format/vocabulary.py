@@ -11,6 +11,7 @@ STATUSES = ("quiet", "detected", "acknowledged", "investigating", "identified", 
 COMMS_CHANNELS = ("internal", "status_page", "customers", "executives", "support")
 # The states a status-page update may declare.
 STATUS_PAGE_STATES = ("investigating", "identified", "monitoring", "resolved")
-# The first part of a timer's id (`sla.resolution`, `cadence.internal_update`, `pager`, `matrix.SEV1.1`…).
-TimerCategory = Literal["sla", "cadence", "pager", "matrix", "progress"]
+# The first part of a timer's id (`sla.resolution`, `cadence.internal_update`, `pager`, `matrix.SEV1.1`,
+# `trigger.<playbook trigger id>`…).
+TimerCategory = Literal["sla", "cadence", "pager", "matrix", "progress", "trigger"]
 TIMER_CATEGORIES: tuple[str, ...] = get_args(TimerCategory)

@@ -25,6 +25,7 @@ from sim.journal.events import (
     ClueRevealed,
     CommsSent,
     DrillEnded,
+    Escalation,
     FacilitatorInput,
     FaultResolved,
     FaultStarted,
@@ -36,6 +37,7 @@ from sim.journal.events import (
     RoleAssigned,
     SeverityDeclared,
     StatusChanged,
+    TimerStarted,
 )
 
 __all__ = [
@@ -57,6 +59,8 @@ DETECTING_INJECTS = ("page", "customer_report")
 # The standard actions that put a formal response under way (the seeds' "initial response" checklist):
 # declaring a severity, assigning a role, opening the incident channel. A posted update is not one.
 RESPONSE_ACTIONS = ("declare", "assign_role", "open_channel")
+# The timers and escalations of playbook triggers are named `trigger.<trigger id>` (sim.journal.rules).
+TRIGGER_TIMER = "trigger."
 # What a trainee causes, each with its `actor`; the rest are the simulation's own doing.
 TRAINEE_EVENTS = (
     ActionStarted,
@@ -124,6 +128,9 @@ class Facts:
     pager_escalations: tuple[PagerEscalated, ...]
     first_page: Inject | None  # the page that started the pager chain (it reached the chain's first level)
     alerts: tuple[Alert, ...]
+    # Playbook trigger id -> when the engine saw its metric condition hold (sim.journal.rules): the first
+    # `trigger.<id>` timer it started or escalation it made.
+    triggered: Mapping[str, float]
     injects: tuple[Inject, ...] = ()  # every inject that fired, in order
 
     @property
@@ -213,6 +220,7 @@ class FactTracker:
         self.first_page: Inject | None = None
         self.alerts: list[Alert] = []
         self.injects: list[Inject] = []
+        self.triggered: dict[str, float] = {}
         self.last_t = 0.0
 
     def feed(self, e: AnyEvent) -> None:
@@ -277,6 +285,8 @@ class FactTracker:
                     self.first_page = self.first_page or e
             case Alert():
                 self.alerts.append(e)
+            case TimerStarted() | Escalation() if e.timer.startswith(TRIGGER_TIMER):
+                self.triggered.setdefault(e.timer.removeprefix(TRIGGER_TIMER), e.t)
 
     def _status(self, e: StatusChanged) -> None:
         if e.status == "acknowledged" and self.acknowledged is None:
@@ -330,6 +340,7 @@ class FactTracker:
             first_page=self.first_page,
             alerts=tuple(self.alerts),
             injects=tuple(self.injects),
+            triggered=dict(self.triggered),
         )
 
 

@@ -136,6 +136,8 @@ FIGURES = [
     ("mindweave", "SEV-4.targets.response", 4 * H),  # l.59, l.1109
     ("mindweave", "SEV-4.targets.resolution", 72 * H),  # l.59, l.1109
     ("mindweave", "SEV-1.pir_within", None),  # l.1100 "within 5 business days" is not a fixed duration
+    ("mindweave", "SEV-1.pir_within_business_days", 5),  # l.1100 "PIR completed within 5 business days"
+    ("mindweave", "SEV-4.pir_within_business_days", 5),  # l.1100, for every incident ("100%")
     ("mindweave", "escalation.no_progress_after", None),  # 001 states no general no-progress rule
     ("mindweave", "monitoring_period", 15 * M),  # l.354 "Monitor for 15 minutes after fix"
     # 002 findcontacts
@@ -162,7 +164,8 @@ FIGURES = [
     ("samia", "SEV-1.communication.status_page_within", 10 * M),  # l.199 "SEV-1: Update within 10 minutes"
     ("samia", "SEV-1.communication.status_page_every", 30 * M),  # l.199 "then every 30 minutes"
     ("samia", "SEV-1.communication.customers_within", 15 * M),  # l.69 "notify customers within 15 minutes"
-    ("samia", "SEV-1.targets.response", None),  # l.151 "Immediate for SEV-1" is not a figure
+    ("samia", "SEV-1.targets.acknowledge", 5 * M),  # l.151 "Immediate for SEV-1": before Level 2, 5 min on (l.148)
+    ("samia", "SEV-1.targets.response", 5 * M),  # l.52 "T+0 to T+5: Initial Response"
     ("samia", "SEV-1.pir_within", 48 * H),  # l.298 "Within 48 hours of resolution"
     ("samia", "SEV-2.targets.response", 15 * M),  # l.151 "15min for SEV-2"
     ("samia", "SEV-2.communication.internal_update_every", 30 * M),  # l.184 "SEV-2: Every 30 minutes"
@@ -187,6 +190,9 @@ FIGURES = [
     ("alchemorsel", "Sev1.pir_within", 48 * H),  # l.263 "Schedule post-mortem meeting (within 48 hours)"
     ("alchemorsel", "Sev1.communication.status_page_within", None),  # 004 states no status page deadline
     ("alchemorsel", "monitoring_period", None),  # 004 states no monitoring period
+    ("alchemorsel", "Sev2.communication.executives_within", 1 * H),  # l.47 "Within 1 hour to engineering leadership"
+    ("samplemind", "SEV2.page", ["team-lead"]),  # l.86 "Team lead notification"
+    ("findcontacts", "Critical.page", ["head-of-engineering"]),  # l.13 "Immediate escalation to leadership"
 ]
 
 
@@ -203,10 +209,11 @@ CHAINS = [
     ),
     # 003 "Monitor → Admin → Super Admin (5 min intervals)" (l.10, l.148, l.156, l.161)
     ("samia", [("oncall-primary", 5 * M), ("eng-manager", 5 * M), ("cto", 5 * M)]),
-    # 000, 002 and 004 name escalation contacts but no timed pager levels.
+    # 004: the IC's primary, then its backup after 10 minutes without an answer (l.78-79, l.254-255).
+    ("alchemorsel", [("sre-lead", 10 * M), ("eng-manager", 10 * M)]),
+    # 000 and 002 name escalation contacts but no timed pager levels.
     ("samplemind", []),
     ("findcontacts", []),
-    ("alchemorsel", []),
 ]
 
 
@@ -360,10 +367,14 @@ def test_every_duration_cites_its_seed(pid: str) -> None:
 
 # --- Against the seed text ------------------------------------------------------------------------------
 
-_UNIT = {"s": 1.0, "m": M, "h": H}  # by the unit word's first letter
-# "5 min", "15min", "30+ minutes", "4-8 hours", "timeout: 5m": every number before a unit counts.
-QUANTITY = re.compile(r"(\d+)\+?(?:\s*-\s*(\d+))?\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|[smh])\b", re.I)
-WORDS = {r"\bbi-hourly\b": 2 * H, r"(?<!bi-)\bhourly\b": H, r"\bevery hour\b": H}
+_UNIT = {"s": 1.0, "m": M, "h": H, "d": 24 * H, "w": 7 * 24 * H}  # by the unit word's first letter
+# "5 min", "15min", "30+ minutes", "4-8 hours", "1 week", "timeout: 5m": every number before a unit counts.
+QUANTITY = re.compile(
+    r"(\d+)\+?(?:\s*-\s*(\d+))?\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|[smh])\b", re.I
+)
+# 003's timeline counts minutes from the start: "T+0 to T+5", "T+30".
+T_PLUS = re.compile(r"\bT\+(\d+)\b")
+WORDS = {r"\bbi-hourly\b": 2 * H, r"(?<!bi-)\bhourly\b": H, r"\bevery hour\b": H, r"\bweekly\b": 7 * 24 * H}
 
 
 @cache
@@ -378,6 +389,7 @@ def quantities(text: str) -> set[float]:
     for m in QUANTITY.finditer(text):
         unit = _UNIT[m.group(3)[0].lower()]
         out |= {float(x) * unit for x in m.groups()[:2] if x}
+    out |= {float(m.group(1)) * M for m in T_PLUS.finditer(text)}
     out |= {v for pattern, v in WORDS.items() if re.search(pattern, text, re.I)}
     return out
 
@@ -391,6 +403,9 @@ def test_quantities_reads_the_seeds_ways_of_writing_time() -> None:
     assert quantities("- SEV-2: Update within 30 minutes, then hourly") == {30 * M, H}
     assert quantities("- Bi-hourly updates instead of hourly") == {2 * H, H}
     assert quantities("- Immediate response") == set()
+    assert quantities("### T+0 to T+5: Initial Response") == {0.0, 5 * M}
+    assert quantities("- **Follow-up:** Within 1 week for action item status") == {7 * 24 * H}
+    assert quantities("- Schedule re-review if actions not completed within 30 days") == {30 * 24 * H}
 
 
 @needs_seeds

@@ -94,8 +94,11 @@ def test_every_criterion_cites_its_rule(sid: str) -> None:
     card = grade(drill.record, sc, pb)
     scorecard = render_text(card)
     for c in card.criteria:
-        assert c.rule.startswith((f"playbook {pb.id}: ", f"scenario {sc.id}: ", "warroom's own judgement")), c
+        # As trainees read it: the playbook and its section, the scenario and what of it, or warroom's own.
+        assert c.rule.startswith((f"{pb.title} › ", f"Scenario '{sc.title}' › ", "warroom's own judgement")), c
         assert (c.source == "warroom") <= c.rule.startswith("warroom's own judgement"), c
+        assert (c.source == "playbook") <= c.rule.startswith((f"{pb.title} › ", "warroom's own judgement")), c
+        assert "§" not in c.rule and "§" not in c.title, c  # seed references stay in the files' comments
         assert f"rule: {rule_label(c.rule)}\n" in scorecard, c  # and `warroom score` shows it
 
 

@@ -200,7 +200,10 @@ def test_markdown_follows_the_pir_template(inputs: tuple[Scenario, Playbook]) ->
     assert "## By Person" in render("ideal", "md", inputs)
 
 
-def test_rule_label_reads_as_a_path_and_leaves_warroom_judgement_alone() -> None:
+def test_rule_label_shows_rules_as_trainees_read_them() -> None:
+    assert rule_label("SampleMind playbook › SEV2 › Response target") == "SampleMind playbook › SEV2 › Response target"
+    assert rule_label("Scenario 'A bad push' › its own rule") == "Scenario 'A bad push' › its own rule"
+    # The older form, a path in the file, still reads as a path.
     assert rule_label("playbook samplemind: severities[SEV2].targets.response") == (
         "playbook samplemind › severities[SEV2] › targets.response"
     )
@@ -215,7 +218,7 @@ _RULE_AS = {
     "txt": lambda rule: f"rule: {rule}",
     "md": md_escape,
     "html": lambda rule: f'<cite class="rule">rule: {escape(rule, quote=True)}</cite>',
-    "json": lambda rule: json.dumps(rule),
+    "json": lambda rule: json.dumps(rule, ensure_ascii=False),
 }
 
 
@@ -229,7 +232,7 @@ def test_every_criterion_shows_its_rule(case: str, fmt: str, inputs: tuple[Scena
     card = grade(build(CASES[case], scenario), scenario, playbook)
     text = render(case, fmt, inputs)
     for c in card.criteria:
-        assert c.rule.startswith((f"playbook {playbook.id}: ", f"scenario {scenario.id}: ", WARROOM)), c
+        assert c.rule.startswith((f"{playbook.title} › ", f"Scenario '{scenario.title}' › ", "warroom's own")), c
         shown = rule_label(c.rule) if fmt != "json" else c.rule
         assert _RULE_AS[fmt](shown) in text, f"{c.id}: its rule {shown!r} is not in the {fmt} report"
     if fmt == "txt":

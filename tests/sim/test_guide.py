@@ -10,6 +10,7 @@ import pytest
 import scenarios
 import sim.format.messages
 import sim.format.playbook
+import sim.format.playbook_rules
 import sim.format.refs
 import sim.format.scenario
 import sim.format.script
@@ -114,7 +115,14 @@ def test_every_yaml_snippet_in_the_guide_parses(block: str) -> None:
 
 def models() -> list[type[Model]]:
     out = []
-    for module in (sim.format.playbook, sim.format.scenario, sim.format.script, sim.format.messages, sim.format.refs):
+    for module in (
+        sim.format.playbook,
+        sim.format.playbook_rules,
+        sim.format.scenario,
+        sim.format.script,
+        sim.format.messages,
+        sim.format.refs,
+    ):
         for obj in vars(module).values():
             if isinstance(obj, type) and issubclass(obj, Model) and obj.__module__ == module.__name__:
                 out.append(obj)

@@ -91,6 +91,26 @@ def test_inject_on_a_timer_the_playbook_never_starts() -> None:
     assert "never starts" in message
 
 
+def test_an_inject_on_a_trigger_clock_needs_a_trainee_trigger_with_a_metric_condition() -> None:
+    trig = {"section": "S", "text": "T", "notify": ["oncall"]}
+    data = PLAYBOOK.model_dump(mode="json", by_alias=True)
+    data["metrics"] = [{"id": "errors", "label": "Error rate"}]
+    data["escalation"]["triggers"] = [
+        {**trig, "id": "spike", "when": [{"metric": {"metric": "errors", "above": 15}}]},
+        {**trig, "id": "outage", "when": [{"category": ["outage"]}]},  # the truth: no clock
+    ]
+    pb = Playbook.model_validate(data)
+
+    def waiting_for(timer: str) -> list[str]:
+        d = copy.deepcopy(CLEAN)
+        d["injects"][1]["trigger"]["timer_expired"] = timer
+        return [f.message for f in lint_scenario(Scenario.model_validate(d), pb)]
+
+    assert waiting_for("trigger.spike") == []
+    assert all("never starts" in m for m in waiting_for("trigger.outage") + waiting_for("trigger.nope"))
+    assert waiting_for("trigger.outage") and waiting_for("trigger.nope")
+
+
 def test_action_with_no_effect() -> None:
     def m(d: dict[str, Any]) -> None:
         d["actions"].append({"id": "pray", "label": "Pray"})

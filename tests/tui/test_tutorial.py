@@ -60,6 +60,7 @@ async def test_by_the_book_scores_an_a() -> None:
         await you.keys("r", "enter", "enter")  # Incident Commander: me
         await you.wait(1)
         await you.palette("open the incident")
+        await you.keys("p", "down", "down", "down", "enter")  # SEV2 notifies the Team lead (000 l.86)
         await you.keys("c", *"SEV2: API errors since T+4m. Investigating.", "ctrl+s")  # the internal update
         await you.wait(2)
         await you.keys("i", "down", "down", "enter")  # recent deploys: the config diff
@@ -105,5 +106,7 @@ async def test_chasing_the_red_herring_costs_points() -> None:
     assert {"role.incident-commander", "expect.update-early"} <= failed
     assert card.criterion("mitigate.harmful").result != "pass"  # one harmful action: half its points
     assert card.criterion("classify.severity").result != "pass"
-    assert (card.score, card.letter, card.points, card.max_points) == (60.0, "D", 87, 145)
+    # SEV2's Team lead was never paged either (000 l.86).
+    assert card.criterion("escalate.paging").result == "fail"
+    assert (card.score, card.letter, card.points, card.max_points) == (58.0, "F", 87, 150)
     assert not card.passed

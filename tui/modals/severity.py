@@ -21,7 +21,8 @@ def _when(seconds: float | None) -> str:
 def severity_details(sev: Severity) -> Content:
     """The definition a trainee checks before declaring: description, examples, targets, cadence, roles."""
     t, c = sev.targets, sev.communication
-    lines = [Content.assemble((f"{sev.id} {sev.label}", "bold"))]
+    name = sev.id if sev.label == sev.id else f"{sev.id} {sev.label}"  # "High", not "High High"
+    lines = [Content.assemble((name, "bold"))]
     if sev.description:
         lines.append(Content(sev.description))
     if sev.examples:
