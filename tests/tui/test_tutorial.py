@@ -78,7 +78,7 @@ async def test_by_the_book_scores_an_a() -> None:
     # acknowledgement counts (never acknowledging fails) instead of being left out: 10 more. Reading the
     # deploys before reverting leaves the fix landing just over warroom's 9-minute speed allowance: 3 points.
     # The internal update is typed in full (the comms dialog opens empty), so its checklist is met: 5 of 5.
-    assert (card.score, card.letter, card.points, card.max_points) == (98.1, "A", 157, 160)
+    assert (card.score, card.letter, card.points, card.max_points) == (98.2, "A", 162, 165)
     assert card.declared == ("SEV2",)
     failed = [c.id for c in card.criteria if c.result in ("fail", "partial")]
     assert failed == ["mitigate.speed"]
