@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 
 from scenarios import PLAYBOOKS
 from sim.format.durations import parse_duration
@@ -445,3 +446,24 @@ def test_emoji_are_restored_in_templates() -> None:
     for pid in SEED_OF:
         for channel, text in load(pid).templates:
             assert not re.search("üö|ğŸ|‚Ä|‚úÖ", text), f"{pid} {channel} still has mojibake"
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parents[2] / "scenarios" / "library").glob("*.yaml")), ids=lambda p: p.stem
+)
+def test_trainees_read_no_seed_references(path: Path) -> None:
+    """Seed citations ("000 §Scenario 5", "003 l.46") belong in YAML comments; what a trainee reads names the
+    playbook and its section in words."""
+
+    def strings(node: object) -> list[str]:
+        if isinstance(node, str):
+            return [node]
+        if isinstance(node, dict):
+            return [s for v in node.values() for s in strings(v)]
+        if isinstance(node, list):
+            return [s for v in node for s in strings(v)]
+        return []
+
+    seed_ref = re.compile(r"§|\b00[0-4](?: l\.|:| §| ?\(l\.)")
+    leaks = [s for s in strings(yaml.safe_load(path.read_text(encoding="utf-8"))) if seed_ref.search(s)]
+    assert not leaks, leaks
