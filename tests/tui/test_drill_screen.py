@@ -91,8 +91,8 @@ async def test_panels_show_metrics_timers_and_status(app: WarroomApp) -> None:
         # Issue 19: the clocks run from detection, at the most severe level until a severity is declared.
         # The panel says once which level it times ("if unsure, treat it as the higher one").
         assert [(r.label, r.value) for r in timers] == [
-            ("No severity declared: timing as SEV-1", ""),
-            ("If unsure, treat it as the higher one.", ""),
+            ("Timing as SEV-1 until declared", ""),
+            ("(if unsure, treat it as higher)", ""),
             ("Page unanswered: Primary on-call", "04:30"),
             ("Acknowledge", "04:30"),
             ("First response", "04:30"),

@@ -150,8 +150,8 @@ def test_before_a_declaration_the_panel_says_which_level_it_times_once() -> None
     )
     rows = timer_rows(timers, now=100, provisional="SEV1")
     assert [r.label for r in rows] == [
-        "No severity declared: timing as SEV1",
-        "If unsure, treat it as the higher one.",
+        "Timing as SEV1 until declared",
+        "(if unsure, treat it as higher)",
         "First response",
         "SEV1 open 1h: CTO",
     ]

@@ -95,8 +95,8 @@ def timer_rows(timers: Sequence[TimerView], now: float, provisional: str | None 
             rows.append(Row(label, time_left(left), "running"))
     if provisional and any(t.label.endswith("until declared)") for t in live):
         head = (
-            Row(f"No severity declared: timing as {provisional}", "", "warning"),
-            Row("If unsure, treat it as the higher one.", "", "muted"),
+            Row(f"Timing as {provisional} until declared", "", "warning"),
+            Row("(if unsure, treat it as higher)", "", "muted"),
         )
         return (*head, *rows)
     return tuple(rows)
