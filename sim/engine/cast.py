@@ -17,8 +17,8 @@ import re
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
-from functools import cache
-from typing import TYPE_CHECKING, NamedTuple
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from faker.providers.company.en_US import Provider as CompanyProvider
@@ -110,6 +110,10 @@ def slug(text: str, limit: int = 24) -> str:
     return s[:limit].rstrip("-") or "incident"
 
 
+def full_name(person: PersonProvider) -> str:
+    return f"{person.first_name()} {person.last_name()}"
+
+
 def email(name: str, company: str) -> str:
     """`Ann Lee` at `Mills, Ruiz and Cole` → `ann.lee@mills.example` (the domain from the company's first
     word, as Faker's `domain_word` makes it)."""
@@ -118,7 +122,8 @@ def email(name: str, company: str) -> str:
 
 class Cast:
     """Names, companies and user agents come from Faker (`fake`), seeded from the drill's own random
-    stream, and are built when a name is first needed."""
+    stream. The people are drawn when a name is first needed, and the rest (`extras`) after them, when a
+    text first needs one of those."""
 
     def __init__(self, scenario: Scenario, playbook: Playbook, rng: random.Random, trainee: str) -> None:
         self.scenario = scenario
@@ -131,7 +136,9 @@ class Cast:
         self.incident_id = f"INC-{self.date.year}-{rng.randrange(1, 10_000):04d}"
         self.channel = f"#inc-{self.date:%Y%m%d}-{slug(scenario.id)}"
         self._people: dict[str, Person] | None = None
-        self._extras: dict[str, str] = {}
+        self._extras: dict[str, str] | None = None
+        self._taken = {trainee}  # every name and value handed out (`_fresh`)
+        self._resume: tuple[Any, ...] = ()  # Faker's random state once the people are drawn
         self.slots = {c.id for c in playbook.contacts} | {slot for slot, _ in STANDARD_SLOTS}
         self._cheap = {
             "incident_id": self.incident_id,
@@ -142,52 +149,80 @@ class Cast:
 
     def _build(self) -> dict[str, Person]:
         with FAKER_LOCK:
-            return self._draw(*fake(self._faker_seed))
+            person = fake(self._faker_seed).person
+            people = self._draw_people(person)
+            # The extras are drawn next from this very state, if and when a text needs one (`_build_extras`).
+            self._resume = person.generator.random.getstate()
+        return people
 
-    def _draw(
-        self, person: PersonProvider, company: CompanyProvider, user_agent: UserAgentProvider
-    ) -> dict[str, Person]:
-        people: dict[str, Person] = {}
-        taken: set[str] = {self.trainee}
-
-        def fresh(draw: Callable[[], str]) -> str:
-            """A value nobody in this drill has yet: no two people share a name, nobody has the trainee's,
-            and the customers' companies and the attackers' addresses differ."""
+    def _fresh(self, draw: Callable[[], str]) -> str:
+        """A value nobody in this drill has yet: no two people share a name, nobody has the trainee's, and
+        the customers' companies and the attackers' addresses differ."""
+        value = draw()
+        while value in self._taken:
             value = draw()
-            while value in taken:
-                value = draw()
-            taken.add(value)
-            return value
+        self._taken.add(value)
+        return value
 
-        def name() -> str:
-            return f"{person.first_name()} {person.last_name()}"
+    def _draw_people(self, person: PersonProvider) -> dict[str, Person]:
+        people: dict[str, Person] = {}
+        name = partial(full_name, person)
+        for contact in self.playbook.contacts:
+            people[contact.id] = Person(contact.id, self._fresh(name), contact.title, contact.team)
+        for slot, title in STANDARD_SLOTS:
+            if slot not in people:
+                people[slot] = Person(slot, self._fresh(name), title)
+        return people
+
+    def _build_extras(self) -> dict[str, str]:
+        """Companies, addresses, user agents and the on-call name, drawn after the people as if in one go:
+        Faker's generator is put back in the state the people left it in, so when they are drawn (or
+        whether any other cast drew in between) changes nothing. Most drills never need them."""
+        people = self.people
+        with FAKER_LOCK:
+            providers = _providers()
+            providers.person.generator.random.setstate(self._resume)
+            extras = self._draw_extras(people, *providers)
+        self._resume = ()
+        return extras
+
+    def _draw_extras(
+        self,
+        people: dict[str, Person],
+        person: PersonProvider,
+        company: CompanyProvider,
+        user_agent: UserAgentProvider,
+    ) -> dict[str, str]:
+        extras: dict[str, str] = {}
 
         def attacker_ip() -> str:
             return f"{person.random_element(_TEST_NETS)}.{person.random_int(1, 254)}"
 
-        for contact in self.playbook.contacts:
-            people[contact.id] = Person(contact.id, fresh(name), contact.title, contact.team)
-        for slot, title in STANDARD_SLOTS:
-            if slot not in people:
-                people[slot] = Person(slot, fresh(name), title)
         for n in ("", "2", "3"):
-            firm = fresh(company.company)
-            self._extras[f"customer{n}_company"] = firm
-            self._extras[f"customer{n}_email"] = email(people[f"customer{n}"].name, firm)
-            self._extras[f"attacker_ip{n}"] = fresh(attacker_ip)
-            self._extras[f"attacker_user_agent{n}"] = user_agent.chrome()
+            firm = self._fresh(company.company)
+            extras[f"customer{n}_company"] = firm
+            extras[f"customer{n}_email"] = email(people[f"customer{n}"].name, firm)
+            extras[f"attacker_ip{n}"] = self._fresh(attacker_ip)
+            extras[f"attacker_user_agent{n}"] = user_agent.chrome()
         chain = self.playbook.escalation.chain
         if chain and chain[0].contact in people:
-            self._extras["oncall"] = people[chain[0].contact].name
+            extras["oncall"] = people[chain[0].contact].name
         else:
-            self._extras["oncall"] = fresh(name)
-        return people
+            extras["oncall"] = self._fresh(partial(full_name, person))
+        return extras
 
     @property
     def people(self) -> dict[str, Person]:
         if self._people is None:
             self._people = self._build()
         return self._people
+
+    @property
+    def extras(self) -> dict[str, str]:
+        """The placeholders that are not people: `{customer_company}`, `{attacker_ip}`, `{oncall}`…"""
+        if self._extras is None:
+            self._extras = self._build_extras()
+        return self._extras
 
     def person(self, slot: str) -> Person | None:
         return self.people.get(slot)
@@ -201,7 +236,7 @@ class Cast:
     def values(self) -> dict[str, str]:
         """Every placeholder's value (this builds the names)."""
         out = {slot: p.name for slot, p in self.people.items()}
-        out.update(self._extras)
+        out.update(self.extras)
         out.update(self._cheap)
         return out
 

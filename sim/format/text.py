@@ -17,6 +17,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 def printable(text: str) -> str:
     """`text` with each control character written as a `\\x1b`-style escape."""
+    if text.isprintable():  # nothing `_CONTROL` matches is printable: most text is returned as it came
+        return text
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 

@@ -8,9 +8,9 @@ when each fault started and ended. It reads events only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar, get_args
+from typing import Any, TypeVar, get_args
 
 from sim.format.vocabulary import COMMS_CHANNELS
 from sim.journal.drill_record import DrillRecord
@@ -154,10 +154,6 @@ class Facts:
         return actor_field(event) or (self.trainee if isinstance(event, TRAINEE_EVENTS) else None)
 
 
-def _by_trainee(event: AnyEvent) -> bool:
-    return actor_field(event) != FACILITATOR
-
-
 def is_detection(event: AnyEvent) -> bool:
     """Detection: the first metric alert at critical, the first page, or the first customer report."""
     match event:
@@ -225,68 +221,103 @@ class FactTracker:
 
     def feed(self, e: AnyEvent) -> None:
         self.last_t = e.t
+        # The engine feeds every event it emits: one lookup by kind, then a reader that does little or none.
+        read = _READERS.get(type(e))
+        if read is not None:
+            read(self, e)
+
+    # -- one reader per kind of event; a trainee's event counts only when the facilitator did not cause it --
+
+    def _action_finished(self, e: ActionFinished) -> None:
+        if e.actor == FACILITATOR:
+            return
+        self.finished.append(e)
+        if e.action == "acknowledge" and self.acknowledged is None:
+            self.acknowledged = e
+        elif e.action == "open_channel" and self.response is None:
+            self.response = e  # declare and assign_role count by the events they emit
+        elif e.action == "resolve" and self.resolve_action is None:
+            self.resolve_action = e
+
+    def _declared(self, e: SeverityDeclared) -> None:
+        if e.actor != FACILITATOR:
+            self.declarations.append(e)
+            self.response = self.response or e
+
+    def _role(self, e: RoleAssigned) -> None:
+        if e.actor != FACILITATOR:
+            self.roles.append(e)
+            self.response = self.response or e
+
+    def _comms(self, e: CommsSent) -> None:
+        if e.actor != FACILITATOR:
+            self.sent.append(e)
+
+    def _page_sent(self, e: PageSent) -> None:
+        if e.actor != FACILITATOR:
+            self.pages.append(e)
+
+    def _action_started(self, e: ActionStarted) -> None:
+        if e.actor != FACILITATOR:
+            self.started.append(e)
+
+    def _action_cancelled(self, e: ActionCancelled) -> None:
+        if e.actor != FACILITATOR:
+            self.cancelled.append(e)
+
+    def _pir(self, e: PirScheduled) -> None:
+        if e.actor != FACILITATOR:
+            self.pir = self.pir or e
+
+    def _clue(self, e: ClueRevealed) -> None:
+        if e.root_cause:
+            self.root_cause = self.root_cause or e
+
+    def _fault_started(self, e: FaultStarted) -> None:
+        self.faults_started.append(e)
+        self.active_faults[e.fault] = e
+        self.fault_spans.append((e.fault, e.t, None))
+        self._seen_fault = True
+        self.mitigated = None
+
+    def _fault_resolved(self, e: FaultResolved) -> None:
+        self.faults_resolved.append(e)
+        if self.active_faults.pop(e.fault, None) is not None:
+            i = max(i for i, s in enumerate(self.fault_spans) if s[0] == e.fault)
+            self.fault_spans[i] = (e.fault, self.fault_spans[i][1], e.t)
+        if self._seen_fault and not self.active_faults:
+            self.mitigated = self.mitigated or e
+
+    def _recovery(self, e: RecoveryVerified) -> None:
+        self.verified = self.verified or e
+        self.closed = self.closed or e  # a premature resolve stands once recovery is verified
+
+    def _ended(self, e: DrillEnded) -> None:
+        self.ended = self.ended or e
+
+    def _pager_escalated(self, e: PagerEscalated) -> None:
+        self.pager_escalations.append(e)
+
+    def _signal(self, e: Alert | Inject) -> None:
+        """Detection and the first signal are made of alerts and injects only; each is looked for until found."""
         if self.detection is None and is_detection(e):
-            self.detection = e  # type: ignore[assignment]
+            self.detection = e
         if self.first_signal is None and is_signal(e):
-            self.first_signal = e  # type: ignore[assignment]
-        mine = _by_trainee(e)
-        match e:
-            case ActionFinished() if mine:
-                self.finished.append(e)
-                if e.action == "acknowledge" and self.acknowledged is None:
-                    self.acknowledged = e
-                elif e.action == "open_channel" and self.response is None:
-                    self.response = e  # declare and assign_role count by the events they emit
-                elif e.action == "resolve" and self.resolve_action is None:
-                    self.resolve_action = e
-            case StatusChanged():
-                self._status(e)
-            case SeverityDeclared() if mine:
-                self.declarations.append(e)
-                self.response = self.response or e
-            case RoleAssigned() if mine:
-                self.roles.append(e)
-                self.response = self.response or e
-            case CommsSent() if mine:
-                self.sent.append(e)
-            case PageSent() if mine:
-                self.pages.append(e)
-            case ActionStarted() if mine:
-                self.started.append(e)
-            case ActionCancelled() if mine:
-                self.cancelled.append(e)
-            case PirScheduled() if mine:
-                self.pir = self.pir or e
-            case ClueRevealed() if e.root_cause:
-                self.root_cause = self.root_cause or e
-            case FaultStarted():
-                self.faults_started.append(e)
-                self.active_faults[e.fault] = e
-                self.fault_spans.append((e.fault, e.t, None))
-                self._seen_fault = True
-                self.mitigated = None
-            case FaultResolved():
-                self.faults_resolved.append(e)
-                if self.active_faults.pop(e.fault, None) is not None:
-                    i = max(i for i, s in enumerate(self.fault_spans) if s[0] == e.fault)
-                    self.fault_spans[i] = (e.fault, self.fault_spans[i][1], e.t)
-                if self._seen_fault and not self.active_faults:
-                    self.mitigated = self.mitigated or e
-            case RecoveryVerified():
-                self.verified = self.verified or e
-                self.closed = self.closed or e  # a premature resolve stands once recovery is verified
-            case DrillEnded():
-                self.ended = self.ended or e
-            case PagerEscalated():
-                self.pager_escalations.append(e)
-            case Inject():
-                self.injects.append(e)
-                if e.inject_kind == "page":
-                    self.first_page = self.first_page or e
-            case Alert():
-                self.alerts.append(e)
-            case TimerStarted() | Escalation() if e.timer.startswith(TRIGGER_TIMER):
-                self.triggered.setdefault(e.timer.removeprefix(TRIGGER_TIMER), e.t)
+            self.first_signal = e
+
+    def _inject(self, e: Inject) -> None:
+        self._signal(e)
+        self.injects.append(e)
+        if e.inject_kind == "page":
+            self.first_page = self.first_page or e
+
+    def _alert(self, e: Alert) -> None:
+        self._signal(e)
+        self.alerts.append(e)
+
+    def _timer(self, e: TimerStarted | Escalation) -> None:
+        if e.timer.startswith(TRIGGER_TIMER):
+            self.triggered.setdefault(e.timer.removeprefix(TRIGGER_TIMER), e.t)
 
     def _status(self, e: StatusChanged) -> None:
         if e.status == "acknowledged" and self.acknowledged is None:
@@ -342,6 +373,30 @@ class FactTracker:
             injects=tuple(self.injects),
             triggered=dict(self.triggered),
         )
+
+
+# What each kind of event tells the tracker (`FactTracker.feed`); kinds not listed tell it only the time.
+_READERS: dict[type[AnyEvent], Callable[[FactTracker, Any], None]] = {
+    ActionFinished: FactTracker._action_finished,
+    StatusChanged: FactTracker._status,
+    SeverityDeclared: FactTracker._declared,
+    RoleAssigned: FactTracker._role,
+    CommsSent: FactTracker._comms,
+    PageSent: FactTracker._page_sent,
+    ActionStarted: FactTracker._action_started,
+    ActionCancelled: FactTracker._action_cancelled,
+    PirScheduled: FactTracker._pir,
+    ClueRevealed: FactTracker._clue,
+    FaultStarted: FactTracker._fault_started,
+    FaultResolved: FactTracker._fault_resolved,
+    RecoveryVerified: FactTracker._recovery,
+    DrillEnded: FactTracker._ended,
+    PagerEscalated: FactTracker._pager_escalated,
+    Inject: FactTracker._inject,
+    Alert: FactTracker._alert,
+    TimerStarted: FactTracker._timer,
+    Escalation: FactTracker._timer,
+}
 
 
 def _earliest(a: E | None, b: F | None) -> E | F | None:
