@@ -82,6 +82,8 @@ class TriggerBook:
         """After a trainee's action (a resolve, a declaration, a page, a message): automatic triggers that
         count failed resolves or a raised severity, and trainee clocks that are now met."""
         self.check()
+        if not self.held:
+            return  # no clock running: no snapshot of the facts to take
         facts = self._facts()
         for tid, held in self.held.items():
             trigger = self.playbook.trigger(tid)
@@ -100,11 +102,13 @@ class TriggerBook:
         """Fire every automatic trigger whose condition holds now, once, while the incident is open."""
         if self.drill.detected_at is None or self.board._closed():
             return
-        facts = self._facts()
         scenario, playbook = self.drill.scenario, self.playbook
-        for trigger in playbook.escalation.triggers:
-            fresh = trigger.automatic and trigger.id not in self.fired
-            if fresh and rules.held_at(trigger, facts, scenario, playbook) is not None:
+        fresh = [t for t in playbook.escalation.triggers if t.automatic and t.id not in self.fired]
+        if not fresh:
+            return  # the facts are snapshotted only when a trigger is left to fire: most checks find none
+        facts = self._facts()
+        for trigger in fresh:
+            if rules.held_at(trigger, facts, scenario, playbook) is not None:
                 self._escalate(trigger)
 
     def _escalate(self, trigger: Trigger) -> None:

@@ -26,6 +26,8 @@ from sim.engine.metrics import _Tick
 from sim.format.text import _CONTROL, printable
 from sim.journal.events import Alert, Inject, TimerMet, TimerStarted
 from sim.journal.facts import FactTracker, is_detection, is_signal, read_facts
+from sim.training.runner import run_script
+from tests.scenarios import test_library_scripts as library
 from tests.scenarios.test_library_scripts import IDS, played
 from tests.sim.engine_fixtures import playbook, scenario
 
@@ -79,6 +81,22 @@ def test_a_timer_event_tells_the_tracker_only_the_time(monkeypatch: pytest.Monke
     tracker.feed(TimerMet(t=9.0, timer="sla.acknowledge", label="Acknowledge", deadline=300.0, late=False))
     assert tracker.facts() == dataclasses.replace(fresh.facts(), end=9.0)
     assert detections["is_detection"] == 0
+
+
+def test_the_engine_snapshots_its_facts_only_when_a_trigger_is_left_to_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Playbook triggers read a snapshot of the facts (`FactTracker.facts`, a few tens of microseconds) after
+    each action, but only while an automatic trigger has yet to fire or a trainee's trigger clock runs."""
+    snapshots = counting(monkeypatch, FactTracker, "facts")
+    play_afresh("migration-lock")  # its playbook's triggers are all the trainee's, and none comes to hold
+    assert snapshots["facts"] == 0
+    play_afresh("memory-leak")  # four automatic triggers, checked until they fire
+    assert snapshots["facts"] > 0
+
+
+def play_afresh(sid: str) -> Drill:
+    """The scenario's ideal script, played now (`played` keeps the drills other tests played before)."""
+    sc = library.scenario(sid)
+    return run_script(sc, library.playbooks()[sc.playbook], library.script(sid, "ideal"), seed=sc.seed)
 
 
 # -- the cast ---------------------------------------------------------------------------------------
