@@ -128,8 +128,17 @@ _BLANK = re.compile(
 )
 
 
-def blanks(text: str) -> list[str]:
-    """The template blanks left in `text` (`[TIME]`, `{status}`, `<service>`, `$(date)`), in order."""
+class Blank(NamedTuple):
+    """A blank left in a message: its text and where it sits (character offsets)."""
+
+    text: str
+    start: int
+    end: int
+
+
+def blank_spans(text: str) -> list[Blank]:
+    """Every template blank in `text` (`[TIME]`, `{status}`, `<service>`, `$(date)`), in order, with its place:
+    the scorer reads the texts, the comms dialog selects each in turn."""
     found = []
     position = 0
     while match := _BLANK.search(text, position):
@@ -139,8 +148,13 @@ def blanks(text: str) -> list[str]:
             continue
         position = match.end()
         if not match.group("box"):
-            found.append(match.group())
+            found.append(Blank(match.group(), match.start(), match.end()))
     return found
+
+
+def blanks(text: str) -> list[str]:
+    """The template blanks left in `text`, in order."""
+    return [b.text for b in blank_spans(text)]
 
 
 class Reading(NamedTuple):
