@@ -527,9 +527,7 @@ class Host:
     def _act(self, seat: Seat, action: str, params: dict[str, Any], ref: int | None = None) -> str | None:
         why = intents.act(self, seat, action, params)
         if why is not None:
-            conn = next((c for c in self.conns if c.seat is seat), None)
-            if conn is not None:
-                self._send(conn, Notice("refused", why, ref))
+            self.tell(seat, Notice("refused", why, ref))
         self._flush()
         return why
 
@@ -543,6 +541,11 @@ class Host:
         return None
 
     # -- sending ---------------------------------------------------------------------------------------
+
+    def tell(self, seat: Seat, msg: HostMessage) -> None:
+        """Send one seat a message, on each of its connections."""
+        for conn in [c for c in self.conns if c.seat is seat]:
+            self._send(conn, msg)
 
     def _send(self, conn: Conn, msg: HostMessage) -> None:
         self._put(conn, encode(msg))
