@@ -273,6 +273,8 @@ class Host:
         if not self.started:
             self.started = True
             self._seat_bots()
+        else:
+            self._wake_bots()  # a resumed drill's bots start their plans again (what is done stays done)
         self.clock.resume(self.drill.now)
         self._changed(lobby=True)
 
