@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 LOOKAHEAD = 3600.0  # every step reaches the host well before its time (see test_team_drill.py)
 
 
+def _by_role(seats: list[TeamClient]) -> zip[tuple[TeamClient, str]]:
+    return zip(seats, ROLES, strict=True)
+
+
 def _host(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "tui.cli", "host", "--headless", "--players", "3", *args],
@@ -43,7 +47,7 @@ async def test_a_host_killed_mid_drill_is_resumed_and_the_seats_rejoin(tmp_path:
         words = await _join_line(first)
         address, code = words[2], words[4]
         seats = [await TeamClient.connect(address, code, NAMES[r], role=r) for r in ROLES]
-        plays = [asyncio.create_task(play_script(c, part(o, r), lookahead=LOOKAHEAD)) for c, r in zip(seats, ROLES)]
+        plays = [asyncio.create_task(play_script(c, part(o, r), lookahead=LOOKAHEAD)) for c, r in _by_role(seats)]
         # Kill it once the tech lead's fix has been asked for but before the drill is over.
         assert await seats[0].wait_for(lambda c: c.now >= 11 * 60, 120)
         os.kill(first.pid, signal.SIGKILL)
@@ -64,7 +68,7 @@ async def test_a_host_killed_mid_drill_is_resumed_and_the_seats_rejoin(tmp_path:
         again = [await c.reconnect(address, code) for c in seats]
         assert [c.welcome.you for c in again] == [NAMES[r] for r in ROLES]
         assert [p.role for p in again[0].lobby.players] == list(ROLES)  # the seats kept their roles
-        await asyncio.gather(*(play_script(c, part(o, r), lookahead=LOOKAHEAD) for c, r in zip(again, ROLES)))
+        await asyncio.gather(*(play_script(c, part(o, r), lookahead=LOOKAHEAD) for c, r in _by_role(again)))
         out, err = await asyncio.to_thread(second.communicate, timeout=120)
     finally:
         second.kill()
