@@ -23,6 +23,7 @@ from sim.team.protocol import (
     ErrorMsg,
     EventMsg,
     Hello,
+    HostMessage,
     Lever,
     Lobby,
     Notice,
@@ -66,7 +67,7 @@ def test_host_messages_round_trip() -> None:
     o = opened()
     drill = new_drill(o)
     drill.advance_to(600)
-    messages = [
+    messages: list[HostMessage] = [
         WelcomeMsg(PROTOCOL, "Sam", "tok", "strict", drill.header, "a: 1\n", "b: 2\n", 3),
         Lobby((Player("Sam", "incident-commander", True, False), Player("bot-x", "sme", True, True)), True, None),
         *(EventMsg(i, e) for i, e in enumerate(drill.events)),

@@ -144,7 +144,7 @@ async def test_bots_play_the_roles_nobody_took_and_only_theirs() -> None:
     taken = [e for e in drill.events if isinstance(e, ActionStarted) and e.actor in bots]
     assert {e.actor for e in taken} == set(bots)  # both played
     for e in taken:
-        assert e.role == bots[e.actor]
+        assert e.role is not None and e.role == bots[e.actor]
         assert may(pb, e.role, e.action, scenario_action=e.action in drill.actions.scenario_actions)
     assert not [e for e in drill.events if isinstance(e, ActionRefusal) and e.actor in bots and "call" in e.reason]
     assert any(e.action in drill.scenario.truth.fixed_by for e in taken)  # the tech lead's bot fixed it
