@@ -44,9 +44,8 @@ from sim.team.protocol import (
     WelcomeMsg,
     decode_host,
     encode,
-    open_stream,
-    read_message_line,
 )
+from sim.team.streams import open_stream, read_message_line
 
 __all__ = ["Clock", "Lobby", "Notice", "TeamClient", "TeamError", "Welcome", "play_script"]
 

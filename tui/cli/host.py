@@ -139,8 +139,8 @@ def prepare(
     from sim.engine.drill import Drill, DrillError
     from sim.format.loading import LoadError
     from sim.journal.jsonl import JournalError
-    from sim.team.protocol import parse_address
     from sim.team.seats import load_seats, seat_file
+    from sim.team.streams import parse_address
 
     try:
         where, _ = parse_address(listen)
