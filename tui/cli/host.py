@@ -212,8 +212,11 @@ async def _serve(setup: HostSetup) -> None:
     resumed = " (resumed: rejoin with the same code and name)" if setup.resumed else ""
     click.echo(f"{host.join_line}{tls}{resumed}")
     waiting = host.players if not host.started or setup.resumed else 0
-    if waiting:
-        click.echo(f"The drill starts once {waiting} {'person has' if waiting == 1 else 'people have'} joined.")
+    people = f"{waiting} {'person has' if waiting == 1 else 'people have'}"
+    if waiting and setup.resumed:
+        click.echo(f"The clock restarts once {people} rejoined.")
+    elif waiting:
+        click.echo(f"The drill starts once {people} joined.")
     sys.stdout.flush()
     await host.run()
 
