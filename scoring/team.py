@@ -1,0 +1,243 @@
+"""The team debrief: the team's scorecard, graded exactly as a solo drill's, and for each person what they did,
+the criteria that fall to their role, their messages and their own score.
+
+Who answers for which criterion is one table in `scoring.rubric` (`duty_of`, `role_duty`); the rules are in
+scenarios/README.md, "The team debrief".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from scoring.grade import DEFAULT_PASS_MARK, ScoreCard, grade, letter_for
+from scoring.rubric import Criterion, Duty, duty_of, role_duty
+from sim.format.catalogue import STANDARD_IDS, standard
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
+from sim.journal.events import (
+    FACILITATOR,
+    ActionCancelled,
+    ActionFinished,
+    ActionRefusal,
+    ActionStarted,
+    AnyEvent,
+    CommsSent,
+    RoleAssigned,
+)
+from sim.journal.facts import TRAINEE_EVENTS, acting_role, actor_field
+
+__all__ = ["CHANNEL_MESSAGE", "NO_GRADE", "PersonResult", "TeamCard", "doings", "messages_of", "team_card"]
+
+# The incident channel's event kind (sim.journal.events.ChannelMessage). Read by its kind and fields so the
+# debrief reads it the same whether the record holds the typed event or an older build's journal does not.
+CHANNEL_MESSAGE = "channel.message"
+NO_GRADE = "—"  # the grade of a person none of whose criteria could be evaluated
+_ACTIONS = (ActionStarted, ActionFinished, ActionRefusal, ActionCancelled)
+
+
+class PersonResult(NamedTuple):
+    """One person's part in a team drill."""
+
+    name: str
+    role: str | None  # the first role they held (handed to them, or acted in); None: they held none
+    score: float  # points / max_points over their evaluated criteria, x100, to one decimal, never below 0
+    grade: str  # the card's letters (A-F), or NO_GRADE when nothing of theirs could be evaluated
+    actions: tuple[AnyEvent, ...]  # their action.started/finished/refused/cancelled, in time order
+    criteria: tuple[Criterion, ...]  # the criteria that fall to them, in scorecard order
+    messages: tuple[AnyEvent, ...]  # what they wrote: channel messages and comms sent, in time order
+    roles: tuple[str, ...] = ()  # every role they held, first held first
+    points: int = 0
+    max_points: int = 0  # over their evaluated criteria
+
+    @property
+    def graded(self) -> bool:
+        return self.max_points > 0
+
+
+class TeamCard(NamedTuple):
+    card: ScoreCard  # the team's, graded exactly as a solo drill
+    people: tuple[PersonResult, ...]  # by role in the playbook's order, then people without one
+
+
+def team_card(
+    record: DrillRecord,
+    scenario: Scenario,
+    playbook: Playbook,
+    *,
+    card: ScoreCard | None = None,
+    pass_mark: float = DEFAULT_PASS_MARK,
+) -> TeamCard | None:
+    """The team debrief of a drill more than one person acted in (actions or channel messages); None when one
+    person (or nobody) did. `card`, when the caller has graded the record already, saves grading it again."""
+    trainee = record.header.trainee
+    acted = _names(_actor(e, trainee) for e in record.events if _is_action(e) or _is_message(e))
+    if len(acted) < 2:
+        return None
+    card = card if card is not None else grade(record, scenario, playbook, pass_mark=pass_mark)
+    held = _held(record, trainee)
+    names = _names([*acted, *held])
+    owners = _Owners(playbook, held, names)
+    people = []
+    for name in names:
+        mine = tuple(c for c in card.criteria if name in owners.of(c))
+        people.append(_person(record, name, held.get(name, ()), mine))
+    order = {r.id: i for i, r in enumerate(playbook.roles)}
+    people.sort(key=lambda p: order.get(p.role, len(order)) if p.role else len(order) + 1)  # stable: seen order
+    return TeamCard(card, tuple(people))
+
+
+class _Owners:
+    """Who answers for each criterion: the holders of the roles its duty falls to."""
+
+    def __init__(self, playbook: Playbook, held: dict[str, tuple[str, ...]], names: list[str]) -> None:
+        names_of = {r.id: r.name for r in playbook.roles}
+        self.everyone = frozenset(names)
+        self.roleless = frozenset(n for n in names if not held.get(n))
+        self.by_duty: dict[Duty, frozenset[str]] = {}
+        for duty in ("command", "comms", "tech"):
+            self.by_duty[duty] = frozenset(
+                n for n, roles in held.items() if any(role_duty(r, names_of.get(r, "")) == duty for r in roles)
+            )
+        # Criteria no held role covers fall to the incident commander, who owns the response; with nobody in
+        # command either, to everyone who took part.
+        self.command = self.by_duty["command"] or self.everyone
+
+    def of(self, c: Criterion) -> frozenset[str]:
+        # Someone who held no role answers for what their own actions are evidence for.
+        own = frozenset(a for a in c.actors if a in self.everyone)
+        roleless = own & self.roleless
+        duty = duty_of(c)
+        if duty == "own":
+            return own or self.command
+        return (self.by_duty.get(duty) or self.command) | roleless
+
+
+def _person(record: DrillRecord, name: str, roles: tuple[str, ...], criteria: tuple[Criterion, ...]) -> PersonResult:
+    trainee = record.header.trainee
+    actions = tuple(e for e in record.events if _is_action(e) and _actor(e, trainee) == name)
+    messages = tuple(
+        e for e in record.events if (_is_message(e) or isinstance(e, CommsSent)) and _actor(e, trainee) == name
+    )
+    evaluated = [c for c in criteria if c.evaluated]
+    points, max_points = sum(c.points for c in evaluated), sum(c.max_points for c in evaluated)
+    score = max(0.0, round(100.0 * points / max_points, 1)) if max_points else 0.0
+    return PersonResult(
+        name,
+        roles[0] if roles else None,
+        score,
+        letter_for(score) if max_points else NO_GRADE,
+        actions,
+        criteria,
+        messages,
+        roles,
+        points,
+        max_points,
+    )
+
+
+def _held(record: DrillRecord, trainee: str) -> dict[str, tuple[str, ...]]:
+    """Each person's roles, first held first: handed to them (role.assigned), or the role they acted or wrote
+    in. A role handed to someone stays theirs for the debrief even if it was handed on later."""
+    out: dict[str, list[str]] = {}
+    for e in record.events:
+        role: str | None
+        if isinstance(e, RoleAssigned):
+            name, role = e.who, e.role
+        elif _is_action(e) or _is_message(e) or isinstance(e, TRAINEE_EVENTS):
+            name, role = _actor(e, trainee), _role(e)
+        else:
+            continue
+        if not name or name == FACILITATOR:
+            continue
+        roles = out.setdefault(name, [])
+        if role and role not in roles:
+            roles.append(role)
+    return {n: tuple(r) for n, r in out.items()}
+
+
+def _is_action(e: AnyEvent) -> bool:
+    return isinstance(e, _ACTIONS) and e.actor != FACILITATOR
+
+
+def _is_message(e: object) -> bool:
+    return getattr(e, "kind", None) == CHANNEL_MESSAGE and getattr(e, "actor", FACILITATOR) != FACILITATOR
+
+
+def _actor(e: object, trainee: str) -> str:
+    if _is_message(e):
+        return str(getattr(e, "actor", "") or trainee)
+    return actor_field(e) or trainee  # type: ignore[arg-type]
+
+
+def _role(e: object) -> str | None:
+    if _is_message(e):
+        role = getattr(e, "role", None)
+        return str(role) if role else None
+    return acting_role(e)  # type: ignore[arg-type]
+
+
+def _names(names: Iterable[str]) -> list[str]:
+    """Distinct, in first-seen order, without the facilitator."""
+    return list(dict.fromkeys(n for n in names if n and n != FACILITATOR))
+
+
+# ---------------------------------------------------------------- what the reports show of a person
+
+
+def _label(scenario: Scenario, action_id: str) -> str:
+    for action in scenario.actions:
+        if action.id == action_id:
+            return action.label
+    return standard(action_id).label if action_id in STANDARD_IDS else action_id
+
+
+def _params(params: object) -> str:
+    """The short parameters of an action (a target, a state), never free text."""
+    if not isinstance(params, dict):
+        return ""
+    shown = [str(v) for k, v in params.items() if k != "text" and isinstance(v, str | int | float) and v != ""]
+    return f" ({', '.join(shown)})" if shown else ""
+
+
+def doings(person: PersonResult, scenario: Scenario) -> tuple[tuple[float, str], ...]:
+    """What a person did, one line each in time order: each action that landed, was refused or cancelled, and
+    each one still under way when the record stops."""
+    out: list[tuple[float, str]] = []
+    open_: dict[str, ActionStarted] = {}
+    for e in person.actions:
+        match e:
+            case ActionStarted():
+                open_[e.action] = e
+            case ActionFinished():
+                open_.pop(e.action, None)
+                out.append((e.t, _label(scenario, e.action) + _params(e.params)))
+            case ActionRefusal():
+                out.append((e.t, f"Refused: {_label(scenario, e.action)}{_params(e.params)} — {e.reason}"))
+            case ActionCancelled():
+                open_.pop(e.action, None)
+                out.append((e.t, f"Cancelled: {_label(scenario, e.action)}"))
+    out += [(e.t, f"Under way at the end: {_label(scenario, e.action)}{_params(e.params)}") for e in open_.values()]
+    return tuple(sorted(out, key=lambda pair: pair[0]))
+
+
+_CHANNELS = {
+    "internal": "internal update",
+    "status_page": "status page",
+    "customers": "customers",
+    "executives": "executives",
+    "support": "support",
+}
+
+
+def messages_of(person: PersonResult) -> tuple[tuple[float, str, str], ...]:
+    """A person's messages as (time, where, text): the incident channel, or the comms channel they sent on."""
+    out = []
+    for e in person.messages:
+        if isinstance(e, CommsSent):
+            where = _CHANNELS.get(e.channel, e.channel) + (f" ({e.state})" if e.state else "")
+            out.append((e.t, where, e.text))
+        else:
+            out.append((e.t, "incident channel", str(getattr(e, "text", ""))))
+    return tuple(out)
