@@ -28,7 +28,16 @@ from sim.journal.events import (
 )
 from sim.journal.facts import TRAINEE_EVENTS, acting_role, actor_field
 
-__all__ = ["CHANNEL_MESSAGE", "NO_GRADE", "PersonResult", "TeamCard", "doings", "messages_of", "team_card"]
+__all__ = [
+    "CHANNEL_MESSAGE",
+    "NO_GRADE",
+    "PersonResult",
+    "TeamCard",
+    "doings",
+    "messages_of",
+    "met_by",
+    "team_card",
+]
 
 # The incident channel's event kind (sim.journal.events.ChannelMessage). Read by its kind and fields so the
 # debrief reads it the same whether the record holds the typed event or an older build's journal does not.
@@ -50,6 +59,7 @@ class PersonResult(NamedTuple):
     roles: tuple[str, ...] = ()  # every role they held, first held first
     points: int = 0
     max_points: int = 0  # over their evaluated criteria
+    did: tuple[tuple[float, str], ...] = ()  # `doings`: their actions as the reports list them
 
     @property
     def graded(self) -> bool:
@@ -59,6 +69,21 @@ class PersonResult(NamedTuple):
 class TeamCard(NamedTuple):
     card: ScoreCard  # the team's, graded exactly as a solo drill
     people: tuple[PersonResult, ...]  # by role in the playbook's order, then people without one
+    role_names: tuple[tuple[str, str], ...] = ()  # (id, name) of the playbook's roles
+
+    def role_label(self, p: PersonResult) -> str:
+        """The roles a person held, by the playbook's names (`Incident Commander, Communications Lead`)."""
+        names = dict(self.role_names)
+        return ", ".join(names.get(r, r) for r in p.roles) or "no role"
+
+    def score_phrase(self, p: PersonResult) -> str:
+        """A person's score as the reports write it: `96.5 / 100 — A (55 of 57 points, 9 criteria)`."""
+        if not p.graded:
+            return "no score: none of the criteria that fall to them could be evaluated"
+        points = f"{p.points} of {p.max_points} points, {len(p.criteria)} criteria"
+        if not self.card.finished:
+            return f"so far {p.score:.1f} / 100, no grade: the drill is unfinished ({points})"
+        return f"{p.score:.1f} / 100 — {p.grade} ({points})"
 
 
 def team_card(
@@ -82,10 +107,11 @@ def team_card(
     people = []
     for name in names:
         mine = tuple(c for c in card.criteria if name in owners.of(c))
-        people.append(_person(record, name, held.get(name, ()), mine))
+        person = _person(record, name, held.get(name, ()), mine)
+        people.append(person._replace(did=doings(person, scenario)))
     order = {r.id: i for i, r in enumerate(playbook.roles)}
     people.sort(key=lambda p: order.get(p.role, len(order)) if p.role else len(order) + 1)  # stable: seen order
-    return TeamCard(card, tuple(people))
+    return TeamCard(card, tuple(people), tuple((r.id, r.name) for r in playbook.roles))
 
 
 class _Owners:
@@ -229,6 +255,11 @@ _CHANNELS = {
     "executives": "executives",
     "support": "support",
 }
+
+
+def met_by(c: Criterion) -> str:
+    """Whose actions a criterion's evidence names, for a person's list of criteria (`—` for nobody's)."""
+    return ", ".join(c.actors) or "—"
 
 
 def messages_of(person: PersonResult) -> tuple[tuple[float, str, str], ...]:
