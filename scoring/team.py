@@ -23,13 +23,13 @@ from sim.journal.events import (
     ActionRefusal,
     ActionStarted,
     AnyEvent,
+    ChannelMessage,
     CommsSent,
     RoleAssigned,
 )
 from sim.journal.facts import TRAINEE_EVENTS, acting_role, actor_field
 
 __all__ = [
-    "CHANNEL_MESSAGE",
     "NO_GRADE",
     "PersonResult",
     "TeamCard",
@@ -39,9 +39,6 @@ __all__ = [
     "team_card",
 ]
 
-# The incident channel's event kind (sim.journal.events.ChannelMessage). Read by its kind and fields so the
-# debrief reads it the same whether the record holds the typed event or an older build's journal does not.
-CHANNEL_MESSAGE = "channel.message"
 NO_GRADE = "—"  # the grade of a person none of whose criteria could be evaluated
 _ACTIONS = (ActionStarted, ActionFinished, ActionRefusal, ActionCancelled)
 
@@ -55,7 +52,7 @@ class PersonResult(NamedTuple):
     grade: str  # the card's letters (A-F), or NO_GRADE when nothing of theirs could be evaluated
     actions: tuple[AnyEvent, ...]  # their action.started/finished/refused/cancelled, in time order
     criteria: tuple[Criterion, ...]  # the criteria that fall to them, in scorecard order
-    messages: tuple[AnyEvent, ...]  # what they wrote: channel messages and comms sent, in time order
+    messages: tuple[ChannelMessage | CommsSent, ...]  # what they wrote: channel messages and comms, in time order
     roles: tuple[str, ...] = ()  # every role they held, first held first
     points: int = 0
     max_points: int = 0  # over their evaluated criteria
@@ -144,7 +141,7 @@ def _person(record: DrillRecord, name: str, roles: tuple[str, ...], criteria: tu
     trainee = record.header.trainee
     actions = tuple(e for e in record.events if _is_action(e) and _actor(e, trainee) == name)
     messages = tuple(
-        e for e in record.events if (_is_message(e) or isinstance(e, CommsSent)) and _actor(e, trainee) == name
+        e for e in record.events if isinstance(e, ChannelMessage | CommsSent) and _actor(e, trainee) == name
     )
     evaluated = [c for c in criteria if c.evaluated]
     points, max_points = sum(c.points for c in evaluated), sum(c.max_points for c in evaluated)
@@ -187,21 +184,20 @@ def _is_action(e: AnyEvent) -> bool:
     return isinstance(e, _ACTIONS) and e.actor != FACILITATOR
 
 
-def _is_message(e: object) -> bool:
-    return getattr(e, "kind", None) == CHANNEL_MESSAGE and getattr(e, "actor", FACILITATOR) != FACILITATOR
+def _is_message(e: AnyEvent) -> bool:
+    return isinstance(e, ChannelMessage) and e.actor != FACILITATOR
 
 
-def _actor(e: object, trainee: str) -> str:
-    if _is_message(e):
-        return str(getattr(e, "actor", "") or trainee)
-    return actor_field(e) or trainee  # type: ignore[arg-type]
+def _actor(e: AnyEvent, trainee: str) -> str:
+    if isinstance(e, ChannelMessage):
+        return e.actor or trainee
+    return actor_field(e) or trainee
 
 
-def _role(e: object) -> str | None:
-    if _is_message(e):
-        role = getattr(e, "role", None)
-        return str(role) if role else None
-    return acting_role(e)  # type: ignore[arg-type]
+def _role(e: AnyEvent) -> str | None:
+    if isinstance(e, ChannelMessage):
+        return e.role or None
+    return acting_role(e)
 
 
 def _names(names: Iterable[str]) -> list[str]:
@@ -270,5 +266,5 @@ def messages_of(person: PersonResult) -> tuple[tuple[float, str, str], ...]:
             where = _CHANNELS.get(e.channel, e.channel) + (f" ({e.state})" if e.state else "")
             out.append((e.t, where, e.text))
         else:
-            out.append((e.t, "incident channel", str(getattr(e, "text", ""))))
+            out.append((e.t, "incident channel", e.text))
     return tuple(out)

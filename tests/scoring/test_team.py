@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Literal, NamedTuple
 
 import pytest
 
@@ -12,9 +11,8 @@ from scoring.rubric import CATEGORIES, DUTY_BY_CATEGORY, Criterion, duty_of, rol
 from scoring.team import NO_GRADE, PersonResult, TeamCard, doings, messages_of, team_card
 from sim.engine.drill import Drill
 from sim.format.loading import load_playbook
-from sim.journal.drill_record import DrillRecord
 from tests.scoring.builder import IDEAL, Step, step
-from tests.scoring.team_drills import TEAM, play_team
+from tests.scoring.team_drills import CHAT, TEAM, Say, play_team
 from tests.scoring.test_engine_scoring import play
 from tests.scoring.test_grade import NEGLIGENT
 
@@ -41,6 +39,11 @@ def as_(steps: tuple[Step, ...], actor: str, role: str | None, *dos: str) -> tup
 @pytest.fixture(scope="module")
 def team() -> TeamCard:
     return card_of(play_team())
+
+
+@pytest.fixture(scope="module")
+def team_chat() -> TeamCard:
+    return card_of(play_team(said=CHAT))
 
 
 def test_the_teams_card_is_the_solo_grade(team: TeamCard) -> None:
@@ -163,27 +166,25 @@ def test_the_facilitator_is_not_a_person() -> None:
     assert [p.name for p in tc.people] == ["sam", "erin", "tom"]
 
 
-class Said(NamedTuple):
-    """A stand-in for the incident channel's event (`channel.message`), read by its kind and fields."""
-
-    t: float
-    actor: str
-    role: str | None
-    text: str
-    kind: Literal["channel.message"] = "channel.message"
-
-
 def test_channel_messages_are_kept_and_make_a_writer_a_participant() -> None:
-    drill = play(as_(IDEAL, "sam", "ic"))
-    record = drill.record
-    events = (*record.events[:5], Said(200.0, "erin", "comms", "I'll take comms."), *record.events[5:])
-    with_chat = DrillRecord(record.header, events)  # type: ignore[arg-type]
-    tc = team_card(with_chat, drill.scenario, drill.playbook)
-    assert tc is not None
+    """sam does everything; erin only writes in the channel, as comms: she is a person of the team."""
+    steps = as_(TEAM, "sam", "ic")
+    alone = play_team(steps)
+    assert team_card(alone.record, alone.scenario, alone.playbook) is None  # sam alone acted
+    steps = tuple(s for s in steps if not (s.do == "assign_role" and s.params["who"] != "sam"))
+    tc = card_of(play_team(steps, (Say(200.0, "erin", "comms", "I'll take comms."),)))
     erin = person(tc, "erin")
     assert erin.role == "comms" and erin.actions == ()
     assert messages_of(erin) == ((200.0, "incident channel", "I'll take comms."),)
-    assert team_card(record, drill.scenario, drill.playbook) is None  # without it, sam alone acted
+    assert erin.criteria and all(c.category == "communication" for c in erin.criteria)
+
+
+def test_messages_in_time_order_with_comms(team_chat: TeamCard) -> None:
+    erin = person(team_chat, "erin")
+    said = messages_of(erin)
+    assert [t for t, _, _ in said] == sorted(t for t, _, _ in said)
+    assert ("incident channel", "Customers told; next update in 15 minutes.") in [(w, x) for _, w, x in said]
+    assert [x for _, w, x in messages_of(person(team_chat, "tom"))] == [CHAT[1].text]
 
 
 def test_every_category_has_a_duty_and_seed_roles_have_one() -> None:
