@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from sim.engine.actions import ActionRefused
 from sim.engine.drill import Drill
+from sim.format.script import Step as ScriptStep
 from sim.training.runner import advance_to
 from tests.scoring.builder import DATA, IDEAL, Step, load_playbook, load_scenario
 from tests.scoring.test_engine_scoring import script
@@ -62,9 +63,9 @@ def play_team(
         playbook_path=DATA / "playbook.yaml",
     )
     try:
-        inputs = sorted([*script(steps), *said], key=lambda x: float(x.at) if isinstance(x, Say) else x.at)
-        for x in inputs:
-            advance_to(drill, x.at if isinstance(x, Say) else float(x.at))
+        inputs: list[ScriptStep | Say] = [*script(steps), *said]
+        for x in sorted(inputs, key=lambda x: float(x.at)):
+            advance_to(drill, float(x.at))
             if drill.finished:
                 break
             if isinstance(x, Say):
