@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from scoring.grade import grade
 from scoring.report_html import render_html
@@ -21,8 +23,11 @@ from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord
 from sim.journal.events import ChannelMessage
 from tests.scoring.builder import Step, build, load_playbook, load_scenario
-from tests.scoring.team_drills import CHAT, TEAM
+from tests.scoring.team_drills import CHAT, TEAM, play_team
+from tests.scoring.test_engine_scoring import play
+from tests.scoring.test_grade import NEGLIGENT
 from tests.scoring.test_reports import GOLDEN, UPDATE, _Collector, synthetic_series
+from tui.cli import main
 
 FORMATS = ("md", "json", "html", "txt")
 
@@ -166,3 +171,25 @@ def test_a_person_with_nothing_to_grade(inputs: tuple[Scenario, Playbook]) -> No
     md = render("md", record, inputs)
     assert "| pat | no role | — | 0 |" in md
     assert json.loads(render("json", record, inputs))["team"]["people"][-1]["grade"] == "—"
+
+
+def test_warroom_score_and_report_show_a_team_journals_people(tmp_path: Path) -> None:
+    journal = tmp_path / "team.jsonl"
+    play_team(said=CHAT, journal=journal)
+    result = CliRunner().invoke(main, ["score", str(journal)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    at = [out.index(h) for h in ("Team score 98.7", "sam — Incident Commander", "tom — Technical Lead")]
+    assert at == sorted(at)
+    assert "    T+00:08:25  incident channel: Looking at the logs: /search never returns its connections." in out
+    md = CliRunner().invoke(main, ["report", str(journal), "--format", "md"]).output
+    assert "### erin — Communications Lead" in md and "## By Person" not in md
+    doc = json.loads(CliRunner().invoke(main, ["report", str(journal), "--format", "json"]).output)
+    assert [p["name"] for p in doc["team"]["people"]] == ["sam", "erin", "tom"]
+
+
+def test_warroom_score_of_a_solo_journal_has_no_team_part(tmp_path: Path) -> None:
+    journal = tmp_path / "solo.jsonl"
+    play(NEGLIGENT, journal)
+    out = CliRunner().invoke(main, ["score", str(journal)]).output
+    assert "Score 0.0 / 100" in out and "Team score" not in out
