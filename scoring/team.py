@@ -105,7 +105,7 @@ def team_card(
     for name in names:
         mine = tuple(c for c in card.criteria if name in owners.of(c))
         person = _person(record, name, held.get(name, ()), mine)
-        people.append(person._replace(did=doings(person, scenario)))
+        people.append(person._replace(did=doings(person, scenario, playbook)))
     order = {r.id: i for i, r in enumerate(playbook.roles)}
     people.sort(key=lambda p: order.get(p.role, len(order)) if p.role else len(order) + 1)  # stable: seen order
     return TeamCard(card, tuple(people), tuple((r.id, r.name) for r in playbook.roles))
@@ -223,15 +223,22 @@ def _params(params: object) -> str:
     return f" ({', '.join(shown)})" if shown else ""
 
 
-def doings(person: PersonResult, scenario: Scenario) -> tuple[tuple[float, str], ...]:
+def doings(
+    person: PersonResult, scenario: Scenario, playbook: Playbook | None = None
+) -> tuple[tuple[float, str], ...]:
     """What a person did, one line each in time order: each action that landed, was refused or cancelled, and
-    each one still under way when the record stops."""
+    each one still under way when the record stops. With the playbook, a role handed out reads by its name."""
+    roles = {r.id: r.name for r in playbook.roles} if playbook is not None else {}
     out: list[tuple[float, str]] = []
     open_: dict[str, ActionStarted] = {}
     for e in person.actions:
         match e:
             case ActionStarted():
                 open_[e.action] = e
+            case ActionFinished(action="assign_role"):
+                open_.pop(e.action, None)
+                role, who = str(e.params.get("role", "")), str(e.params.get("who", ""))
+                out.append((e.t, f"Assigned {roles.get(role, role)} to {who}"))
             case ActionFinished():
                 open_.pop(e.action, None)
                 out.append((e.t, _label(scenario, e.action) + _params(e.params)))
