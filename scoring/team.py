@@ -223,9 +223,7 @@ def _params(params: object) -> str:
     return f" ({', '.join(shown)})" if shown else ""
 
 
-def doings(
-    person: PersonResult, scenario: Scenario, playbook: Playbook | None = None
-) -> tuple[tuple[float, str], ...]:
+def doings(person: PersonResult, scenario: Scenario, playbook: Playbook | None = None) -> tuple[tuple[float, str], ...]:
     """What a person did, one line each in time order: each action that landed, was refused or cancelled, and
     each one still under way when the record stops. With the playbook, a role handed out reads by its name."""
     roles = {r.id: r.name for r in playbook.roles} if playbook is not None else {}

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import log, on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -43,7 +43,10 @@ def is_text_box(widget: Widget | None) -> bool:
 class DebriefScreen(Screen[None]):
     """How it went. Reports are written under the user data dir (`$WARROOM_HOME/reports`)."""
 
-    CSS_PATH = [Path(__file__).parent.parent / "screens.tcss", Path(__file__).parent.parent / "team.tcss"]
+    CSS_PATH: ClassVar[CSSPathType] = [
+        Path(__file__).parent.parent / "screens.tcss",
+        Path(__file__).parent.parent / "team.tcss",  # the Team tab of a team drill
+    ]
     BINDING_GROUP_TITLE = "Debrief"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "export('md')", "Markdown", id="debrief.markdown"),
@@ -89,7 +92,7 @@ class DebriefScreen(Screen[None]):
             yield Label(
                 Content.assemble(
                     ("Team ", "bold") if self.team is not None else "",
-                (f" {card.letter} ", "bold reverse"),
+                    (f" {card.letter} ", "bold reverse"),
                     (f"  {card.score:.1f}", "bold"),
                     f"  {card.points}/{card.max_points} points · {verdict} (pass mark {card.pass_mark:.0f})",
                 ),

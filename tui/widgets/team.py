@@ -50,9 +50,7 @@ class PersonSection(Vertical, can_focus=True):
             )
             for c in p.criteria
         ]
-        yield Static(
-            Content("\n").join(criteria) if criteria else Content.styled("None fall to them.", "$text-muted")
-        )
+        yield Static(Content("\n").join(criteria) if criteria else Content.styled("None fall to them.", "$text-muted"))
         yield Label(Content.styled("Their messages", "bold"), classes="team-heading")
         said = [
             Content.assemble((format_clock(t), "$text-muted"), "  ", (where, "italic"), ": ", text or "—")
@@ -87,8 +85,8 @@ class TeamPanel(VerticalScroll, can_focus=False):
                 ("Team score ", "bold"),
                 (score, "bold"),
                 (
-                    "  the scorecard, graded as one drill. Each criterion falls to the role that answers for it; "
-                    "enter on a person goes to their part.",
+                    "  the scorecard, graded as one drill · each criterion falls to the role that answers for it"
+                    " · enter on a person opens their part",
                     "$text-muted",
                 ),
             ),
