@@ -99,7 +99,12 @@ def team_card(
         return None
     card = card if card is not None else grade(record, scenario, playbook, pass_mark=pass_mark)
     held = _held(record, trainee)
-    names = _names([*acted, *held])
+    # Someone handed a role who never acted nor wrote is a person of the team only for a role nobody who took
+    # part holds: a silent teammate answers for their role, but a name from the cast handed the role a player
+    # already holds (a script's "who: secondary on-call") is not one of the team.
+    taken = {r for n in acted for r in held.get(n, ())}
+    names = _names([*acted, *(n for n, roles in held.items() if set(roles) - taken)])
+    held = {n: r for n, r in held.items() if n in names}
     owners = _Owners(playbook, held, names)
     people = []
     for name in names:

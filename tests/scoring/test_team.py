@@ -11,6 +11,7 @@ from scoring.rubric import CATEGORIES, DUTY_BY_CATEGORY, Criterion, duty_of, rol
 from scoring.team import NO_GRADE, PersonResult, TeamCard, doings, messages_of, team_card
 from sim.engine.drill import Drill
 from sim.format.loading import load_playbook
+from sim.journal.events import RoleAssigned
 from tests.scoring.builder import IDEAL, Step, step
 from tests.scoring.team_drills import CHAT, TEAM, Say, play_team
 from tests.scoring.test_engine_scoring import play
@@ -197,3 +198,14 @@ def test_every_category_has_a_duty_and_seed_roles_have_one() -> None:
         for role in load_playbook(path).roles:
             assert role_duty(role.id, role.name) in ("command", "comms", "tech"), (path.name, role.id)
     assert role_duty("scribe", "Scribe") is None
+
+
+def test_a_name_handed_a_role_a_player_holds_is_not_one_of_the_team() -> None:
+    """sam also hands the tech lead role to "secondary on-call" (a name from the cast, as scripts do) while tom
+    acts as tech lead: the cast name gets no section and takes no criteria from tom."""
+    extra = step(310, "assign_role", actor="sam", as_="ic", role="tech", who="secondary on-call")
+    drill = play_team(tuple(sorted((*TEAM, extra), key=lambda s: s.at)))
+    assert ("tech", "secondary on-call") in [(e.role, e.who) for e in drill.record.of(RoleAssigned)]
+    tc = card_of(drill)
+    assert [p.name for p in tc.people] == ["sam", "erin", "tom"]
+    assert "mitigate.fix" in ids(person(tc, "tom"))
