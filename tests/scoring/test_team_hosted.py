@@ -21,7 +21,8 @@ async def _play(journal: Path) -> None:
     drill = new_drill(o, journal=journal)
     async with hosted(drill, players=3, speed=400) as host:
         clients = [await TeamClient.connect(host.address, host.code, NAMES[r], role=r) for r in ROLES]
-        await asyncio.gather(*(play_script(c, part(o, r), lookahead=3600.0) for c, r in zip(clients, ROLES)))
+        plays = (play_script(c, part(o, r), lookahead=3600.0) for c, r in zip(clients, ROLES, strict=True))
+        await asyncio.gather(*plays)
     drill.close()
 
 
