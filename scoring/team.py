@@ -2,7 +2,7 @@
 the criteria that fall to their role, their messages and their own score.
 
 Who answers for which criterion is one table in `scoring.rubric` (`duty_of`, `role_duty`); the rules are in
-scenarios/README.md, "The team debrief".
+scenarios/README.md, "The team debrief". Why: docs/decisions/0008-team-score-duties.md
 """
 
 from __future__ import annotations
