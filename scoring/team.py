@@ -14,6 +14,7 @@ from scoring.grade import DEFAULT_PASS_MARK, ScoreCard, grade, letter_for
 from scoring.rubric import Criterion, Duty, duty_of, role_duty
 from sim.format.catalogue import STANDARD_IDS, standard
 from sim.format.playbook import Playbook
+from sim.format.roles import may
 from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord
 from sim.journal.events import (
@@ -230,8 +231,16 @@ def _params(params: object) -> str:
 
 def doings(person: PersonResult, scenario: Scenario, playbook: Playbook | None = None) -> tuple[tuple[float, str], ...]:
     """What a person did, one line each in time order: each action that landed, was refused or cancelled, and
-    each one still under way when the record stops. With the playbook, a role handed out reads by its name."""
+    each one still under way when the record stops. With the playbook, a role handed out reads by its name,
+    and an action taken in a role that may not take it (a drill played loose) says so."""
     roles = {r.id: r.name for r in playbook.roles} if playbook is not None else {}
+    own = {a.id for a in scenario.actions}
+
+    def outside(e: ActionStarted | ActionFinished) -> str:
+        if playbook is None or e.role not in roles or may(playbook, e.role, e.action, scenario_action=e.action in own):
+            return ""
+        return f" — outside the {roles[e.role]}'s role"
+
     out: list[tuple[float, str]] = []
     open_: dict[str, ActionStarted] = {}
     for e in person.actions:
@@ -241,16 +250,19 @@ def doings(person: PersonResult, scenario: Scenario, playbook: Playbook | None =
             case ActionFinished(action="assign_role"):
                 open_.pop(e.action, None)
                 role, who = str(e.params.get("role", "")), str(e.params.get("who", ""))
-                out.append((e.t, f"Assigned {roles.get(role, role)} to {who}"))
+                out.append((e.t, f"Assigned {roles.get(role, role)} to {who}{outside(e)}"))
             case ActionFinished():
                 open_.pop(e.action, None)
-                out.append((e.t, _label(scenario, e.action) + _params(e.params)))
+                out.append((e.t, _label(scenario, e.action) + _params(e.params) + outside(e)))
             case ActionRefusal():
                 out.append((e.t, f"Refused: {_label(scenario, e.action)}{_params(e.params)} — {e.reason}"))
             case ActionCancelled():
                 open_.pop(e.action, None)
                 out.append((e.t, f"Cancelled: {_label(scenario, e.action)}"))
-    out += [(e.t, f"Under way at the end: {_label(scenario, e.action)}{_params(e.params)}") for e in open_.values()]
+    out += [
+        (e.t, f"Under way at the end: {_label(scenario, e.action)}{_params(e.params)}{outside(e)}")
+        for e in open_.values()
+    ]
     return tuple(sorted(out, key=lambda pair: pair[0]))
 
 

@@ -10,6 +10,7 @@ from scoring.grade import grade, letter_for
 from scoring.rubric import CATEGORIES, DUTY_BY_CATEGORY, Criterion, duty_of, role_duty
 from scoring.team import NO_GRADE, PersonResult, TeamCard, doings, messages_of, team_card
 from sim.engine.drill import Drill
+from sim.format.library import Library
 from sim.format.loading import load_playbook
 from sim.journal.events import RoleAssigned
 from tests.scoring.builder import IDEAL, Step, step
@@ -209,3 +210,23 @@ def test_a_name_handed_a_role_a_player_holds_is_not_one_of_the_team() -> None:
     tc = card_of(drill)
     assert [p.name for p in tc.people] == ["sam", "erin", "tom"]
     assert "mitigate.fix" in ids(person(tc, "tom"))
+
+
+def test_a_loose_drill_shows_who_stepped_outside_their_role() -> None:
+    """Played loose (the host let anyone do anything), each action is journaled in its taker's role: the debrief
+    says which ones that role may not take, by the playbook's role permissions (mindweave: the defaults)."""
+    sc, pb, spath, ppath = Library().open("db-pool-exhaustion")
+    drill = Drill(sc, pb, sc.seed, trainee="Sam", scenario_path=spath, playbook_path=ppath)
+    drill.advance_to(260)
+    drill.act("acknowledge", actor="Sam", role="incident-commander")
+    drill.act("status_page", actor="Sam", role="incident-commander", state="investigating", text="Looking.")
+    drill.act("investigate", actor="Ana", role="comms-lead", target="logs")
+    drill.advance(600)
+    drill.close()
+    tc = card_of(drill)
+    sam, ana = [text for _, text in person(tc, "Sam").did], [text for _, text in person(tc, "Ana").did]
+    assert sam == [
+        "Acknowledge the page",
+        "Update the status page (investigating) — outside the Incident Commander (IC)'s role",
+    ]
+    assert ana == ["Investigate (logs) — outside the Communications Lead's role"]
