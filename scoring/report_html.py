@@ -269,7 +269,7 @@ def _team(team: TeamCard) -> list[str]:
         (
             _e(p.name),
             _e(team.role_label(p)),
-            f"{p.score:.1f} ({_e(p.grade)})" if p.graded else "—",
+            _e(team.score_cell(p)),
             str(len(p.criteria)),
         )
         for p in team.people

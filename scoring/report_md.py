@@ -223,10 +223,7 @@ def _team(team: TeamCard) -> list[str]:
     ]
     lines += _table(
         ("Person", "Role", "Score", "Criteria"),
-        [
-            (md(p.name), md(team.role_label(p)), f"{p.score:.1f} ({p.grade})" if p.graded else "—", len(p.criteria))
-            for p in team.people
-        ],
+        [(md(p.name), md(team.role_label(p)), team.score_cell(p), len(p.criteria)) for p in team.people],
     )
     lines.append("")
     for p in team.people:

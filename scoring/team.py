@@ -74,6 +74,12 @@ class TeamCard(NamedTuple):
         names = dict(self.role_names)
         return ", ".join(names.get(r, r) for r in p.roles) or "no role"
 
+    def score_cell(self, p: PersonResult) -> str:
+        """A person's score for a table: `96.5 (A)`, `96.5 so far` (unfinished: no letter), or `—`."""
+        if not p.graded:
+            return "—"
+        return f"{p.score:.1f} ({p.grade})" if self.card.finished else f"{p.score:.1f} so far"
+
     def score_phrase(self, p: PersonResult) -> str:
         """A person's score as the reports write it: `96.5 / 100 — A (55 of 57 points, 9 criteria)`."""
         if not p.graded:

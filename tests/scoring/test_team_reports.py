@@ -6,6 +6,7 @@ Regenerate with `WARROOM_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/scorin
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -193,3 +194,16 @@ def test_warroom_score_of_a_solo_journal_has_no_team_part(tmp_path: Path) -> Non
     play(NEGLIGENT, journal)
     out = CliRunner().invoke(main, ["score", str(journal)]).output
     assert "Score 0.0 / 100" in out and "Team score" not in out
+
+
+def test_an_unfinished_team_drill_grades_nobody(inputs: tuple[Scenario, Playbook]) -> None:
+    """A record cut off before the drill ended: the team and each person have a score so far, no letter."""
+    whole = team_record()
+    record = DrillRecord(whole.header, tuple(e for e in whole.events if e.t < 900.0))
+    txt = render("txt", record, inputs)
+    assert "Team score so far" in txt
+    assert "  Score so far " in txt and "no grade: the drill is unfinished" in txt
+    md = render("md", record, inputs)
+    team = md[md.index("## Team") :]
+    assert "**Team score so far:**" in team and "| sam | Incident Commander | 93.3 so far | 11 |" in team
+    assert not re.search(r"\([A-F]\)|— [A-F] \(", team)  # no letter anywhere in the team's part

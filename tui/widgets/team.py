@@ -100,7 +100,7 @@ class TeamPanel(VerticalScroll, can_focus=False):
         table.add_column("Did", key="did")
         table.add_column("Messages", key="messages")
         for i, p in enumerate(self.team.people, 1):
-            score_cell = Text(f"{p.score:5.1f}  {p.grade}" if p.graded else "—", justify="right")
+            score_cell = Text(self.team.score_cell(p), justify="right")
             table.add_row(
                 Text(p.name, style="bold"),
                 Text(self.team.role_label(p)),
