@@ -128,13 +128,13 @@ class _Owners:
 
     def __init__(self, playbook: Playbook, held: dict[str, tuple[str, ...]], names: list[str]) -> None:
         names_of = {r.id: r.name for r in playbook.roles}
+        duties = {n: {role_duty(r, names_of.get(r, "")) for r in held.get(n, ())} - {None} for n in names}
         self.everyone = frozenset(names)
-        self.roleless = frozenset(n for n in names if not held.get(n))
-        self.by_duty: dict[Duty, frozenset[str]] = {}
-        for duty in ("command", "comms", "tech"):
-            self.by_duty[duty] = frozenset(
-                n for n, roles in held.items() if any(role_duty(r, names_of.get(r, "")) == duty for r in roles)
-            )
+        # No role, or only roles no duty names (a scribe): judged on their own actions, as below.
+        self.roleless = frozenset(n for n in names if not duties[n])
+        self.by_duty: dict[Duty, frozenset[str]] = {
+            duty: frozenset(n for n in names if duty in duties[n]) for duty in ("command", "comms", "tech")
+        }
         # Criteria no held role covers fall to the incident commander, who owns the response; with nobody in
         # command either, to everyone who took part.
         self.command = self.by_duty["command"] or self.everyone

@@ -13,7 +13,8 @@ from sim.engine.drill import Drill
 from sim.format.library import Library
 from sim.format.loading import load_playbook
 from sim.journal.events import RoleAssigned
-from tests.scoring.builder import IDEAL, Step, step
+from tests.scoring.builder import IDEAL, Step, build, load_scenario, step
+from tests.scoring.builder import load_playbook as load_test_playbook
 from tests.scoring.team_drills import CHAT, TEAM, Say, play_team
 from tests.scoring.test_engine_scoring import play
 from tests.scoring.test_grade import NEGLIGENT
@@ -230,3 +231,17 @@ def test_a_loose_drill_shows_who_stepped_outside_their_role() -> None:
         "Update the status page (investigating) — outside the Incident Commander (IC)'s role",
     ]
     assert ana == ["Investigate (logs) — outside the Communications Lead's role"]
+
+
+def test_a_role_no_duty_names_is_judged_on_its_own_actions() -> None:
+    """pat acts as "scribe", a role the duty table does not know: pat answers for what pat's actions met. (Built
+    event by event: the engine would refuse a role its playbook lacks.)"""
+    scenario, playbook = load_scenario(), load_test_playbook()
+    record = build(as_(TEAM, "pat", "scribe", "snapshot"), scenario)
+    record = record._replace(header=record.header._replace(trainee="sam"))
+    tc = team_card(record, scenario, playbook)
+    assert tc is not None
+    pat = person(tc, "pat")
+    assert pat.roles == ("scribe",) and role_duty("scribe", "Scribe") is None
+    assert pat.criteria and all("pat" in c.actors for c in pat.criteria)
+    assert "expect.snapshot_first" in ids(pat) and "expect.snapshot_first" in ids(person(tc, "tom"))
