@@ -356,12 +356,11 @@ DUTY_BY_CATEGORY: dict[Category, Duty] = {
     "communication": "comms",
     "escalation": "command",  # who is paged and when: coordination
     "mitigation": "tech",
-    "closure": "command",  # the post-incident review and its follow-up
+    "closure": "command",  # resolving only once recovery held, the post-incident review, its follow-up
     "conduct": "own",  # noise falls to whoever made it
 }
 DUTY_BY_ID: dict[str, Duty] = {
     "mitigate.resolution": "command",  # resolving is the incident commander's call
-    "close.verified": "tech",  # checking that recovery held is the technical work
 }
 ROLE_DUTY: dict[str, Duty] = {
     "incident-commander": "command",

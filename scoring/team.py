@@ -256,6 +256,7 @@ def doings(person: PersonResult, scenario: Scenario, playbook: Playbook | None =
             case ActionFinished(action="assign_role"):
                 open_.pop(e.action, None)
                 role, who = str(e.params.get("role", "")), str(e.params.get("who", ""))
+                who = e.actor if who.strip().lower() == "me" else who  # as the engine reads it
                 out.append((e.t, f"Assigned {roles.get(role, role)} to {who}{outside(e)}"))
             case ActionFinished():
                 open_.pop(e.action, None)

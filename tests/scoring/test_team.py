@@ -66,7 +66,8 @@ def test_each_criterion_falls_to_the_role_that_answers_for_it(team: TeamCard) ->
     assert {"classify.severity", "detect.acknowledge", "role.ic", "escalate.dba", "close.pir"} <= ids(sam)
     assert "mitigate.resolution" in ids(sam)  # resolving is the commander's call
     assert {c for c in ids(erin)} == {c.id for c in team.card.criteria if c.category == "communication"}
-    assert {"mitigate.fix", "mitigate.diagnosis", "mitigate.harmful", "close.verified"} <= ids(tom)
+    assert {"mitigate.fix", "mitigate.diagnosis", "mitigate.harmful", "mitigate.time"} <= ids(tom)
+    assert "close.verified" in ids(sam)  # judged on the resolve, the commander's call
     # Each criterion falls to exactly one of three people who each held one role.
     for c in team.card.criteria:
         assert sum(c in p.criteria for p in team.people) == 1, c.id
@@ -193,7 +194,8 @@ def test_messages_in_time_order_with_comms(team_chat: TeamCard) -> None:
 def test_every_category_has_a_duty_and_seed_roles_have_one() -> None:
     assert set(DUTY_BY_CATEGORY) == {cat for cat, _ in CATEGORIES}
     c = Criterion("close.verified", "closure", "t", 10, 10, "pass", "x")
-    assert duty_of(c) == "tech" and duty_of(replace(c, id="close.pir")) == "command"
+    assert duty_of(c) == "command" and duty_of(replace(c, id="mitigate.resolution")) == "command"
+    assert duty_of(replace(c, id="mitigate.time", category="mitigation")) == "tech"
     from scenarios import PLAYBOOKS
 
     for path in sorted(PLAYBOOKS.glob("*.yaml")):

@@ -118,7 +118,7 @@ def test_the_team_part_replaces_by_person_and_nothing_else(inputs: tuple[Scenari
 def test_markdown_person_parts(inputs: tuple[Scenario, Playbook]) -> None:
     md = render("md", team_record(), inputs)
     part = md[md.index("### tom — Technical Lead") :]
-    assert "**Score:** 96.5 / 100 — A (82 of 85 points, 9 criteria)" in part
+    assert "**Score:** 96.0 / 100 — A (72 of 75 points, 8 criteria)" in part
     assert "| T+00:13:40 | Kill idle connections |" in part
     assert "| The right fix applied | pass | 15 / 15 | tom |" in part
     assert "| T+00:08:25 | incident channel | Looking at the logs: /search never returns its connections. |" in part
@@ -205,5 +205,5 @@ def test_an_unfinished_team_drill_grades_nobody(inputs: tuple[Scenario, Playbook
     assert "  Score so far " in txt and "no grade: the drill is unfinished" in txt
     md = render("md", record, inputs)
     team = md[md.index("## Team") :]
-    assert "**Team score so far:**" in team and "| sam | Incident Commander | 93.3 so far | 11 |" in team
+    assert "**Team score so far:**" in team and "| sam | Incident Commander | 82.4 so far | 12 |" in team
     assert not re.search(r"\([A-F]\)|— [A-F] \(", team)  # no letter anywhere in the team's part
