@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import ssl as ssl_module
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -19,7 +20,7 @@ from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.format.script import Step
 from sim.journal.drill_record import DrillRecord, Header
-from sim.journal.events import AnyEvent, DrillEnded
+from sim.journal.events import ActionRefusal, ActionStarted, AnyEvent, DrillEnded
 from sim.journal.jsonl import model_hash
 from sim.team.protocol import (
     PROTOCOL,
@@ -183,7 +184,8 @@ class TeamClient:
         return DrillRecord(self.welcome.header, tuple(self.events))
 
     async def wait_for(self, done: Callable[[TeamClient], bool], timeout: float | None = None) -> bool:
-        """Wait until `done(self)` holds (checked after each message) or the connection ends; returns it."""
+        """Wait until `done(self)` holds (checked after each message), the connection ends or `timeout` seconds
+        pass; returns whether it holds."""
 
         async def loop() -> bool:
             while not done(self):
@@ -193,7 +195,10 @@ class TeamClient:
                 await self._changed.wait()
             return True
 
-        return await asyncio.wait_for(loop(), timeout)
+        try:
+            return await asyncio.wait_for(loop(), timeout)
+        except TimeoutError:
+            return False
 
     async def close(self) -> None:
         if self.closed is None:
@@ -324,10 +329,20 @@ async def play_script(
 ) -> None:
     """Play an action script as this seat: each step is sent with its `at` once the shared clock is within
     `lookahead` sim seconds of it (default: a second of wall time at the clock's speed), and the host takes
-    it when the clock reaches `at` exactly. A step's `actor` is this seat; its `role` is the role handed
+    it when the clock reaches `at` exactly; a step this seat already took (before a reconnect) is skipped.
+    A step's `actor` is this seat; its `role` is the role handed
     out for `assign_role`, and ignored otherwise (the seat acts in its own role)."""
+    # What this seat already did (a reconnect, a resumed host): each step taken left an input at its time.
+    taken = Counter(
+        (e.t, e.action)
+        for e in client.events
+        if isinstance(e, ActionStarted | ActionRefusal) and e.actor == client.welcome.you
+    )
     for step in steps:
         at = float(step.at)
+        if taken[(at, step.do)] > 0:
+            taken[(at, step.do)] -= 1
+            continue
 
         def near(c: TeamClient, at: float = at) -> bool:
             ahead = lookahead if lookahead is not None else c.clock.speed * 1.0 + 1.0
