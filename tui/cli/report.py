@@ -13,6 +13,7 @@ from tui.cli.score import (
     pass_mark_option,
     playbook_option,
     scenario_option,
+    team_of,
     warn,
 )
 
@@ -52,10 +53,11 @@ def report(
         card = grade(g.record, g.scenario, g.playbook, pass_mark=pass_mark)
     except ValueError as exc:
         fail(str(exc))
+    team = team_of(g, card)  # a team drill's report has each person's part
     if fmt == "json":
         from scoring.report_json import render_json
 
-        text = render_json(card, g.record, g.scenario, g.playbook)
+        text = render_json(card, g.record, g.scenario, g.playbook, team)
     else:
         from scoring.series import replay_series
         from sim.engine.drill import DrillError
@@ -70,11 +72,11 @@ def report(
         if fmt == "md":
             from scoring.report_md import render_markdown
 
-            text = render_markdown(card, g.record, g.scenario, g.playbook, replayed.series)
+            text = render_markdown(card, g.record, g.scenario, g.playbook, replayed.series, team)
         else:
             from scoring.report_html import render_html
 
-            text = render_html(card, g.record, g.scenario, g.playbook, replayed.series)
+            text = render_html(card, g.record, g.scenario, g.playbook, replayed.series, team)
     if output is None:
         click.echo(text, nl=False)
         return
