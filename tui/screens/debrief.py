@@ -242,7 +242,9 @@ class DebriefScreen(Screen[None]):
             self.form.focus_answer()
         elif by_key:
             target = next((w for w in event.pane.query(Widget) if w.focusable), None)
-            (target or self._tab_bar()).focus()
+            # The pane opens at its top; scrolling the target into view would animate, and a screenshot or a
+            # keypress could land mid-way.
+            (target or self._tab_bar()).focus(scroll_visible=False)
 
     def action_escape(self) -> None:
         """Escape leaves a text box for the tab bar (saving the answer); anywhere else, back to the scenarios."""
