@@ -49,7 +49,7 @@ def played_by(trainee: str) -> dict[str, Played]:
     from scoring.trends import played
 
     db = default_db()
-    if not db.exists():
+    if isinstance(db, Path) and not db.exists():
         return {}
     with History(db, create=False) as h:
         return played(h.drills(Filters(trainee=trainee or None)))
