@@ -106,12 +106,12 @@ class Store:
         assert isinstance(raw, sqlite3.Connection)
         version = raw.execute("PRAGMA user_version").fetchone()[0]
         self._check_sqlite_is_ours(raw, version)  # before WAL mode, which would change another program's file
-        raw.execute("PRAGMA journal_mode = WAL")
         self._refuse_newer(version)
+        if 0 < version < SCHEMA_VERSION:
+            self.backup = backup_sqlite(path, version)  # the file exactly as it was, before even WAL mode
+        raw.execute("PRAGMA journal_mode = WAL")
         if version == SCHEMA_VERSION:
             return
-        if version > 0:
-            self.backup = backup_sqlite(path, version)
         with self.write() as conn:
             # Re-read under the write lock: another process may have migrated meanwhile.
             version = self._version(conn)
