@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select, update
 from scoring.history import DrillRow, ItemLike
 from scoring.store.db import Store
 from scoring.store.tables import plan_items, plan_links
+from sim.format.text import printable_json
 
 STATUSES = ("open", "closed")
 
@@ -76,9 +77,13 @@ def _due(started_at: str, days: int) -> str:
         return ""
 
 
-def items(store: Store, *, team: str | None = None, status: str | None = "open") -> list[PlanItem]:
+def items(
+    store: Store, *, team: str | None = None, status: str | None = "open", ids: Sequence[int] | None = None
+) -> list[PlanItem]:
     """Items oldest first; `status` None for every item."""
     query = select(plan_items).order_by(plan_items.c.opened_at, plan_items.c.id)
+    if ids is not None:
+        query = query.where(plan_items.c.id.in_(ids))
     if team is not None:
         query = query.where(plan_items.c.team == team)
     if status is not None:
@@ -95,13 +100,15 @@ def items(store: Store, *, team: str | None = None, status: str | None = "open")
 
 
 def _item(r: dict[str, Any], drills: list[int]) -> PlanItem:
-    r = {k: v for k, v in r.items()}
+    # The database can be edited by hand: its text is shown, never obeyed (sim.format.text).
+    r = printable_json(dict(r))
     scenario = r.pop("scenario_id")
     return PlanItem(**r, scenario=scenario, drills=tuple(drills))
 
 
 def get(store: Store, item_id: int) -> PlanItem | None:
-    return next((i for i in items(store, status=None) if i.id == item_id), None)
+    found = items(store, status=None, ids=(item_id,))
+    return found[0] if found else None
 
 
 def assign(store: Store, item_id: int, *, owner: str | None = None, due: str | None = None) -> bool:
