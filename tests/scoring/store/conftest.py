@@ -10,6 +10,10 @@ import pytest
 
 from scoring.grade import ScoreCard, grade
 from scoring.rubric import Criterion
+from sim.engine.drill import Drill
+from sim.format.playbook import Playbook
+from sim.format.scenario import Scenario
+from sim.journal.drill_record import DrillRecord
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -20,9 +24,28 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
     return url
 
 
+class Played(NamedTuple):
+    card: ScoreCard
+    journal: str
+    record: DrillRecord
+    scenario: Scenario
+    playbook: Playbook
+
+
 @pytest.fixture(scope="session")
-def tutorial_card(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScoreCard, str]:
+def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
+    """The tutorial played by its ideal script: its card, journal text, record, scenario and playbook."""
+    drill, scenario, playbook, journal = _play(tmp_path_factory)
+    return Played(grade(drill.record, scenario, playbook), journal.read_text(), drill.record, scenario, playbook)
+
+
+@pytest.fixture(scope="session")
+def tutorial_card(played: Played) -> tuple[ScoreCard, str]:
     """A graded drill (the tutorial played by its ideal script) and its journal text."""
+    return played.card, played.journal
+
+
+def _play(tmp_path_factory: pytest.TempPathFactory) -> tuple[Drill, Scenario, Playbook, Path]:
     from scenarios import LIBRARY, SCRIPTS
     from sim.format.library import Library
     from sim.format.loading import load_script
@@ -33,7 +56,7 @@ def tutorial_card(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScoreCard, 
     script = load_script(SCRIPTS / "tutorial" / "ideal.yaml", scenario, playbook)
     journal = tmp_path_factory.mktemp("card") / "j.jsonl"
     drill = run_script(scenario, playbook, script, journal=journal, trainee="ana", team="sre", scenario_path=path)
-    return grade(drill.record, scenario, playbook), journal.read_text()
+    return drill, scenario, playbook, journal
 
 
 # The agreed shapes of scoring.team (branch team-score) and scoring.improvement (branch programme), built here

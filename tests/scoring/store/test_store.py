@@ -4,16 +4,18 @@ plan followed up, and the programme's trends computed by the database."""
 from __future__ import annotations
 
 import dataclasses
+import sys
+import types
 from pathlib import Path
 
 import pytest
 
 from scoring.grade import ScoreCard
-from scoring.history import DrillRow, Filters, History, HistoryError, row_for, team_rows
+from scoring.history import DrillRow, Filters, History, HistoryError, row_for, store, team_rows
 from scoring.store import plan
 from scoring.store.queries import programme
 from scoring.trends import trends
-from tests.scoring.store.conftest import PersonResult, TeamCard, item
+from tests.scoring.store.conftest import PersonResult, Played, TeamCard, item
 from tests.scoring.test_history import _row
 
 
@@ -143,3 +145,25 @@ def test_a_missing_history_is_not_created_by_reading(db: Path | str) -> None:
         History(db, create=False)
     History(db).close()
     History(db, create=False).close()
+
+
+def test_storing_a_drill_files_its_debriefs_action_items(
+    db: Path | str, played: Played, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = []
+
+    def improvement_items(card: ScoreCard, scenario: object, playbook: object) -> list[object]:
+        seen.append((card, scenario, playbook))
+        return [item("detect.acknowledge")]
+
+    # scoring.improvement comes from the programme branch; its function is stood in for here.
+    monkeypatch.setitem(sys.modules, "scoring.improvement", types.SimpleNamespace(improvement_items=improvement_items))
+    drill_id = store(played.card, played.record, None, started_at="2026-05-01T09:00:00Z", db=db,
+                     scenario=played.scenario, playbook=played.playbook)  # fmt: skip
+    assert seen == [(played.card, played.scenario, played.playbook)]
+    with History(db) as h:
+        (only,) = plan.items(h.store)
+        assert (only.team, only.drills, only.scenario, only.due) == ("sre", (drill_id,), "tutorial", "2026-05-31")
+    # Without the scenario and playbook, a drill is stored with no items.
+    store(played.card, played.record, None, started_at="2026-05-02T09:00:00Z", db=db, answers=("Again.",))
+    assert len(seen) == 1
