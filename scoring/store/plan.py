@@ -49,16 +49,14 @@ def record_items(conn: Connection, row: DrillRow, drill_id: int, items: Sequence
     from scoring.store.drills import insert_ignoring_duplicates
 
     team = plan_team(row)
-    ins = insert_ignoring_duplicates(conn, plan_items).returning(plan_items.c.id)
-    link = insert_ignoring_duplicates(conn, plan_links)
     for item in items:
-        got = conn.execute(
-            ins.values(
-                key=item.key, team=team, issue=item.issue, corrective_action=item.corrective_action,
-                element=item.element, criterion=item.criterion, priority=item.priority, owner=item.owner,
-                due=_due(row.started_at, item.due_days), status="open", opened_at=row.started_at, drill_id=drill_id,
-                scenario_id=row.scenario_id,
-            )
+        got = insert_ignoring_duplicates(
+            conn,
+            plan_items,
+            {"key": item.key, "team": team, "issue": item.issue, "corrective_action": item.corrective_action,
+             "element": item.element, "criterion": item.criterion, "priority": item.priority, "owner": item.owner,
+             "due": _due(row.started_at, item.due_days), "status": "open", "opened_at": row.started_at,
+             "drill_id": drill_id, "scenario_id": row.scenario_id},
         ).scalar()  # fmt: skip
         if got is None:
             got = conn.execute(
@@ -67,7 +65,7 @@ def record_items(conn: Connection, row: DrillRow, drill_id: int, items: Sequence
                 )
             ).scalar()
         if got is not None:
-            conn.execute(link.values(item_id=got, drill_id=drill_id))
+            insert_ignoring_duplicates(conn, plan_links, {"item_id": got, "drill_id": drill_id}, returning=False)
 
 
 def _due(started_at: str, days: int) -> str:
