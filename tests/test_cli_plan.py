@@ -80,3 +80,11 @@ def test_programme_trends_as_text_and_json(db: str) -> None:
     ]  # fmt: skip
     per_trainee = json.loads(run("history", "--db", db, "trends", "--format", "json").output)
     assert [(t["who"], t["scores"]) for t in per_trainee["trends"]] == [("ana", [60.0, 80.0]), ("bo", [40.0])]
+
+
+def test_plan_text_from_the_database_is_shown_not_obeyed(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    with History(db) as h:
+        h.add_drill([_row()], [item("\x1b]0;PWNED\x07\x1b[2Jrole.ic")])
+    out = run("plan", "--db", str(db)).output
+    assert "\x1b" not in out and "\x07" not in out and "PWNED" in out

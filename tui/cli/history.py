@@ -128,7 +128,7 @@ def show(db: str | None, drill_id: int, journal: bool) -> None:
 
 CSV_COLUMNS = ("id", "started_at", "trainee", "team", "scenario_id", "scenario_hash", "playbook", "seed",
                "sim_duration", "score", "grade", "passed", "end_reason", "ended_by", "mtta", "mtti", "mttm",
-               "mttr")  # fmt: skip
+               "mttr", "kind", "role", "drill_key")  # fmt: skip
 
 
 def to_csv(rows: list[DrillRow]) -> str:
