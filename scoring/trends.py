@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from scoring.history import DrillRow
+from scoring.store.records import DrillRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,17 +3,16 @@ number of writers), reading them back checked, and putting answers on a stored d
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, CursorResult, Table, TextClause, and_, literal, select, text, update
+from sqlalchemy import ColumnElement, Connection, and_, literal, select, update
 
-from scoring.history import CriterionRow, DrillRow, Filters, HistoryError, ItemLike, journal_sha256
-from scoring.store.db import Store
+from scoring.store.db import Store, insert_ignoring_duplicates
 from scoring.store.plan import record_items
+from scoring.store.records import CriterionRow, DrillRow, Filters, HistoryError, ItemLike, journal_sha256
 from scoring.store.tables import criteria, drills
 from sim.format.text import printable_json
 
@@ -25,22 +24,6 @@ _LISTED = [c for c in drills.c if c.name != "journal"]
 
 class Damaged(ValueError):
     """A stored row whose values are not what warroom writes (the file was edited or damaged)."""
-
-
-def insert_ignoring_duplicates(
-    conn: Connection, table: Table, values: dict[str, Any], returning: bool = True
-) -> CursorResult[Any]:
-    """INSERT … ON CONFLICT DO NOTHING [RETURNING id]: the unique indexes decide what is a duplicate, atomically,
-    even between writers that check at the same moment. The same SQL on SQLite (3.35+) and PostgreSQL."""
-    return conn.execute(_ignoring(table.name, tuple(values), returning), values)
-
-
-@functools.cache
-def _ignoring(table: str, columns: tuple[str, ...], returning: bool) -> TextClause:
-    # Written out, not built with the dialects' insert().on_conflict_do_nothing(): SQLAlchemy 2.0 cannot cache
-    # those, and compiling the statement again for every drill halved the throughput of 8 writers (H2).
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
-    return text(sql + " ON CONFLICT DO NOTHING" + (" RETURNING id" if returning else ""))
 
 
 def _values(row: DrillRow, sha: str, key: str) -> dict[str, Any]:

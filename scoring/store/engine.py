@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from scoring.history import HistoryError, ended_by, journal_sha256, shown
+from scoring.store.records import HistoryError, ended_by, journal_sha256, shown
 
 POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 

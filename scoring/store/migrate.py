@@ -11,10 +11,11 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
+from scoring.store.engine import create_private
 from scoring.store.legacy import LEGACY_VERSION, MIGRATIONS, statements
+from scoring.store.records import SCHEMA_VERSION
 
 VERSION_TABLE = "warroom_version"  # not Alembic's default: another application's alembic_version is not ours
-from scoring.history import SCHEMA_VERSION  # noqa: E402
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # `PRAGMA application_id` of a warroom history ("WRMH"), set from schema 2 on; also PostgreSQL's advisory lock
@@ -42,8 +43,6 @@ def alembic_version(conn: Connection) -> int | None:
 def backup_sqlite(path: Path, version: int) -> Path:
     """A copy of the file as it is, made with SQLite's online backup (consistent while others write), beside
     it and as private as it: `history.db.schema3.bak` (a number added when that name is taken)."""
-    from scoring.store.engine import create_private
-
     n, target = 0, path.with_name(f"{path.name}.schema{version}.bak")
     while target.exists():
         n += 1

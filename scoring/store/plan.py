@@ -9,8 +9,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select, update
 
-from scoring.history import DrillRow, ItemLike
-from scoring.store.db import Store
+from scoring.store.db import Store, insert_ignoring_duplicates
+from scoring.store.records import DrillRow, ItemLike
 from scoring.store.tables import plan_items, plan_links
 from sim.format.text import printable_json
 
@@ -46,8 +46,6 @@ def plan_team(row: DrillRow) -> str:
 def record_items(conn: Connection, row: DrillRow, drill_id: int, items: Sequence[ItemLike]) -> None:
     """Open an item for each weakness the drill showed, or link the drill to the team's item already open for it.
     The partial unique index (one open item per team and key) settles two writers opening the same one."""
-    from scoring.store.drills import insert_ignoring_duplicates
-
     team = plan_team(row)
     for item in items:
         got = insert_ignoring_duplicates(

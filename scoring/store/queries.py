@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Float, Select, cast, func, select
 
-from scoring.history import FACILITATOR, Filters
 from scoring.store.db import Store
 from scoring.store.drills import where
+from scoring.store.records import FACILITATOR, Filters
 from scoring.store.tables import drills, plan_items
 from scoring.trends import ProgrammeRow
 
