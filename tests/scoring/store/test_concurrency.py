@@ -1,5 +1,6 @@
 """Many writers at once: 8 processes storing 1,000 drills between them into PostgreSQL, and 2 into SQLite, lose
-nothing and duplicate nothing, although every drill is offered twice (by two different processes)."""
+nothing and duplicate nothing, although every drill is offered twice (by two different processes), and the
+weakness every drill shows opens one improvement item."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from typing import Any
 from sqlalchemy import text
 
 from scoring.history import History
+from tests.scoring.store.conftest import item
 from tests.scoring.test_history import _row
 
 DRILLS = 1000
+# Every drill shows the same weakness: one item is opened, by whichever writer gets there first, and every
+# drill links to it.
+ITEM = item("detect.acknowledge")
 
 
 def _journal(i: int) -> str:
@@ -29,11 +34,8 @@ def _writer(db: str, worker: int, workers: int, barrier: Any) -> None:
     barrier.wait(60)
     with History(db if "://" in db else Path(db), timeout=60) as h:
         for i in (n for pair in zip(mine, theirs, strict=False) for n in pair):
-            h.add(
-                dataclasses.replace(
-                    base, journal=_journal(i), started_at=f"2026-01-01T00:{i // 60 % 60:02d}:{i % 60:02d}Z"
-                )
-            )
+            at = f"2026-01-01T00:{i // 60 % 60:02d}:{i % 60:02d}Z"
+            h.add_drill([dataclasses.replace(base, journal=_journal(i), started_at=at)], [ITEM])
 
 
 def _store_from(db: str, workers: int) -> None:
@@ -55,6 +57,8 @@ def _check(h: History) -> None:
     assert all(len(r.criteria) == 1 for r in rows)
     with h.store.read() as conn:
         assert conn.execute(text("SELECT count(*) FROM criteria")).scalar() == DRILLS
+        assert conn.execute(text("SELECT count(*) FROM plan_items")).scalar() == 1
+        assert conn.execute(text("SELECT count(DISTINCT drill_id) FROM plan_links")).scalar() == DRILLS
 
 
 def test_eight_processes_into_postgresql(postgres_url: str) -> None:
