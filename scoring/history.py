@@ -227,6 +227,17 @@ def improvement_items(card: ScoreCard, scenario: Scenario, playbook: Playbook) -
     return list(module.improvement_items(card, scenario, playbook))
 
 
+def team_of(record: DrillRecord, card: ScoreCard, scenario: Scenario, playbook: Playbook) -> TeamLike | None:
+    """The team debrief of a drill more than one person acted in, from `scoring.team` (branch `team-score`);
+    None for a drill one person played, or until that module is merged."""
+    try:
+        module = importlib.import_module("scoring.team")
+    except ImportError:
+        return None
+    found: TeamLike | None = module.team_card(record, scenario, playbook, card=card)
+    return found
+
+
 def store(
     card: ScoreCard,
     record: DrillRecord,
@@ -240,12 +251,15 @@ def store(
     playbook: Playbook | None = None,
 ) -> int:
     """Store one finished drill in the history and return its id (a team drill's: its team row's, with a row
-    per person beside it). Given the scenario and playbook, the debrief's action items go into the improvement
-    plan. Idempotent: the same journal is stored once, so a debrief shown again (or a finished journal
-    resumed) never makes a duplicate row. Raises `HistoryError` with a message fit to show the trainee."""
+    per person beside it). Given the scenario and playbook, a drill more than one person acted in is stored as
+    a team drill (unless `team` is given already), and the debrief's action items go into the improvement plan.
+    Idempotent: the same journal is stored once, so a debrief shown again (or a finished journal resumed) never
+    makes a duplicate row. Raises `HistoryError` with a message fit to show the trainee."""
     text = journal_text(record, journal)
     ended = record.first(DrillEnded)
     end_reason = ended.reason if ended else ""
+    if team is None and scenario is not None and playbook is not None:
+        team = team_of(record, card, scenario, playbook)
     if team is not None:
         rows = team_rows(team, text, started_at, end_reason, answers)
     else:

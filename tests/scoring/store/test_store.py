@@ -167,3 +167,20 @@ def test_storing_a_drill_files_its_debriefs_action_items(
     # Without the scenario and playbook, a drill is stored with no items.
     store(played.card, played.record, None, started_at="2026-05-02T09:00:00Z", db=db, answers=("Again.",))
     assert len(seen) == 1
+
+
+def test_a_drill_more_than_one_person_acted_in_is_stored_as_a_team_drill(
+    db: Path | str, played: Played, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def team_card(record: object, scenario: object, playbook: object, *, card: ScoreCard) -> TeamCard:
+        assert (record, scenario, playbook, card) == (played.record, played.scenario, played.playbook, played.card)
+        return _team(card)
+
+    # scoring.team comes from the team-score branch; its function is stood in for here.
+    monkeypatch.setitem(sys.modules, "scoring.team", types.SimpleNamespace(team_card=team_card))
+    drill_id = store(played.card, played.record, None, started_at="2026-05-01T09:00:00Z", db=db,
+                     scenario=played.scenario, playbook=played.playbook)  # fmt: skip
+    with History(db) as h:
+        assert [(r.id == drill_id, r.kind, r.trainee) for r in h.drills()] == [
+            (True, "team", "blue"), (False, "person", "dana"), (False, "person", "eli")
+        ]  # fmt: skip
