@@ -132,3 +132,16 @@ def test_warroom_play_starts_without_the_store() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_cli_names_the_backup_it_made(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    path = tmp_path / "h.db"
+    _legacy(path, 2)
+    result = CliRunner().invoke(main, ["history", "--db", str(path)])
+    assert result.exit_code == 0 and "ana" in result.stdout
+    assert f"the old file is kept as {tmp_path / 'h.db.schema2.bak'}" in result.stderr
+    assert "kept as" not in CliRunner().invoke(main, ["history", "--db", str(path)]).stderr
