@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "play": "tui.cli.play:play",
     "calibrate": "tui.cli.calibrate:calibrate_cmd",
     "history": "tui.cli.history:history",
+    "plan": "tui.cli.plan:plan",
     "lint": "tui.cli.lint:lint",
     "new": "tui.cli.new:new",
     "validate": "tui.cli.validate:validate",

@@ -147,7 +147,8 @@ class DebriefScreen(Screen[None]):
         session = self.session
         started_at = getattr(session, "started_at", "") or utc_now()
         try:
-            self.history_id = store(self.card, self.record, session.journal, started_at=started_at)
+            self.history_id = store(self.card, self.record, session.journal, started_at=started_at,
+                                    scenario=session.scenario, playbook=session.playbook)  # fmt: skip
         except HistoryError as exc:
             self.notify(
                 f"{exc}\nThe journal is kept: {session.journal or 'none'}",
