@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "score": "tui.cli.score:score",
     "report": "tui.cli.report:report",
     "serve": "tui.cli.serve:serve",
+    "export": "tui.cli.msel:export",
+    "import": "tui.cli.msel:import_",
 }
 
 
