@@ -254,6 +254,8 @@ def read_msel(text: str, path: str) -> list[Row]:
                 raise MselError([Problem(path, line, col, f"a cell longer than {MAX_CELL} characters")])
             name = header.get(i)
             if name is not None:
+                # A line break inside a cell is \n in a scenario, whatever the spreadsheet wrote (\r\n, \r).
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
                 cells[name] = Cell(value[1:] if value.startswith("'") else value, line, col)
         rows.append(Row(start, cells))
     if header is None:
