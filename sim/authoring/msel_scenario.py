@@ -11,7 +11,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from sim.authoring.msel import MselError, Row, inject_data, number
+from sim.authoring.msel import MselError, Row, number
+from sim.authoring.msel_cells import inject_data
 from sim.format import loading, yamlsafe
 from sim.format.loading import Problem
 from sim.format.playbook import Playbook

@@ -293,7 +293,7 @@ def test_the_reader_never_fails_but_with_a_located_problem(data: bytes | str) ->
         assert exc.problems and all(str(p).startswith("f.csv:") for p in exc.problems)
         assert all(p.line >= 1 and p.col >= 1 for p in exc.problems)
         return
-    from sim.authoring.msel import inject_data
+    from sim.authoring.msel_cells import inject_data
 
     for n, row in enumerate(rows, 1):
         try:
