@@ -60,7 +60,8 @@ MAX_BYTES = 4_000_000  # a bundled scenario's MSEL is a few kB; anything near th
 MAX_ROWS = 2_000
 MAX_CELL = 20_000  # as a scenario's longest text
 # Cells a spreadsheet would run as a formula start with one of these; such a cell is written behind an
-# apostrophe, and a leading apostrophe is always taken off when reading, so text round-trips exactly.
+# apostrophe, and reading takes off an apostrophe followed by one of them. A spreadsheet that drops the
+# apostrophe (Excel reads it as "this is text") leaves the text as it was; one that keeps it gets it taken off.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r", "'")
 TOKEN = re.compile(r"[A-Za-z0-9_.@/+\-]+")
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
@@ -256,7 +257,8 @@ def read_msel(text: str, path: str) -> list[Row]:
             if name is not None:
                 # A line break inside a cell is \n in a scenario, whatever the spreadsheet wrote (\r\n, \r).
                 value = value.replace("\r\n", "\n").replace("\r", "\n")
-                cells[name] = Cell(value[1:] if value.startswith("'") else value, line, col)
+                guarded = value.startswith("'") and value[1:].startswith(_FORMULA)
+                cells[name] = Cell(value[1:] if guarded else value, line, col)
         rows.append(Row(start, cells))
     if header is None:
         raise _fail(path, 1, 1, "the file is empty", "the first row names the columns: " + ", ".join(COLUMNS))

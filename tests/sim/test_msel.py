@@ -107,6 +107,20 @@ def test_a_leading_apostrophe_of_its_own_survives(pool: tuple[Path, Scenario, An
     assert round_trip(path, sc, playbooks).injects == sc.injects
 
 
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [
+        ("'=1+1", "=1+1"),  # as warroom wrote it
+        ("=1+1", "=1+1"),  # after a spreadsheet dropped the apostrophe on saving
+        ("''tis so", "'tis so"),
+        ("'tis so", "'tis so"),  # typed by hand: an apostrophe of the text's own
+    ],
+)
+def test_only_a_guarding_apostrophe_is_taken_off(cell: str, text: str) -> None:
+    (row,) = read_msel(f'Time,Synopsis,Kind\r\nT+00:01:00,"{cell}",chat\r\n', "x.csv")
+    assert row.get("Event synopsis") == text
+
+
 def test_the_trigger_column_spells_each_trigger(pool: tuple[Path, Scenario, Any]) -> None:
     _, scenario, _ = pool
     triggers: list[dict[str, Any]] = [
