@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import scenarios
 from sim.format.library import Library
 from tui.cli import main
 
@@ -77,3 +79,18 @@ def test_import_needs_a_base(home: Path, tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["import", str(csv_path)]).exit_code == 2
     both = ["import", str(csv_path), "--into", "tutorial", "--playbook", "samplemind"]
     assert CliRunner().invoke(main, both).exit_code == 2
+
+
+def test_a_title_it_cannot_set_is_a_message_not_a_traceback(home: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    base = tmp_path / "folded.yaml"
+    text = (Path(scenarios.LIBRARY) / "tutorial.yaml").read_text(encoding="utf-8")
+    base.write_text(re.sub(r"(?m)^title: .*$", "title: >-\n  A title\n  on two lines", text), encoding="utf-8")
+    csv_path = tmp_path / "t.csv"
+    assert runner.invoke(main, ["export", "tutorial", "-o", str(csv_path)]).exit_code == 0
+    kept = runner.invoke(main, ["import", str(csv_path), "--into", str(base), "-o", "-"])
+    assert kept.exit_code == 0, kept.output  # the title as it is: nothing to set
+    assert "title: >-\n  A title\n  on two lines" in kept.stdout
+    made = runner.invoke(main, ["import", str(csv_path), "--into", str(base), "--title", "New", "-o", "-"])
+    assert made.exit_code == 1 and "not written on one line" in made.stderr
+    assert "Traceback" not in made.output

@@ -110,10 +110,10 @@ def with_injects(base: str, block: list[str], values: Mapping[str, str] | None =
         # Last in the file first, so the earlier marks stay right.
         for key in sorted(values, key=lambda k: -keys[k][1].start_mark.index if k in keys else 0):
             node = keys[key][1] if key in keys else None
-            if not isinstance(node, yaml.ScalarNode) or node.start_mark.line != node.end_mark.line:
-                raise ValueError(f"the scenario has no one-line top-level {key!r} to set")
-            if node.value == values[key]:
+            if isinstance(node, yaml.ScalarNode) and node.value == values[key]:
                 continue  # as written: keep its bytes
+            if not isinstance(node, yaml.ScalarNode) or node.start_mark.line != node.end_mark.line:
+                raise ValueError(f"its {key!r} is not written on one line; change it in the file itself")
             text = text[: node.start_mark.index] + _dq(values[key]) + text[node.end_mark.index :]
     return text, first, removed
 

@@ -158,6 +158,8 @@ def import_(
     try:
         rows = read_msel(decode(data, shown), shown)
         written = write_scenario(rows, shown, base, where, playbooks, values)
+    except ValueError as exc:  # a value --id or --title cannot set in the base scenario's file
+        _fail(f"cannot write the scenario from {where}: {exc}")
     except MselError as exc:
         _problems(exc.problems)
         n = len(exc.problems)
