@@ -5,6 +5,7 @@ inline SVG charts, to send to leadership. It reads the store's aggregate rows (d
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any, NamedTuple, Protocol
@@ -195,7 +196,7 @@ def render_programme(
 ) -> str:
     """The page. Deterministic: the same rows give the same bytes, whatever their order."""
     rows = sorted(rows, key=lambda r: (r.team, r.month, r.scenario))
-    months = sorted({r.month for r in rows})
+    months = month_axis({r.month for r in rows})
     teams = sorted({r.team for r in rows})
     cells = {(t, m): combine([r for r in rows if r.team == t and r.month == m]) for t in teams for m in months}
     whole = {t: combine([r for r in rows if r.team == t]) for t in teams}
@@ -235,6 +236,21 @@ def render_programme(
     return "\n".join(parts) + "\n"
 
 
+MAX_MONTHS = 60  # a longer span shows only the months that have rows
+
+
+def month_axis(months: Iterable[str]) -> list[str]:
+    """Every month from the first to the last (`YYYY-MM`), so a month without drills shows as a gap; only those
+    given when one is not a month or the span is over MAX_MONTHS."""
+    given = sorted(set(months))
+    if not given or not all(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m) for m in given):
+        return given
+    first, last = (int(m[:4]) * 12 + int(m[5:]) - 1 for m in (given[0], given[-1]))
+    if last - first >= MAX_MONTHS:
+        return given
+    return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(first, last + 1)]
+
+
 def _min(seconds: float | None) -> float | None:
     return None if seconds is None else seconds / 60.0
 
@@ -244,7 +260,8 @@ def _pct(share: float | None) -> float | None:
 
 
 def _minutes_label(v: float) -> str:
-    return f"{v:g}m" if v < 100 else f"{v:.0f}m"
+    """A chart's minutes as a duration: `4m`, `3m20s`, `2h`."""
+    return format_duration(v * 60.0)
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int) -> str:

@@ -33,7 +33,10 @@ def _frame(title: str, months: Sequence[str]) -> tuple[list[str], float, float]:
         f'<rect class="plot" x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}"/>',
         f'<text class="chart-title" x="{LEFT}" y="14">{_e(title)}</text>',
     ]
+    every = -(-len(months) // 12)  # at most twelve labels, evenly spaced
     for i, month in enumerate(months):
+        if i % every:
+            continue
         mx = f(_x(i, len(months)))
         out.append(f'<text class="tick" x="{mx}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle">{_e(month)}</text>')
     return out, plot_w, plot_h
@@ -100,20 +103,17 @@ def line_chart(
         )
     for i, team in enumerate(teams):
         colour = PALETTE[i % len(PALETTE)]
-        runs: list[list[str]] = [[]]
-        for j, v in enumerate(lines[team]):
-            if v is None:
-                runs.append([])
-                continue
-            point = f"{f(_x(j, len(months)))},{f(y(v))}"
-            runs[-1].append(point)
+        # One line through the months that have a value: a team that drills every other month still reads as
+        # a trend; the dots say which months it is made of.
+        points = [(f(_x(j, len(months))), f(y(v)), j, v) for j, v in enumerate(lines[team]) if v is not None]
+        if len(points) > 1:
+            joined = " ".join(f"{px},{py}" for px, py, _, _ in points)
+            out.append(f'<polyline class="series" stroke="{colour}" points="{joined}"/>')
+        for px, py, j, v in points:
             out.append(
-                f'<circle cx="{point.split(",")[0]}" cy="{point.split(",")[1]}" r="3" fill="{colour}">'
+                f'<circle cx="{px}" cy="{py}" r="3" fill="{colour}">'
                 f"<title>{_e(_team(team))}, {_e(months[j])}: {_e(show(v))}</title></circle>"
             )
-        for run in runs:
-            if len(run) > 1:
-                out.append(f'<polyline class="series" stroke="{colour}" points="{" ".join(run)}"/>')
     out += _legend(teams)
     out.append("</svg>")
     return "\n".join(out)

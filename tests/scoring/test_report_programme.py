@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.report_programme import Row, combine, render_programme, rows_from_json
+from scoring.report_programme import Row, combine, month_axis, render_programme, rows_from_json
 from tests.scoring.test_reports import GOLDEN, UPDATE, _Collector
 
 # Two teams, three months, a dozen drills; one team's name is hostile, one month has no resolution at all.
@@ -110,3 +110,11 @@ def test_any_json_gives_rows_and_a_page(doc: object) -> None:
 def test_a_value_of_the_wrong_kind_reads_as_missing(value: object) -> None:
     (row,) = rows_from_json({"rows": [{"team": "a", "month": "2026-01", "score": value, "drills": 1}]})
     assert row.score is None
+
+
+def test_the_month_axis_shows_months_without_drills() -> None:
+    assert month_axis(["2026-03", "2025-11", "2026-01"]) == ["2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
+    assert month_axis(["2020-01", "2026-01"]) == ["2020-01", "2026-01"]  # over five years: only those with rows
+    assert month_axis(["2026-01", "soon"]) == ["2026-01", "soon"]
+    html = page([*ROWS, Row("sre", "2026-06", "ddos", 1, 90.0)])
+    assert html.count(">2026-05</text>") == 8  # on the axis of all eight charts, with no drill in May
