@@ -94,3 +94,13 @@ def test_a_title_it_cannot_set_is_a_message_not_a_traceback(home: Path, tmp_path
     made = runner.invoke(main, ["import", str(csv_path), "--into", str(base), "--title", "New", "-o", "-"])
     assert made.exit_code == 1 and "not written on one line" in made.stderr
     assert "Traceback" not in made.output
+
+
+def test_a_sheet_naming_another_scenarios_metrics_needs_into(home: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    csv_path = tmp_path / "pool.csv"
+    assert runner.invoke(main, ["export", "db-pool-exhaustion", "-o", str(csv_path)]).exit_code == 0
+    made = runner.invoke(main, ["import", str(csv_path), "--playbook", "samplemind", "-o", "-"])
+    assert made.exit_code == 1
+    assert f"{csv_path}:2:8: metric 'latency_p95' is not defined" in made.stderr
+    assert "--into that scenario" in made.stderr

@@ -167,7 +167,10 @@ def import_(
     _problems(written.problems)
     if written.scenario is None:
         n = sum(p.severity == "error" for p in written.problems)
-        _fail(f"no scenario written: fix the {n} error{'s' if n != 1 else ''} above")
+        unknown = into is None and any("is not defined" in p.message for p in written.problems)
+        hint = " (a new scaffold has its own metrics and actions only: import a sheet exported from a scenario "
+        hint += "--into that scenario)"
+        _fail(f"no scenario written: fix the {n} error{'s' if n != 1 else ''} above" + (hint if unknown else ""))
     if output is not None and str(output) == "-":
         click.echo(written.text, nl=False)
         return
