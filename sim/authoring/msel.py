@@ -59,6 +59,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 MAX_BYTES = 4_000_000  # a bundled scenario's MSEL is a few kB; anything near this is not an events list
 MAX_ROWS = 2_000
 MAX_CELL = 20_000  # as a scenario's longest text
+MAX_COLUMNS = 200
 # Cells a spreadsheet would run as a formula start with one of these; such a cell is written behind an
 # apostrophe, and reading takes off an apostrophe followed by one of them. A spreadsheet that drops the
 # apostrophe (Excel reads it as "this is text") leaves the text as it was; one that keeps it gets it taken off.
@@ -240,6 +241,8 @@ def read_msel(text: str, path: str) -> list[Row]:
         except csv.Error as exc:
             raise _fail(path, start, 1, f"not valid CSV: {exc}", "check the quotes in this row") from None
         end = reader.line_num
+        if len(record) > MAX_COLUMNS:
+            raise _fail(path, start, 1, f"a row of more than {MAX_COLUMNS} columns", "an MSEL has a dozen")
         starts = _field_starts(lines[start - 1 : end], start, delimiter)
         if not any(v.strip() for v in record):
             continue

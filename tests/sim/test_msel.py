@@ -220,6 +220,8 @@ def test_reads_are_bounded() -> None:
     rows = "".join(f"{i},T+00:00:01,,x,chat\r\n" for i in range(msel.MAX_ROWS + 1))
     with pytest.raises(MselError, match="more than"):
         read_msel("Number,Time,Trigger,Synopsis,Kind\r\n" + rows, "long.csv")
+    with pytest.raises(MselError, match="columns"):
+        read_msel("Time,Synopsis,Kind" + "," * msel.MAX_COLUMNS + "\r\n", "wide.csv")
 
 
 def test_a_spreadsheets_own_header_names_and_semicolons_are_read() -> None:
