@@ -143,7 +143,7 @@ def build(
             due = f"{item.due_days} days after the exercise"
         plan.append(
             PlanRow(
-                capability=by_criterion.get(item.criterion, "Planning"),
+                capability=by_criterion.get(item.criterion, "—"),  # an item about the exercise itself
                 item=item,
                 element_label=labels[item.element],
                 owner=item.owner or "to be assigned",
