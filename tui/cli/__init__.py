@@ -35,6 +35,8 @@ COMMANDS: dict[str, str] = {
     "serve": "tui.cli.serve:serve",
     "host": "tui.cli.host:host",
     "join": "tui.cli.join:join",
+    "export": "tui.cli.msel:export",
+    "import": "tui.cli.msel:import_",
 }
 
 
