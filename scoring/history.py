@@ -4,7 +4,6 @@ History is opened, so a command that never touches the history never pays for th
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Sequence
@@ -218,24 +217,17 @@ def journal_text(record: DrillRecord, journal: Path | None) -> str:
 
 
 def improvement_items(card: ScoreCard, scenario: Scenario, playbook: Playbook) -> list[ItemLike]:
-    """The debrief's action items as improvement-plan items: `scoring.improvement` (branch `programme`) derives
-    them; until that module is merged there are none."""
-    try:
-        module = importlib.import_module("scoring.improvement")
-    except ImportError:
-        return []
-    return list(module.improvement_items(card, scenario, playbook))
+    """The debrief's action items as improvement-plan items (`scoring.improvement`)."""
+    from scoring.improvement import improvement_items as derive  # only a drill being stored needs it
+
+    return list(derive(card, scenario, playbook))
 
 
 def team_of(record: DrillRecord, card: ScoreCard, scenario: Scenario, playbook: Playbook) -> TeamLike | None:
-    """The team debrief of a drill more than one person acted in, from `scoring.team` (branch `team-score`);
-    None for a drill one person played, or until that module is merged."""
-    try:
-        module = importlib.import_module("scoring.team")
-    except ImportError:
-        return None
-    found: TeamLike | None = module.team_card(record, scenario, playbook, card=card)
-    return found
+    """The team debrief of a drill more than one person acted in (`scoring.team`); None for a solo drill."""
+    from scoring.team import team_card  # only a drill being stored needs it
+
+    return team_card(record, scenario, playbook, card=card)
 
 
 def store(

@@ -88,3 +88,15 @@ def test_plan_text_from_the_database_is_shown_not_obeyed(tmp_path: Path) -> None
         h.add_drill([_row()], [item("\x1b]0;PWNED\x07\x1b[2Jrole.ic")])
     out = run("plan", "--db", str(db)).output
     assert "\x1b" not in out and "\x07" not in out and "PWNED" in out
+
+
+def test_programme_report_as_html(db: str, tmp_path: Path) -> None:
+    page = tmp_path / "programme.html"
+    out = run("history", "--db", db, "trends", "--programme", "--html", str(page))
+    assert out.exit_code == 0 and f"wrote {page}" in out.output
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "3 drills by 2 teams, 2026-01 to 2026-02." in html
+    assert html.count('<svg class="chart"') == 8 and "<script" not in html
+    only = run("history", "--db", db, "trends", "--programme", "--team", "sre", "--html", str(page))
+    assert only.exit_code == 0 and "Only team sre." in page.read_text(encoding="utf-8")
+    assert run("history", "--db", db, "trends", "--html", str(page)).exit_code == 2  # the report needs --programme

@@ -163,14 +163,24 @@ def export(db: str | None, fmt: str, output: str | None, journals: bool, **filte
 @click.option("--by", type=click.Choice(["trainee", "team"]), default="trainee", show_default=True)
 @click.option("--programme", is_flag=True, help="Across teams and months: per team, month and scenario.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="With --programme: also write the programme report, a self-contained HTML page with charts, here.",
+)
 @filter_options
 @click.pass_obj
-def trends_cmd(db: str | None, by: str, programme: bool, fmt: str, **filters: str | None) -> None:
+def trends_cmd(
+    db: str | None, by: str, programme: bool, fmt: str, html_file: Path | None, **filters: str | None
+) -> None:
     """Score and MTTA/MTTR over time, per trainee or team and scenario; with --programme, the organisation's
     view: per team, month and scenario, the drills, mean score and response times, the share that met each
     playbook target, and improvement items opened and closed. Drills the facilitator ended are left out."""
+    if html_file is not None and not programme:
+        raise click.UsageError("--html writes the programme report: give --programme too")
     if programme:
-        _programme(db, to_filters(filters), fmt)
+        _programme(db, to_filters(filters), fmt, html_file)
         return
     with open_history(db) as h:
         rows = read_drills(h, to_filters(filters))
@@ -193,7 +203,7 @@ def trends_cmd(db: str | None, by: str, programme: bool, fmt: str, **filters: st
         click.echo(f"\n{left_out} drill{'s' if left_out != 1 else ''} ended by the facilitator, not counted.")
 
 
-def _programme(db: str | None, filters: Filters, fmt: str) -> None:
+def _programme(db: str | None, filters: Filters, fmt: str, html_file: Path | None = None) -> None:
     from scoring.store.queries import programme
 
     with open_history(db) as h:
@@ -201,6 +211,17 @@ def _programme(db: str | None, filters: Filters, fmt: str) -> None:
             rows = programme(h.store, filters)
         except HistoryError as exc:
             raise click.ClickException(str(exc)) from None
+    if html_file is not None:
+        from scoring.report_programme import render_programme
+
+        named = (("trainee", filters.trainee), ("team", filters.team), ("scenario", filters.scenario))
+        note = "; ".join([f"{k} {v}" for k, v in named if v] + ([f"since {filters.since}"] if filters.since else []))
+        note = f"Only {note}." if note else ""
+        try:
+            html_file.write_text(render_programme(rows, note=note), encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {html_file}: {exc.strerror or exc}") from None
+        click.echo(f"wrote {html_file}", err=True)
     if fmt == "json":
         data = {"schema": 1, "rows": [r.to_json() for r in rows]}
         sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")

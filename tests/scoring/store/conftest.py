@@ -59,8 +59,8 @@ def _play(tmp_path_factory: pytest.TempPathFactory) -> tuple[Drill, Scenario, Pl
     return drill, scenario, playbook, journal
 
 
-# The agreed shapes of scoring.team (branch team-score) and scoring.improvement (branch programme), built here
-# directly: the store reads them through Protocols (scoring.history.TeamLike, ItemLike).
+# The shapes of scoring.team and scoring.improvement, reduced to what the store reads through its Protocols
+# (scoring.history.TeamLike, ItemLike): tests build exactly the team and items they need.
 class PersonResult(NamedTuple):
     name: str
     role: str | None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.grade import ScoreCard
+from scoring.grade import ScoreCard, grade
 from scoring.history import DrillRow, Filters, History, HistoryError, row_for, store, team_rows
 from scoring.store import plan
 from scoring.store.queries import programme
@@ -156,7 +156,7 @@ def test_storing_a_drill_files_its_debriefs_action_items(
         seen.append((card, scenario, playbook))
         return [item("detect.acknowledge")]
 
-    # scoring.improvement comes from the programme branch; its function is stood in for here.
+    # A stand-in for scoring.improvement, so the test says exactly which items the debrief yields.
     monkeypatch.setitem(sys.modules, "scoring.improvement", types.SimpleNamespace(improvement_items=improvement_items))
     drill_id = store(played.card, played.record, None, started_at="2026-05-01T09:00:00Z", db=db,
                      scenario=played.scenario, playbook=played.playbook)  # fmt: skip
@@ -176,7 +176,7 @@ def test_a_drill_more_than_one_person_acted_in_is_stored_as_a_team_drill(
         assert (record, scenario, playbook, card) == (played.record, played.scenario, played.playbook, played.card)
         return _team(card)
 
-    # scoring.team comes from the team-score branch; its function is stood in for here.
+    # A stand-in for scoring.team, so the test says exactly who the team is.
     monkeypatch.setitem(sys.modules, "scoring.team", types.SimpleNamespace(team_card=team_card))
     drill_id = store(played.card, played.record, None, started_at="2026-05-01T09:00:00Z", db=db,
                      scenario=played.scenario, playbook=played.playbook)  # fmt: skip
@@ -184,3 +184,32 @@ def test_a_drill_more_than_one_person_acted_in_is_stored_as_a_team_drill(
         assert [(r.id == drill_id, r.kind, r.trainee) for r in h.drills()] == [
             (True, "team", "blue"), (False, "person", "dana"), (False, "person", "eli")
         ]  # fmt: skip
+
+
+def test_a_real_team_drill_is_stored_with_its_people_and_plan_items(db: Path | str, played: Played) -> None:
+    # The real scoring.team and scoring.improvement: three people in the tutorial, each acting in a role.
+    from sim.engine.drill import Drill
+
+    drill = Drill(played.scenario, played.playbook, trainee="Sam", team="blue")
+    drill.advance_to(280)
+    drill.act("acknowledge", actor="Sam", role="incident-commander")
+    drill.advance(20)
+    drill.act("declare", actor="Sam", role="incident-commander", severity="SEV2")
+    drill.act("investigate", actor="Tom", role="first-responder", target="deploys")
+    drill.say("Looking at the config push.", actor="Tom", role="first-responder")
+    drill.advance(60)
+    drill.act("post_update", actor="Ana", role="sme", text="SEV2: uploads failing. Investigating.")
+    drill.advance(120)
+    drill.end()
+    card = grade(drill.record, played.scenario, played.playbook)
+    drill_id = store(card, drill.record, None, started_at="2026-06-01T09:00:00Z", db=db,
+                     scenario=played.scenario, playbook=played.playbook)  # fmt: skip
+    with History(db) as h:
+        rows = h.drills()
+        assert {(r.kind, r.trainee) for r in rows} == {("team", "blue"), ("person", "Sam"), ("person", "Tom"),
+                                                       ("person", "Ana")}  # fmt: skip
+        assert next(r for r in rows if r.kind == "team").id == drill_id
+        assert {r.drill_key for r in rows} == {rows[0].drill_key}  # one drill, one key
+        items = plan.items(h.store)
+    assert items and all(i.team == "blue" and i.drills == (drill_id,) for i in items)
+    assert {i.key for i in items} >= {c.id for c in card.criteria if c.evaluated and c.result == "fail"}
