@@ -44,9 +44,8 @@ from sim.team.protocol import (
     WelcomeMsg,
     decode_host,
     encode,
-    open_stream,
-    read_message_line,
 )
+from sim.team.streams import open_stream, read_message_line
 
 __all__ = ["Clock", "Lobby", "Notice", "TeamClient", "TeamError", "Welcome", "play_script"]
 
@@ -116,10 +115,12 @@ class TeamClient:
             await writer.drain()
             first = await _first(reader)
             welcome = _load(first)
+            lobby = await _lobby(reader)
         except BaseException:
             writer.close()
             raise
         client = cls(reader, writer, welcome)
+        client.lobby = lobby
         client.events = list(events[: first.from_])
         client._ended = any(isinstance(e, DrillEnded) for e in client.events)
         client._tasks = [asyncio.create_task(client._read()), asyncio.create_task(client._write())]
@@ -294,6 +295,15 @@ async def _first(reader: asyncio.StreamReader) -> WelcomeMsg:
     return msg
 
 
+async def _lobby(reader: asyncio.StreamReader) -> Lobby:
+    """The lobby the host sends right after its welcome: a seat knows who is here before it returns."""
+    line = await asyncio.wait_for(read_message_line(reader), 30.0)
+    msg = decode_host(line) if line is not None else None
+    if not isinstance(msg, Lobby):
+        raise TeamError("bad_message", "the host did not send the lobby after its welcome")
+    return msg
+
+
 def _load(msg: WelcomeMsg) -> Welcome:
     """Load the scenario and playbook the welcome carries, as files are loaded, and check them against the
     journal header's hashes (of the file's bytes, or of the model for one built in memory)."""
@@ -346,7 +356,7 @@ async def play_script(
 
         def near(c: TeamClient, at: float = at) -> bool:
             ahead = lookahead if lookahead is not None else c.clock.speed * 1.0 + 1.0
-            return c.finished or c.now >= at - ahead
+            return c.finished or (c.lobby.started and c.now >= at - ahead)  # nothing is taken before the start
 
         if not await client.wait_for(near) or client.finished:
             return

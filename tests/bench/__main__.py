@@ -34,6 +34,9 @@ def benchmarks() -> dict[str, Callable[[], Figure]]:
     from tests.bench import bench_store  # the store's figures start a PostgreSQL server (tests/postgres.py)
 
     found.update(bench_store.benchmarks())
+    from tests.bench import bench_team
+
+    found.update(bench_team.benchmarks())
     return found
 
 
