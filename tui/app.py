@@ -102,6 +102,10 @@ class WarroomApp(App[None]):
             user_settings.save(self.settings)
         if not self.is_headless:
             self.set_interval(2.0, self._exit_if_terminal_gone)
+        self.open_first()
+
+    def open_first(self) -> None:
+        """The first screen: the drill handed in, a scenario's briefing, or the picker (a team seat's lobby)."""
         if self.session is not None:
             self._open_drill(self.session)
             return
@@ -266,7 +270,6 @@ class WarroomApp(App[None]):
 
     @on(DrillFinished)
     def _finished(self, message: DrillFinished) -> None:
-        from tui.screens.debrief import DebriefScreen
         from tui.screens.drill import DrillScreen
 
         assert self.session is not None
@@ -274,7 +277,13 @@ class WarroomApp(App[None]):
         # The drill can end under an open dialog (time keeps running): close it, its choice is moot now.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, DrillScreen):
             self.pop_screen()
-        self.switch_screen(DebriefScreen(self.session))
+        self.switch_screen(self.debrief_screen(self.session))
+
+    def debrief_screen(self, session: Session) -> Screen[None]:
+        """The debrief of the drill that just ended (a team seat's may read another record)."""
+        from tui.screens.debrief import DebriefScreen
+
+        return DebriefScreen(session)
 
     @on(PlayAgain)
     def _play_again(self) -> None:

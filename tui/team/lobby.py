@@ -1,0 +1,179 @@
+"""The lobby of a team drill: the playbook's roles and who holds each, the people here, live as they join.
+
+A player takes a role (arrows and enter, or a click); the facilitator reads out the join line, may let
+anyone do anything (loose roles), and starts the drill. Names come from players: plain text, never markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sim.format.roles import FACILITATOR
+from tui.messages import TeamDrillStarted
+from tui.team.port import Player, RemoteDrill
+from tui.team.seat import role_name
+
+
+def holders(players: tuple[Player, ...] | list[Player], role_id: str) -> list[Player]:
+    return [p for p in players if p.role == role_id]
+
+
+def role_option(port: RemoteDrill, role_id: str, name: str) -> Option:
+    """`Incident Commander   Sam` / `free` / `Sam (left)` / `bot`, this seat's own marked."""
+    held = holders(list(port.client.lobby.players), role_id)
+    parts: list[tuple[str, str] | str] = [(f"{name:<28}", "bold")]
+    if not held:
+        parts.append(("free", "$text-muted"))
+    for i, player in enumerate(held):
+        if i:
+            parts.append(", ")
+        style = "$accent bold" if player.name == port.you else ""
+        parts.append((player.name, style))
+        if player.bot:
+            parts.append((" (bot)", "$text-muted"))
+        elif not player.connected:
+            parts.append((" (left)", "$warning"))
+        if player.name == port.you:
+            parts.append((" (you)", "$accent"))
+    return Option(Content.assemble(*parts), id=role_id)
+
+
+class LobbyScreen(Screen[None]):
+    """Who plays which role, until the facilitator starts the drill."""
+
+    BINDING_GROUP_TITLE = "Lobby"
+    CSS_PATH = Path(__file__).parent.parent / "screens.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "start", "Start the drill", id="lobby.start"),
+        Binding("l", "loose", "Loose roles", id="lobby.loose"),
+        Binding("q", "leave", "Leave", id="lobby.leave"),
+    ]
+
+    def __init__(self, port: RemoteDrill, *, join_line: str = "") -> None:
+        super().__init__()
+        self.port = port
+        self.join_line = join_line
+        self._started = False
+
+    @property
+    def facilitating(self) -> bool:
+        return self.port.is_facilitator
+
+    def compose(self) -> ComposeResult:
+        scenario = self.port.scenario
+        with Vertical(id="lobby"):
+            yield Label(Content.assemble(("Team drill: ", "bold"), scenario.title), id="lobby-title")
+            if self.join_line:
+                yield Static(
+                    Content.assemble(("Read this out to join:  ", "$text-muted"), (self.join_line, "bold $accent")),
+                    id="lobby-join",
+                )
+            yield Static(id="lobby-you")
+            yield OptionList(id="lobby-roles")
+            yield Static(id="lobby-people")
+            yield Static(id="lobby-hint", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#lobby-roles", OptionList).border_title = "Roles"
+        self.port.client.add_listener(self._changed)
+        self.show()
+        self.query_one("#lobby-roles", OptionList).focus()
+
+    def _changed(self) -> None:
+        if self.is_attached:
+            self.call_later(self.show)
+
+    def show(self) -> None:
+        """Redraw from the client's lobby; the drill screen takes over once the drill has started."""
+        if not self.is_attached or self._started:
+            return
+        lobby = self.port.client.lobby
+        if self.port.client.closed:
+            self.query_one("#lobby-hint", Static).update(Content(f"Disconnected: {self.port.client.closed}"))
+            return
+        if lobby.started and self.port.client.state is not None:
+            self._started = True
+            self.post_message(TeamDrillStarted())
+            return
+        roles = self.query_one("#lobby-roles", OptionList)
+        highlighted = roles.highlighted
+        roles.set_options(role_option(self.port, r.id, r.name) for r in self.port.playbook.roles)
+        if roles.option_count:
+            roles.highlighted = min(highlighted or 0, roles.option_count - 1)
+        self.query_one("#lobby-you", Static).update(self._you())
+        self.query_one("#lobby-people", Static).update(self._people())
+        self.query_one("#lobby-hint", Static).update(Content(self._hint()))
+        self.refresh_bindings()
+
+    def _you(self) -> Content:
+        role = self.port.role
+        mode = "loose: anyone may take any action" if self.port.mode == "loose" else "strict: each role its actions"
+        return Content.assemble(
+            ("You: ", "$text-muted"),
+            (self.port.you, "bold"),
+            ("  ·  ", "$text-muted"),
+            role_name(self.port, role) if role else ("pick a role below", "$warning"),
+            ("  ·  roles are ", "$text-muted"),
+            mode,
+        )
+
+    def _people(self) -> Content:
+        players = [p for p in self.port.client.lobby.players if not p.bot]
+        parts: list[tuple[str, str] | str] = [("Here: ", "$text-muted")]
+        if not players:
+            parts.append(("nobody yet", "$text-muted"))
+        for i, player in enumerate(players):
+            if i:
+                parts.append(", ")
+            parts.append((player.name, "bold" if player.connected else "$text-muted"))
+            if player.role == FACILITATOR:
+                parts.append((" (facilitator)", "$text-muted"))
+            elif player.role is None:
+                parts.append((" (no role yet)", "$warning"))
+            if not player.connected:
+                parts.append((" (left)", "$warning"))
+        return Content.assemble(*parts)
+
+    def _hint(self) -> str:
+        if self.facilitating:
+            return "s starts the drill for everyone; l switches loose roles; roles nobody holds stay empty or go to bots."
+        return "Enter or a click takes the highlighted role. The facilitator starts the drill."
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("start", "loose"):
+            return self.facilitating
+        return True
+
+    @on(OptionList.OptionSelected, "#lobby-roles")
+    def _pick(self, event: OptionList.OptionSelected) -> None:
+        role = event.option.id
+        if role is None:
+            return
+        if self.facilitating:
+            self.notify("The facilitator runs the drill and takes no role in it.", severity="warning")
+            return
+        if self.port.role == role:
+            return
+        self.port.client.take_role(role)
+
+    def action_start(self) -> None:
+        if self.facilitating:
+            self.port.lever("start")
+
+    def action_loose(self) -> None:
+        if self.facilitating:
+            self.port.lever("loose", on=self.port.mode != "loose")
+
+    def action_leave(self) -> None:
+        self.app.exit()

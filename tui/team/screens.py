@@ -1,0 +1,186 @@
+"""The drill screens of a team seat: a player's, and the facilitator's at the host's console.
+
+They are the solo screens over a `RemoteDrill`: the host owns the clock, so the ticker only pulls what
+arrived; pause, speed, step and end are levers sent to the host when this seat holds the clock, and
+otherwise a note of who does; dialogs never hold the clock; `m` writes in the incident channel.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+
+from sim.journal.events import AnyEvent
+from tui.formatting import FeedItem
+from tui.screens.drill import SPEEDS, STEP, DrillScreen
+from tui.screens.facilitator import FacilitatorScreen
+from tui.session import Session
+from tui.team.channel import ChannelBar
+from tui.team.feed import team_describe
+from tui.team.port import RemoteDrill, notice_text
+from tui.team.seat import seat_summary
+from tui.widgets.footer import DrillFooter
+
+# Facilitator inputs by the names the protocol gives their levers.
+_LEVERS = {"say": "say_as"}
+
+
+class TeamDrillScreen(DrillScreen):
+    """A player's seat in a team drill."""
+
+    BINDING_GROUP_TITLE = "Drill (team)"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "message", "Message", id="team.message"),
+    ]
+
+    def __init__(self, session: Session, port: RemoteDrill) -> None:
+        super().__init__(session, playing=not port.paused)
+        self.port = port
+        self.set_reactive(DrillScreen.speed, max(1, int(port.speed)))
+        self._pull_soon = False
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, DrillFooter):
+                yield ChannelBar(id="channel")
+            yield widget
+
+    def on_mount(self) -> None:
+        # Textual calls the drill screen's own on_mount after this one (handlers run down the MRO).
+        self.add_class("-team")
+        self.call_after_refresh(self._run_ticker)  # always on: it pulls what the host sent, whoever holds the clock
+        self.port.client.add_listener(self._arrived)
+        self._show_seat()
+
+    def _arrived(self) -> None:
+        """The client applied a message: pull it on the next turn of the loop, once however many came."""
+        if not self._pull_soon and self.is_attached:
+            self._pull_soon = True
+            self.call_later(self._pull)
+
+    def _pull(self) -> None:
+        self._pull_soon = False
+        if self.is_attached:
+            self.sync()
+
+    # -- the host's clock ------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return not (self._over or self._failed)
+
+    def tick(self) -> None:
+        self.sync()
+
+    def advance(self, seconds: float) -> None:
+        """Time moves at the host; stepping is a lever."""
+        self._lever("step", dt=seconds)
+
+    def sync(self, *, toast: bool = True) -> None:
+        super().sync(toast=toast)
+        if self._over:
+            return
+        for notice in self.port.new_notices():
+            title, text = notice_text(notice)
+            level = getattr(notice, "level", "")
+            self.notify(text, title=title, severity="warning" if level in ("refused", "warning") else "information", markup=False)
+        self.paused = self.port.paused
+        self.speed = max(1, int(self.port.speed))
+        if self.port.client.closed and not self._over:
+            self._lost(self.port.client.closed)
+        self._show_seat()
+
+    def _lost(self, why: str) -> None:
+        self._over = True
+        self.notify(why, title="Disconnected from the host", severity="error", markup=False, timeout=30)
+
+    def describe(self, event: AnyEvent) -> FeedItem | None:
+        return team_describe(event, self.names, self.port.you)
+
+    def _show_seat(self) -> None:
+        if self.is_mounted:
+            self.query_one(ChannelBar).seat = Content(seat_summary(self.port, self.specs))
+
+    def on_screen_suspend(self, event: events.ScreenSuspend) -> None:
+        # A team drill's dialogs never hold the clock: the others play on. The drill screen's own handler
+        # (which may hold it) would run next, down the MRO: not here.
+        event.prevent_default()
+        self.held = False
+
+    def _lever(self, name: str, **data: object) -> bool:
+        """Send a clock lever if this seat holds the clock; otherwise say who does."""
+        if self._over or self._failed:
+            return False
+        if not self.port.may_steer:
+            holder = self.port.clock_holder
+            whose = f"{holder} holds it" if holder else "nobody holds it yet"
+            self.notify(
+                f"The clock belongs to the facilitator, or to the incident commander without one: {whose}.",
+                title="Not your clock",
+                severity="warning",
+                markup=False,
+            )
+            return False
+        self.port.lever(name, **data)
+        return True
+
+    def action_toggle_pause(self) -> None:
+        self._lever("resume" if self.paused else "pause")
+
+    def action_faster(self) -> None:
+        index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 0
+        self._lever("speed", speed=SPEEDS[min(index + 1, len(SPEEDS) - 1)])
+
+    def action_slower(self) -> None:
+        index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 0
+        self._lever("speed", speed=SPEEDS[max(index - 1, 0)])
+
+    def action_step(self) -> None:
+        if not self.paused:
+            self.notify("Pause first (space), then step a minute at a time.", severity="warning")
+            return
+        self._lever("step", dt=STEP)
+
+    def action_end_drill(self) -> None:
+        if not self.port.may_steer:
+            self._lever("end")  # says who may
+            return
+        self._confirm("End the drill now?", "For everyone: the debrief grades what the team did so far.", self.port.end)
+
+    def action_quit_drill(self) -> None:
+        self._confirm(
+            "Leave the drill?",
+            "The drill goes on for the others. Join again with the same name to take your seat back.",
+            self.app.exit,
+        )
+
+    # -- the incident channel -----------------------------------------------------------------------
+
+    def action_message(self) -> None:
+        if self._over:
+            return
+        self.query_one(ChannelBar).open()
+
+    @on(ChannelBar.Said)
+    def _said(self, message: ChannelBar.Said) -> None:
+        self.port.say(message.text)
+
+
+class TeamFacilitatorScreen(TeamDrillScreen, FacilitatorScreen):
+    """The host's console: the facilitator's panel and levers, every lever sent through the host so every
+    seat sees what it does. The panel reads the host's own engine (same process)."""
+
+    BINDING_GROUP_TITLE = "Drill (facilitator)"
+
+    def facilitate(self, kind: str, **data: Any) -> bool:
+        if self._over or self._failed:
+            return False
+        self.port.lever(_LEVERS.get(kind, kind), **data)
+        return True
+
+    def action_facilitator_end(self) -> None:
+        self._confirm("End the drill now?", "As the facilitator: the debrief grades what the team did so far.", self.port.end)

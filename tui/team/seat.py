@@ -1,0 +1,53 @@
+"""What a team seat is told about itself: its person, role, what that role may do, and who holds the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sim.format.catalogue import ActionSpec
+from sim.format.roles import FACILITATOR, may
+from tui.team.port import RemoteDrill
+
+
+def role_name(port: RemoteDrill, role_id: str | None) -> str:
+    if role_id is None:
+        return "no role yet"
+    if role_id == FACILITATOR:
+        return "facilitator"
+    return next((r.name for r in port.playbook.roles if r.id == role_id), role_id)
+
+
+def allowed(port: RemoteDrill, specs: Iterable[ActionSpec]) -> list[str]:
+    """The labels of the actions this seat's role may take (all of them in a loose drill)."""
+    role = port.role
+    if role is None or role == FACILITATOR:
+        return []
+    scenario_actions = {a.id for a in port.scenario.actions}
+    loose = port.mode == "loose"
+    return [
+        spec.label
+        for spec in specs
+        if loose or may(port.playbook, role, spec.id, scenario_action=spec.id in scenario_actions)
+    ]
+
+
+def clock_words(port: RemoteDrill) -> str:
+    if port.may_steer:
+        return "the clock is yours"
+    holder = port.clock_holder
+    return f"clock: {holder}" if holder else "clock: the facilitator or IC"
+
+
+def seat_summary(port: RemoteDrill, specs: Iterable[ActionSpec]) -> str:
+    """One line, what matters first (a narrow screen clips the end):
+    `Sam · Incident Commander · m: message · clock: Ola · may: Acknowledge, Declare severity…`."""
+    role = port.role
+    parts = [port.you, role_name(port, role), "m: message", clock_words(port)]
+    if role == FACILITATOR:
+        parts.append("levers F2-F8")
+    elif role is not None:
+        labels = allowed(port, specs)
+        parts.append("may: " + (", ".join(labels) if labels else "write in the channel"))
+    else:
+        parts.append("may write in the channel")
+    return " · ".join(parts)
