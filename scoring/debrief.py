@@ -22,6 +22,7 @@ from sim.journal.events import (
     ActionStarted,
     Alert,
     AnyEvent,
+    ChannelMessage,
     ClueRevealed,
     CommsSent,
     DebriefAnswer,
@@ -183,6 +184,8 @@ def _text(e: AnyEvent, scenario: Scenario, playbook: Playbook) -> str | None:
             return f"Recovery verified (held {duration(float(e.held_for))})"
         case PirScheduled():
             return "Post-incident review scheduled"
+        case ChannelMessage():
+            return f"{e.actor} in the channel: {e.text}"
         case DrillEnded():
             return f"Drill ended ({e.reason})"
         case (

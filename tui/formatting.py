@@ -22,6 +22,7 @@ from sim.journal.events import (
     ActionStarted,
     Alert,
     AnyEvent,
+    ChannelMessage,
     ClueRevealed,
     CommsSent,
     DebriefAnswer,
@@ -265,6 +266,9 @@ def _line(e: AnyEvent, names: Names) -> tuple[str, str] | None:
             return "system", f"Recovery verified: metrics held healthy for {time_left(float(e.held_for))}"
         case PirScheduled():
             return "action", "Post-incident review scheduled"
+        case ChannelMessage():
+            role = f" ({names.role(e.role)})" if e.role else ""
+            return "message", f"{e.actor}{role}: {e.text}"
         case DrillEnded():
             verified = " (recovery verified)" if e.verified else ""
             return "system", f"Drill ended: {e.reason}{verified}"

@@ -33,9 +33,11 @@ from sim.format.scenario import InjectKind, Scenario
 from sim.format.text import printable, printable_json
 from sim.journal.drill_record import JOURNAL_FORMAT, DrillRecord, Header
 from sim.journal.events import (
+    CHANNEL_MAX,
     FACILITATOR,
     ActionRefusal,
     AnyEvent,
+    ChannelMessage,
     DebriefAnswer,
     DrillEnded,
     DrillStarted,
@@ -250,6 +252,31 @@ class Drill(Incident):
         if self.finished:
             raise ActionRefused("the drill is over")
         self.actions.cancel(action_id, actor or self.trainee, role)
+
+    def say(self, text: str, *, actor: str | None = None, role: str | None = None) -> ChannelMessage:
+        """Write in the incident channel (a team drill's conversation): journaled as `channel.message` and
+        replayed on resume. The text is made printable and cut to CHANNEL_MAX characters; empty text is a
+        ValueError, and after the end ActionRefused."""
+        if self.error is not None:
+            raise self.error
+        if self.finished:
+            raise ActionRefused("the drill is over")
+        text = printable(text.strip())[:CHANNEL_MAX]
+        if not text:
+            raise ValueError("an empty message")
+        message = ChannelMessage(t=self.now, actor=printable(actor or self.trainee), role=role, text=text)
+        self.emit(message)
+        return message
+
+    def refuse(self, action_id: str, params: dict[str, Any], reason: str, *, actor: str, role: str | None) -> None:
+        """Journal an action refused outside the engine (a team host's role rules) and raise ActionRefused:
+        the engine would have taken it, so resume replays the refusal as recorded (sim.rerun.resume)."""
+        params = printable_json(
+            {k: v if v is None or isinstance(v, _JSON_SCALARS) else repr(v) for k, v in params.items()}
+        )
+        self.emit(ActionRefusal(t=self.now, action=action_id, params=params, reason=printable(reason),
+                                actor=printable(actor), role=role))  # fmt: skip
+        raise ActionRefused(reason)
 
     def end(self, by: str | None = None) -> None:
         """The trainee ends the drill now; `by="facilitator"` marks it as the facilitator's (in `drill.ended`)."""

@@ -4,12 +4,12 @@ in `sim.format.playbook_rules` (metrics, procedures, triggers)."""
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Literal
+from typing import Annotated, Literal
 
 from sim.format.base import Id, Strict, Text
 from sim.format.durations import Duration, format_duration
 from sim.format.messages import Checklists
-from sim.format.model import Field
+from sim.format.model import Constraints, Field
 from sim.format.playbook_rules import FollowUp, Procedure, ProductMetric, Trigger
 
 
@@ -131,10 +131,20 @@ class Escalation(Strict):
                     raise ValueError(f"{name} must not decrease: {format_duration(b)} comes after {format_duration(a)}")
 
 
+# An entry of a role's `may`: an action id, a group, `scenario`, or `*` (sim.format.roles).
+Permission = Annotated[str, Constraints(pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9_.\-]*)$", max_length=64)]
+
+
 class Role(Strict):
     id: Id
     name: str
     responsibilities: list[str] = Field(default_factory=list)
+    may: list[Permission] = Field(
+        default_factory=list,
+        description="What this role may do in a team drill: action ids, groups (respond, communicate, investigate, "
+        "mitigate, close), `scenario` (the scenario's own actions) or `*`. Empty: the defaults for its id "
+        "(sim/format/roles.py); every role may write in the incident channel.",
+    )
 
 
 class ClassificationRule(Strict):

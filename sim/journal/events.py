@@ -334,6 +334,22 @@ class PirScheduled(NamedTuple):
     kind: Literal["pir.scheduled"] = "pir.scheduled"
 
 
+# -- the incident channel: what players write to each other in a team drill ------------------------
+
+CHANNEL_MAX = 2000  # characters of one channel message; longer text is cut (sim.engine.drill.Drill.say)
+
+
+@_record()
+class ChannelMessage(NamedTuple):
+    """A message in the incident channel: an input, journaled and replayed like an action."""
+
+    t: float
+    actor: str
+    role: str | None
+    text: str
+    kind: Literal["channel.message"] = "channel.message"
+
+
 # -- the incident ---------------------------------------------------------------------------------
 
 
@@ -476,6 +492,7 @@ AnyEvent = (
     | RoleAssigned
     | CommsSent
     | PirScheduled
+    | ChannelMessage
     | ClueRevealed
     | StatusChanged
     | TimerStarted

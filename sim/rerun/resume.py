@@ -19,6 +19,7 @@ from sim.journal.events import (
     ActionRefusal,
     ActionStarted,
     AnyEvent,
+    ChannelMessage,
     DebriefAnswer,
     DrillEnded,
     FacilitatorInjectNow,
@@ -42,7 +43,7 @@ class Unreplayable(JournalError):
 
 def is_input(event: AnyEvent) -> bool:
     """Whether the event records an input (what a trainee or facilitator did); the engine derives the rest."""
-    return isinstance(event, ActionStarted | ActionRefusal | ActionCancelled | FacilitatorInput) or (
+    return isinstance(event, ActionStarted | ActionRefusal | ActionCancelled | ChannelMessage | FacilitatorInput) or (
         isinstance(event, DrillEnded) and event.reason == "ended"
     )
 
@@ -50,9 +51,16 @@ def is_input(event: AnyEvent) -> bool:
 def apply_input(drill: Drill, event: AnyEvent) -> None:
     """Do again what this input event records; a refusal is expected to repeat and is not an error. Raises
     Unreplayable for a facilitator input the drill refuses (a drill journals those only when it takes them)."""
-    if isinstance(event, ActionStarted | ActionRefusal):
+    if isinstance(event, ActionRefusal) and drill.actions.check(event.action, event.params, event.role) is None:
+        # The engine would take it: a team host refused it (its role rules), so the refusal stands as recorded.
+        with contextlib.suppress(ActionRefused):
+            drill.refuse(event.action, dict(event.params), event.reason, actor=event.actor, role=event.role)
+    elif isinstance(event, ActionStarted | ActionRefusal):
         with contextlib.suppress(ActionRefused):
             drill.act_with(event.action, dict(event.params), actor=event.actor, role=event.role)
+    elif isinstance(event, ChannelMessage):
+        with contextlib.suppress(ActionRefused, ValueError):
+            drill.say(event.text, actor=event.actor, role=event.role)
     elif isinstance(event, ActionCancelled):
         with contextlib.suppress(ActionRefused):
             drill.cancel(event.action, actor=event.actor, role=event.role)

@@ -27,6 +27,7 @@ from sim.journal.events import (
     ActionStarted,
     Alert,
     AnyEvent,
+    ChannelMessage,
     ClueRevealed,
     CommsSent,
     DebriefAnswer,
@@ -165,6 +166,8 @@ def _text(e: AnyEvent) -> str:
             return f"recovery verified: healthy for {format_duration(e.held_for)}"
         case PirScheduled():
             return f"post-incident review scheduled by {_who(e.actor, e.role)}"
+        case ChannelMessage():
+            return f"{_who(e.actor, e.role)} says: {e.text}"
         case DrillEnded():
             return f"drill ended ({e.reason}){', verified' if e.verified else ''}"
         case FacilitatorInjectNow() | FacilitatorSay() | FacilitatorHint() | FacilitatorNote() | FacilitatorJump():
