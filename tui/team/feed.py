@@ -6,25 +6,19 @@ named by its actor. Names and messages come from players: they are plain text, n
 
 from __future__ import annotations
 
-from sim.journal.events import FACILITATOR, AnyEvent
+from sim.journal.events import FACILITATOR, AnyEvent, ChannelMessage
 from tui.formatting import FeedItem, Names, describe
 
 
-def channel_line(t: float, actor: str, role: str | None, text: str, names: Names) -> FeedItem:
-    """One incident-channel message: `Sam (Incident Commander): text`."""
-    who = f"{actor} ({names.role(role)})" if role else actor
-    return FeedItem(t, "message", f"{who}: {text}", tag="CHAN")
-
-
 def team_describe(event: AnyEvent, names: Names, me: str) -> FeedItem | None:
-    """`describe`, with other people's actions tagged and named as theirs."""
-    if getattr(event, "kind", "") == "channel.message":
-        return channel_line(
-            event.t, str(getattr(event, "actor", "")), getattr(event, "role", None), str(getattr(event, "text", "")), names
-        )
+    """`describe`, with channel messages tagged as such and other people's actions named as theirs."""
     item = describe(event, names)
+    if item is None:
+        return None
+    if isinstance(event, ChannelMessage):
+        return item._replace(tag="CHAN")
     actor = getattr(event, "actor", None)
-    if item is None or item.category != "action" or not actor or actor in (me, FACILITATOR):
+    if item.category != "action" or not actor or actor in (me, FACILITATOR):
         return item
     role = getattr(event, "role", None)
     who = f"{actor} ({names.role(role)})" if role else str(actor)

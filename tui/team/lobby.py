@@ -147,7 +147,9 @@ class LobbyScreen(Screen[None]):
 
     def _hint(self) -> str:
         if self.facilitating:
-            return "s starts the drill for everyone; l switches loose roles; roles nobody holds stay empty or go to bots."
+            return (
+                "s starts the drill for everyone; l switches loose roles. A role nobody holds stays empty (or a bot's)."
+            )
         return "Enter or a click takes the highlighted role. The facilitator starts the drill."
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -18,8 +18,8 @@ from sim.engine.state import DrillState
 from sim.format.catalogue import STANDARD, ActionSpec
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
-from sim.journal.drill_record import DrillRecord
-from sim.journal.events import AnyEvent, Header
+from sim.journal.drill_record import DrillRecord, Header
+from sim.journal.events import AnyEvent
 
 INCIDENT_COMMANDER = "incident-commander"  # the role that holds the clock when no facilitator is present
 

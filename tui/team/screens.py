@@ -7,7 +7,7 @@ otherwise a note of who does; dialogs never hold the clock; `m` writes in the in
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -24,6 +24,9 @@ from tui.team.feed import team_describe
 from tui.team.port import RemoteDrill, notice_text
 from tui.team.seat import seat_summary
 from tui.widgets.footer import DrillFooter
+
+if TYPE_CHECKING:
+    from sim.engine.drill import Drill
 
 # Facilitator inputs by the names the protocol gives their levers.
 _LEVERS = {"say": "say_as"}
@@ -86,8 +89,8 @@ class TeamDrillScreen(DrillScreen):
             return
         for notice in self.port.new_notices():
             title, text = notice_text(notice)
-            level = getattr(notice, "level", "")
-            self.notify(text, title=title, severity="warning" if level in ("refused", "warning") else "information", markup=False)
+            warn = getattr(notice, "level", "") in ("refused", "warning")
+            self.notify(text, title=title, severity="warning" if warn else "information", markup=False)
         self.paused = self.port.paused
         self.speed = max(1, int(self.port.speed))
         if self.port.client.closed and not self._over:
@@ -102,8 +105,8 @@ class TeamDrillScreen(DrillScreen):
         return team_describe(event, self.names, self.port.you)
 
     def _show_seat(self) -> None:
-        if self.is_mounted:
-            self.query_one(ChannelBar).seat = Content(seat_summary(self.port, self.specs))
+        for bar in self.query(ChannelBar):  # none before compose
+            bar.seat = Content(seat_summary(self.port, self.specs))
 
     def on_screen_suspend(self, event: events.ScreenSuspend) -> None:
         # A team drill's dialogs never hold the clock: the others play on. The drill screen's own handler
@@ -176,6 +179,15 @@ class TeamFacilitatorScreen(TeamDrillScreen, FacilitatorScreen):
 
     BINDING_GROUP_TITLE = "Drill (facilitator)"
 
+    def __init__(self, session: Session, port: RemoteDrill, *, engine: Drill) -> None:
+        self._engine = engine
+        super().__init__(session, port)
+
+    @property
+    def engine(self) -> Drill:
+        """The host's drill, in this process: the panel's truth and upcoming injects (levers go via the host)."""
+        return self._engine
+
     def facilitate(self, kind: str, **data: Any) -> bool:
         if self._over or self._failed:
             return False
@@ -183,4 +195,6 @@ class TeamFacilitatorScreen(TeamDrillScreen, FacilitatorScreen):
         return True
 
     def action_facilitator_end(self) -> None:
-        self._confirm("End the drill now?", "As the facilitator: the debrief grades what the team did so far.", self.port.end)
+        self._confirm(
+            "End the drill now?", "As the facilitator: the debrief grades what the team did so far.", self.port.end
+        )

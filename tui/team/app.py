@@ -1,0 +1,118 @@
+"""The app of a team seat: name → connect → lobby → the team drill screen → debrief.
+
+`warroom join` connects to a host elsewhere; `warroom host` runs the host inside this app's own event loop and
+joins it as the facilitator, so its console is a seat like the others and every lever goes through the host.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.screen import Screen
+
+from sim.format.roles import FACILITATOR
+from tui.app import WarroomApp
+from tui.messages import TeamDrillStarted
+from tui.session import Session
+from tui.team.lobby import LobbyScreen
+from tui.team.port import Client, RemoteDrill
+
+if TYPE_CHECKING:
+    from sim.engine.drill import Drill
+
+Connect = Callable[[str, str | None], Awaitable[Client]]
+"""Connect as (name, role): the seat's client, once the host welcomed it."""
+
+
+class TeamApp(WarroomApp):
+    """One seat of a team drill. `connect` joins the host; `engine` is the host's own drill when this app is
+    the host's console (the facilitator's panel reads it, and the debrief grades and keeps answers on it)."""
+
+    CSS_PATH = Path(__file__).parent.parent / "warroom.tcss"  # relative paths are read beside the subclass
+
+    def __init__(
+        self,
+        connect: Connect,
+        *,
+        name: str | None = None,
+        role: str | None = None,
+        join_line: str = "",
+        engine: Drill | None = None,
+        before: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(trainee=name or None, autostart=False)
+        self.connect = connect
+        self.name_given = name
+        self.role = role
+        self.join_line = join_line
+        self.engine = engine
+        self.before = before  # the host's console starts its host here, inside the app's loop
+        self.port: RemoteDrill | None = None
+
+    def open_first(self) -> None:
+        from tui.modals.base import NameModal
+
+        if self.name_given:
+            self.join(self.name_given)
+            return
+
+        def named(name: str | None) -> None:
+            if name:
+                self.join(name)
+            else:
+                self.exit(return_code=1, message="warroom: a team drill needs your name")
+
+        self.push_screen(NameModal(self.settings.trainee), named)
+
+    @work(exclusive=True, group="join")
+    async def join(self, name: str) -> None:
+        if self.before is not None:
+            await self.before()
+        try:
+            client = await self.connect(name, self.role)
+        except Exception as exc:  # the client's own errors say what went wrong (a wrong code, a taken name)
+            self.exit(return_code=1, message=f"warroom: cannot join: {exc}")
+            return
+        self.port = RemoteDrill(client)
+        self.push_screen(LobbyScreen(self.port, join_line=self.join_line))
+
+    @on(TeamDrillStarted)
+    def _team_started(self) -> None:
+        from tui.team.screens import TeamDrillScreen, TeamFacilitatorScreen
+
+        port = self.port
+        assert port is not None
+        session = Session.of(port, trainee=port.you)
+        if self.engine is not None:
+            session.journal = self.engine.journal_path
+        self.session = session
+        screen: TeamDrillScreen
+        if port.role == FACILITATOR and self.engine is not None:
+            screen = TeamFacilitatorScreen(session, port, engine=self.engine)
+        else:
+            screen = TeamDrillScreen(session, port)
+        self.switch_screen(screen)
+
+    def debrief_screen(self, session: Session) -> Screen[None]:
+        from tui.screens.debrief import DebriefScreen
+
+        if self.engine is not None:
+            # The host's console debriefs the drill itself: lessons learned go in the host's journal.
+            session = dataclasses.replace(session, drill=self.engine)
+            self.session = session
+        return DebriefScreen(session)
+
+    def _close(self, session: Session) -> None:
+        if self.engine is None or session.drill is not self.engine:
+            session.drill.close()
+        # the host's own drill is closed by the host, which owns it
+
+
+def run_team_app(app: TeamApp, **kwargs: Any) -> None:
+    from tui.app import run_app
+
+    run_app(app, **kwargs)
