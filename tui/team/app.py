@@ -32,7 +32,7 @@ class TeamApp(WarroomApp):
     """One seat of a team drill. `connect` joins the host; `engine` is the host's own drill when this app is
     the host's console (the facilitator's panel reads it, and the debrief grades and keeps answers on it)."""
 
-    CSS_PATH = Path(__file__).parent.parent / "warroom.tcss"  # relative paths are read beside the subclass
+    CSS_PATH = str(Path(__file__).parent.parent / "warroom.tcss")  # a relative path is read beside the subclass
 
     def __init__(
         self,
