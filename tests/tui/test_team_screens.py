@@ -83,12 +83,12 @@ async def test_a_click_takes_a_role_and_others_appear_live(tutorial: Drill) -> N
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         roles = app.screen.query_one("#lobby-roles", OptionList)
-        host.join("Kim", "incident-commander")
+        host.join("Kim", "sme")
         await pilot.pause()
-        assert "Kim" in str(roles.get_option_at_index(0).prompt)
-        await pilot.click("#lobby-roles", offset=(4, 2))  # row 0 is the border, 1 the first role
+        assert "Kim" in str(roles.get_option_at_index(2).prompt)
+        await pilot.click("#lobby-roles", offset=(4, 1))  # row 0 is the border, 1 the first role
         await pilot.pause()
-        assert host.role_of("Sam") == tutorial.playbook.roles[1].id
+        assert host.role_of("Sam") == tutorial.playbook.roles[0].id
 
 
 async def test_the_facilitator_starts_the_drill_and_loosens_the_roles(tutorial: Drill) -> None:

@@ -22,7 +22,7 @@ class ChannelBar(Horizontal):
     """The seat line, or the composer while `composing`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Drop the message", id="channel.cancel", show=False),
+        Binding("escape", "cancel", "Drop the message", id="channel.cancel"),
     ]
 
     composing: reactive[bool] = reactive(False, init=False)
@@ -43,6 +43,7 @@ class ChannelBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(self.seat, id="seat-line", markup=False)
+        yield Static("To the channel ›", id="say-label", markup=False)
         yield Input(
             placeholder="Write to the incident channel (enter sends, escape drops)",
             max_length=MAX_MESSAGE,
@@ -51,6 +52,7 @@ class ChannelBar(Horizontal):
 
     def on_mount(self) -> None:
         self.query_one("#say", Input).display = False
+        self.query_one("#say-label", Static).display = False
 
     def watch_seat(self, seat: Content) -> None:
         self.query_one("#seat-line", Static).update(seat)
@@ -58,6 +60,7 @@ class ChannelBar(Horizontal):
     def watch_composing(self, composing: bool) -> None:
         box = self.query_one("#say", Input)
         self.query_one("#seat-line", Static).display = not composing
+        self.query_one("#say-label", Static).display = composing
         box.display = composing
         if composing:
             box.focus()

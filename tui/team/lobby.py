@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sim.format.playbook import Role
 from sim.format.roles import FACILITATOR
 from tui.messages import TeamDrillStarted
 from tui.team.port import Player, RemoteDrill
@@ -28,12 +29,15 @@ def holders(players: tuple[Player, ...] | list[Player], role_id: str) -> list[Pl
     return [p for p in players if p.role == role_id]
 
 
-def role_option(port: RemoteDrill, role_id: str, name: str) -> Option:
-    """`Incident Commander   Sam` / `free` / `Sam (left)` / `bot`, this seat's own marked."""
-    held = holders(list(port.client.lobby.players), role_id)
-    parts: list[tuple[str, str] | str] = [(f"{name:<28}", "bold")]
+def role_option(port: RemoteDrill, role: Role) -> Option:
+    """`Incident Commander   Sam (you)   Coordinate the response…`: who holds it (free, a bot, left), this seat's
+    own marked, then what the role is for."""
+    held = holders(list(port.client.lobby.players), role.id)
+    parts: list[tuple[str, str] | str] = [(f"{role.name:<28}", "bold")]
+    width = 0
     if not held:
         parts.append(("free", "$text-muted"))
+        width = 4
     for i, player in enumerate(held):
         if i:
             parts.append(", ")
@@ -45,7 +49,11 @@ def role_option(port: RemoteDrill, role_id: str, name: str) -> Option:
             parts.append((" (left)", "$warning"))
         if player.name == port.you:
             parts.append((" (you)", "$accent"))
-    return Option(Content.assemble(*parts), id=role_id)
+    if role.responsibilities:
+        width = Content.assemble(*parts[1:]).cell_length if held else width
+        parts.append(" " * max(2, 24 - width))
+        parts.append(("; ".join(role.responsibilities), "$text-muted"))
+    return Option(Content.assemble(*parts), id=role.id)
 
 
 class LobbyScreen(Screen[None]):
@@ -108,7 +116,7 @@ class LobbyScreen(Screen[None]):
             return
         roles = self.query_one("#lobby-roles", OptionList)
         highlighted = roles.highlighted
-        roles.set_options(role_option(self.port, r.id, r.name) for r in self.port.playbook.roles)
+        roles.set_options(role_option(self.port, r) for r in self.port.playbook.roles)
         if roles.option_count:
             roles.highlighted = min(highlighted or 0, roles.option_count - 1)
         self.query_one("#lobby-you", Static).update(self._you())

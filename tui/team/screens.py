@@ -28,6 +28,8 @@ from tui.widgets.footer import DrillFooter
 if TYPE_CHECKING:
     from sim.engine.drill import Drill
 
+# The drill screen's keys for actions in the incident, which a facilitator does not take.
+_PLAYER_ACTIONS = frozenset({"acknowledge", "severity", "roles", "comms", "investigate", "page", "actions", "resolve"})
 # Facilitator inputs by the names the protocol gives their levers.
 _LEVERS = {"say": "say_as"}
 
@@ -187,6 +189,13 @@ class TeamFacilitatorScreen(TeamDrillScreen, FacilitatorScreen):
     def engine(self) -> Drill:
         """The host's drill, in this process: the panel's truth and upcoming injects (levers go via the host)."""
         return self._engine
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The facilitator runs the drill and takes no actions in it (the host would refuse them): their keys
+        # leave the footer, which keeps the clock, the levers and the channel.
+        if action in _PLAYER_ACTIONS:
+            return False
+        return super().check_action(action, parameters)
 
     def facilitate(self, kind: str, **data: Any) -> bool:
         if self._over or self._failed:
