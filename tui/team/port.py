@@ -219,10 +219,19 @@ class RemoteDrill:
 
     @property
     def state(self) -> DrillState:
+        """The last snapshot, at the shared clock's time: snapshots come a few times a second, the clock moves
+        on between them (and the timers' time left with it)."""
         state = self.client.state or self._state
         if state is None:
             raise RuntimeError("no state from the host yet: open the drill screen once the drill started")
-        return state
+        self._state = state
+        now = self.now
+        return state if state.finished or now <= state.now else state._replace(now=min(now, state.duration))
+
+    @property
+    def now(self) -> float:
+        """The shared sim time: the client's estimate between clock messages, where it makes one."""
+        return float(getattr(self.client, "now", None) or self.client.clock.now)
 
     @property
     def events(self) -> Sequence[AnyEvent]:
