@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from sim.engine.drill import Drill
 from sim.format.library import Library
@@ -56,7 +57,8 @@ async def until(pilot: Pilot[None], done: Callable[[], bool], what: str) -> None
     deadline = loop.time() + PATIENCE
     while not done():
         if loop.time() > deadline:
-            raise AssertionError(f"waited in vain for {what}; the screen is {pilot.app.screen!r}")
+            toasts = [n.message for n in pilot.app._notifications]
+            raise AssertionError(f"waited in vain for {what}; the screen is {pilot.app.screen!r}, toasts {toasts}")
         await pilot.pause(0.02)
 
 
@@ -105,12 +107,23 @@ async def test_a_refused_action_shows_the_reason(host: Host) -> None:
         await until(pilot, lambda: isinstance(app.screen, LobbyScreen), "the lobby")
         host.start()
         await until(pilot, lambda: isinstance(app.screen, TeamDrillScreen), "the drill screen")
-        await pilot.press("R")  # resolving is the incident commander's call
+        await pilot.press("s")  # declaring severity is the incident commander's call: no dialog opens
         await until(
             pilot,
             lambda: any("Kim holds it" in n.message for n in app._notifications),
             "the refusal naming Kim",
         )
+        assert isinstance(app.screen, TeamDrillScreen)
+        await pilot.press("a")  # a first responder may acknowledge, but nothing has paged yet: the host refuses
+        await until(
+            pilot,
+            lambda: any(n.title == "Not now" for n in app._notifications),
+            "the host's refusal",
+        )
+        await pilot.pause(0.2)  # any duplicate would have arrived by now
+        refusals = [n.message for n in app._notifications if n.title == "Not now"]
+        assert len(refusals) == 1, refusals  # one refusal, one toast
+        assert [e.actor for e in host.drill.events if e.kind == "action.refused"] == ["Sam"]
         await kim.close()
 
 
@@ -145,7 +158,8 @@ async def test_the_hosts_console_starts_the_drill_and_holds_the_clock(drill: Dri
             kim = await TeamClient.connect(host.address, host.code, "Kim", role="incident-commander")
             await until(pilot, lambda: isinstance(app.screen, LobbyScreen), "the lobby")
             assert host.join_line in str(app.screen.query_one("#lobby-join").render())
-            await until(pilot, lambda: "Kim" in str(app.screen.query_one("#lobby-roles").render()), "Kim in the lobby")
+            roles = app.screen.query_one("#lobby-roles", OptionList)
+            await until(pilot, lambda: "Kim" in str(roles.get_option_at_index(0).prompt), "Kim in the lobby")
             await pilot.press("s")
             await until(pilot, lambda: isinstance(app.screen, TeamFacilitatorScreen), "the facilitator's screen")
             assert host.started and not host.clock.paused

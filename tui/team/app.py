@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.screen import Screen
 
-from sim.format.roles import FACILITATOR
 from tui.app import WarroomApp
 from tui.messages import TeamDrillStarted
 from tui.session import Session
@@ -91,7 +90,7 @@ class TeamApp(WarroomApp):
             session.journal = self.engine.journal_path
         self.session = session
         screen: TeamDrillScreen
-        if port.role == FACILITATOR and self.engine is not None:
+        if port.is_facilitator and self.engine is not None:
             screen = TeamFacilitatorScreen(session, port, engine=self.engine)
         else:
             screen = TeamDrillScreen(session, port)

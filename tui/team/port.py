@@ -17,6 +17,7 @@ from sim.engine.cast import Cast
 from sim.engine.state import DrillState
 from sim.format.catalogue import STANDARD, ActionSpec
 from sim.format.playbook import Playbook
+from sim.format.roles import FACILITATOR, refusal
 from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord, Header
 from sim.journal.events import AnyEvent
@@ -121,6 +122,7 @@ class RemoteDrill:
         self.cast = Cast(self.scenario, self.playbook, random.Random(self.seed), self.header.trainee)
         self._pulled = 0  # events handed to the screen by `advance`
         self._noticed = 0  # notices handed to the screen
+        self._last_notice: tuple[object, str] | None = None
         self._state: DrillState | None = client.state
         specs = {spec.id: spec for spec in STANDARD}
         specs.update((a.id, scenario_spec(a)) for a in self.scenario.actions)
@@ -135,7 +137,9 @@ class RemoteDrill:
 
     @property
     def role(self) -> str | None:
-        """The role this seat holds now (None before one is taken, or for the facilitator)."""
+        """The role this seat holds now: None before one is taken; `facilitator` for the host's console."""
+        if self.client.lobby.facilitator == self.you:
+            return FACILITATOR
         return next((p.role for p in self.client.lobby.players if p.name == self.you), None)
 
     @property
@@ -240,10 +244,32 @@ class RemoteDrill:
     # -- what else a seat shows ------------------------------------------------------------------------
 
     def new_notices(self) -> list[object]:
-        """Notices (refusals, host messages) not shown yet, oldest first."""
-        fresh = list(self.client.notices[self._noticed :])
-        self._noticed += len(fresh)
+        """Notices (refusals, host messages) not shown yet, oldest first; one intent's refusal once, even when
+        the host says it twice."""
+        notices = self.client.notices
+        if len(notices) < self._noticed:  # the client dropped its oldest: count from its end
+            self._noticed = max(0, len(notices) - 1)
+        fresh = []
+        for notice in notices[self._noticed :]:
+            key = (getattr(notice, "ref", None), getattr(notice, "text", ""))
+            if key[0] is None or key != self._last_notice:
+                fresh.append(notice)
+            self._last_notice = key
+        self._noticed = len(notices)
         return fresh
+
+    def role_refusal(self, action_id: str) -> str | None:
+        """Why this seat's role may not take the action, in the host's words (None: it may, or the drill is
+        loose). Asked before a dialog opens, so nobody fills in a form the host would refuse."""
+        if self.mode == "loose":
+            return None
+        spec = self._specs.get(action_id)
+        if spec is None:
+            return None
+        holders = {p.role: p.name for p in self.client.lobby.players if p.role}
+        return refusal(
+            self.playbook, self.role, action_id, scenario_action=spec.scenario, label=spec.label, holders=holders
+        )
 
     @property
     def paused(self) -> bool:

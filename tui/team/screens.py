@@ -163,6 +163,17 @@ class TeamDrillScreen(DrillScreen):
             self.app.exit,
         )
 
+    # -- actions ------------------------------------------------------------------------------------------
+
+    def refused(self, action_id: str) -> bool:
+        """Before a dialog: an action outside this seat's role is refused here, in the host's own words and
+        naming who holds it, rather than after the form is filled in."""
+        why = self.port.role_refusal(action_id)
+        if why is not None and not self._over:
+            self.notify(why[:1].upper() + why[1:] + ".", title="Not your call", severity="warning", markup=False)
+            return True
+        return super().refused(action_id)
+
     # -- the incident channel -----------------------------------------------------------------------
 
     def action_message(self) -> None:
