@@ -6,6 +6,7 @@ joins it as the facilitator, so its console is a seat like the others and every 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 
 Connect = Callable[[str, str | None], Awaitable[Client]]
 """Connect as (name, role): the seat's client, once the host welcomed it."""
+Rejoin = Callable[[Client], Awaitable[Client]]
+"""A new connection to the seat a lost client held, catching up from the last event it saw."""
+
+REJOIN_FOR = 180.0  # seconds of retrying a lost host: long enough for `warroom host --resume` after a crash
 
 
 class TeamApp(WarroomApp):
@@ -42,6 +47,7 @@ class TeamApp(WarroomApp):
         join_line: str = "",
         engine: Drill | None = None,
         before: Callable[[], Awaitable[None]] | None = None,
+        rejoin: Rejoin | None = None,
     ) -> None:
         super().__init__(trainee=name or None, autostart=False)
         self.connect = connect
@@ -50,6 +56,7 @@ class TeamApp(WarroomApp):
         self.join_line = join_line
         self.engine = engine
         self.before = before  # the host's console starts its host here, inside the app's loop
+        self.rejoin = rejoin
         self.port: RemoteDrill | None = None
 
     def open_first(self) -> None:
@@ -78,6 +85,39 @@ class TeamApp(WarroomApp):
             return
         self.port = RemoteDrill(client)
         self.push_screen(LobbyScreen(self.port, join_line=self.join_line))
+
+    def lost(self, why: str) -> bool:
+        """The connection ended before the drill did: rejoin if this seat knows how. False if it does not."""
+        if self.rejoin is None or self.port is None:
+            return False
+        self._rejoin(why)
+        return True
+
+    @work(exclusive=True, group="rejoin")
+    async def _rejoin(self, why: str) -> None:
+        port = self.port
+        assert port is not None and self.rejoin is not None
+        self.notify(f"{why}. Reconnecting…", title="Lost the host", severity="warning", markup=False)
+        loop = asyncio.get_running_loop()
+        deadline, delay = loop.time() + REJOIN_FOR, 0.5
+        problem = ""
+        while loop.time() < deadline:
+            try:
+                client = await self.rejoin(port.client)
+            except OSError as exc:  # nobody answers yet: a host restarting
+                problem = str(exc)
+            except Exception as exc:  # refused (a wrong code, a new drill): trying again will not help
+                problem = str(exc)
+                break
+            else:
+                port.swap(client)
+                self.notify("Back in the drill: caught up on what you missed.", title="Reconnected")
+                return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+        self.notify(
+            f"Could not rejoin the drill: {problem}", title="Disconnected", severity="error", markup=False, timeout=60
+        )
 
     @on(TeamDrillStarted)
     def _team_started(self) -> None:

@@ -94,7 +94,7 @@ class LobbyScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#lobby-roles", OptionList).border_title = "Roles"
-        self.port.client.add_listener(self._changed)
+        self.port.add_listener(self._changed)
         self.show()
         self.query_one("#lobby-roles", OptionList).focus()
 

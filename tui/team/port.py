@@ -20,7 +20,7 @@ from sim.format.playbook import Playbook
 from sim.format.roles import FACILITATOR, refusal
 from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord, Header
-from sim.journal.events import AnyEvent
+from sim.journal.events import AnyEvent, DrillEnded
 
 INCIDENT_COMMANDER = "incident-commander"  # the role that holds the clock when no facilitator is present
 
@@ -128,6 +128,25 @@ class RemoteDrill:
         specs.update((a.id, scenario_spec(a)) for a in self.scenario.actions)
         self._specs = specs
         self._series: tuple[int, dict[str, list[tuple[float, float]]]] | None = None
+        self._listeners: list[Callable[[], None]] = []
+        client.add_listener(self._arrived)
+
+    # -- the connection ----------------------------------------------------------------------------------
+
+    def add_listener(self, callback: Callable[[], None]) -> None:
+        """Called after each message from the host, on whichever connection this seat has then."""
+        self._listeners.append(callback)
+
+    def _arrived(self) -> None:
+        for callback in list(self._listeners):
+            callback()
+
+    def swap(self, client: Client) -> None:
+        """Carry on over a new connection to the same seat (a reconnect): it holds every event the old one
+        had, and the host sends only what was missed."""
+        self.client = client
+        client.add_listener(self._arrived)
+        self._arrived()
 
     # -- who this seat is ------------------------------------------------------------------------
 
@@ -270,6 +289,11 @@ class RemoteDrill:
         return refusal(
             self.playbook, self.role, action_id, scenario_action=spec.scenario, label=spec.label, holders=holders
         )
+
+    @property
+    def ended(self) -> bool:
+        """Whether the drill-ended event has arrived (the end of the journal: nothing but answers follow it)."""
+        return any(isinstance(e, DrillEnded) for e in self.client.events[-3:])
 
     @property
     def paused(self) -> bool:

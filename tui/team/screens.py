@@ -16,6 +16,7 @@ from textual.content import Content
 
 from sim.journal.events import AnyEvent
 from tui.formatting import FeedItem
+from tui.messages import DrillFinished
 from tui.screens.drill import SPEEDS, STEP, DrillScreen
 from tui.screens.facilitator import FacilitatorScreen
 from tui.session import Session
@@ -47,6 +48,7 @@ class TeamDrillScreen(DrillScreen):
         self.port = port
         self.set_reactive(DrillScreen.speed, max(1, int(port.speed)))
         self._pull_soon = False
+        self._lost_client: object | None = None  # the connection whose loss was reported (once each)
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
@@ -58,7 +60,7 @@ class TeamDrillScreen(DrillScreen):
         # Textual calls the drill screen's own on_mount after this one (handlers run down the MRO).
         self.add_class("-team")
         self.call_after_refresh(self._run_ticker)  # always on: it pulls what the host sent, whoever holds the clock
-        self.port.client.add_listener(self._arrived)
+        self.port.add_listener(self._arrived)
         self._show_seat()
 
     def _arrived(self) -> None:
@@ -95,11 +97,24 @@ class TeamDrillScreen(DrillScreen):
             self.notify(text, title=title, severity="warning" if warn else "information", markup=False)
         self.paused = self.port.paused
         self.speed = max(1, int(self.port.speed))
-        if self.port.client.closed and not self._over:
-            self._lost(self.port.client.closed)
+        client = self.port.client
+        if not self._over and self.port.ended:
+            # The end arrived as an event; the snapshot saying so may not have (the host said goodbye first).
+            self._over = True
+            self.paused = True
+            self.post_message(DrillFinished("ended"))
+            return
+        if client.closed and not self._over and self._lost_client is not client:
+            self._lost_client = client
+            self._lost(client.closed)
         self._show_seat()
 
     def _lost(self, why: str) -> None:
+        """The host is gone (a crash, the network): the app rejoins the seat if it can, and the screen carries on
+        over the new connection; otherwise the drill is over for this seat."""
+        lost = getattr(self.app, "lost", None)
+        if callable(lost) and lost(why):
+            return
         self._over = True
         self.notify(why, title="Disconnected from the host", severity="error", markup=False, timeout=30)
 
