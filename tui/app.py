@@ -339,12 +339,9 @@ class WarroomApp(App[None]):
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(
-            HelpScreen(
-                bindings_of(self.screen),
-                intro="ctrl+p opens the command palette: every action and control, found by typing part of its name.",
-            )
-        )
+        intro = "ctrl+p opens the command palette: every action and control, found by typing part of its name."
+        seat = getattr(self.screen, "help_intro", "")  # a team seat says who you are and what you may do
+        self.push_screen(HelpScreen(bindings_of(self.screen), intro=f"{seat}\n\n{intro}" if seat else intro))
 
 
 def run_app(app: App[Any], *, headless: bool = False) -> None:

@@ -229,3 +229,19 @@ async def test_the_end_of_the_drill_opens_the_debrief(tutorial: Drill) -> None:
         for _ in range(10):
             await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
+
+
+async def test_the_help_says_your_role_and_what_it_may_do(tutorial: Drill) -> None:
+    from tui.screens.help import HelpScreen
+
+    host = FakeHost(tutorial)
+    host.join("Kim", "incident-commander")
+    app = seat(host, "Sam", role="first-responder")
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, host)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.intro.startswith("You are Sam, First Responder. Your role may: Acknowledge the page")
+        assert "Declare" not in app.screen.intro
+        assert "Clock: Kim" in app.screen.intro

@@ -49,7 +49,7 @@ class TeamApp(WarroomApp):
         before: Callable[[], Awaitable[None]] | None = None,
         rejoin: Rejoin | None = None,
     ) -> None:
-        super().__init__(trainee=name or None, autostart=False)
+        super().__init__(autostart=False)  # a team name is not remembered as the solo trainee's
         self.connect = connect
         self.name_given = name
         self.role = role

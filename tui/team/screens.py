@@ -23,7 +23,7 @@ from tui.session import Session
 from tui.team.channel import ChannelBar
 from tui.team.feed import team_describe
 from tui.team.port import RemoteDrill, notice_text
-from tui.team.seat import seat_summary
+from tui.team.seat import seat_help, seat_summary
 from tui.widgets.footer import DrillFooter
 
 if TYPE_CHECKING:
@@ -124,6 +124,10 @@ class TeamDrillScreen(DrillScreen):
     def _show_seat(self) -> None:
         for bar in self.query(ChannelBar):  # none before compose
             bar.seat = Content(seat_summary(self.port, self.specs))
+
+    @property
+    def help_intro(self) -> str:
+        return seat_help(self.port, self.specs)
 
     def on_screen_suspend(self, event: events.ScreenSuspend) -> None:
         # A team drill's dialogs never hold the clock: the others play on. The drill screen's own handler

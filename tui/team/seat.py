@@ -51,3 +51,20 @@ def seat_summary(port: RemoteDrill, specs: Iterable[ActionSpec]) -> str:
     else:
         parts.append("may write in the channel")
     return " · ".join(parts)
+
+
+def seat_help(port: RemoteDrill, specs: Iterable[ActionSpec]) -> str:
+    """The help screen's first paragraph for a team seat."""
+    role = port.role
+    if role == FACILITATOR:
+        return (
+            f"You are {port.you}, the facilitator: the clock and the levers (F2-F8) are yours; the players act. "
+            "m writes in the incident channel."
+        )
+    who = f"You are {port.you}, {role_name(port, role)}." if role else f"You are {port.you}, with no role yet."
+    labels = allowed(port, specs)
+    may_do = f" Your role may: {', '.join(labels)}." if labels else " You may write in the incident channel."
+    loose = " The drill is loose: anyone may take any action." if port.mode == "loose" else ""
+    words = clock_words(port)
+    clock = " The clock is yours (space, +, -, n)." if port.may_steer else f" {words[:1].upper()}{words[1:]}."
+    return f"{who}{may_do}{loose}{clock} m writes in the incident channel."
