@@ -53,8 +53,9 @@ class Notice(NamedTuple):
 class FakeHost:
     """One drill, its lobby and clock; `advance` is the test's hand on the clock."""
 
-    def __init__(self, drill: Drill, *, bots: tuple[Player, ...] = ()) -> None:
+    def __init__(self, drill: Drill, *, bots: tuple[Player, ...] = (), console: str | None = None) -> None:
         self.drill = drill
+        self.console = console  # the host's own terminal: the facilitator, and not a seat (as Host(facilitator=…))
         self.players: list[Player] = list(bots)
         self.started = False
         self.mode = "strict"
@@ -66,13 +67,14 @@ class FakeHost:
     def join(self, name: str, role: str | None = None) -> FakeClient:
         client = FakeClient(self, name)
         self.clients.append(client)
-        self.players.append(Player(name, role))
+        if name != self.console:
+            self.players.append(Player(name, role))
         self._changed()
         return client
 
     @property
     def lobby(self) -> Lobby:
-        facilitator = next((p.name for p in self.players if p.role == FACILITATOR), None)
+        facilitator = self.console or next((p.name for p in self.players if p.role == FACILITATOR), None)
         return Lobby(tuple(self.players), self.started, facilitator, self.mode)
 
     def role_of(self, name: str) -> str | None:

@@ -245,3 +245,20 @@ async def test_the_help_says_your_role_and_what_it_may_do(tutorial: Drill) -> No
         assert app.screen.intro.startswith("You are Sam, First Responder. Your role may: Acknowledge the page")
         assert "Declare" not in app.screen.intro
         assert "Clock: Kim" in app.screen.intro
+
+
+def test_a_seat_keeps_its_own_lessons_learned(tutorial: Drill) -> None:
+    from sim.engine.drill import ActionRefused
+    from sim.journal.events import DebriefAnswer
+    from tui.team.port import RemoteDrill
+
+    host = FakeHost(tutorial)
+    port = RemoteDrill(host.join("Sam", "first-responder"))
+    host.started = True
+    with pytest.raises(ActionRefused):
+        port.answer(0, "too early")
+    tutorial.end(by="facilitator")
+    port.answer(0, "Check the config diff first.")
+    answers = [e for e in port.record.events if isinstance(e, DebriefAnswer)]
+    assert [(a.question, a.text) for a in answers] == [(0, "Check the config diff first.")]
+    assert not any(isinstance(e, DebriefAnswer) for e in tutorial.events)  # the host's journal is the host's

@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from sim.engine.drill import Drill
-from tests.tui.team_fake import FakeHost, Player
+from tests.tui.team_fake import FakeHost
 from tui.team.app import TeamApp
 from tui.team.lobby import LobbyScreen
 from tui.team.port import Client
@@ -71,8 +71,8 @@ def test_team_lobby_player(snap_compare: Snap, snap_drill: Drill) -> None:
 
 
 def test_team_lobby_facilitator(snap_compare: Snap, snap_drill: Drill) -> None:
-    host = FakeHost(snap_drill, bots=(Player("bot: Comms", "comms_lead", bot=True),))
-    app = seat(host, "Ola", "facilitator", join_line=JOIN_LINE)
+    host = FakeHost(snap_drill, console="Ola")
+    app = seat(host, "Ola", None, join_line=JOIN_LINE, bots=True)
     app.host = host  # type: ignore[attr-defined]
     assert snap_compare(app, terminal_size=WIDE, run_before=_lobby)
 
@@ -110,7 +110,7 @@ def test_team_composer(snap_compare: Snap, snap_drill: Drill) -> None:
 
 
 def test_team_host_console(snap_compare: Snap, snap_drill: Drill, tmp_path: Path) -> None:
-    host = FakeHost(snap_drill)
-    app = seat(host, "Ola", "facilitator", engine=snap_drill)
+    host = FakeHost(snap_drill, console="Ola")
+    app = seat(host, "Ola", None, engine=snap_drill)
     app.host = host  # type: ignore[attr-defined]
     assert snap_compare(app, terminal_size=WIDE, run_before=_drill)

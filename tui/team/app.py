@@ -48,6 +48,7 @@ class TeamApp(WarroomApp):
         engine: Drill | None = None,
         before: Callable[[], Awaitable[None]] | None = None,
         rejoin: Rejoin | None = None,
+        bots: bool = False,
     ) -> None:
         super().__init__(autostart=False)  # a team name is not remembered as the solo trainee's
         self.connect = connect
@@ -57,6 +58,7 @@ class TeamApp(WarroomApp):
         self.engine = engine
         self.before = before  # the host's console starts its host here, inside the app's loop
         self.rejoin = rejoin
+        self.bots = bots  # the host plays the roles nobody takes (the lobby says so)
         self.port: RemoteDrill | None = None
 
     def open_first(self) -> None:
@@ -84,7 +86,7 @@ class TeamApp(WarroomApp):
             self.exit(return_code=1, message=f"warroom: cannot join: {exc}")
             return
         self.port = RemoteDrill(client)
-        self.push_screen(LobbyScreen(self.port, join_line=self.join_line))
+        self.push_screen(LobbyScreen(self.port, join_line=self.join_line, bots=self.bots))
 
     def lost(self, why: str) -> bool:
         """The connection ended before the drill did: rejoin if this seat knows how. False if it does not."""

@@ -31,7 +31,13 @@ def host_console(host: Host, address: str, *, ssl: ssl_module.SSLContext | None 
         async def console(name: str, role: str | None) -> Client:
             return ConsoleClient(host)
 
-        app = TeamApp(console, name=host.facilitator or "facilitator", join_line=host.join_line, engine=host.drill)
+        app = TeamApp(
+            console,
+            name=host.facilitator or "facilitator",
+            join_line=host.join_line,
+            engine=host.drill,
+            bots=bool(host.bots_profile),
+        )
         try:
             await app.run_async()
         finally:

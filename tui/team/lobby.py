@@ -29,15 +29,15 @@ def holders(players: tuple[Player, ...] | list[Player], role_id: str) -> list[Pl
     return [p for p in players if p.role == role_id]
 
 
-def role_option(port: RemoteDrill, role: Role) -> Option:
-    """`Incident Commander   Sam (you)   Coordinate the response…`: who holds it (free, a bot, left), this seat's
-    own marked, then what the role is for."""
+def role_option(port: RemoteDrill, role: Role, width: int, *, bots: bool = False) -> Option:
+    """Two lines: `Incident Commander  Sam (you)` (who holds it: free, a bot, left; this seat's own marked), then
+    what the role is for, dimmed, cut to one line of `width` cells."""
     held = holders(list(port.client.lobby.players), role.id)
-    parts: list[tuple[str, str] | str] = [(f"{role.name:<28}", "bold")]
-    width = 0
+    parts: list[tuple[str, str] | str] = [(role.name, "bold"), "  "]
     if not held:
-        parts.append(("free", "$text-muted"))
-        width = 4
+        parts.append(("free", "$success"))
+        if bots:
+            parts.append((" (a bot plays it unless someone takes it)", "$text-muted"))
     for i, player in enumerate(held):
         if i:
             parts.append(", ")
@@ -49,10 +49,11 @@ def role_option(port: RemoteDrill, role: Role) -> Option:
             parts.append((" (left)", "$warning"))
         if player.name == port.you:
             parts.append((" (you)", "$accent"))
-    if role.responsibilities:
-        width = Content.assemble(*parts[1:]).cell_length if held else width
-        parts.append(" " * max(2, 24 - width))
-        parts.append(("; ".join(role.responsibilities), "$text-muted"))
+    about = "; ".join(role.responsibilities)
+    if len(about) > width - 2:
+        about = about[: max(0, width - 3)] + "…"
+    if about:
+        parts += ["\n", (f"  {about}", "$text-muted")]
     return Option(Content.assemble(*parts), id=role.id)
 
 
@@ -65,12 +66,14 @@ class LobbyScreen(Screen[None]):
         Binding("s", "start", "Start the drill", id="lobby.start"),
         Binding("l", "loose", "Loose roles", id="lobby.loose"),
         Binding("q", "leave", "Leave", id="lobby.leave"),
+        Binding("q", "stop_hosting", "Stop hosting", id="lobby.stop"),
     ]
 
-    def __init__(self, port: RemoteDrill, *, join_line: str = "") -> None:
+    def __init__(self, port: RemoteDrill, *, join_line: str = "", bots: bool = False) -> None:
         super().__init__()
         self.port = port
         self.join_line = join_line
+        self.bots = bots  # the host plays the roles nobody takes
         self._started = False
 
     @property
@@ -98,6 +101,9 @@ class LobbyScreen(Screen[None]):
         self.show()
         self.query_one("#lobby-roles", OptionList).focus()
 
+    def on_resize(self) -> None:
+        self.show()
+
     def _changed(self) -> None:
         if self.is_attached:
             self.call_later(self.show)
@@ -116,7 +122,8 @@ class LobbyScreen(Screen[None]):
             return
         roles = self.query_one("#lobby-roles", OptionList)
         highlighted = roles.highlighted
-        roles.set_options(role_option(self.port, r) for r in self.port.playbook.roles)
+        width = max(20, roles.scrollable_content_region.width or self.size.width - 8)
+        roles.set_options(role_option(self.port, r, width, bots=self.bots) for r in self.port.playbook.roles)
         if roles.option_count:
             roles.highlighted = min(highlighted or 0, roles.option_count - 1)
         self.query_one("#lobby-you", Static).update(self._you())
@@ -155,14 +162,15 @@ class LobbyScreen(Screen[None]):
 
     def _hint(self) -> str:
         if self.facilitating:
-            return (
-                "s starts the drill for everyone; l switches loose roles. A role nobody holds stays empty (or a bot's)."
-            )
+            then = "a bot plays it" if self.bots else "it stays empty"
+            return f"s starts the drill for everyone; l switches loose roles. A role nobody takes: {then}."
         return "Enter or a click takes the highlighted role. The facilitator starts the drill."
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("start", "loose"):
+        if action in ("start", "loose", "stop_hosting"):
             return self.facilitating
+        if action == "leave":
+            return not self.facilitating
         return True
 
     @on(OptionList.OptionSelected, "#lobby-roles")
@@ -187,3 +195,13 @@ class LobbyScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.app.exit()
+
+    def action_stop_hosting(self) -> None:
+        from tui.modals.base import ConfirmModal
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.app.exit()
+
+        body = "Everyone who joined is disconnected, and the drill does not start."
+        self.app.push_screen(ConfirmModal("Stop hosting?", body, confirm="Stop"), done)

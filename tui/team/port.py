@@ -14,13 +14,15 @@ from typing import Any, Protocol
 
 from sim.engine.actions import scenario_spec
 from sim.engine.cast import Cast
+from sim.engine.drill import ActionRefused
 from sim.engine.state import DrillState
 from sim.format.catalogue import STANDARD, ActionSpec
 from sim.format.playbook import Playbook
 from sim.format.roles import FACILITATOR, refusal
 from sim.format.scenario import Scenario
+from sim.format.text import printable
 from sim.journal.drill_record import DrillRecord, Header
-from sim.journal.events import AnyEvent, DrillEnded
+from sim.journal.events import AnyEvent, DebriefAnswer, DrillEnded
 
 INCIDENT_COMMANDER = "incident-commander"  # the role that holds the clock when no facilitator is present
 
@@ -129,6 +131,7 @@ class RemoteDrill:
         self._specs = specs
         self._series: tuple[int, dict[str, list[tuple[float, float]]]] | None = None
         self._listeners: list[Callable[[], None]] = []
+        self._answers: list[DebriefAnswer] = []
         client.add_listener(self._arrived)
 
     # -- the connection ----------------------------------------------------------------------------------
@@ -238,7 +241,19 @@ class RemoteDrill:
 
     @property
     def record(self) -> DrillRecord:
-        return DrillRecord(self.header, tuple(self.client.events))
+        """What the debrief grades: the host's events, then this seat's own lessons-learned answers."""
+        return DrillRecord(self.header, (*self.client.events, *self._answers))
+
+    def answer(self, question: int, text: str) -> None:
+        """A lessons-learned answer, as `Drill.answer` takes one: kept with this seat's record (its history
+        row and reports), since the host's journal is the host's."""
+        questions = self.scenario.debrief_questions
+        if not self.ended:
+            raise ActionRefused("lessons learned are asked after the drill")
+        if not 0 <= question < len(questions):
+            raise ValueError(f"the scenario has no debrief question {question} (it has {len(questions)})")
+        t = self.client.events[-1].t if self.client.events else 0.0
+        self._answers.append(DebriefAnswer(t=t, question=question, prompt=questions[question], text=printable(text)))
 
     @property
     def state(self) -> DrillState:

@@ -49,6 +49,7 @@ class TeamDrillScreen(DrillScreen):
         self.set_reactive(DrillScreen.speed, max(1, int(port.speed)))
         self._pull_soon = False
         self._lost_client: object | None = None  # the connection whose loss was reported (once each)
+        self._asked_speed: int | None = None  # the speed last sent, until the host's clock says it
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
@@ -97,6 +98,8 @@ class TeamDrillScreen(DrillScreen):
             self.notify(text, title=title, severity="warning" if warn else "information", markup=False)
         self.paused = self.port.paused
         self.speed = max(1, int(self.port.speed))
+        if self._asked_speed == self.speed:
+            self._asked_speed = None
         client = self.port.client
         if not self._over and self.port.ended:
             # The end arrived as an event; the snapshot saying so may not have (the host said goodbye first).
@@ -155,13 +158,20 @@ class TeamDrillScreen(DrillScreen):
     def action_toggle_pause(self) -> None:
         self._lever("resume" if self.paused else "pause")
 
+    def _change_speed(self, by: int) -> None:
+        # From the speed last asked for, not the one the host last confirmed: `+ + +` pressed faster than the
+        # host answers means three steps up, as in a solo drill.
+        current = self._asked_speed or self.speed
+        index = SPEEDS.index(current) if current in SPEEDS else 0
+        speed = SPEEDS[min(max(index + by, 0), len(SPEEDS) - 1)]
+        if self._lever("speed", speed=speed):
+            self._asked_speed = speed
+
     def action_faster(self) -> None:
-        index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 0
-        self._lever("speed", speed=SPEEDS[min(index + 1, len(SPEEDS) - 1)])
+        self._change_speed(+1)
 
     def action_slower(self) -> None:
-        index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 0
-        self._lever("speed", speed=SPEEDS[max(index - 1, 0)])
+        self._change_speed(-1)
 
     def action_step(self) -> None:
         if not self.paused:
