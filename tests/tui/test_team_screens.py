@@ -262,3 +262,33 @@ def test_a_seat_keeps_its_own_lessons_learned(tutorial: Drill) -> None:
     answers = [e for e in port.record.events if isinstance(e, DebriefAnswer)]
     assert [(a.question, a.text) for a in answers] == [(0, "Check the config diff first.")]
     assert not any(isinstance(e, DebriefAnswer) for e in tutorial.events)  # the host's journal is the host's
+
+
+async def test_a_seat_asks_the_name_and_again_when_it_is_taken(tutorial: Drill) -> None:
+    from tui.team.lobby import SeatNameModal
+
+    class Taken(Exception):
+        code = "name_taken"
+
+    host = FakeHost(tutorial)
+    host.join("Kim", "incident-commander")
+
+    async def connect(who: str, wanted: str | None) -> Client:
+        if any(p.name == who for p in host.players):
+            raise Taken(f"the name {who!r} is taken")
+        return host.join(who, wanted)
+
+    app = TeamApp(connect)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SeatNameModal)
+        await pilot.press(*"Kim", "enter")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, SeatNameModal)
+        assert "taken" in str(app.screen.query_one(".hint").render())
+        await pilot.press("ctrl+a", *"Sam", "enter")  # the box keeps what was typed: select it and type over
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, LobbyScreen)
+        assert [p.name for p in host.players] == ["Kim", "Sam"]

@@ -62,11 +62,13 @@ class TeamApp(WarroomApp):
         self.port: RemoteDrill | None = None
 
     def open_first(self) -> None:
-        from tui.modals.base import NameModal
-
         if self.name_given:
             self.join(self.name_given)
-            return
+        else:
+            self.ask_name()
+
+    def ask_name(self, problem: str = "") -> None:
+        from tui.team.lobby import SeatNameModal
 
         def named(name: str | None) -> None:
             if name:
@@ -74,7 +76,7 @@ class TeamApp(WarroomApp):
             else:
                 self.exit(return_code=1, message="warroom: a team drill needs your name")
 
-        self.push_screen(NameModal(self.settings.trainee), named)
+        self.push_screen(SeatNameModal(self.settings.trainee, problem=problem), named)
 
     @work(exclusive=True, group="join")
     async def join(self, name: str) -> None:
@@ -83,7 +85,10 @@ class TeamApp(WarroomApp):
         try:
             client = await self.connect(name, self.role)
         except Exception as exc:  # the client's own errors say what went wrong (a wrong code, a taken name)
-            self.exit(return_code=1, message=f"warroom: cannot join: {exc}")
+            if getattr(exc, "code", None) == "name_taken":
+                self.ask_name(f"{exc}: choose another.")  # the one thing the player can put right here
+            else:
+                self.exit(return_code=1, message=f"warroom: cannot join: {exc}")
             return
         self.port = RemoteDrill(client)
         self.push_screen(LobbyScreen(self.port, join_line=self.join_line, bots=self.bots))

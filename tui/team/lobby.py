@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from sim.format.playbook import Role
 from sim.format.roles import FACILITATOR
 from tui.messages import TeamDrillStarted
+from tui.modals.base import NameModal
 from tui.team.port import Player, RemoteDrill
 from tui.team.seat import role_name
 
@@ -55,6 +56,20 @@ def role_option(port: RemoteDrill, role: Role, width: int, *, bots: bool = False
     if about:
         parts += ["\n", (f"  {about}", "$text-muted")]
     return Option(Content.assemble(*parts), id=role.id)
+
+
+class SeatNameModal(NameModal):
+    """The name a player goes by in a team drill (not remembered: the solo trainee's name is the default)."""
+
+    TITLE_TEXT = "Who are you in this drill?"
+
+    def __init__(self, current: str = "", *, problem: str = "") -> None:
+        super().__init__(current)
+        self.problem = problem
+
+    def on_mount(self) -> None:
+        hint = "The others see it in the lobby, in the feed beside what you do, and in the incident channel."
+        self.query_one(".hint", Static).update(Content(f"{self.problem}\n{hint}" if self.problem else hint))
 
 
 class LobbyScreen(Screen[None]):

@@ -243,6 +243,14 @@ class TeamFacilitatorScreen(TeamDrillScreen, FacilitatorScreen):
         self.port.lever(_LEVERS.get(kind, kind), **data)
         return True
 
+    def action_quit_drill(self) -> None:
+        journal = f" The journal is kept at {self.session.journal}." if self.session.journal else ""
+        self._confirm(
+            "Stop hosting?",
+            f"The drill stops for everyone, and every seat is disconnected.{journal}",
+            self.app.exit,
+        )
+
     def action_facilitator_end(self) -> None:
         self._confirm(
             "End the drill now?", "As the facilitator: the debrief grades what the team did so far.", self.port.end
