@@ -292,3 +292,32 @@ async def test_a_seat_asks_the_name_and_again_when_it_is_taken(tutorial: Drill) 
             await pilot.pause()
         assert isinstance(app.screen, LobbyScreen)
         assert [p.name for p in host.players] == ["Kim", "Sam"]
+
+
+async def test_a_late_joiner_takes_a_role_before_the_drill_screen(tutorial: Drill) -> None:
+    host = FakeHost(tutorial)
+    host.started = True  # started before Sam came
+    app = seat(host, "Sam")
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, LobbyScreen)
+        assert "The drill has started" in str(app.screen.query_one("#lobby-hint").render())
+        await pilot.press("down", "enter")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, TeamDrillScreen)
+        assert app.screen.port.role == "first-responder"
+
+
+async def test_a_late_joiner_may_go_in_without_a_role(tutorial: Drill) -> None:
+    host = FakeHost(tutorial)
+    host.started = True
+    app = seat(host, "Sam")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, TeamDrillScreen)
+        assert str(app.screen.query_one("#seat-line").render()).startswith("Sam · no role yet")

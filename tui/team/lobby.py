@@ -80,6 +80,7 @@ class LobbyScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start", "Start the drill", id="lobby.start"),
         Binding("l", "loose", "Loose roles", id="lobby.loose"),
+        Binding("j", "without_role", "Go in without a role", id="lobby.without_role"),
         Binding("q", "leave", "Leave", id="lobby.leave"),
         Binding("q", "stop_hosting", "Stop hosting", id="lobby.stop"),
     ]
@@ -90,6 +91,7 @@ class LobbyScreen(Screen[None]):
         self.join_line = join_line
         self.bots = bots  # the host plays the roles nobody takes
         self._started = False
+        self._without_role = False  # the player chose to go in without a role (they may only write)
 
     @property
     def facilitating(self) -> bool:
@@ -131,7 +133,8 @@ class LobbyScreen(Screen[None]):
         if self.port.client.closed:
             self.query_one("#lobby-hint", Static).update(Content(f"Disconnected: {self.port.client.closed}"))
             return
-        if lobby.started and self.port.client.state is not None:
+        if lobby.started and self.port.client.state is not None and (self.port.role or self._without_role):
+            # A seat without a role stays to pick one (a late joiner, or a drill started as people joined).
             self._started = True
             self.post_message(TeamDrillStarted())
             return
@@ -176,6 +179,8 @@ class LobbyScreen(Screen[None]):
         return Content.assemble(*parts)
 
     def _hint(self) -> str:
+        if self.port.client.lobby.started and not self.facilitating:
+            return "The drill has started: take a role to play it (enter or a click), or j to go in without one."
         if self.facilitating:
             then = "a bot plays it" if self.bots else "it stays empty"
             return f"s starts the drill for everyone; l switches loose roles. A role nobody takes: {then}."
@@ -186,6 +191,8 @@ class LobbyScreen(Screen[None]):
             return self.facilitating
         if action == "leave":
             return not self.facilitating
+        if action == "without_role":
+            return self.port.client.lobby.started and not self.facilitating
         return True
 
     @on(OptionList.OptionSelected, "#lobby-roles")
@@ -207,6 +214,10 @@ class LobbyScreen(Screen[None]):
     def action_loose(self) -> None:
         if self.facilitating:
             self.port.lever("loose", on=self.port.mode != "loose")
+
+    def action_without_role(self) -> None:
+        self._without_role = True
+        self.show()
 
     def action_leave(self) -> None:
         self.app.exit()
