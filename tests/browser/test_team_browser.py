@@ -26,6 +26,7 @@ class Process:
     """A `warroom` subprocess whose output is read as it comes; `wait_for(pattern)` gives the first match."""
 
     def __init__(self, *args: str) -> None:
+        self.args = args
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tui.cli", *args],
             stdin=subprocess.DEVNULL,
@@ -49,7 +50,8 @@ class Process:
             found = self._new.wait_for(lambda: pattern.search("".join(self.lines)), WAIT)
         if not found:
             self.stop()
-            pytest.fail(f"`warroom {' '.join(self.proc.args[3:])}` never printed {pattern.pattern}:\n{''.join(self.lines)}")  # type: ignore[index]
+            said = "".join(self.lines)
+            pytest.fail(f"`warroom {' '.join(self.args)}` never printed {pattern.pattern}:\n{said}")
         match = pattern.search("".join(self.lines))
         assert match is not None
         return match
