@@ -175,16 +175,23 @@ class RemoteDrill:
 
     @property
     def clock_holder(self) -> str:
-        """Who pauses and sets the speed: the facilitator, else whoever holds the incident commander's role."""
+        """Who pauses and sets the speed, as the host decides it (sim.team.intents.may_pull): the facilitator;
+        without one, the incident commander; when no person holds either, anyone. "" for anyone."""
         lobby = self.client.lobby
         if lobby.facilitator:
             return lobby.facilitator
-        return next((p.name for p in lobby.players if p.role == INCIDENT_COMMANDER), "")
+        people = [p for p in lobby.players if p.connected and not p.bot]
+        for role in (FACILITATOR, INCIDENT_COMMANDER):
+            holder = next((p.name for p in people if p.role == role), None)
+            if holder:
+                return holder
+        return ""
 
     @property
     def may_steer(self) -> bool:
         """Whether this seat may pause, resume, change the speed, step and end the drill."""
-        return self.is_facilitator or (not self.client.lobby.facilitator and self.role == INCIDENT_COMMANDER)
+        holder = self.clock_holder
+        return holder == self.you or not holder
 
     # -- DrillPort ------------------------------------------------------------------------------------
 

@@ -143,8 +143,7 @@ class TeamDrillScreen(DrillScreen):
         if self._over or self._failed:
             return False
         if not self.port.may_steer:
-            holder = self.port.clock_holder
-            whose = f"{holder} holds it" if holder else "nobody holds it yet"
+            whose = f"{self.port.clock_holder} holds it"
             self.notify(
                 f"The clock belongs to the facilitator, or to the incident commander without one: {whose}.",
                 title="Not your clock",

@@ -34,8 +34,7 @@ def allowed(port: RemoteDrill, specs: Iterable[ActionSpec]) -> list[str]:
 def clock_words(port: RemoteDrill) -> str:
     if port.may_steer:
         return "the clock is yours"
-    holder = port.clock_holder
-    return f"clock: {holder}" if holder else "clock: the facilitator or IC"
+    return f"clock: {port.clock_holder}"
 
 
 def seat_summary(port: RemoteDrill, specs: Iterable[ActionSpec]) -> str:
