@@ -144,6 +144,12 @@ class RemoteDrill:
         for callback in list(self._listeners):
             callback()
 
+    def news(self) -> tuple[object, ...]:
+        """What a repaint depends on besides the clock: it changes with each event, snapshot, notice, lobby or
+        hang-up, and not with the clock messages that come ten times a second (the ticker shows those)."""
+        c = self.client
+        return (len(c.events), id(c.state), len(c.notices), id(c.lobby), c.closed, id(c))
+
     def swap(self, client: Client) -> None:
         """Carry on over a new connection to the same seat (a reconnect): it holds every event the old one
         had, and the host sends only what was missed."""

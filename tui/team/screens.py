@@ -50,6 +50,7 @@ class TeamDrillScreen(DrillScreen):
         self._pull_soon = False
         self._lost_client: object | None = None  # the connection whose loss was reported (once each)
         self._asked_speed: int | None = None  # the speed last sent, until the host's clock says it
+        self._news: tuple[object, ...] = ()  # what the last repaint showed (RemoteDrill.news)
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
@@ -65,7 +66,12 @@ class TeamDrillScreen(DrillScreen):
         self._show_seat()
 
     def _arrived(self) -> None:
-        """The client applied a message: pull it on the next turn of the loop, once however many came."""
+        """The client applied a message: pull it on the next turn of the loop, once however many came. A clock
+        message alone waits for the ticker (a quarter second), as the solo clock does."""
+        news = self.port.news()
+        if news == self._news:
+            return
+        self._news = news
         if not self._pull_soon and self.is_attached:
             self._pull_soon = True
             self.call_later(self._pull)
