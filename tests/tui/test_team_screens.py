@@ -321,3 +321,23 @@ async def test_a_late_joiner_may_go_in_without_a_role(tutorial: Drill) -> None:
             await pilot.pause()
         assert isinstance(app.screen, TeamDrillScreen)
         assert str(app.screen.query_one("#seat-line").render()).startswith("Sam · no role yet")
+
+
+async def test_t_takes_a_role_during_the_drill(tutorial: Drill) -> None:
+    host = FakeHost(tutorial)
+    host.started = True
+    app = seat(host, "Sam")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, TeamDrillScreen)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")
+        for _ in range(3):
+            await pilot.pause()
+        assert host.role_of("Sam") == "sme"
+        assert isinstance(app.screen, TeamDrillScreen)
+        assert "Specialist" in str(app.screen.query_one("#seat-line").render())

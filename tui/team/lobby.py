@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from sim.format.playbook import Role
 from sim.format.roles import FACILITATOR
 from tui.messages import TeamDrillStarted
-from tui.modals.base import NameModal
+from tui.modals.base import Dialog, NameModal
 from tui.team.port import Player, RemoteDrill
 from tui.team.seat import role_name
 
@@ -231,3 +231,27 @@ class LobbyScreen(Screen[None]):
 
         body = "Everyone who joined is disconnected, and the drill does not start."
         self.app.push_screen(ConfirmModal("Stop hosting?", body, confirm="Stop"), done)
+
+
+class TakeRoleModal(Dialog[str]):
+    """During the drill: the roles and who holds each, to take one (a seat that went in without a role, or
+    one handing its role over). Dismissed with the role id chosen."""
+
+    TITLE_TEXT = "Take a role"
+
+    def __init__(self, port: RemoteDrill) -> None:
+        super().__init__()
+        self.port = port
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog -wide"):
+            yield self.title_label()
+            yield Static("Your role decides which actions the host lets you take.", classes="hint")
+            yield OptionList(
+                *(role_option(self.port, r, 90) for r in self.port.playbook.roles),
+                id="take-role",
+            )
+
+    @on(OptionList.OptionSelected, "#take-role")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

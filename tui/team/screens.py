@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from sim.engine.drill import Drill
 
 # The drill screen's keys for actions in the incident, which a facilitator does not take.
-_PLAYER_ACTIONS = frozenset({"acknowledge", "severity", "roles", "comms", "investigate", "page", "actions", "resolve"})
+_PLAYER_ACTIONS = frozenset(
+    {"acknowledge", "severity", "roles", "comms", "investigate", "page", "actions", "resolve", "take_role"}
+)
 # Facilitator inputs by the names the protocol gives their levers.
 _LEVERS = {"say": "say_as"}
 
@@ -41,6 +43,7 @@ class TeamDrillScreen(DrillScreen):
     BINDING_GROUP_TITLE = "Drill (team)"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "message", "Message", id="team.message"),
+        Binding("t", "take_role", "Take a role", id="team.take_role", show=False),
     ]
 
     def __init__(self, session: Session, port: RemoteDrill) -> None:
@@ -207,6 +210,15 @@ class TeamDrillScreen(DrillScreen):
             self.notify(why[:1].upper() + why[1:] + ".", title="Not your call", severity="warning", markup=False)
             return True
         return super().refused(action_id)
+
+    def action_take_role(self) -> None:
+        from tui.team.lobby import TakeRoleModal
+
+        def chosen(role: str | None) -> None:
+            if role and role != self.port.role:
+                self.port.client.take_role(role)
+
+        self.app.push_screen(TakeRoleModal(self.port), chosen)
 
     # -- the incident channel -----------------------------------------------------------------------
 
