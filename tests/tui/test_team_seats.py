@@ -173,3 +173,34 @@ async def test_the_hosts_console_starts_the_drill_and_holds_the_clock(drill: Dri
     finally:
         host.stop()
         await asyncio.wait_for(run, PATIENCE)
+
+
+async def test_the_console_ends_the_drill_and_every_seat_opens_its_debrief(drill: Drill) -> None:
+    from sim.journal.events import DrillEnded
+    from tui.screens.debrief import DebriefScreen
+
+    host = Host(drill, players=None, facilitator="Ola")
+    await host.listen("127.0.0.1:0")
+    run = asyncio.create_task(host.run())
+
+    async def console(name: str, role: str | None) -> Client:
+        return ConsoleClient(host)
+
+    app = TeamApp(console, name="Ola", join_line=host.join_line, engine=drill)
+    player = join(host, "Sam", "first-responder")
+    try:
+        async with app.run_test(size=WIDE) as pilot, player.run_test(size=WIDE) as seat:
+            await until(pilot, lambda: isinstance(player.screen, LobbyScreen), "Sam's lobby")
+            await pilot.press("s")
+            await until(pilot, lambda: isinstance(app.screen, TeamFacilitatorScreen), "the facilitator's screen")
+            await until(seat, lambda: isinstance(player.screen, TeamDrillScreen), "Sam's drill screen")
+            await pilot.press("f8")
+            await pilot.press("y")
+            await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the console's debrief")
+            await until(seat, lambda: isinstance(player.screen, DebriefScreen), "Sam's debrief")
+            ended = drill.record.first(DrillEnded)
+            assert ended is not None and ended.by == "facilitator"
+            assert app.screen.session.drill is drill  # type: ignore[attr-defined]  # the host's own drill
+    finally:
+        host.stop()
+        await asyncio.wait_for(run, PATIENCE)
