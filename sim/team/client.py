@@ -183,7 +183,8 @@ class TeamClient:
         return DrillRecord(self.welcome.header, tuple(self.events))
 
     async def wait_for(self, done: Callable[[TeamClient], bool], timeout: float | None = None) -> bool:
-        """Wait until `done(self)` holds (checked after each message) or the connection ends; returns it."""
+        """Wait until `done(self)` holds (checked after each message), the connection ends or `timeout` seconds
+        pass; returns whether it holds."""
 
         async def loop() -> bool:
             while not done(self):
@@ -193,7 +194,10 @@ class TeamClient:
                 await self._changed.wait()
             return True
 
-        return await asyncio.wait_for(loop(), timeout)
+        try:
+            return await asyncio.wait_for(loop(), timeout)
+        except TimeoutError:
+            return False
 
     async def close(self) -> None:
         if self.closed is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
 import ssl as ssl_module
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,7 @@ from sim.team.protocol import (
 )
 from sim.team.seats import PeerLimiter, Seat, TokenBucket, new_code, new_token, same_code, save_seats
 
+SEND_BUFFER = 64 * 1024  # bytes the kernel buffers for one seat
 QUEUE = 1024  # messages waiting for one client; past this it is too slow and is disconnected
 HELLO_WITHIN = 10.0  # seconds a new connection has to say hello
 MAX_SEATS = 64
@@ -133,6 +135,7 @@ class Host:
         self._server: asyncio.base_events.Server | None = None
         self._listeners: list[Callable[[], None]] = []
         self._ticks = 0
+        self._stale = True  # a state snapshot is due on the next tick
         self._done = asyncio.Event()
         self._save()
 
@@ -242,19 +245,23 @@ class Host:
             if bot.next_look <= drill.now and not drill.finished:
                 bot.look()
 
-    def _flush(self, *, periodic: bool = False) -> None:
-        """Broadcast the events not yet sent, and the clock and state when they are due."""
+    def _flush(self, *, periodic: bool = False, clock: bool = False) -> None:
+        """Broadcast the events not yet sent at once; the clock on a change (`clock`) and ten times a second
+        while it runs; a state snapshot on the next tick after anything happened, and four times a second
+        while it runs (intents come faster than that: each sends its events, not a snapshot)."""
         drill = self.drill
         new = drill.events[self.sent :]
         for i, event in enumerate(new, start=self.sent):
             self._broadcast(EventMsg(i, event))
         self.sent = len(drill.events)
+        self._stale = self._stale or bool(new) or clock
         running = self.started and not self.clock.paused and not drill.finished
-        if not periodic or new or (running and self._ticks % CLOCK_EVERY == 0):
+        if clock or (periodic and (new or (running and self._ticks % CLOCK_EVERY == 0))):
             self._broadcast(self.clock_msg)
-        if self.started and (new or not periodic or (running and self._ticks % STATE_EVERY == 0)):
+        if periodic and self.started and (self._stale or (running and self._ticks % STATE_EVERY == 0)):
             self._broadcast(StateMsg(drill.state))
-        if new or not periodic:
+            self._stale = False
+        if new or clock:
             for callback in self._listeners:
                 callback()
 
@@ -322,7 +329,7 @@ class Host:
         if lobby:
             self._save()
             self._broadcast(self.lobby)
-        self._flush()
+        self._flush(clock=True)
 
     # -- seats -----------------------------------------------------------------------------------------
 
@@ -388,6 +395,10 @@ class Host:
     # -- connections -----------------------------------------------------------------------------------
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        sock = writer.get_extra_info("socket")
+        if sock is not None:  # what the kernel may hold for a seat that does not read: the queue bounds the rest
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
         peer = _peer(writer)
         conn = Conn(reader, writer, peer, self.queue_limit)
         try:
@@ -527,9 +538,7 @@ class Host:
     def _act(self, seat: Seat, action: str, params: dict[str, Any], ref: int | None = None) -> str | None:
         why = intents.act(self, seat, action, params)
         if why is not None:
-            conn = next((c for c in self.conns if c.seat is seat), None)
-            if conn is not None:
-                self._send(conn, Notice("refused", why, ref))
+            self.tell(seat, Notice("refused", why, ref))
         self._flush()
         return why
 
@@ -543,6 +552,11 @@ class Host:
         return None
 
     # -- sending ---------------------------------------------------------------------------------------
+
+    def tell(self, seat: Seat, msg: HostMessage) -> None:
+        """Send one seat a message, on each of its connections."""
+        for conn in [c for c in self.conns if c.seat is seat]:
+            self._send(conn, msg)
 
     def _send(self, conn: Conn, msg: HostMessage) -> None:
         self._put(conn, encode(msg))
@@ -566,6 +580,11 @@ class Host:
         """End a connection now, with a last message written past its queue (best effort)."""
         if not conn.closed:
             with contextlib.suppress(Exception):
+                # What was queued goes first (handed to the transport, never waited for), then the reason.
+                while not conn.queue.empty():
+                    data = conn.queue.get_nowait()
+                    if data is not None:
+                        conn.writer.write(data)
                 conn.writer.write(encode(error))
         self._drop(conn)
 

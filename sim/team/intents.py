@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.engine.actions import ActionRefused
-from sim.format.durations import parse_duration
+from sim.format.durations import format_clock, parse_duration
 from sim.format.roles import FACILITATOR, refusal
 from sim.team.clock import MAX_SPEED, MIN_SPEED
-from sim.team.protocol import Act, Cancel, ClientMessage, Hello, Lever, Say, TakeRole
+from sim.team.protocol import Act, Cancel, ClientMessage, Hello, Lever, Notice, Say, TakeRole
 
 if TYPE_CHECKING:
     from sim.team.host import Host
@@ -29,7 +29,13 @@ def handle(host: Host, seat: Seat, msg: ClientMessage) -> str | None:
                 return f"unknown action {msg.action!r}"
             if msg.at is not None and msg.at > host.drill.now:
                 return host.hold(seat, msg)
-            return host._act(seat, msg.action, dict(msg.params), ref=msg.id)
+            why = host._act(seat, msg.action, dict(msg.params), ref=msg.id)
+            if why is None and msg.at is not None and msg.at < host.drill.now:
+                late = (
+                    f"{msg.action} was taken at {format_clock(host.drill.now)}, after its time ({format_clock(msg.at)})"
+                )
+                host.tell(seat, Notice("info", f"{late}: it arrived late", msg.id))
+            return why
         case Cancel():
             return cancel(host, seat, msg.action)
         case Say():
