@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from sim.format.text import printable_json
+from sim.format.text import printable, printable_json
 
 FACILITATOR = "facilitator"  # the actor of every facilitator input
 
@@ -535,8 +535,9 @@ def payload(event: AnyEvent) -> dict[str, Any]:
 def from_json(obj: Mapping[str, Any]) -> AnyEvent:
     """The event a journal line holds; raises ValueError for an unknown kind, keys that do not fit it, or a
     value that does not fit its field (a string for a time, NaN, a list for `params`, a time out of bounds)."""
-    # A journal can be edited by hand: its text is shown, never obeyed (sim.format.text).
-    data = printable_json(dict(obj))
+    # A journal can be edited by hand: its text is shown, never obeyed (sim.format.text). Keys are checked
+    # against the kind's own below, so only an unknown one (named in the error) needs making printable.
+    data: dict[str, Any] = {k: printable(v) if isinstance(v, str) else printable_json(v) for k, v in obj.items()}
     if "t" not in data or "kind" not in data:
         raise ValueError("a line without 't' and 'kind'")
     t, kind = data.pop("t"), data.pop("kind")
@@ -554,7 +555,7 @@ def from_json(obj: Mapping[str, Any]) -> AnyEvent:
     if cls is None:
         raise ValueError(f"unknown event kind {kind!r}")
     line = _LINES[cls]
-    unknown = [k for k in data if k not in line.keys]
+    unknown = [printable(str(k)) for k in data if k not in line.keys]
     missing = [k for k in line.keys if k in line.required and k not in data]
     if unknown or missing:
         says = [f"unknown key(s) {', '.join(map(repr, unknown))}" if unknown else "",

@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import ssl as ssl_module
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -19,7 +20,7 @@ from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.format.script import Step
 from sim.journal.drill_record import DrillRecord, Header
-from sim.journal.events import AnyEvent, DrillEnded
+from sim.journal.events import ActionRefusal, ActionStarted, AnyEvent, DrillEnded
 from sim.journal.jsonl import model_hash
 from sim.team.protocol import (
     PROTOCOL,
@@ -328,10 +329,20 @@ async def play_script(
 ) -> None:
     """Play an action script as this seat: each step is sent with its `at` once the shared clock is within
     `lookahead` sim seconds of it (default: a second of wall time at the clock's speed), and the host takes
-    it when the clock reaches `at` exactly. A step's `actor` is this seat; its `role` is the role handed
+    it when the clock reaches `at` exactly; a step this seat already took (before a reconnect) is skipped.
+    A step's `actor` is this seat; its `role` is the role handed
     out for `assign_role`, and ignored otherwise (the seat acts in its own role)."""
+    # What this seat already did (a reconnect, a resumed host): each step taken left an input at its time.
+    taken = Counter(
+        (e.t, e.action)
+        for e in client.events
+        if isinstance(e, ActionStarted | ActionRefusal) and e.actor == client.welcome.you
+    )
     for step in steps:
         at = float(step.at)
+        if taken[(at, step.do)] > 0:
+            taken[(at, step.do)] -= 1
+            continue
 
         def near(c: TeamClient, at: float = at) -> bool:
             ahead = lookahead if lookahead is not None else c.clock.speed * 1.0 + 1.0

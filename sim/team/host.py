@@ -17,6 +17,7 @@ from typing import Any
 from sim.engine.actions import ActionRefused
 from sim.engine.drill import Drill
 from sim.format.roles import FACILITATOR
+from sim.journal.events import ChannelMessage
 from sim.journal.jsonl import model_hash
 from sim.team import intents
 from sim.team.bots import TeamBot
@@ -47,6 +48,7 @@ from sim.team.protocol import (
 from sim.team.seats import PeerLimiter, Seat, TokenBucket, new_code, new_token, same_code, save_seats
 
 SEND_BUFFER = 64 * 1024  # bytes the kernel buffers for one seat
+HIGH_WATER = 64 * 1024  # bytes asyncio's transport holds for one seat before further messages queue
 QUEUE = 1024  # messages waiting for one client; past this it is too slow and is disconnected
 HELLO_WITHIN = 10.0  # seconds a new connection has to say hello
 MAX_SEATS = 64
@@ -69,14 +71,31 @@ class Conn:
         self.bucket = TokenBucket()
         self.bad = self.dropped = 0
         self.closed = False
+        self.draining = False  # the pump waits for the socket: what comes next must queue behind it
         self.task: asyncio.Task[None] | None = None
+
+    def send(self, data: bytes) -> bool:
+        """Hand `data` to the transport at once when nothing waits before it and the transport is not backed
+        up (the usual case: no task switch per seat); else queue it. False when the queue is full."""
+        transport = self.writer.transport
+        if not self.draining and self.queue.empty() and transport.get_write_buffer_size() < HIGH_WATER:
+            self.writer.write(data)
+            return True
+        try:
+            self.queue.put_nowait(data)
+        except asyncio.QueueFull:
+            return False
+        return True
 
     async def pump(self) -> None:
         """Write what is queued, in order, waiting on the socket: only this task ever waits for a slow client."""
         try:
             while (data := await self.queue.get()) is not None:
                 self.writer.write(data)
-                await self.writer.drain()
+                if self.writer.transport.get_write_buffer_size() >= HIGH_WATER:
+                    self.draining = True
+                    await self.writer.drain()
+                    self.draining = False
         except (ConnectionError, OSError):
             pass
         finally:
@@ -254,7 +273,8 @@ class Host:
         for i, event in enumerate(new, start=self.sent):
             self._broadcast(EventMsg(i, event))
         self.sent = len(drill.events)
-        self._stale = self._stale or bool(new) or clock
+        # A channel message changes nothing a snapshot shows: the event itself is all a seat needs.
+        self._stale = self._stale or clock or any(not isinstance(e, ChannelMessage) for e in new)
         running = self.started and not self.clock.paused and not drill.finished
         if clock or (periodic and (new or (running and self._ticks % CLOCK_EVERY == 0))):
             self._broadcast(self.clock_msg)
@@ -273,6 +293,8 @@ class Host:
         if not self.started:
             self.started = True
             self._seat_bots()
+        else:
+            self._wake_bots()  # a resumed drill's bots start their plans again (what is done stays done)
         self.clock.resume(self.drill.now)
         self._changed(lobby=True)
 
@@ -569,9 +591,7 @@ class Host:
     def _put(self, conn: Conn, data: bytes) -> None:
         if conn.closed:
             return
-        try:
-            conn.queue.put_nowait(data)
-        except asyncio.QueueFull:
+        if not conn.send(data):
             name = conn.seat.name if conn.seat else conn.peer
             self.kicked_slow.append(name)
             self._close(conn, ErrorMsg("slow", f"{name} fell {self.queue_limit} messages behind: disconnected"))

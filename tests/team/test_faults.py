@@ -184,8 +184,7 @@ async def test_unknown_and_invalid_messages_are_told_and_ignored() -> None:
         assert not any(getattr(e, "action", None) == "rm-rf" for e in host.drill.events)
         # Still connected: the clock keeps coming.
         assert isinstance(await wire.until(Clock), Clock)
-        for i in range(10):
-            wire.send(b"[]\n")
+        wire.send(b"[]\n" * 10)
         rest = await wire.all()
         assert isinstance(rest[-1], ErrorMsg) and rest[-1].code == "bad_message"
 

@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "score": "tui.cli.score:score",
     "report": "tui.cli.report:report",
     "serve": "tui.cli.serve:serve",
+    "host": "tui.cli.host:host",
+    "join": "tui.cli.join:join",
 }
 
 
