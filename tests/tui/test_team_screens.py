@@ -341,3 +341,22 @@ async def test_t_takes_a_role_during_the_drill(tutorial: Drill) -> None:
         assert host.role_of("Sam") == "sme"
         assert isinstance(app.screen, TeamDrillScreen)
         assert "Specialist" in str(app.screen.query_one("#seat-line").render())
+
+
+async def test_assigning_a_role_sends_the_role_handed_out(tutorial: Drill) -> None:
+    from sim.journal.events import ActionStarted, RoleAssigned
+
+    host = FakeHost(tutorial)
+    app = seat(host, "Kim", role="incident-commander")
+    async with app.run_test(size=WIDE) as pilot:
+        await started(pilot, host)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("enter", "tab", "enter")  # the first role, then the first person: me
+        for _ in range(3):
+            await pilot.pause()
+        started_ = [e for e in tutorial.events if isinstance(e, ActionStarted) and e.action == "assign_role"]
+        assert [(e.params, e.actor) for e in started_] == [({"role": "incident-commander", "who": "me"}, "Kim")]
+        host.advance(60)  # it takes 20 seconds
+        assigned = [e for e in tutorial.events if isinstance(e, RoleAssigned)]
+        assert [(e.role, e.who) for e in assigned] == [("incident-commander", "Kim")]

@@ -210,7 +210,11 @@ class RemoteDrill:
         return events
 
     def act(self, action_id: str, *, actor: str | None = None, role: str | None = None, **params: Any) -> int:
-        """Send the action; the host acts as this seat's person in their role, or refuses with a notice."""
+        """Send the action; the host acts as this seat's person in their role, or refuses with a notice. Who
+        acts, and in which role, is the host's to say: `role` here can only be a parameter (`assign_role`'s
+        role to hand out, as the screens pass it), and `actor` is ignored."""
+        if role is not None:
+            params["role"] = role
         return self.client.act(action_id, dict(params))
 
     def cancel(self, action_id: str) -> int:

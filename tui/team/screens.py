@@ -23,7 +23,7 @@ from tui.session import Session
 from tui.team.channel import ChannelBar
 from tui.team.feed import team_describe
 from tui.team.port import RemoteDrill, notice_text
-from tui.team.seat import seat_help, seat_summary
+from tui.team.seat import seat_help, seat_summary, team_people
 from tui.widgets.footer import DrillFooter
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class TeamDrillScreen(DrillScreen):
         self._lost_client: object | None = None  # the connection whose loss was reported (once each)
         self._asked_speed: int | None = None  # the speed last sent, until the host's clock says it
         self._news: tuple[object, ...] = ()  # what the last repaint showed (RemoteDrill.news)
+        self._cast = list(session.people)  # the drill's cast; the players in the room go before them
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
@@ -120,6 +121,7 @@ class TeamDrillScreen(DrillScreen):
             self._lost_client = client
             self._lost(client.closed)
         self._show_seat()
+        self.session.people = [*team_people(self.port), *self._cast]
 
     def _lost(self, why: str) -> None:
         """The host is gone (a crash, the network): the app rejoins the seat if it can, and the screen carries on

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sim.engine.cast import Person
 from sim.format.catalogue import ActionSpec
 from sim.format.roles import FACILITATOR, may
 from tui.team.port import RemoteDrill
@@ -67,3 +68,13 @@ def seat_help(port: RemoteDrill, specs: Iterable[ActionSpec]) -> str:
     words = clock_words(port)
     clock = " The clock is yours (space, +, -, n)." if port.may_steer else f" {words[:1].upper()}{words[1:]}."
     return f"{who}{may_do}{loose}{clock} m writes in the incident channel."
+
+
+def team_people(port: RemoteDrill) -> list[Person]:
+    """The players, for the role and page dialogs beside the cast: a role can be handed to a person in the room
+    (by name; the engine takes any name)."""
+    return [
+        Person(p.name, p.name, f"{'bot' if p.bot else 'player'}, {role_name(port, p.role)}")
+        for p in port.client.lobby.players
+        if p.name != port.you and p.role != FACILITATOR
+    ]
