@@ -152,11 +152,15 @@ class LobbyScreen(Screen[None]):
     def _you(self) -> Content:
         role = self.port.role
         mode = "loose: anyone may take any action" if self.port.mode == "loose" else "strict: each role its actions"
+        if self.facilitating:
+            who: tuple[str, str] | str = "the facilitator: you start the drill and hold its clock"
+        else:
+            who = role_name(self.port, role) if role else ("pick a role below", "$warning")
         return Content.assemble(
             ("You: ", "$text-muted"),
             (self.port.you, "bold"),
             ("  ·  ", "$text-muted"),
-            role_name(self.port, role) if role else ("pick a role below", "$warning"),
+            who,
             ("  ·  roles are ", "$text-muted"),
             mode,
         )
