@@ -43,7 +43,7 @@ def _default_name() -> str:
     envvar="WARROOM_CODE",  # how `warroom serve --join` hands it to each browser tab, off the command line
     help="The join code `warroom host` printed (env WARROOM_CODE).",
 )
-@click.option("--name", help="Your name in the drill (default: your login name). Rejoin with the same one.")
+@click.option("--name", help="Your name in the drill (asked if not given; headless: your login). Rejoin with it.")
 @click.option("--role", help="The role to take, e.g. incident-commander (default: choose in the lobby).")
 @click.option("--headless", is_flag=True, help="No TUI: print the timeline as it comes.")
 @click.option(
