@@ -204,3 +204,30 @@ async def test_the_console_ends_the_drill_and_every_seat_opens_its_debrief(drill
     finally:
         host.stop()
         await asyncio.wait_for(run, PATIENCE)
+
+
+async def test_a_seat_that_loses_the_host_rejoins_and_catches_up(host: Host) -> None:
+    async def connect(who: str, wanted: str | None) -> Client:
+        return await TeamClient.connect(host.address, host.code, who, role=wanted)
+
+    async def rejoin(old: Client) -> Client:  # as tui.team.launch.join_seat gives it
+        assert isinstance(old, TeamClient)
+        return await old.reconnect(host.address, host.code)
+
+    app = TeamApp(connect, name="Sam", role="first-responder", rejoin=rejoin)
+    async with app.run_test(size=WIDE) as pilot:
+        kim = await TeamClient.connect(host.address, host.code, "Kim", role="incident-commander")
+        await until(pilot, lambda: isinstance(app.screen, LobbyScreen), "the lobby")
+        host.start()
+        await until(pilot, lambda: isinstance(app.screen, TeamDrillScreen), "the drill screen")
+        port = app.port
+        assert port is not None
+        first = port.client
+        sam = next(c for c in host.conns if c.seat is not None and c.seat.name == "Sam")
+        host._drop(sam)  # the network between them fails
+        kim.say("did Sam drop?")  # said while Sam is away
+        await until(pilot, lambda: port.client is not first and port.client.closed is None, "Sam's new connection")
+        await until(pilot, lambda: "Kim (Incident Commander (IC)): did Sam drop?" in feed(app), "what Sam missed")
+        assert any(n.title == "Reconnected" for n in app._notifications)
+        assert port.record.events == tuple(host.drill.events[: len(port.record.events)])  # no gap, no repeat
+        await kim.close()
