@@ -19,6 +19,7 @@ from scoring.rubric import (
     judge_deadline,
 )
 from sim.format.durations import format_duration
+from sim.format.messages import blanks
 from sim.journal.events import CommsSent, RoleAssigned, SeverityDeclared
 
 
@@ -272,6 +273,7 @@ def _cadence(
     incident was really open: a premature resolve does not stop the clock, only the resolution that held.
 
     With `from_first`, the clock starts at the first update instead (its own deadline is judged elsewhere).
+    A message that still carries template blanks keeps nobody informed, so it does not reset the clock.
     """
     v = Verdicts(
         cid, "communication", title, POINTS[cid], f"Post {noun}s at least every {format_duration(every or 0)}."
@@ -284,7 +286,11 @@ def _cadence(
     if not sent and stop < due:
         return v.skip(f"the drill ended at {clock(stop)}, before the first {noun} was due.")
     requirement = f"the playbook requires one every {format_duration(every)} for {ctx.sev}"
-    counted = [e for e in sent if e.t <= stop]
+    in_time = [e for e in sent if e.t <= stop]
+    counted = [e for e in in_time if not blanks(e.text)]
+    unfilled = len(in_time) - len(counted)
+    if unfilled:
+        requirement += f" ({_count(unfilled, noun)} still had template blanks and did not count)"
     ev = (detection_evidence(facts), *(evidence(facts, e, noun) for e in counted))
     misses: list[tuple[float, float]] = []  # (when it fell overdue, how long it stayed overdue)
     if from_first and counted:

@@ -38,7 +38,9 @@ def _verdicts(x: Expectation, advice: str) -> Verdicts:
 
 
 def _rule(x: Expectation) -> str:
-    return f"the scenario expects: {x.description.rstrip('.')}"  # the sentence it ends supplies the stop
+    # An expectation that cites a playbook procedure applies the playbook's rule, not one of the scenario's own.
+    who = "the playbook's procedure requires" if x.cites else "the scenario expects"
+    return f"{who}: {x.description.rstrip('.')}"  # the sentence it ends supplies the stop
 
 
 def label(ctx: Context, ref: ActionRef) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
 from scoring import debrief, svg
 from scoring.debrief import clock
@@ -26,6 +27,9 @@ from sim.journal.events import (
     kind_of,
 )
 from sim.journal.facts import FACILITATOR
+
+if TYPE_CHECKING:
+    from scoring.team import TeamCard
 
 Series = dict[str, list[tuple[float, float]]]
 
@@ -97,8 +101,16 @@ def fault_bands(record: DrillRecord) -> list[svg.Band]:
     return out
 
 
-def render_html(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbook: Playbook, series: Series) -> str:
-    """The page. `series` maps metric id to (sim time, value) samples, e.g. from replaying the journal."""
+def render_html(
+    card: ScoreCard,
+    record: DrillRecord,
+    scenario: Scenario,
+    playbook: Playbook,
+    series: Series,
+    team: TeamCard | None = None,
+) -> str:
+    """The page. `series` maps metric id to (sim time, value) samples, e.g. from replaying the journal. `team`
+    (`scoring.team.team_card`) adds the team's section, a part per person, in place of "By Person"."""
     k = {x.id: x for x in card.kpis}
     marks, bands = action_marks(record, scenario, playbook), fault_bands(record)
     verdict = "passed" if card.passed else "not passed"
@@ -181,7 +193,7 @@ def render_html(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbo
         "<h2>Action Items</h2>",
         _action_items(card),
         *_scorecard(card),
-        *_people(card),
+        *(_team(team) if team is not None else _people(card)),
         *_questions(scenario),
         *_facilitator(record),
         *_lessons(record),
@@ -244,6 +256,54 @@ def _people(card: ScoreCard) -> list[str]:
     for head, people in (("Person", card.by_actor), ("Role", card.by_role)):
         rows = [(_e(p.who), f"{p.points} / {p.max_points}", _e(", ".join(p.criteria))) for p in people]
         out.append(_table((head, "Points", "Criteria"), rows, ("", "num", "")))
+    return out
+
+
+def _team(team: TeamCard) -> list[str]:
+    """The team's score first, then a section per person (each with an id to link to)."""
+    from scoring.team import messages_of, met_by
+
+    card = team.card
+    score = f"{card.score:.1f} / 100 — {card.letter}" if card.finished else f"so far {card.score:.1f} / 100"
+    rows = [
+        (
+            _e(p.name),
+            _e(team.role_label(p)),
+            _e(team.score_cell(p)),
+            str(len(p.criteria)),
+        )
+        for p in team.people
+    ]
+    out = [
+        "<h2>Team</h2>",
+        f'<p class="score">Team score {_e(score)}</p>',
+        "<p>The scorecard above, graded as one drill. Each criterion falls to the role that answers for it; a "
+        "person’s score is their criteria’s points over their maximum.</p>",
+        _table(("Person", "Role", "Score", "Criteria"), rows, ("", "", "num", "num")),
+    ]
+    for i, p in enumerate(team.people, 1):
+        out.append(f'<section id="person-{i}">')
+        out.append(f"<h3>{_e(p.name)} — {_e(team.role_label(p))}</h3>")
+        out.append(f"<p><strong>Score:</strong> {_e(team.score_phrase(p))}</p>")
+        out.append("<h4>What they did</h4>")
+        did = [(clock(t), _e(text)) for t, text in p.did]
+        out.append(_table(("Time", "Action"), did, ("time", "")) if did else "<p>Nothing.</p>")
+        out.append("<h4>Their criteria</h4>")
+        crit = [
+            (
+                _e(c.title),
+                _result(c.result),
+                f"{c.points} / {c.max_points}" if c.evaluated else "—",
+                _e(met_by(c)),
+            )
+            for c in p.criteria
+        ]
+        table = _table(("Criterion", "Result", "Points", "Met by"), crit, ("", "", "num", ""))
+        out.append(table if crit else "<p>None fall to them.</p>")
+        out.append("<h4>Their messages</h4>")
+        said = [(clock(t), _e(where), _e(text) or "—") for t, where, text in messages_of(p)]
+        out.append(_table(("Time", "Where", "Text"), said, ("time", "", "")) if said else "<p>None.</p>")
+        out.append("</section>")
     return out
 
 

@@ -20,6 +20,11 @@ order shown. A new optional key may be added within a version; renaming or remov
       "kpis":     [{id ("mtta"|"mtti"|"mttm"|"mttr"), name, label, at, at_clock, value (s from detection),
                     target, target_name, met (true|false|null)}],
       "people":   {"actors": [{who, points, max_points, criteria: [id]}], "roles": [same]},
+      "team":     {score, letter, people: [{name, role, roles: [id], role_names: [str], score, grade,
+                   graded, points, max_points, criteria: [id], did: [{t, clock, text}],
+                   messages: [{t, clock, where, text}]}]}
+                  # present only for a team drill (scoring.team: more than one person acted); `grade` is
+                  # "—" and `graded` false for someone none of whose criteria could be evaluated
       "impact":   [{metric, label, unit, worst ("ok"|"warn"|"critical"), first_at, value, cleared_at}],
       "timeline": [{t, clock, kind, text, actor, role}],
       "root_cause": {text, category, fixed_by: [action id]},
@@ -33,7 +38,7 @@ order shown. A new optional key may be added within a version; renaming or remov
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scoring import debrief
 from scoring.grade import PersonScore, ScoreCard
@@ -43,6 +48,9 @@ from sim.format.durations import format_clock
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
 from sim.journal.drill_record import DrillRecord
+
+if TYPE_CHECKING:
+    from scoring.team import TeamCard
 
 SCHEMA = "warroom.debrief"
 VERSION = 1
@@ -84,8 +92,40 @@ def _person(p: PersonScore) -> dict[str, Any]:
     return {"who": p.who, "points": p.points, "max_points": p.max_points, "criteria": list(p.criteria)}
 
 
-def debrief_document(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbook: Playbook) -> dict[str, Any]:
-    """The debrief as plain JSON values, keys in schema order."""
+def _team(team: TeamCard) -> dict[str, Any]:
+    from scoring.team import messages_of
+
+    names = dict(team.role_names)
+    return {
+        "score": team.card.score,
+        "letter": team.card.letter,
+        "people": [
+            {
+                "name": p.name,
+                "role": p.role,
+                "roles": list(p.roles),
+                "role_names": [names.get(r, r) for r in p.roles],
+                "score": p.score,
+                "grade": p.grade,
+                "graded": p.graded,
+                "points": p.points,
+                "max_points": p.max_points,
+                "criteria": [c.id for c in p.criteria],
+                "did": [{"t": _t(t), "clock": format_clock(t), "text": text} for t, text in p.did],
+                "messages": [
+                    {"t": _t(t), "clock": format_clock(t), "where": where, "text": text}
+                    for t, where, text in messages_of(p)
+                ],
+            }
+            for p in team.people
+        ],
+    }
+
+
+def debrief_document(
+    card: ScoreCard, record: DrillRecord, scenario: Scenario, playbook: Playbook, team: TeamCard | None = None
+) -> dict[str, Any]:
+    """The debrief as plain JSON values, keys in schema order; `team` adds the `team` key."""
     h = record.header
     return {
         "schema": SCHEMA,
@@ -140,6 +180,8 @@ def debrief_document(card: ScoreCard, record: DrillRecord, scenario: Scenario, p
             for k in card.kpis
         ],
         "people": {"actors": [_person(p) for p in card.by_actor], "roles": [_person(p) for p in card.by_role]},
+        # Only for a team drill (kept out otherwise: a solo drill's bytes stay as they were).
+        **({} if team is None else {"team": _team(team)}),
         "impact": [
             {
                 "metric": m.metric,
@@ -176,7 +218,9 @@ def debrief_document(card: ScoreCard, record: DrillRecord, scenario: Scenario, p
     }
 
 
-def render_json(card: ScoreCard, record: DrillRecord, scenario: Scenario, playbook: Playbook) -> str:
+def render_json(
+    card: ScoreCard, record: DrillRecord, scenario: Scenario, playbook: Playbook, team: TeamCard | None = None
+) -> str:
     """The document as text: two-space indent, UTF-8 as is, no NaN, ending with a newline."""
-    doc = debrief_document(card, record, scenario, playbook)
+    doc = debrief_document(card, record, scenario, playbook, team)
     return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -18,6 +18,7 @@ from sim.journal.events import RoleAssigned
 
 if TYPE_CHECKING:
     from scoring.series import Series
+    from scoring.team import TeamCard
 
 # Characters Markdown would read as syntax (emphasis, links, HTML, tables, code). Scenario text is data,
 # so each is escaped; `_` only at a word's edge, where it could start or end emphasis.
@@ -45,14 +46,20 @@ def incident_commander(record: DrillRecord, playbook: Playbook) -> str:
 
 
 def render_markdown(
-    card: ScoreCard, record: DrillRecord, scenario: Scenario, playbook: Playbook, series: Series | None = None
+    card: ScoreCard,
+    record: DrillRecord,
+    scenario: Scenario,
+    playbook: Playbook,
+    series: Series | None = None,
+    team: TeamCard | None = None,
 ) -> str:
     """The whole debrief as one Markdown document (ends with a newline; no wall-clock anywhere). `series`, the
-    metric samples (`scoring.series.replay_series`), gives the Impact table each metric's true worst value."""
+    metric samples (`scoring.series.replay_series`), gives the Impact table each metric's true worst value.
+    `team` (`scoring.team.team_card`) adds the team's section, a part per person, in place of "By Person"."""
     k = {x.id: x for x in card.kpis}
     resolved = k["mttr"].at
     declared = ", ".join(card.declared) or "none"
-    team = f" (team {md(card.team)})" if card.team else ""
+    team_name = f" (team {md(card.team)})" if card.team else ""
     verdict = "passed" if card.passed else "not passed"
     out = [
         f"# Post-Incident Review: {md(card.scenario_title)}",
@@ -65,7 +72,7 @@ def render_markdown(
         + (f" ({duration(k['mttr'].value)})" if resolved is not None else " (not resolved)")
         + "  ",
         f"**IC:** {md(incident_commander(record, playbook))}  ",
-        f"**Trainee:** {md(card.trainee)}{team}  ",
+        f"**Trainee:** {md(card.trainee)}{team_name}  ",
         f"**Score:** {card.score:.1f} / 100 — {card.letter} — {verdict} (pass mark {card.pass_mark:g})"
         if card.finished
         else f"**Score so far:** {card.score:.1f} / 100 — **UNFINISHED**: no grade, not passed  \n"
@@ -117,7 +124,7 @@ def render_markdown(
         ),
         "",
         *_scorecard(card),
-        *_people(card),
+        *(_team(team) if team is not None else _people(card)),
         *_questions(scenario),
         *_facilitator(record),
         *_lessons(record),
@@ -192,6 +199,54 @@ def _people(card: ScoreCard) -> list[str]:
         lines += _table(
             (head, "Points", "Criteria"),
             [(md(p.who), f"{p.points} / {p.max_points}", md(", ".join(p.criteria))) for p in people],
+        )
+        lines.append("")
+    return lines
+
+
+def _team(team: TeamCard) -> list[str]:
+    """The team's score first, then a part per person: what they did, their criteria, their messages."""
+    from scoring.team import messages_of, met_by
+
+    card = team.card
+    lines = ["## Team", ""]
+    lines.append(
+        f"**Team score:** {card.score:.1f} / 100 — {card.letter} (the scorecard above, graded as one drill)"
+        if card.finished
+        else f"**Team score so far:** {card.score:.1f} / 100 — unfinished, no grade"
+    )
+    lines += [
+        "",
+        "Each criterion falls to the role that answers for it (scenarios/README.md, The team debrief); a "
+        "person's score is their criteria's points over their maximum.",
+        "",
+    ]
+    lines += _table(
+        ("Person", "Role", "Score", "Criteria"),
+        [(md(p.name), md(team.role_label(p)), team.score_cell(p), len(p.criteria)) for p in team.people],
+    )
+    lines.append("")
+    for p in team.people:
+        lines += [f"### {md(p.name)} — {md(team.role_label(p))}", "", f"**Score:** {md(team.score_phrase(p))}", ""]
+        lines += ["**What they did**", ""]
+        lines += _table(("Time", "Action"), [(clock(t), md(text)) for t, text in p.did]) if p.did else ["Nothing."]
+        lines += ["", "**Their criteria**", ""]
+        rows = [
+            (
+                md(c.title),
+                RESULT_LABEL[c.result],
+                f"{c.points} / {c.max_points}" if c.evaluated else "—",
+                md(met_by(c)),
+            )
+            for c in p.criteria
+        ]
+        lines += _table(("Criterion", "Result", "Points", "Met by"), rows) if rows else ["None fall to them."]
+        said = messages_of(p)
+        lines += ["", "**Their messages**", ""]
+        lines += (
+            _table(("Time", "Where", "Text"), [(clock(t), md(where), md(text) or "—") for t, where, text in said])
+            if said
+            else ["None."]
         )
         lines.append("")
     return lines

@@ -343,3 +343,60 @@ def decayed(max_points: int, late: float, window: float) -> int:
     if window <= 0 or late >= window:
         return 0
     return min(max_points - 1, int(max_points * (1.0 - late / window)))
+
+
+# --- Who answers for a criterion in a team drill (scoring.team; documented in scenarios/README.md, "The team
+# debrief"). A criterion's duty follows its category, with the exceptions by id below; a playbook role carries
+# a duty by its id, or failing that by a word in its name.
+Duty = Literal["command", "comms", "tech", "own"]
+DUTY_BY_CATEGORY: dict[Category, Duty] = {
+    "detection": "command",  # owning the page and starting the response
+    "classification": "command",
+    "roles": "command",
+    "communication": "comms",
+    "escalation": "command",  # who is paged and when: coordination
+    "mitigation": "tech",
+    "closure": "command",  # resolving only once recovery held, the post-incident review, its follow-up
+    "conduct": "own",  # noise falls to whoever made it
+}
+DUTY_BY_ID: dict[str, Duty] = {
+    "mitigate.resolution": "command",  # resolving is the incident commander's call
+}
+ROLE_DUTY: dict[str, Duty] = {
+    "incident-commander": "command",
+    "ic": "command",
+    "comms-lead": "comms",
+    "comms_lead": "comms",
+    "comms": "comms",
+    "support-lead": "comms",
+    "tech-lead": "tech",
+    "tech_lead": "tech",
+    "tech": "tech",
+    "first-responder": "tech",
+    "devops-engineer": "tech",
+    "sme": "tech",
+}
+# For a role id not above: the first of these words its name holds.
+ROLE_NAME_DUTY: tuple[tuple[str, Duty], ...] = (
+    ("commander", "command"),
+    ("communication", "comms"),
+    ("comms", "comms"),
+    ("support", "comms"),
+    ("technical", "tech"),
+    ("engineer", "tech"),
+    ("responder", "tech"),
+    ("specialist", "tech"),
+)
+
+
+def duty_of(c: Criterion) -> Duty:
+    """The duty a criterion checks: by its id when listed, else by its category."""
+    return DUTY_BY_ID.get(c.id, DUTY_BY_CATEGORY[c.category])
+
+
+def role_duty(role_id: str, name: str = "") -> Duty | None:
+    """The duty a playbook role carries, or None for a role none of the rules name."""
+    if role_id in ROLE_DUTY:
+        return ROLE_DUTY[role_id]
+    lowered = name.lower()
+    return next((duty for word, duty in ROLE_NAME_DUTY if word in lowered), None)

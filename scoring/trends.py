@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from scoring.history import DrillRow
+from scoring.store.records import DrillRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +47,17 @@ def first_to_last(values: Sequence[float], show: Callable[[float], str], suffix:
     return f"{show(values[0])} → {show(values[-1])}{suffix}"
 
 
+# Which rows speak for a trainee (their solo drills and their part in team drills) and for a team (its solo
+# drills and its team drills, each once).
+KINDS_BY = {"trainee": ("solo", "person"), "team": ("solo", "team")}
+
+
 def trends(rows: list[DrillRow], by: str = "trainee") -> list[Trend]:
     """Group drills by trainee or team and scenario, in time order; drills the facilitator ended are left out
     (`DrillRow.facilitator_ended`)."""
     groups: dict[tuple[str, str], list[DrillRow]] = {}
     for row in sorted(rows, key=lambda r: (r.started_at, r.id or 0)):
-        if not row.facilitator_ended:
+        if not row.facilitator_ended and row.kind in KINDS_BY[by]:
             groups.setdefault((getattr(row, by) or "(none)", row.scenario_id), []).append(row)
     return [
         Trend(
@@ -80,8 +86,34 @@ def played(rows: list[DrillRow]) -> dict[str, Played]:
     played, not as scores)."""
     out: dict[str, Played] = {}
     for row in sorted(rows, key=lambda r: (r.started_at, r.id or 0)):
+        if row.kind == "team":
+            continue  # a trainee's record: their own rows, not their team's
         best = out[row.scenario_id].best if row.scenario_id in out else None
         if not row.facilitator_ended:
             best = row.score if best is None else max(best, row.score)
         out[row.scenario_id] = Played(row.started_at[:10], best)
     return out
+
+
+class ProgrammeRow(NamedTuple):
+    """One team's drills of one scenario in one month, aggregated by the store (scoring.store.queries): the shape
+    `warroom history trends --programme` shows and the programme report reads (docs/programme-data.md)."""
+
+    team: str
+    month: str  # YYYY-MM
+    scenario: str
+    drills: int = 0  # counted drills: a team drill once, none the facilitator ended
+    score: float | None = None  # mean score; None with no counted drill (a month with only items)
+    mtta: float | None = None  # mean seconds from detection, over the drills where it happened
+    mttm: float | None = None
+    mttr: float | None = None
+    met_mtta: float | None = None  # share of drills that met the playbook's target; None: no target known
+    met_mttm: float | None = None
+    met_mttr: float | None = None
+    items_opened: int = 0
+    items_closed: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {k: v for k, v in self._asdict().items() if not k.startswith("met_")}
+        data["met"] = {k: getattr(self, f"met_{k}") for k in ("mtta", "mttm", "mttr")}
+        return data

@@ -59,3 +59,26 @@ def _checkout_untouched(request: pytest.FixtureRequest) -> Iterator[None]:
     changed = sorted(os.path.relpath(path, CHECKOUT) for path in after - before)
     if changed:
         pytest.fail(f"the test wrote into the checkout: {', '.join(changed)}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """One PostgreSQL server for the session (tests/postgres.py); skips, saying how to enable it, where none
+    can be started, unless WARROOM_REQUIRE_POSTGRES=1 (CI), where that fails."""
+    from tests import postgres
+
+    try:
+        with postgres.server() as url:
+            yield url
+    except postgres.Unavailable as exc:
+        if postgres.REQUIRED:
+            pytest.fail(f"WARROOM_REQUIRE_POSTGRES=1 but {exc}")
+        pytest.skip(str(exc))
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A fresh, empty database on the session's server."""
+    from tests import postgres
+
+    return postgres.new_database(postgres_server)

@@ -308,3 +308,14 @@ def test_a_misspelt_timer_gets_a_did_you_mean(tmp_path: Path, home: Path) -> Non
         "warning: no drill runs a timer 'sla.statuspage', so this inject never fires — did you mean 'sla.status_page'?"
         in result.output
     )
+
+
+def test_playbooks_show_states_its_triggers_procedures_and_follow_up() -> None:
+    out = run("playbooks", "show", "samplemind").output
+    triggers = out.split("Triggers (when this holds -> what the playbook asks)\n")[1]
+    assert "  executive (Escalation triggers › Escalate to Executive): Escalate to the executive" in triggers
+    assert "    -> page cto (CTO), within 15m" in triggers
+    assert "    -> page security-lead (Security Lead), at once" in triggers
+    # The whole procedure, `#incident-response` included: a YAML comment once cut it short.
+    assert "post to #incident-response and create the incident channel." in out
+    assert "  weekly-review: Review action items in the weekly engineering meeting, within 168h" in out

@@ -100,7 +100,7 @@ class Source:
 
     def __init__(self, path: Path, text: str, parsed: yamlsafe.Parsed) -> None:
         self.path, self.text, self.data = path, text, parsed.data
-        self.problems = [self.at(i.line, i.col, i.message, i.hint) for i in parsed.issues]
+        self.problems = [self.at(i.line, i.col, i.message, i.hint, i.severity) for i in parsed.issues]
         self._locator: yamlsafe.Locator | None = None
 
     def at(

@@ -14,7 +14,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple, Protocol
+from typing import Any, ClassVar, Literal, NamedTuple, Protocol
 
 import yaml
 from yaml.events import (
@@ -72,6 +72,7 @@ class Issue(NamedTuple):
     col: int
     message: str
     hint: str = ""
+    severity: Literal["error", "warning"] = "error"
 
 
 class YamlError(Exception):
@@ -203,7 +204,7 @@ def parse(text: str, loader_cls: type[yaml.SafeLoader] = Loader) -> Parsed:
     """
     loader = loader_cls(text)
     try:
-        return _build(loader)
+        return _build(loader, text)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text) from None
     except yaml.YAMLError as exc:
@@ -212,7 +213,28 @@ def parse(text: str, loader_cls: type[yaml.SafeLoader] = Loader) -> Parsed:
         loader.dispose()
 
 
-def _build(loader: yaml.SafeLoader) -> Parsed:
+# A `#` after a space starts a comment even in the middle of a sentence: `text: post to #incidents` keeps only
+# "post to". A comment that starts with a word right after the `#` is almost always such a cut.
+_CUT = re.compile(r"[ \t]+#[^\s#]")
+
+
+def _cut_short(text: str, ends: list[Mark]) -> list[Issue]:
+    """Warnings for plain values followed on their line by a `#word` comment (the parser drops comments)."""
+    lines = text.splitlines()
+    found = []
+    for mark in ends:
+        rest = lines[mark.line][mark.column :] if mark.line < len(lines) else ""
+        if m := _CUT.match(rest):
+            col = mark.column + m.end() - 1  # 1-based: the `#` itself
+            message = f"'{rest.strip()[:30]}' is read as a comment, so the value stops before it"
+            found.append(Issue(mark.line + 1, col, message, _QUOTE_IT, "warning"))
+    return found
+
+
+_QUOTE_IT = "quote the value (\"…\") to keep the '#' and what follows"
+
+
+def _build(loader: yaml.SafeLoader, text: str) -> Parsed:
     get = loader.get_event
     get()  # the stream start
     event = get()
@@ -223,6 +245,7 @@ def _build(loader: yaml.SafeLoader) -> Parsed:
     anchors: dict[str, tuple[Any, int]] = {}
     issues: list[Issue] = []
     fatal: list[Issue] = []
+    plain_ends: list[Mark] | None = [] if " #" in text else None  # where plain values end, to look for cuts
     total = 0
     root: Any = None
 
@@ -264,6 +287,8 @@ def _build(loader: yaml.SafeLoader) -> Parsed:
                 value = _resolve(event.value) if event.implicit[0] else event.value
             else:
                 value = _scalar(event, fatal)
+            if plain_ends is not None and not event.style:  # None, or "" under libyaml: plain
+                plain_ends.append(event.end_mark)
             if event.anchor:
                 _anchor(anchors, event.anchor, event.start_mark)
                 anchors[event.anchor] = (value, 1)
@@ -304,6 +329,8 @@ def _build(loader: yaml.SafeLoader) -> Parsed:
         raise YamlError([_at(event.start_mark, message, "put each scenario, playbook or script in its own file")])
     if fatal:
         raise YamlError(fatal)
+    if plain_ends:
+        issues += _cut_short(text, plain_ends)
     return Parsed(root, tuple(issues))
 
 

@@ -53,6 +53,7 @@ def apply_input(drill: Drill, event: AnyEvent) -> None:
     Unreplayable for a facilitator input the drill refuses (a drill journals those only when it takes them)."""
     if isinstance(event, ActionRefusal) and drill.actions.check(event.action, event.params, event.role) is None:
         # The engine would take it: a team host refused it (its role rules), so the refusal stands as recorded.
+        # Why: docs/decisions/0011-team-core-protocol.md
         with contextlib.suppress(ActionRefused):
             drill.refuse(event.action, dict(event.params), event.reason, actor=event.actor, role=event.role)
     elif isinstance(event, ActionStarted | ActionRefusal):

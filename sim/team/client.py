@@ -44,9 +44,8 @@ from sim.team.protocol import (
     WelcomeMsg,
     decode_host,
     encode,
-    open_stream,
-    read_message_line,
 )
+from sim.team.streams import open_stream, read_message_line
 
 __all__ = ["Clock", "Lobby", "Notice", "TeamClient", "TeamError", "Welcome", "play_script"]
 
@@ -116,10 +115,12 @@ class TeamClient:
             await writer.drain()
             first = await _first(reader)
             welcome = _load(first)
+            lobby = await _lobby(reader)
         except BaseException:
             writer.close()
             raise
         client = cls(reader, writer, welcome)
+        client.lobby = lobby
         client.events = list(events[: first.from_])
         client._ended = any(isinstance(e, DrillEnded) for e in client.events)
         client._tasks = [asyncio.create_task(client._read()), asyncio.create_task(client._write())]
@@ -291,6 +292,15 @@ async def _first(reader: asyncio.StreamReader) -> WelcomeMsg:
         raise TeamError("bad_message", f"the host answered with {type(msg).__name__}, not a welcome")
     if msg.protocol != PROTOCOL:
         raise TeamError("version", f"the host speaks protocol {msg.protocol}; this client speaks {PROTOCOL}")
+    return msg
+
+
+async def _lobby(reader: asyncio.StreamReader) -> Lobby:
+    """The lobby the host sends right after its welcome: a seat knows who is here before it returns."""
+    line = await asyncio.wait_for(read_message_line(reader), 30.0)
+    msg = decode_host(line) if line is not None else None
+    if not isinstance(msg, Lobby):
+        raise TeamError("bad_message", "the host did not send the lobby after its welcome")
     return msg
 
 

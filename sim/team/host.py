@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import ssl as ssl_module
 from collections.abc import Callable
 from pathlib import Path
@@ -19,89 +18,33 @@ from sim.engine.drill import Drill
 from sim.format.roles import FACILITATOR
 from sim.journal.events import ChannelMessage
 from sim.journal.jsonl import model_hash
-from sim.team import intents
+from sim.team import intents, serving
 from sim.team.bots import TeamBot
 from sim.team.clock import SimClock
 from sim.team.protocol import (
     MAX_LINE,
-    PROTOCOL,
     Act,
     Bye,
     ClientMessage,
     Clock,
     ErrorMsg,
     EventMsg,
-    Hello,
     HostMessage,
     Lobby,
     Notice,
     Player,
-    ProtocolError,
     StateMsg,
-    UnknownType,
-    WelcomeMsg,
-    decode_client,
     encode,
-    parse_address,
-    read_message_line,
 )
-from sim.team.seats import PeerLimiter, Seat, TokenBucket, new_code, new_token, same_code, save_seats
+from sim.team.seats import PeerLimiter, Seat, new_code, new_token, save_seats
+from sim.team.serving import Conn
+from sim.team.streams import parse_address
 
-SEND_BUFFER = 64 * 1024  # bytes the kernel buffers for one seat
-HIGH_WATER = 64 * 1024  # bytes asyncio's transport holds for one seat before further messages queue
 QUEUE = 1024  # messages waiting for one client; past this it is too slow and is disconnected
-HELLO_WITHIN = 10.0  # seconds a new connection has to say hello
-MAX_SEATS = 64
-MAX_CONNECTIONS = 128
 MAX_HELD = 64  # actions one seat may have waiting for their `at`
-MAX_BAD = 10  # invalid lines before a connection is closed
-MAX_DROPPED = 200  # intents dropped for rate before a connection is closed
 TICK = 0.05  # wall seconds between the clock's slices
 CLOCK_EVERY = 2  # ticks between clock messages while it runs (ten a second)
 STATE_EVERY = 5  # ticks between state snapshots while it runs (four a second)
-
-
-class Conn:
-    """One connection: its streams, its bounded outgoing queue and the task that writes it."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str, limit: int) -> None:
-        self.reader, self.writer, self.peer = reader, writer, peer
-        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(limit)
-        self.seat: Seat | None = None
-        self.bucket = TokenBucket()
-        self.bad = self.dropped = 0
-        self.closed = False
-        self.draining = False  # the pump waits for the socket: what comes next must queue behind it
-        self.task: asyncio.Task[None] | None = None
-
-    def send(self, data: bytes) -> bool:
-        """Hand `data` to the transport at once when nothing waits before it and the transport is not backed
-        up (the usual case: no task switch per seat); else queue it. False when the queue is full."""
-        transport = self.writer.transport
-        if not self.draining and self.queue.empty() and transport.get_write_buffer_size() < HIGH_WATER:
-            self.writer.write(data)
-            return True
-        try:
-            self.queue.put_nowait(data)
-        except asyncio.QueueFull:
-            return False
-        return True
-
-    async def pump(self) -> None:
-        """Write what is queued, in order, waiting on the socket: only this task ever waits for a slow client."""
-        try:
-            while (data := await self.queue.get()) is not None:
-                self.writer.write(data)
-                if self.writer.transport.get_write_buffer_size() >= HIGH_WATER:
-                    self.draining = True
-                    await self.writer.drain()
-                    self.draining = False
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            self.closed = True
-            with contextlib.suppress(Exception):
-                self.writer.close()
 
 
 class Host:
@@ -414,141 +357,8 @@ class Host:
         if here >= self.players and (not self.started or self.clock.paused):
             self.start()
 
-    # -- connections -----------------------------------------------------------------------------------
-
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        sock = writer.get_extra_info("socket")
-        if sock is not None:  # what the kernel may hold for a seat that does not read: the queue bounds the rest
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
-        peer = _peer(writer)
-        conn = Conn(reader, writer, peer, self.queue_limit)
-        try:
-            if len(self.conns) >= MAX_CONNECTIONS:
-                return await self._refuse(conn, "full", "the drill has as many connections as it takes")
-            seat = await self._handshake(conn)
-            if seat is None:
-                return
-            await self._read(conn)
-        except (ConnectionError, OSError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            self._drop(conn)
-
-    async def _refuse(self, conn: Conn, code: str, text: str) -> None:
-        conn.writer.write(encode(ErrorMsg(code, text)))
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(conn.writer.drain(), 2.0)
-        conn.writer.close()
-
-    async def _handshake(self, conn: Conn) -> Seat | None:
-        try:
-            line = await asyncio.wait_for(read_message_line(conn.reader), HELLO_WITHIN)
-        except TimeoutError:
-            await self._refuse(conn, "timeout", "say hello first: no hello within 10 seconds")
-            return None
-        except ProtocolError as exc:
-            await self._refuse(conn, exc.code, str(exc))
-            return None
-        if line is None:
-            return None
-        try:
-            hello = decode_client(line)
-        except ProtocolError as exc:
-            await self._refuse(conn, exc.code if exc.code == "too_long" else "bad_message", str(exc))
-            return None
-        if not isinstance(hello, Hello):
-            await self._refuse(conn, "bad_message", "the first message must be a hello")
-            return None
-        if hello.protocol != PROTOCOL:
-            await self._refuse(conn, "version", f"this host speaks protocol {PROTOCOL}, not {hello.protocol}")
-            return None
-        loop = asyncio.get_running_loop()
-        if self.limiter.blocked(conn.peer, loop.time()):
-            await self._refuse(conn, "rate_limited", "too many wrong codes from this address: wait and try again")
-            return None
-        if not same_code(hello.code, self.code):
-            self.limiter.wrong(conn.peer, loop.time())
-            await self._refuse(conn, "bad_code", "wrong join code")
-            return None
-        self.limiter.right(conn.peer)
-        seat = self.seats.get(hello.name)
-        if seat is not None and (seat.bot or hello.seat is None or not same_code(hello.seat, seat.token)):
-            await self._refuse(conn, "name_taken", f"{hello.name!r} is taken in this drill: join with another --name")
-            return None
-        if seat is None:
-            if sum(1 for s in self.seats.values() if not s.bot) >= MAX_SEATS:
-                await self._refuse(conn, "full", "the drill has as many people as it takes")
-                return None
-            seat = self.seats[hello.name] = Seat(hello.name, new_token())
-        for old in [c for c in self.conns if c.seat is seat]:
-            self._drop(old)  # the same seat again: the old connection is dead, or about to be
-        conn.seat = seat
-        await self._welcome(conn, seat, hello)
-        seat.connected = True
-        if hello.role is not None and seat.role != hello.role:
-            why = self.take_role(seat, hello.role)
-            if why is not None:
-                self._send(conn, Notice("refused", f"you have no role yet: {why}"))
-        self._changed(lobby=True)
-        self._autostart()
-        return seat
-
-    async def _welcome(self, conn: Conn, seat: Seat, hello: Hello) -> None:
-        """Send the welcome and the catch-up straight to the socket, waiting on it as long as it takes (this
-        connection's own task waits, never the drill); then join the broadcast with nothing missed."""
-        events = self.drill.events
-        start = hello.last_seen if hello.last_seen <= self.sent else 0
-        welcome = WelcomeMsg(PROTOCOL, seat.name, seat.token, self.mode, self.drill.header, *self.texts, start)
-        conn.writer.write(encode(welcome))
-        conn.writer.write(encode(self.lobby))
-        n = start
-        while n < self.sent:
-            upto = min(self.sent, n + 256)
-            conn.writer.write(b"".join(encode(EventMsg(i, events[i])) for i in range(n, upto)))
-            n = upto
-            await conn.writer.drain()
-        # No await between here and joining the broadcast: nothing can be sent in between.
-        conn.writer.write(encode(self.clock_msg))
-        if self.started:
-            conn.writer.write(encode(StateMsg(self.drill.state)))
-        self.conns.append(conn)
-        conn.task = asyncio.create_task(conn.pump())
-
-    async def _read(self, conn: Conn) -> None:
-        loop = asyncio.get_running_loop()
-        while not conn.closed:
-            try:
-                line = await read_message_line(conn.reader)
-            except ProtocolError as exc:
-                self._close(conn, ErrorMsg(exc.code, str(exc)))
-                return
-            if line is None:
-                return
-            if not conn.bucket.take(loop.time()):
-                conn.dropped += 1
-                if conn.dropped >= MAX_DROPPED:
-                    self._close(conn, ErrorMsg("rate", "too many messages: disconnected"))
-                    return
-                if conn.dropped == 1 or conn.dropped % 20 == 0:
-                    self._send(conn, Notice("warning", "slow down: messages are being dropped"))
-                continue
-            try:
-                msg = decode_client(line)
-            except UnknownType as exc:
-                self._send(conn, Notice("warning", f"{exc}; ignored"))
-                continue
-            except ProtocolError as exc:
-                conn.bad += 1
-                if conn.bad >= MAX_BAD:
-                    self._close(conn, ErrorMsg("bad_message", f"too many invalid messages; the last: {exc}"))
-                    return
-                self._send(conn, Notice("warning", f"invalid message ignored: {exc}"))
-                continue
-            if isinstance(msg, Bye):
-                return
-            assert conn.seat is not None
-            self.handle(conn, conn.seat, msg)
+        await serving.serve(self, reader, writer)
 
     def handle(self, conn: Conn | None, seat: Seat, msg: ClientMessage) -> None:
         """Apply one intent from `seat`; refusals go back to `conn` as notices."""
@@ -622,13 +432,6 @@ class Host:
                 self._broadcast(self.lobby)
                 for callback in self._listeners:
                     callback()
-
-
-def _peer(writer: asyncio.StreamWriter) -> str:
-    name = writer.get_extra_info("peername")
-    if isinstance(name, tuple) and name:
-        return str(name[0])
-    return "unix"
 
 
 def _text_of(drill: Drill, which: int) -> str:

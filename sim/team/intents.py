@@ -27,6 +27,7 @@ def handle(host: Host, seat: Seat, msg: ClientMessage) -> str | None:
                 return why
             if msg.action not in host.drill.actions.specs:
                 return f"unknown action {msg.action!r}"
+            # Held until the clock reaches `at` exactly. Why: docs/decisions/0011-team-core-protocol.md
             if msg.at is not None and msg.at > host.drill.now:
                 return host.hold(seat, msg)
             why = host._act(seat, msg.action, dict(msg.params), ref=msg.id)

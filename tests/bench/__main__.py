@@ -31,6 +31,9 @@ def benchmarks() -> dict[str, Callable[[], Figure]]:
     from tests.bench import bench_tui  # the TUI figures need the app: an import error fails loudly
 
     found.update(bench_tui.benchmarks())
+    from tests.bench import bench_store  # the store's figures start a PostgreSQL server (tests/postgres.py)
+
+    found.update(bench_store.benchmarks())
     from tests.bench import bench_team
 
     found.update(bench_team.benchmarks())

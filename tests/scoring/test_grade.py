@@ -299,3 +299,18 @@ def test_the_pager_counts_as_paging_its_own_levels(scenario: Scenario, playbook:
     record = build(IDEAL, scenario)
     assert not any(isinstance(e, PageSent) and e.contact == first for e in record.events)
     assert grade(record, scenario, pb).criterion("escalate.paging").result == "pass"
+
+
+def test_cadence_ignores_an_update_still_carrying_template_blanks(scenario: Scenario, playbook: Playbook) -> None:
+    # The second update (T+00:20:00) is sent as the template came: it keeps nobody informed, so the clock runs
+    # on from the first (T+00:05:20) and the cadence slips; filled in, the same update keeps it.
+    def second_update(text: str) -> tuple[Step, ...]:
+        second = [s for s in IDEAL if s.do == "post_update"][1]
+        return tuple(replace(s, params={"text": text}) if s is second else s for s in IDEAL)
+
+    filled = grade(build(second_update("Mitigated; monitoring."), scenario), scenario, playbook)
+    template = grade(build(second_update("Status: [STATUS]. Next update at [TIME]."), scenario), scenario, playbook)
+    assert filled.criterion("comms.internal_cadence").result == "pass"
+    crit = template.criterion("comms.internal_cadence")
+    assert crit.result != "pass"
+    assert "1 internal update still had template blanks and did not count" in crit.explanation

@@ -14,6 +14,13 @@ import pytest
 from scoring.history import SCHEMA_VERSION, CriterionRow, DrillRow, Filters, History, HistoryError
 
 
+def raw(h: History) -> sqlite3.Connection:
+    """The SQLite connection under an open file history, for PRAGMAs and checks the store does not offer."""
+    conn = h.conn.connection.driver_connection
+    assert isinstance(conn, sqlite3.Connection)
+    return conn
+
+
 def _row(trainee: str = "ana", team: str = "sre", scenario: str = "tutorial", at: str = "2026-01-05T10:00:00Z",
          score: float = 80.0) -> DrillRow:  # fmt: skip
     return DrillRow(
@@ -29,7 +36,7 @@ def test_migrates_an_empty_database(tmp_path: Path) -> None:
     with History(tmp_path / "h.db") as h:
         assert h.version() == SCHEMA_VERSION
         assert h.drills() == []
-        assert h.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw(h).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_round_trip_with_criteria_and_journal(tmp_path: Path) -> None:
@@ -83,7 +90,7 @@ def test_concurrent_writers_all_land_intact(tmp_path: Path) -> None:
         assert {r.trainee for r in rows} == {"ana", "bo", "cy"}
         assert {r.journal for r in rows} == {_journal(i) for i in range(15)}
         assert all(len(r.criteria) == 1 for r in rows)
-        assert h.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert raw(h).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
@@ -128,10 +135,10 @@ def test_locked_database_gives_a_clear_error(tmp_path: Path) -> None:
 def test_read_only_connection_gives_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
     # Works as root too (CI), where file permissions do not stop writes.
     with History(tmp_path / "h.db") as h:
-        h.conn.execute("PRAGMA query_only = ON")
+        raw(h).execute("PRAGMA query_only = ON")
         with pytest.raises(HistoryError, match="read-only"):
             h.add(_row())
-        h.conn.execute("PRAGMA query_only = OFF")
+        raw(h).execute("PRAGMA query_only = OFF")
         assert h.drills() == []
 
 

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from scoring.history import SCHEMA_VERSION, History, HistoryError
-from tests.scoring.test_history import _row
+from tests.scoring.test_history import _row, raw
 from tui.cli import main
 
 
@@ -38,7 +38,7 @@ def test_twelve_concurrent_stores_of_one_drill_make_one_row(tmp_path: Path) -> N
         assert p.exitcode == 0
     with History(path) as h:
         assert len(h.drills()) == 1
-        assert h.conn.execute("SELECT count(*) FROM criteria").fetchone()[0] == 1
+        assert raw(h).execute("SELECT count(*) FROM criteria").fetchone()[0] == 1
 
 
 def test_storing_a_drill_again_returns_its_id(tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def test_an_old_database_is_migrated_and_its_duplicates_merged(tmp_path: Path) -
         assert h.version() == SCHEMA_VERSION
         rows = h.drills()
         assert [(r.id, r.trainee) for r in rows] == [(1, "ana"), (4, "bo")]
-        assert h.conn.execute("SELECT count(*) FROM criteria").fetchone()[0] == 1
+        assert raw(h).execute("SELECT count(*) FROM criteria").fetchone()[0] == 1
 
 
 # -- damaged rows -------------------------------------------------------------------------------------

@@ -104,5 +104,5 @@ def test_schema_3_marks_the_drills_already_stored(tmp_path: Path) -> None:
         )
     conn.close()
     with History(path) as h:
-        assert h.version() == SCHEMA_VERSION == 3
+        assert h.version() == SCHEMA_VERSION == 5
         assert [r.ended_by for r in h.drills()] == ["", "facilitator", ""]

@@ -156,3 +156,5 @@ def test_an_expectation_citing_a_procedure_reads_as_the_playbooks_rule() -> None
     cited, own = card.criterion("expect.cited"), card.criterion("expect.own")
     assert (cited.rule, cited.source) == ("Drill test playbook › Response › Look first", "playbook")
     assert (own.rule, own.source) == ("Scenario 'Mini' › its own rule", "scenario")
+    assert "the playbook's procedure requires: Investigate first" in cited.explanation
+    assert "the scenario expects: Fix it" in own.explanation

@@ -323,3 +323,20 @@ def test_common_syntax_errors_come_with_a_hint(text: str, pos: tuple[int, int], 
 def test_an_anchor_defined_twice_is_refused(loader: type[yaml.SafeLoader]) -> None:
     # PyYAML's composer, which positions come from, refuses it; so must the parse that precedes it.
     assert only("a: &x 1\nb: &x [2]\n", loader) == (2, 4, "the anchor '&x' is defined twice")
+
+
+@LOADERS
+def test_a_word_comment_that_cuts_a_plain_value_short_is_a_warning(loader: type[yaml.SafeLoader]) -> None:
+    text = (
+        "text: post to #incidents now\n"  # cut: the value is "post to"
+        "list:\n  - ask in #général\n"
+        "ok: value  # a real comment, with a space\n"
+        'quoted: "post to #incidents"\n'
+        "block: >\n  Label: see #channel\n"
+        "url: http://example.com/#top\n"
+    )
+    parsed = parse(text, loader)
+    assert parsed.data["text"] == "post to" and parsed.data["quoted"] == "post to #incidents"
+    assert [(i.line, i.col, i.severity) for i in parsed.issues] == [(1, 15, "warning"), (3, 12, "warning")]
+    assert parsed.issues[0].message == "'#incidents now' is read as a comment, so the value stops before it"
+    assert "quote the value" in parsed.issues[0].hint

@@ -37,9 +37,9 @@ from sim.team.protocol import (
     decode_client,
     decode_host,
     encode,
-    parse_address,
 )
 from sim.team.state_json import state_from_json, state_to_json
+from sim.team.streams import parse_address
 from tests.team.helpers import new_drill, opened
 
 CLIENT = [

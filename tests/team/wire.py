@@ -7,7 +7,8 @@ import json
 import socket
 from typing import Any
 
-from sim.team.protocol import PROTOCOL, HostMessage, decode_host, open_stream
+from sim.team.protocol import PROTOCOL, HostMessage, decode_host
+from sim.team.streams import open_stream
 
 
 class Wire:

@@ -11,9 +11,10 @@ from sim.engine.actions import scenario_spec
 from sim.engine.drill import Drill
 from sim.engine.state import DrillState, MetricView, RunningAction
 from sim.format.catalogue import STANDARD, ActionSpec
+from tui.formatting import Names
 from tui.modals.menus import GROUPS, entry_prompt, grouped, menu_entries
 from tui.widgets.metrics import MetricRows, chart, scale_of, shown_value
-from tui.widgets.panels import Running, pack, watch_row
+from tui.widgets.panels import Running, pack, role_rows, watch_row
 
 
 def view(**changes: Any) -> MetricView:
@@ -73,6 +74,19 @@ def test_the_watch_appears_once_mitigated_and_counts_healthy_minutes(state: Dril
     resolved = mitigated._replace(status="resolved", healthy_since=940.0)
     assert watch_row(resolved) == ("Recovery watch", "healthy 1m of 5m", "ok")
     assert watch_row(resolved._replace(finished=True)) is None
+
+
+def test_a_resolve_on_unhealthy_metrics_is_a_warning_not_good_news(drill: Drill, state: DrillState) -> None:
+    names = Names.build(drill.scenario, drill.playbook, {})
+
+    def status(s: DrillState) -> tuple[str, str]:
+        row = role_rows(s, drill.playbook, names)[1]
+        return row.value, row.level
+
+    assert status(state._replace(status="resolved", healthy_since=None)) == ("resolved", "warning")
+    assert status(state._replace(status="resolved", healthy_since=940.0)) == ("resolved", "ok")
+    assert status(state._replace(status="mitigated", healthy_since=None)) == ("mitigated", "ok")  # still recovering
+    assert status(state._replace(status="resolved", healthy_since=None, finished=True)) == ("resolved", "ok")
 
 
 def test_the_state_tells_the_watch_what_the_engine_knows(drill: Drill) -> None:

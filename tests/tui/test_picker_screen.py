@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 import scenarios
@@ -99,6 +100,7 @@ async def test_best_score_and_last_play_are_the_trainees_own() -> None:
     _store("Sam", "fixture-api-outage", 9, 80.0)
     app = picker_app(trainee="Alex")
     async with app.run_test(size=WIDE):
+        await app.workers.wait_for_complete()  # the history is read by a worker
         t = table(app)
 
         def cells(scenario_id: str) -> tuple[str, str]:
@@ -131,4 +133,9 @@ def test_snapshot_picker_with_history(
     monkeypatch.setattr(scenarios, "LIBRARY", empty)
     _store("Alex", "fixture-api-outage", 1, 64.0)
     _store("Alex", "fixture-api-outage", 2, 87.6)
-    assert snap_compare(picker_app(trainee="Alex"), terminal_size=WIDE)
+    assert snap_compare(picker_app(trainee="Alex"), terminal_size=WIDE, run_before=_history_read)
+
+
+async def _history_read(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

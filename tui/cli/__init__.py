@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "play": "tui.cli.play:play",
     "calibrate": "tui.cli.calibrate:calibrate_cmd",
     "history": "tui.cli.history:history",
+    "plan": "tui.cli.plan:plan",
     "lint": "tui.cli.lint:lint",
     "new": "tui.cli.new:new",
     "validate": "tui.cli.validate:validate",
@@ -34,6 +35,8 @@ COMMANDS: dict[str, str] = {
     "serve": "tui.cli.serve:serve",
     "host": "tui.cli.host:host",
     "join": "tui.cli.join:join",
+    "export": "tui.cli.msel:export",
+    "import": "tui.cli.msel:import_",
 }
 
 

@@ -6,31 +6,44 @@ import csv
 import io
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from scoring.history import DrillRow, Filters, History, HistoryError, default_db
-from scoring.trends import first_to_last, trends
+from scoring.history import DrillRow, Filters, History, HistoryError, target
+from scoring.trends import ProgrammeRow, first_to_last, trends
 from sim.format.durations import format_duration
 
 BARS = "▁▂▃▄▅▆▇█"
 
 
-def open_history(db: str | None) -> History:
-    """The history to read: one that does not exist is an error, and is not created."""
+def open_history(db: str | None, create: bool = False) -> History:
+    """The history to read: one that does not exist is an error, and is not created. An older SQLite file is
+    migrated on opening, after a backup, which is named on stderr."""
     try:
-        return History(Path(db) if db else default_db(), create=False)
+        h = History(target(db), create=create)
     except HistoryError as exc:
         raise click.ClickException(str(exc)) from None
+    if h.backup is not None:
+        click.echo(f"warroom: {h.where}: upgraded to the new schema; the old file is kept as {h.backup}", err=True)
+    return h
 
 
 def read_drills(h: History, filters: Filters, with_journal: bool = False) -> list[DrillRow]:
     """The matching drills; a damaged row is one line on stderr, and skipped."""
-    rows = h.drills(filters, with_journal=with_journal)
+    try:
+        rows = h.drills(filters, with_journal=with_journal)
+    except HistoryError as exc:
+        raise click.ClickException(str(exc)) from None
     for problem in h.damaged:
-        click.echo(f"warroom: {h.path}: {problem}", err=True)
+        click.echo(f"warroom: {h.where}: {problem}", err=True)
     return rows
+
+
+def to_filters(options: dict[str, str | None]) -> Filters:
+    return Filters(trainee=options.get("trainee"), team=options.get("team"), scenario=options.get("scenario"),
+                   since=options.get("since"))  # fmt: skip
 
 
 def spark(values: list[float], lo: float = 0.0, hi: float = 100.0) -> str:
@@ -42,7 +55,12 @@ def _minutes(seconds: float | None) -> str:
     return "—" if seconds is None else format_duration(seconds)
 
 
-db_option = click.option("--db", envvar="WARROOM_DB", metavar="PATH", help="History database (env WARROOM_DB).")
+db_option = click.option(
+    "--db",
+    envvar="WARROOM_DB",
+    metavar="PATH|URL",
+    help="History database: a file, or a postgresql:// URL (env WARROOM_DB).",
+)
 
 
 def filter_options(f: click.decorators.FC) -> click.decorators.FC:
@@ -66,13 +84,15 @@ def history(ctx: click.Context, db: str | None, **filters: str | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     with open_history(db) as h:
-        rows = read_drills(h, Filters(**filters))
+        rows = read_drills(h, to_filters(filters))
     if not rows:
         click.echo("No drills recorded yet." if not any(filters.values()) else "No drills match those filters.")
         return
     click.echo(f"{'ID':>4}  {'DATE':10}  {'TRAINEE':14} {'TEAM':10} {'SCENARIO':22} {'SCORE':>5} GRADE  MTTA   MTTR")
     for r in rows:
         mark = "  ended by the facilitator" if r.facilitator_ended else ""
+        if r.kind != "solo":
+            mark = f"  {r.kind}{f' ({r.role})' if r.role else ''}{mark}"
         line = (
             f"{r.id:>4}  {r.started_at[:10]:10}  {r.trainee[:14]:14} {r.team[:10]:10} {r.scenario_id[:22]:22} "
             f"{r.score:5.1f} {r.grade:^5}  {_minutes(r.kpis.get('mtta')):6} {_minutes(r.kpis.get('mttr')):6}{mark}"
@@ -108,7 +128,7 @@ def show(db: str | None, drill_id: int, journal: bool) -> None:
 
 CSV_COLUMNS = ("id", "started_at", "trainee", "team", "scenario_id", "scenario_hash", "playbook", "seed",
                "sim_duration", "score", "grade", "passed", "end_reason", "ended_by", "mtta", "mtti", "mttm",
-               "mttr")  # fmt: skip
+               "mttr", "kind", "role", "drill_key")  # fmt: skip
 
 
 def to_csv(rows: list[DrillRow]) -> str:
@@ -130,7 +150,7 @@ def to_csv(rows: list[DrillRow]) -> str:
 def export(db: str | None, fmt: str, output: str | None, journals: bool, **filters: str | None) -> None:
     """Export drills for spreadsheets (CSV) or other tools (JSON, with criteria)."""
     with open_history(db) as h:
-        rows = read_drills(h, Filters(**filters), with_journal=journals)
+        rows = read_drills(h, to_filters(filters), with_journal=journals)
     text = to_csv(rows) if fmt == "csv" else json.dumps([r.to_json(journals) for r in rows], indent=2) + "\n"
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -141,14 +161,33 @@ def export(db: str | None, fmt: str, output: str | None, journals: bool, **filte
 
 @history.command("trends")
 @click.option("--by", type=click.Choice(["trainee", "team"]), default="trainee", show_default=True)
+@click.option("--programme", is_flag=True, help="Across teams and months: per team, month and scenario.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="With --programme: also write the programme report, a self-contained HTML page with charts, here.",
+)
 @filter_options
 @click.pass_obj
-def trends_cmd(db: str | None, by: str, **filters: str | None) -> None:
-    """Score and MTTA/MTTR over time, per trainee or team and scenario (drills the facilitator ended are left
-    out)."""
+def trends_cmd(
+    db: str | None, by: str, programme: bool, fmt: str, html_file: Path | None, **filters: str | None
+) -> None:
+    """Score and MTTA/MTTR over time, per trainee or team and scenario; with --programme, the organisation's
+    view: per team, month and scenario, the drills, mean score and response times, the share that met each
+    playbook target, and improvement items opened and closed. Drills the facilitator ended are left out."""
+    if html_file is not None and not programme:
+        raise click.UsageError("--html writes the programme report: give --programme too")
+    if programme:
+        _programme(db, to_filters(filters), fmt, html_file)
+        return
     with open_history(db) as h:
-        rows = read_drills(h, Filters(**filters))
+        rows = read_drills(h, to_filters(filters))
     found = trends(rows, by)
+    if fmt == "json":
+        sys.stdout.write(json.dumps({"schema": 1, "trends": [asdict(t) for t in found]}, indent=2) + "\n")
+        return
     left_out = sum(r.facilitator_ended for r in rows)
     if not found:
         click.echo("No drills recorded yet." if not rows else "Only drills ended by the facilitator: no trends.")
@@ -162,3 +201,57 @@ def trends_cmd(db: str | None, by: str, **filters: str | None) -> None:
                 click.echo(f"  {name}   {spark(known, 0, max(known))}  {first_to_last(known, _minutes)}")
     if left_out:
         click.echo(f"\n{left_out} drill{'s' if left_out != 1 else ''} ended by the facilitator, not counted.")
+
+
+def _programme(db: str | None, filters: Filters, fmt: str, html_file: Path | None = None) -> None:
+    from scoring.store.queries import programme
+
+    with open_history(db) as h:
+        try:
+            rows = programme(h.store, filters)
+        except HistoryError as exc:
+            raise click.ClickException(str(exc)) from None
+    if html_file is not None:
+        from scoring.report_programme import render_programme
+
+        named = (("trainee", filters.trainee), ("team", filters.team), ("scenario", filters.scenario))
+        note = "; ".join([f"{k} {v}" for k, v in named if v] + ([f"since {filters.since}"] if filters.since else []))
+        note = f"Only {note}." if note else ""
+        try:
+            html_file.write_text(render_programme(rows, note=note), encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {html_file}: {exc.strerror or exc}") from None
+        click.echo(f"wrote {html_file}", err=True)
+    if fmt == "json":
+        data = {"schema": 1, "rows": [r.to_json() for r in rows]}
+        sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        return
+    if not rows:
+        click.echo("No drills recorded yet." if not any(vars_of(filters)) else "No drills match those filters.")
+        return
+    click.echo(programme_table(rows))
+
+
+def vars_of(filters: Filters) -> list[object]:
+    return [filters.trainee, filters.team, filters.scenario, filters.since]
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def programme_table(rows: list[ProgrammeRow]) -> str:
+    """One line per team, month and scenario; `met` is the share of drills that met the MTTA, MTTM and MTTR
+    targets; items are those opened (+) and closed (-) that month."""
+    head = (f"{'TEAM':12} {'MONTH':7}  {'SCENARIO':22} {'DRILLS':>6} {'SCORE':>5}  {'MTTA':6} {'MTTM':6} {'MTTR':6}"
+            f"  {'MET A/M/R':14} ITEMS")  # fmt: skip
+    lines = [head]
+    for r in rows:
+        score = "—" if r.score is None else f"{r.score:.1f}"
+        met = "/".join(_share(v) for v in (r.met_mtta, r.met_mttm, r.met_mttr))
+        lines.append(
+            f"{(r.team or '(none)')[:12]:12} {r.month:7}  {r.scenario[:22]:22} {r.drills:>6} {score:>5}  "
+            f"{_minutes(r.mtta):6} {_minutes(r.mttm):6} {_minutes(r.mttr):6}  {met:14} "
+            f"+{r.items_opened} -{r.items_closed}"
+        )
+    return "\n".join(lines)

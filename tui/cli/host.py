@@ -161,8 +161,8 @@ def prepare(
     from sim.engine.drill import Drill, DrillError
     from sim.format.loading import LoadError
     from sim.journal.jsonl import JournalError
-    from sim.team.protocol import parse_address
     from sim.team.seats import load_seats, seat_file
+    from sim.team.streams import parse_address
 
     try:
         where, _ = parse_address(listen)
@@ -234,8 +234,11 @@ async def _serve(setup: HostSetup) -> None:
     resumed = " (resumed: rejoin with the same code and name)" if setup.resumed else ""
     click.echo(f"{host.join_line}{tls}{resumed}")
     waiting = host.players if not host.started or setup.resumed else 0
-    if waiting:
-        click.echo(f"The drill starts once {waiting} {'person has' if waiting == 1 else 'people have'} joined.")
+    people = f"{waiting} {'person has' if waiting == 1 else 'people have'}"
+    if waiting and setup.resumed:
+        click.echo(f"The clock restarts once {people} rejoined.")
+    elif waiting:
+        click.echo(f"The drill starts once {people} joined.")
     sys.stdout.flush()
     await host.run()
 

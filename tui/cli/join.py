@@ -8,9 +8,12 @@ import getpass
 import ssl
 import sys
 from pathlib import Path
-from typing import NamedTuple, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from sim.team.client import TeamClient
 
 
 class JoinSetup(NamedTuple):
@@ -94,6 +97,27 @@ def interactive(setup: JoinSetup, *, ask_name: bool = False) -> None:
         sys.exit(status)
 
 
+REJOIN_FOR = 120.0  # seconds a headless seat keeps trying to rejoin a host that went away
+# Errors that end a seat for good: another try would be refused the same way.
+FINAL = frozenset({"bad_code", "rate_limited", "name_taken", "version", "hash", "bad_files", "full"})
+
+
+async def _rejoin(old: TeamClient, setup: JoinSetup) -> TeamClient | None:
+    from sim.team.client import TeamError
+
+    deadline = asyncio.get_running_loop().time() + REJOIN_FOR
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            return await old.reconnect(setup.address, setup.code, ssl=setup.ssl)
+        except TeamError as exc:
+            if exc.code in FINAL:
+                _fail(f"cannot rejoin {setup.address}: {exc.text}")
+        except (TimeoutError, OSError, ValueError):
+            pass
+        await asyncio.sleep(0.5)
+    return None
+
+
 def play_headless(setup: JoinSetup, script: str | None) -> None:
     try:
         asyncio.run(_play(setup, script))
@@ -139,9 +163,21 @@ async def _play(setup: JoinSetup, script: str | None) -> None:
 
     client.add_listener(show)
     show()
-    if steps:
-        await play_script(client, steps, until_end=False)
-    await client.wait_for(lambda c: c.finished)
-    await client.close()
+    while True:
+        if steps:
+            await play_script(client, steps, until_end=False)  # skips what this seat already did
+        await client.wait_for(lambda c: c.finished)
+        await client.close()
+        if client.finished or (client.error is not None and client.error.code in FINAL):
+            break
+        # The host went away (a crash, a restart with --resume): rejoin the same seat, catching up.
+        click.echo(f"warroom: {client.closed}; rejoining {setup.address} for up to {REJOIN_FOR:g} s", err=True)
+        again = await _rejoin(client, setup)
+        if again is None:
+            break
+        client, told = again, 0
+        shown = min(shown, len(client.events))
+        client.add_listener(show)
+        show()
     if not any(isinstance(e, DrillEnded) for e in client.events):
         _fail(f"the drill did not end: {client.closed}")

@@ -12,6 +12,7 @@ from sim.format import checks
 from sim.format.durations import format_duration
 from sim.format.library import Library, PlaybookEntry
 from sim.format.playbook import Communication, Playbook, Targets
+from sim.format.playbook_rules import Trigger
 from sim.format.text import printable
 
 MISSING = "—"  # a figure the playbook (and so its seed) does not state
@@ -85,13 +86,41 @@ def escalation_lines(pb: Playbook) -> list[str]:
     return out
 
 
+def _asks(pb: Playbook, t: Trigger) -> str:
+    """What a trigger asks for, and by when, in one clause."""
+    asks = [f"page {', '.join(_who(pb, c) for c in t.notify)}"] if t.notify else []
+    asks += ["bring in the next escalation level"] if t.next_level else []
+    asks += [f"declare {t.declare} or higher"] if t.declare else []
+    asks += [f"send {', '.join(_label(a) for a in t.send)}"] if t.send else []
+    if t.automatic:
+        return f"the tooling escalates by itself: {'; '.join(asks)}"
+    due = f"within {_d(t.within)}" if t.within is not None else "at once" if t.at_once else "before resolving"
+    return f"{'; '.join(asks)}, {due}"
+
+
+def rule_lines(pb: Playbook) -> list[str]:
+    """The rules the playbook states in words: triggers, procedures and follow-up, each with its section."""
+    out: list[str] = []
+    if pb.escalation.triggers:
+        out += ["", "Triggers (when this holds -> what the playbook asks)"]
+        for t in pb.escalation.triggers:
+            out += [f"  {t.id} ({t.section}): {' '.join(t.text.split())}", f"    -> {_asks(pb, t)}"]
+    if pb.procedures:
+        out += ["", "Procedures (scenarios cite them from their expectations)"]
+        out += [f"  {p.id} ({p.section}): {' '.join(p.text.split())}" for p in pb.procedures]
+    if pb.follow_up:
+        out += ["", "Follow-up after resolution (listed in the debrief, not scored)"]
+        out += [f"  {f.id}: {' '.join(f.text.split())}, within {_d(f.within)}" for f in pb.follow_up]
+    return out
+
+
 def show_text(pb: Playbook) -> str:
     lines = [f"{pb.id} — {pb.name}"]
     if pb.source:
         lines.append(f"source: {pb.source}")
     lines += ["", "SLA targets and deadlines (from detection; PIR from resolution)"]
     lines += table(["", *(s.id for s in pb.severities)], sla_rows(pb))
-    lines += ["", *staffing_lines(pb), "", *escalation_lines(pb)]
+    lines += ["", *staffing_lines(pb), "", *escalation_lines(pb), *rule_lines(pb)]
     if pb.roles:
         lines += ["", "Roles"] + [f"  {r.id}: {r.name}" for r in pb.roles]
     if pb.contacts:
@@ -142,7 +171,7 @@ def playbooks(ctx: click.Context, fmt: str) -> None:
 @click.argument("playbook_id")
 @_FORMAT
 def show(playbook_id: str, fmt: str) -> None:
-    """Print a playbook's SLA table, escalation, roles and contacts (`--format json`: the whole model)."""
+    """Print a playbook's SLA table, escalation, rules, roles and contacts (`--format json`: the whole model)."""
     known = {e.playbook.id: e.playbook for e in Library().playbook_entries() if e.playbook is not None}
     pb = known.get(playbook_id)
     if pb is None:

@@ -1,7 +1,9 @@
-"""`warroom report JOURNAL --format md|json|html [-o FILE]`: write a recorded drill's debrief."""
+"""`warroom report JOURNAL --format md|json|html|aar-md|aar-html [-o FILE]`: write a recorded drill's debrief,
+or its after-action report and improvement plan (HSEEP AAR/IP)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -13,6 +15,7 @@ from tui.cli.score import (
     pass_mark_option,
     playbook_option,
     scenario_option,
+    team_of,
     warn,
 )
 
@@ -22,10 +25,18 @@ from tui.cli.score import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "json", "html"]),
+    type=click.Choice(["md", "json", "html", "aar-md", "aar-html"]),
     default="md",
     show_default=True,
-    help="Markdown post-incident review, versioned JSON, or a self-contained HTML page with metric charts.",
+    help="Markdown post-incident review, versioned JSON, a self-contained HTML page with metric charts, or the "
+    "after-action report and improvement plan (HSEEP AAR/IP) in Markdown or HTML.",
+)
+@click.option(
+    "--date",
+    "exercise_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="With aar-md/aar-html: the exercise's date (YYYY-MM-DD), shown in the overview and counted from for "
+    "the improvement plan's due dates. The journal records sim time only.",
 )
 @click.option(
     "-o",
@@ -39,6 +50,7 @@ from tui.cli.score import (
 def report(
     journal: Path,
     fmt: str,
+    exercise_date: dt.datetime | None,
     output: Path | None,
     scenario_file: Path | None,
     playbook_file: Path | None,
@@ -52,10 +64,18 @@ def report(
         card = grade(g.record, g.scenario, g.playbook, pass_mark=pass_mark)
     except ValueError as exc:
         fail(str(exc))
-    if fmt == "json":
+    team = team_of(g, card)  # a team drill's report has each person's part
+    if fmt.startswith("aar-"):
+        from scoring import aar
+        from scoring.report_aar import render_aar_html, render_aar_markdown
+
+        content = aar.build(card, g.scenario, g.playbook, exercise_date=exercise_date.date() if exercise_date else None)
+        render = render_aar_markdown if fmt == "aar-md" else render_aar_html
+        text = render(content, g.scenario, g.playbook)
+    elif fmt == "json":
         from scoring.report_json import render_json
 
-        text = render_json(card, g.record, g.scenario, g.playbook)
+        text = render_json(card, g.record, g.scenario, g.playbook, team)
     else:
         from scoring.series import replay_series
         from sim.engine.drill import DrillError
@@ -70,11 +90,11 @@ def report(
         if fmt == "md":
             from scoring.report_md import render_markdown
 
-            text = render_markdown(card, g.record, g.scenario, g.playbook, replayed.series)
+            text = render_markdown(card, g.record, g.scenario, g.playbook, replayed.series, team)
         else:
             from scoring.report_html import render_html
 
-            text = render_html(card, g.record, g.scenario, g.playbook, replayed.series)
+            text = render_html(card, g.record, g.scenario, g.playbook, replayed.series, team)
     if output is None:
         click.echo(text, nl=False)
         return

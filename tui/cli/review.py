@@ -14,7 +14,8 @@ from tui.cli.history import db_option
 def load_record(target: str, db: str | None) -> tuple[Journal, Path]:
     """The journal `target` names: a journal file, else a drill id in the history database. The path is
     where the record came from (for resolving the scenario)."""
-    from scoring.history import History, HistoryError, default_db
+    from scoring.history import History, HistoryError, origin_of
+    from scoring.history import target as history_target
     from sim.journal.jsonl import JournalError, parse_journal, read_journal
 
     path = Path(target)
@@ -25,19 +26,21 @@ def load_record(target: str, db: str | None) -> tuple[Journal, Path]:
             raise click.ClickException(str(exc)) from None
     if not target.isdigit():
         raise click.ClickException(f"{target}: no such journal file, and not a drill id (`warroom history` lists them)")
-    where = Path(db) if db else default_db()
+    where = history_target(db)
     try:
         with History(where) as h:
             row = h.get(int(target))
+            shown = h.where
     except HistoryError as exc:
         raise click.ClickException(str(exc)) from None
     if row is None:
-        raise click.ClickException(f"no drill with id {target} in {where}; `warroom history` lists them")
-    named = f"{where} drill {target}"
+        raise click.ClickException(f"no drill with id {target} in {shown}; `warroom history` lists them")
+    named = f"{shown} drill {target}"
     try:
-        return Journal(Path(named), *parse_journal(row.journal.encode("utf-8", "surrogatepass"), named)), where
+        journal = Journal(Path(named), *parse_journal(row.journal.encode("utf-8", "surrogatepass"), named))
     except JournalError as exc:
         raise click.ClickException(str(exc)) from None
+    return journal, origin_of(where)
 
 
 @click.command("review")

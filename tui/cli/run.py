@@ -425,7 +425,7 @@ def _record(drill: Drill) -> None:
 
     try:
         drill_id = store(grade(drill.record, drill.scenario, drill.playbook), drill.record, drill.journal_path,
-                         started_at=utc_now())  # fmt: skip
+                         started_at=utc_now(), scenario=drill.scenario, playbook=drill.playbook)  # fmt: skip
     except HistoryError as exc:
         click.echo(f"warroom: not stored in the history: {exc}; the journal is kept", err=True)
         return

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from scoring.grade import DEFAULT_PASS_MARK
+from scoring.grade import DEFAULT_PASS_MARK, ScoreCard
 from sim.format.loading import LoadError
 from sim.format.playbook import Playbook
 from sim.format.scenario import Scenario
@@ -17,6 +17,9 @@ from sim.journal.drill_record import DrillRecord
 from sim.journal.jsonl import JournalError, read_journal
 from sim.journal.resolve import resolve
 from sim.rerun.resume import check_inputs
+
+if TYPE_CHECKING:
+    from scoring.team import TeamCard
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -62,6 +65,13 @@ def load_graded(journal: Path, scenario_file: Path | None, playbook_file: Path |
     return Graded(record, scenario, playbook)
 
 
+def team_of(g: Graded, card: ScoreCard) -> TeamCard | None:
+    """The team debrief of a journal more than one person acted in; None for one played alone."""
+    from scoring.team import team_card
+
+    return team_card(g.record, g.scenario, g.playbook, card=card)
+
+
 journal_argument = click.argument("journal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 scenario_option = click.option(
     "--scenario",
@@ -90,7 +100,7 @@ pass_mark_option = click.option(
 @playbook_option
 @pass_mark_option
 def score(journal: Path, scenario_file: Path | None, playbook_file: Path | None, pass_mark: float) -> None:
-    """Grade the drill recorded in JOURNAL and print its scorecard."""
+    """Grade the drill recorded in JOURNAL and print its scorecard; for a team drill, each person's part too."""
     from scoring.grade import grade
     from scoring.report_text import render_text
 
@@ -99,4 +109,4 @@ def score(journal: Path, scenario_file: Path | None, playbook_file: Path | None,
         card = grade(g.record, g.scenario, g.playbook, pass_mark=pass_mark)
     except ValueError as exc:
         fail(str(exc))
-    click.echo(render_text(card), nl=False)
+    click.echo(render_text(card, team_of(g, card)), nl=False)

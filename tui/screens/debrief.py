@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import log, on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Label, Static, Tab, TabbedContent, TabPane, Tabs, TextArea
 
 from scoring.grade import grade
+from scoring.team import TeamCard, team_card
 from sim.engine.facilitation import answers, facilitator_log
 from sim.format.durations import format_clock
 from sim.journal.drill_record import DrillRecord
@@ -27,8 +28,11 @@ from tui.reports import FORMATS, export
 from tui.session import Session
 from tui.widgets.lessons import LessonsForm, facilitator_notes
 from tui.widgets.scorecard import MetricChart, fill_criteria, kpi_table, timeline_table
+from tui.widgets.team import TeamPanel
 
-_MAX_TABS = 6  # scorecard, KPIs, timeline, metrics, lessons learned, and the facilitator's notes when there are some
+# Scorecard, KPIs, timeline, metrics, lessons learned; then the team's people (a team drill) and the
+# facilitator's notes (when there are some).
+_MAX_TABS = 7
 
 
 def is_text_box(widget: Widget | None) -> bool:
@@ -39,7 +43,10 @@ def is_text_box(widget: Widget | None) -> bool:
 class DebriefScreen(Screen[None]):
     """How it went. Reports are written under the user data dir (`$WARROOM_HOME/reports`)."""
 
-    CSS_PATH = Path(__file__).parent.parent / "screens.tcss"
+    CSS_PATH: ClassVar[CSSPathType] = [
+        Path(__file__).parent.parent / "screens.tcss",
+        Path(__file__).parent.parent / "team.tcss",  # the Team tab of a team drill
+    ]
     BINDING_GROUP_TITLE = "Debrief"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "export('md')", "Markdown", id="debrief.markdown"),
@@ -68,6 +75,8 @@ class DebriefScreen(Screen[None]):
         self.session = session
         self.record: DrillRecord = session.drill.record
         self.card = grade(self.record, session.scenario, session.playbook)
+        # More than one person acted (a team drill): the card is the team's, and each person gets a section.
+        self.team: TeamCard | None = team_card(self.record, session.scenario, session.playbook, card=self.card)
         self.exported: dict[str, Path] = {}
         self._criteria_width = 0  # the width the scorecard table was last laid out for
         self.history_id: int | None = None  # the drill's row in the history database, once stored
@@ -82,6 +91,7 @@ class DebriefScreen(Screen[None]):
         with Horizontal(id="debrief-head"):
             yield Label(
                 Content.assemble(
+                    ("Team ", "bold") if self.team is not None else "",
                     (f" {card.letter} ", "bold reverse"),
                     (f"  {card.score:.1f}", "bold"),
                     f"  {card.points}/{card.max_points} points · {verdict} (pass mark {card.pass_mark:.0f})",
@@ -107,6 +117,10 @@ class DebriefScreen(Screen[None]):
                         self.session.scenario.debrief_questions, answers(self.record.events), id="lessons"
                     )
                     yield self.form
+            # A team drill's people, after the tabs every debrief has, so those keep their numbers.
+            if self.team is not None:
+                with TabPane("Team", id="tab-team"):
+                    yield TeamPanel(self.team, id="team")
             # Only when the facilitator did something, so a trainee's own debrief keeps its tabs; last, so the
             # trainee's tabs keep their numbers (lessons learned is always 5).
             logged = facilitator_log(self.record.events)
@@ -133,7 +147,8 @@ class DebriefScreen(Screen[None]):
         session = self.session
         started_at = getattr(session, "started_at", "") or utc_now()
         try:
-            self.history_id = store(self.card, self.record, session.journal, started_at=started_at)
+            self.history_id = store(self.card, self.record, session.journal, started_at=started_at,
+                                    scenario=session.scenario, playbook=session.playbook)  # fmt: skip
         except HistoryError as exc:
             self.notify(
                 f"{exc}\nThe journal is kept: {session.journal or 'none'}",
@@ -160,7 +175,7 @@ class DebriefScreen(Screen[None]):
         return Content.assemble(
             ("True severity ", "$text-muted"),
             card.true_severity,
-            (" · you declared ", "$text-muted"),
+            (" · the team declared " if self.team is not None else " · you declared ", "$text-muted"),
             declared,
             (" · ended ", "$text-muted"),
             f"{format_clock(card.ended)} ({reason})" if reason else format_clock(card.ended),
@@ -172,7 +187,7 @@ class DebriefScreen(Screen[None]):
         if fmt not in FORMATS:
             return
         try:
-            path = export(fmt, self.card, self.record, self.session)
+            path = export(fmt, self.card, self.record, self.session, team=self.team)
         except Exception as exc:  # a report bug must not cost the trainee their debrief
             self.notify(f"{type(exc).__name__}: {exc}", title=f"{fmt} export failed", severity="error", markup=False)
             return
@@ -228,7 +243,9 @@ class DebriefScreen(Screen[None]):
             self.form.focus_answer()
         elif by_key:
             target = next((w for w in event.pane.query(Widget) if w.focusable), None)
-            (target or self._tab_bar()).focus()
+            # The pane opens at its top; scrolling the target into view would animate, and a screenshot or a
+            # keypress could land mid-way.
+            (target or self._tab_bar()).focus(scroll_visible=False)
 
     def action_escape(self) -> None:
         """Escape leaves a text box for the tab bar (saving the answer); anywhere else, back to the scenarios."""

@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select, Sparkline
 
-from scoring.history import DrillRow, Filters, History, HistoryError
+from scoring.history import DrillRow, Filters, History, HistoryError, origin_of, shown
 from scoring.trends import Trend, first_to_last, trends
 from sim.format.durations import format_duration
 from tui.widgets.tables import RowTable
@@ -32,7 +32,7 @@ def _minutes(seconds: float | None) -> str:
     return "—" if seconds is None else format_duration(seconds)
 
 
-def load_rows(db: Path) -> list[DrillRow]:
+def load_rows(db: Path | str) -> list[DrillRow]:
     """Every stored drill, oldest first; raises HistoryError with a message fit to show."""
     with History(db) as h:
         return h.drills()
@@ -101,14 +101,14 @@ class HistoryScreen(Screen[None]):
     filters: reactive[Filters] = reactive(Filters, init=False)
     """What the table and the trends are narrowed to."""
 
-    def __init__(self, db: Path, rows: list[DrillRow]) -> None:
+    def __init__(self, db: Path | str, rows: list[DrillRow]) -> None:
         super().__init__()
         self.db = db
         self.rows = rows
         self.shown: list[DrillRow] = []
 
     @classmethod
-    def open(cls, db: Path) -> HistoryScreen:
+    def open(cls, db: Path | str) -> HistoryScreen:
         """Raises HistoryError (newer, locked, read-only or not a database) for the caller to show."""
         return cls(db, load_rows(db))
 
@@ -161,7 +161,7 @@ class HistoryScreen(Screen[None]):
         legend = f"  ·  {FACILITATOR_MARK} ended by the facilitator, not trended" if marked else ""
         self.query_one("#history-title", Label).update(
             # The legend before the path, which is long and the first thing a narrow terminal cuts.
-            Content.assemble(("Drill history", "bold"), (f"  ·  {count}{legend}  ·  {self.db}", "$text-muted"))
+            Content.assemble(("Drill history", "bold"), (f"  ·  {count}{legend}  ·  {shown(self.db)}", "$text-muted"))
         )
         self._trends()
 
@@ -211,9 +211,9 @@ class HistoryScreen(Screen[None]):
             with History(self.db) as h:
                 row = h.get(drill_id or 0)
             if row is None:
-                raise HistoryError(f"{self.db}: drill {drill_id} is no longer in the history")
-            record = record_from_text(row.journal, f"{self.db} drill {drill_id}")
-            scenario, playbook, *_ = resolve(record.header, self.db, "strict")
+                raise HistoryError(f"{shown(self.db)}: drill {drill_id} is no longer in the history")
+            record = record_from_text(row.journal, f"{shown(self.db)} drill {drill_id}")
+            scenario, playbook, *_ = resolve(record.header, origin_of(self.db), "strict")
             screen = ReviewScreen.of_record(record, scenario, playbook)
         except (HistoryError, JournalError, LoadError, DrillError) as exc:
             self.notify(str(exc), title="Cannot review that drill", severity="error", markup=False, timeout=15)

@@ -49,7 +49,7 @@ def played_by(trainee: str) -> dict[str, Played]:
     from scoring.trends import played
 
     db = default_db()
-    if not db.exists():
+    if isinstance(db, Path) and not db.exists():
         return {}
     with History(db, create=False) as h:
         return played(h.drills(Filters(trainee=trainee or None)))
@@ -136,9 +136,10 @@ class PickerScreen(Screen[None]):
             self.ask_for_name()
 
     def load(self) -> None:
-        """Read the library; anything that goes wrong becomes an entry, never an exception."""
+        """Read the library; anything that goes wrong becomes an entry, never an exception. The history is read
+        by a worker: opening it imports the store (SQLAlchemy), which the first frame should not wait for."""
         self.entries = easiest_first(Library(self.dirs).listings())
-        self._read_history()
+        self._read_history_later(self.trainee)
         playbooks = sorted({e.scenario.playbook for e in self.entries if e.scenario})
         tags = sorted({t for e in self.entries if e.scenario for t in e.scenario.tags})
         self.query_one("#picker-playbook", Select).set_options([(p, p) for p in playbooks])
@@ -154,6 +155,25 @@ class PickerScreen(Screen[None]):
             self.played = played_by(self.trainee)
         except HistoryError:
             self.played = {}
+
+    @work(thread=True, exclusive=True, group="picker-history")
+    def _read_history_later(self, trainee: str) -> None:
+        from scoring.history import HistoryError
+
+        try:
+            found = played_by(trainee)
+        except HistoryError:
+            return
+        if found:
+            self.app.call_from_thread(self._history_read, trainee, found)
+
+    def _history_read(self, trainee: str, found: dict[str, Played]) -> None:
+        if trainee == self.trainee:  # not renamed meanwhile (which reads the history again itself)
+            self.played = found
+            table = self.query_one("#picker-table", DataTable)
+            row = table.cursor_row
+            self._refill()
+            table.move_cursor(row=row)
 
     def _refill(self) -> None:
         table = self.query_one("#picker-table", DataTable)

@@ -107,7 +107,7 @@ def role_rows(state: DrillState, playbook: Playbook, names: Names) -> tuple[Row,
     severity = state.severity
     rows = [
         Row("Severity", names.severity(severity) if severity else "undeclared", "accent" if severity else "warning"),
-        Row("Status", state.status, "ok" if state.status in ("mitigated", "resolved") else ""),
+        Row("Status", state.status, _status_style(state)),
     ]
     required: list[str] = []
     if severity and any(s.id == severity for s in playbook.severities):
@@ -117,6 +117,14 @@ def role_rows(state: DrillState, playbook: Playbook, names: Names) -> tuple[Row,
         who = state.roles.get(role)
         rows.append(Row(names.role(role), names.person(who) if who else "unassigned", "" if who else "warning"))
     return tuple(rows)
+
+
+def _status_style(state: DrillState) -> str:
+    """Green once mitigated or resolved; a resolve while the metrics are still unhealthy is a warning, not
+    good news: it stops no clock, and the next alarm reopens the incident."""
+    if state.status == "resolved" and state.healthy_since is None and not state.finished:
+        return "warning"
+    return "ok" if state.status in ("mitigated", "resolved") else ""
 
 
 def watch_row(state: DrillState) -> Row | None:
