@@ -356,7 +356,7 @@ async def play_script(
 
         def near(c: TeamClient, at: float = at) -> bool:
             ahead = lookahead if lookahead is not None else c.clock.speed * 1.0 + 1.0
-            return c.finished or c.now >= at - ahead
+            return c.finished or (c.lobby.started and c.now >= at - ahead)  # nothing is taken before the start
 
         if not await client.wait_for(near) or client.finished:
             return

@@ -31,6 +31,11 @@ def same_code(given: str, code: str) -> bool:
     return hmac.compare_digest(norm.encode(), code.upper().replace("-", "").encode())
 
 
+def same_token(given: str, token: str) -> bool:
+    """A seat token, compared exactly and in constant time."""
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(18)
 

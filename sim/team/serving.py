@@ -23,7 +23,7 @@ from sim.team.protocol import (
     decode_client,
     encode,
 )
-from sim.team.seats import Seat, TokenBucket, new_token, same_code
+from sim.team.seats import Seat, TokenBucket, new_token, same_code, same_token
 from sim.team.streams import read_message_line
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ async def _handshake(host: Host, conn: Conn) -> Seat | None:
         return None
     host.limiter.right(conn.peer)
     seat = host.seats.get(hello.name)
-    if seat is not None and (seat.bot or hello.seat is None or not same_code(hello.seat, seat.token)):
+    if seat is not None and (seat.bot or hello.seat is None or not same_token(hello.seat, seat.token)):
         await _refuse(conn, "name_taken", f"{hello.name!r} is taken in this drill: join with another --name")
         return None
     if seat is None:

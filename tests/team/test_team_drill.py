@@ -24,10 +24,11 @@ async def _play_team(journal: Path) -> list[TeamClient]:
     o = opened()
     drill = new_drill(o, journal=journal)
     async with hosted(drill, players=3, speed=400) as host:
-        clients = [await TeamClient.connect(host.address, host.code, NAMES[r], role=r) for r in ROLES]
-        await asyncio.gather(
-            *(play_script(c, part(o, r), lookahead=LOOKAHEAD) for c, r in zip(clients, ROLES, strict=True))
-        )
+        clients, plays = [], []
+        for r in ROLES:  # each seat plays as soon as it joins: nothing is sent before the third starts the drill
+            clients.append(await TeamClient.connect(host.address, host.code, NAMES[r], role=r))
+            plays.append(asyncio.create_task(play_script(clients[-1], part(o, r), lookahead=LOOKAHEAD)))
+        await asyncio.gather(*plays)
     drill.close()
     return clients
 
