@@ -143,6 +143,35 @@ def test_the_tab_command_is_the_warroom_cli() -> None:
     assert proc.stdout.startswith("warroom")
 
 
+def test_with_join_each_tab_joins_the_hosted_drill_and_the_code_stays_off_the_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("WARROOM_CODE", raising=False)
+    commands: list[str] = []
+    real_init = WarroomServer.__init__
+
+    def init(self: WarroomServer, command: str, **kwargs: object) -> None:
+        commands.append(command)
+        real_init(self, command, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(WarroomServer, "__init__", init)
+    out, _ = announced(monkeypatch, "--join", "127.0.0.1:7788", "--code", "4J7Q-K2MX-9TRA")
+    assert "each tab joins the team drill at 127.0.0.1:7788" in out
+    assert shlex.split(commands[0]) == [sys.executable, "-P", "-m", "tui.cli", "join", "127.0.0.1:7788"]
+    assert "4J7Q" not in commands[0]  # other users of the machine can read command lines
+    assert os.environ["WARROOM_CODE"] == "4J7Q-K2MX-9TRA"  # the tabs inherit the server's environment
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--join", "127.0.0.1:7788"], ["--code", "X"], ["--join", "h:1", "--code", "X", "--facilitator"]],
+)
+def test_join_takes_a_code_and_nothing_of_a_solo_drill(args: list[str]) -> None:
+    result = CliRunner().invoke(main, ["serve", *args])
+    assert result.exit_code == 2
+    assert "--join" in result.output
+
+
 # -- which pages may start drills ---------------------------------------------------------------------------
 
 

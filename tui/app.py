@@ -102,6 +102,10 @@ class WarroomApp(App[None]):
             user_settings.save(self.settings)
         if not self.is_headless:
             self.set_interval(2.0, self._exit_if_terminal_gone)
+        self.open_first()
+
+    def open_first(self) -> None:
+        """The first screen: the drill handed in, a scenario's briefing, or the picker (a team seat's lobby)."""
         if self.session is not None:
             self._open_drill(self.session)
             return
@@ -266,7 +270,6 @@ class WarroomApp(App[None]):
 
     @on(DrillFinished)
     def _finished(self, message: DrillFinished) -> None:
-        from tui.screens.debrief import DebriefScreen
         from tui.screens.drill import DrillScreen
 
         assert self.session is not None
@@ -274,7 +277,13 @@ class WarroomApp(App[None]):
         # The drill can end under an open dialog (time keeps running): close it, its choice is moot now.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, DrillScreen):
             self.pop_screen()
-        self.switch_screen(DebriefScreen(self.session))
+        self.switch_screen(self.debrief_screen(self.session))
+
+    def debrief_screen(self, session: Session) -> Screen[None]:
+        """The debrief of the drill that just ended (a team seat's may read another record)."""
+        from tui.screens.debrief import DebriefScreen
+
+        return DebriefScreen(session)
 
     @on(PlayAgain)
     def _play_again(self) -> None:
@@ -330,12 +339,9 @@ class WarroomApp(App[None]):
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(
-            HelpScreen(
-                bindings_of(self.screen),
-                intro="ctrl+p opens the command palette: every action and control, found by typing part of its name.",
-            )
-        )
+        intro = "ctrl+p opens the command palette: every action and control, found by typing part of its name."
+        seat = getattr(self.screen, "help_intro", "")  # a team seat says who you are and what you may do
+        self.push_screen(HelpScreen(bindings_of(self.screen), intro=f"{seat}\n\n{intro}" if seat else intro))
 
 
 def run_app(app: App[Any], *, headless: bool = False) -> None:

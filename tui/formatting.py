@@ -157,10 +157,11 @@ class FeedItem(NamedTuple):
     t: float
     category: str
     text: str  # the plain line, for the text filter and for tests
+    tag: str = ""  # the tag shown instead of the category's own (a team drill's TEAM and CHAN lines)
 
     def content(self) -> Content:
         """The line as styled Content; the message part stays literal text."""
-        tag = _TAG_TEXT[self.category]
+        tag = self.tag or _TAG_TEXT[self.category]
         return Content.assemble(
             (clock(self.t), "$text-muted"),
             " ",

@@ -48,3 +48,8 @@ class TraineeNamed(Message):
     """The trainee told us their name; the app remembers it in the settings file."""
 
     name: str
+
+
+@dataclass
+class TeamDrillStarted(Message):
+    """The lobby saw the host start the team drill: the app swaps in this seat's drill screen."""

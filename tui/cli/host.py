@@ -106,6 +106,10 @@ def host(
             context.load_cert_chain(tls_cert, tls_key)
         except (ssl.SSLError, OSError) as exc:
             _fail(f"cannot use the TLS certificate and key: {exc}")
+    if not headless:
+        from tui.cli import needs_terminal
+
+        needs_terminal()  # before the drill and its journal are made
     setup = prepare(scenario, resume_from, journal, listen=listen, seed=seed, bots=bots, loose=loose, speed=speed,
                     players=players if players is not None else (1 if headless else 0), extra_dirs=extra_dirs,
                     context=context)  # fmt: skip
@@ -116,9 +120,27 @@ def host(
 
 
 def interactive(setup: HostSetup) -> None:
-    """The facilitator's console (the TUI seat): the lobby, then the drill with the facilitator's panel."""
-    setup.host.drill.close()
-    _fail("the interactive host arrives with the TUI seat; run `warroom host --headless` meanwhile", 2)
+    """The facilitator's console (the TUI seat): the lobby, then the drill with the facilitator's panel, then
+    the debrief; the host serves in the same event loop, and quitting the console stops it."""
+    from tui import settings as user_settings
+    from tui.team.launch import host_console
+
+    host = setup.host
+    # The console holds the levers under the name the players see in the lobby and the channel.
+    host.facilitator = user_settings.load().trainee or "facilitator"
+    try:
+        status = host_console(host, setup.listen, ssl=setup.ssl)
+    except OSError as exc:
+        _fail(f"cannot listen on {setup.listen}: {exc.strerror or exc}")
+    finally:
+        host.drill.close()
+    drill = host.drill
+    if drill.finished:
+        click.echo(f"The drill ended ({drill.end_reason}) at {_clock(drill.now)}. Journal: {drill.journal_path}")
+    elif host.started:
+        click.echo(f"Stopped at {_clock(drill.now)}; continue with `warroom host --resume {drill.journal_path}`.")
+    if status:
+        sys.exit(status)
 
 
 def prepare(

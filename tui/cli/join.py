@@ -40,8 +40,13 @@ def _default_name() -> str:
 
 @click.command()
 @click.argument("address", metavar="ADDR")
-@click.option("--code", required=True, help="The join code `warroom host` printed.")
-@click.option("--name", help="Your name in the drill (default: your login name). Rejoin with the same one.")
+@click.option(
+    "--code",
+    required=True,
+    envvar="WARROOM_CODE",  # how `warroom serve --join` hands it to each browser tab, off the command line
+    help="The join code `warroom host` printed (env WARROOM_CODE).",
+)
+@click.option("--name", help="Your name in the drill (asked if not given; headless: your login). Rejoin with it.")
 @click.option("--role", help="The role to take, e.g. incident-commander (default: choose in the lobby).")
 @click.option("--headless", is_flag=True, help="No TUI: print the timeline as it comes.")
 @click.option(
@@ -76,12 +81,20 @@ def join(
     if headless:
         play_headless(setup, script)
     else:
-        interactive(setup)
+        interactive(setup, ask_name=name is None)
 
 
-def interactive(setup: JoinSetup) -> None:
-    """The drill screen as this person (the TUI seat): the lobby, then the drill."""
-    _fail("the interactive seat arrives with the TUI seat; use `warroom join --headless` meanwhile", 2)
+def interactive(setup: JoinSetup, *, ask_name: bool = False) -> None:
+    """The drill screen as this person (the TUI seat): the name (`ask_name`, when --name was not given), the
+    lobby until the drill starts, the drill, then the debrief. A lost connection is rejoined."""
+    from tui.cli import needs_terminal
+    from tui.team.launch import join_seat
+
+    needs_terminal()
+    status = join_seat(setup.address, setup.code, name=None if ask_name else setup.name, role=setup.role,
+                       ssl=setup.ssl)  # fmt: skip
+    if status:
+        sys.exit(status)
 
 
 REJOIN_FOR = 120.0  # seconds a headless seat keeps trying to rejoin a host that went away

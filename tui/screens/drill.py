@@ -20,7 +20,7 @@ from sim.engine.state import DrillState
 from sim.format.catalogue import COMMS_ACTIONS, STANDARD, ActionSpec
 from sim.journal.events import AnyEvent, ClueRevealed, TimerExpired
 from tui import settings as user_settings
-from tui.formatting import Names, describe
+from tui.formatting import FeedItem, Names, describe
 from tui.messages import DrillFinished
 from tui.palette import DrillCommands
 from tui.screens import WIDTH_BREAKPOINTS
@@ -177,12 +177,16 @@ class DrillScreen(Screen[None]):
         that must not be missed."""
         events = list(self.drill.events[self._seen :])
         self._seen += len(events)
-        items = [item for item in (describe(e, self.names) for e in events) if item is not None]
+        items = [item for item in (self.describe(e) for e in events) if item is not None]
         if items:
             self.query_one(Feed).add(items)
         self._show_state(self.drill.state)
         if toast:
             self._notify_important(events)
+
+    def describe(self, event: AnyEvent) -> FeedItem | None:
+        """The feed line for one event (a team seat names who did it)."""
+        return describe(event, self.names)
 
     def _show_state(self, state: DrillState) -> None:
         previous, self._state = self._state, state
