@@ -90,6 +90,12 @@ class TeamCard(NamedTuple):
         return f"{p.score:.1f} / 100 — {p.grade} ({points})"
 
 
+def participants(record: DrillRecord) -> list[str]:
+    """Who took part: everyone who acted or wrote in the channel, in the order they first did."""
+    trainee = record.header.trainee
+    return list(_names(_actor(e, trainee) for e in record.events if _is_action(e) or _is_message(e)))
+
+
 def team_card(
     record: DrillRecord,
     scenario: Scenario,
@@ -101,7 +107,7 @@ def team_card(
     """The team debrief of a drill more than one person acted in (actions or channel messages); None when one
     person (or nobody) did. `card`, when the caller has graded the record already, saves grading it again."""
     trainee = record.header.trainee
-    acted = _names(_actor(e, trainee) for e in record.events if _is_action(e) or _is_message(e))
+    acted = participants(record)
     if len(acted) < 2:
         return None
     card = card if card is not None else grade(record, scenario, playbook, pass_mark=pass_mark)

@@ -73,6 +73,9 @@ class Session:
     team: str = ""
     started_at: str = field(default_factory=utc_now)  # wall clock, for the drill history
     speed: int = 1  # sim seconds per wall second the trainee last chose; a resumed drill keeps it
+    # Whether the debrief stores the drill in the history: a team drill is stored once, by its host, never by
+    # each seat (with a shared database every seat would store it again).
+    history: bool = True
 
     @classmethod
     def of(cls, drill: DrillPort, *, trainee: str = "", journal: Path | None = None) -> Session:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from scoring.history import History, default_db
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +35,8 @@ def _one_line(proc: subprocess.CompletedProcess[str], code: int) -> str:
 
 def test_a_script_played_through_host_and_join(tmp_path: Path) -> None:
     sock, journal = tmp_path / "h.sock", tmp_path / "team.jsonl"
-    host = _host("tutorial", "--loose", "--speed", "400", "--listen", f"unix:{sock}", "--journal", str(journal))
+    host = _host("tutorial", "--loose", "--speed", "400", "--listen", f"unix:{sock}", "--journal", str(journal),
+                 "--team", "blue")  # fmt: skip
     try:
         assert host.stdout is not None
         line = host.stdout.readline().split()
@@ -49,6 +51,11 @@ def test_a_script_played_through_host_and_join(tmp_path: Path) -> None:
     assert host.returncode == 0, err
     assert "The drill ended (resolved) at" in out and str(journal) in out
     assert Path(f"{journal}.host.json").stat().st_mode & 0o077 == 0
+    # The host stored it in the history, once; one person played, so it is Sam's drill, on team blue.
+    assert "Stored in the drill history as #1" in out
+    with History(default_db()) as history:
+        rows = history.drills()
+    assert [(r.kind, r.trainee, r.team) for r in rows] == [("solo", "Sam", "blue")]
 
 
 def test_joining_nobody_is_one_line() -> None:

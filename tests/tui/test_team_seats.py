@@ -176,6 +176,7 @@ async def test_the_hosts_console_starts_the_drill_and_holds_the_clock(drill: Dri
 
 
 async def test_the_console_ends_the_drill_and_every_seat_opens_its_debrief(drill: Drill) -> None:
+    from scoring.history import History, default_db
     from sim.journal.events import DrillEnded
     from tui.screens.debrief import DebriefScreen
 
@@ -201,6 +202,11 @@ async def test_the_console_ends_the_drill_and_every_seat_opens_its_debrief(drill
             ended = drill.record.first(DrillEnded)
             assert ended is not None and ended.by == "facilitator"
             assert app.screen.session.drill is drill  # type: ignore[attr-defined]  # the host's own drill
+            # The console stored the drill; Sam's seat did not store it again (one history, one drill).
+            assert app.screen.history_id is not None  # type: ignore[attr-defined]
+            assert player.screen.history_id is None  # type: ignore[attr-defined]
+            with History(default_db()) as history:
+                assert len({r.drill_key for r in history.drills()}) == 1
     finally:
         host.stop()
         await asyncio.wait_for(run, PATIENCE)

@@ -10,12 +10,15 @@ import signal
 import ssl
 import sys
 from pathlib import Path
-from typing import NamedTuple, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 import click
 
 from sim.team.host import Host
 from tui.cli import SEED
+
+if TYPE_CHECKING:
+    from sim.engine.drill import Drill
 
 LOCAL = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -71,6 +74,11 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 )
 @click.option("--loose", is_flag=True, help="Anyone may take any action (each is journaled with its role).")
 @click.option(
+    "--team",
+    default="",
+    help="The team's name: the drill history, trends and improvement plan file the drill under it.",
+)
+@click.option(
     "--speed", type=click.FloatRange(0.1, 10_000), default=1.0, show_default=True, help="Sim seconds per wall second."
 )
 @click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TLS certificate.")
@@ -86,6 +94,7 @@ def host(
     headless: bool,
     players: int | None,
     loose: bool,
+    team: str,
     speed: float,
     tls_cert: Path | None,
     tls_key: Path | None,
@@ -112,7 +121,7 @@ def host(
         needs_terminal()  # before the drill and its journal are made
     setup = prepare(scenario, resume_from, journal, listen=listen, seed=seed, bots=bots, loose=loose, speed=speed,
                     players=players if players is not None else (1 if headless else 0), extra_dirs=extra_dirs,
-                    context=context)  # fmt: skip
+                    context=context, team=team)  # fmt: skip
     if headless:
         serve_headless(setup)
     else:
@@ -156,6 +165,7 @@ def prepare(
     players: int,
     extra_dirs: tuple[Path, ...] = (),
     context: ssl.SSLContext | None = None,
+    team: str = "",
 ) -> HostSetup:
     """Build the drill (new, or resumed from its journal) and its host; exits with one line on a problem."""
     from sim.engine.drill import Drill, DrillError
@@ -198,7 +208,7 @@ def prepare(
 
         journal = next_journal_path(journals_dir(), f"team-{model.id}", seed)
     try:
-        drill = Drill(model, playbook, seed, trainee="team", journal=journal, scenario_path=path,
+        drill = Drill(model, playbook, seed, trainee=team or "team", team=team, journal=journal, scenario_path=path,
                       playbook_path=playbook_path)  # fmt: skip
     except (OSError, JournalError) as exc:
         _fail(f"{journal}: cannot write the journal ({getattr(exc, 'strerror', None) or exc})")
@@ -207,8 +217,12 @@ def prepare(
 
 
 def serve_headless(setup: HostSetup) -> None:
-    """Serve until the drill ends (or SIGINT/SIGTERM), printing the join line first."""
+    """Serve until the drill ends (or SIGINT/SIGTERM), printing the join line first; a drill that ended goes in
+    the drill history (the console's debrief stores it for an interactive host; seats never do)."""
+    from tui.session import utc_now
+
     host = setup.host
+    started_at = utc_now()
     try:
         asyncio.run(_serve(setup))
     except OSError as exc:
@@ -219,8 +233,30 @@ def serve_headless(setup: HostSetup) -> None:
     journal = drill.journal_path
     if drill.finished:
         click.echo(f"The drill ended ({drill.end_reason}) at {_clock(drill.now)}. Journal: {journal}")
+        _store(drill, started_at)
     else:
         click.echo(f"Stopped at {_clock(drill.now)}; continue with `warroom host --resume {journal}`.")
+
+
+def _store(drill: Drill, started_at: str) -> None:
+    """The team's row and one per person in the drill history; a history that cannot take it costs a warning."""
+    from dataclasses import replace
+
+    from scoring.grade import grade
+    from scoring.history import HistoryError, store
+    from scoring.team import participants
+
+    card = grade(drill.record, drill.scenario, drill.playbook)
+    people = participants(drill.record)
+    if len(people) == 1:
+        card = replace(card, trainee=people[0])  # one person played: their drill, on their team
+    try:
+        drill_id = store(card, drill.record, drill.journal_path, started_at=started_at, scenario=drill.scenario,
+                         playbook=drill.playbook)  # fmt: skip
+    except HistoryError as exc:
+        click.echo(f"warroom: not stored in the drill history: {exc}", err=True)
+        return
+    click.echo(f"Stored in the drill history as #{drill_id}: warroom history show {drill_id}")
 
 
 async def _serve(setup: HostSetup) -> None:

@@ -145,6 +145,8 @@ class DebriefScreen(Screen[None]):
         from tui.session import utc_now
 
         session = self.session
+        if not session.history:
+            return
         started_at = getattr(session, "started_at", "") or utc_now()
         try:
             self.history_id = store(self.card, self.record, session.journal, started_at=started_at,

@@ -147,9 +147,12 @@ class TeamApp(WarroomApp):
         from tui.screens.debrief import DebriefScreen
 
         if self.engine is not None:
-            # The host's console debriefs the drill itself: lessons learned go in the host's journal.
+            # The host's console debriefs the drill itself: lessons learned go in the host's journal, and the
+            # drill in the history.
             session = dataclasses.replace(session, drill=self.engine)
-            self.session = session
+        else:
+            session = dataclasses.replace(session, history=False)  # the host stores the drill, once
+        self.session = session
         return DebriefScreen(session)
 
     def _close(self, session: Session) -> None:
