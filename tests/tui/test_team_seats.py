@@ -237,3 +237,43 @@ async def test_a_seat_that_loses_the_host_rejoins_and_catches_up(host: Host) -> 
         assert any(n.title == "Reconnected" for n in app._notifications)
         assert port.record.events == tuple(host.drill.events[: len(port.record.events)])  # no gap, no repeat
         await kim.close()
+
+
+async def test_the_consoles_lobby_lists_the_teams_open_improvement_items(tmp_path: Path) -> None:
+    # Team blue played the tutorial badly before: the console's lobby shows the facilitator what it left open.
+    from textual.widgets import DataTable
+
+    from scenarios import SCRIPTS
+    from scoring.grade import grade
+    from scoring.history import store
+    from sim.format.loading import load_script
+    from sim.training.runner import run_script
+
+    library = Library(user=False)
+    opened = library.load_scenario(library.find_scenario("tutorial"))
+    scenario, playbook = opened.scenario, opened.playbook
+    before = run_script(scenario, playbook, load_script(SCRIPTS / "tutorial" / "negligent.yaml", scenario, playbook),
+                        trainee="Kim", team="blue")  # fmt: skip
+    card = grade(before.record, scenario, playbook)
+    store(card, before.record, None, started_at="2026-11-01T09:00:00Z", scenario=scenario, playbook=playbook)
+    drill = Drill(scenario, playbook, 7, trainee="blue", team="blue", journal=tmp_path / "team.jsonl")
+    host = Host(drill, players=None, facilitator="Ola")
+    await host.listen("127.0.0.1:0")
+    run = asyncio.create_task(host.run())
+
+    async def console(name: str, role: str | None) -> Client:
+        return ConsoleClient(host)
+
+    app = TeamApp(console, name="Ola", join_line=host.join_line, engine=drill)
+    try:
+        async with app.run_test(size=WIDE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, LobbyScreen), "the console's lobby")
+            await until(pilot, lambda: bool(app.screen.query("#briefing-plan")), "the open items")
+            table = app.screen.query_one("#briefing-plan", DataTable)
+            failed = {c.title for c in card.criteria if c.evaluated and c.result == "fail"}
+            issues = {str(table.get_cell_at((row, 1))).split(":")[0] for row in range(table.row_count)}
+            assert failed <= issues and app.screen.query_one("#plan-title").display
+    finally:
+        host.stop()
+        await asyncio.wait_for(run, PATIENCE)
+        drill.close()

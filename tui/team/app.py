@@ -91,7 +91,9 @@ class TeamApp(WarroomApp):
                 self.exit(return_code=1, message=f"warroom: cannot join: {exc}")
             return
         self.port = RemoteDrill(client)
-        self.push_screen(LobbyScreen(self.port, join_line=self.join_line, bots=self.bots))
+        # The console's lobby lists the team's open improvement items, as a solo drill's briefing does.
+        team = self.engine.team if self.engine is not None else ""
+        self.push_screen(LobbyScreen(self.port, join_line=self.join_line, bots=self.bots, team=team))
 
     def lost(self, why: str) -> bool:
         """The connection ended before the drill did: rejoin if this seat knows how. False if it does not."""

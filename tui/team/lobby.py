@@ -7,9 +7,9 @@ anyone do anything (loose roles), and starts the drill. Names come from players:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -24,6 +24,9 @@ from tui.messages import TeamDrillStarted
 from tui.modals.base import Dialog, NameModal
 from tui.team.port import Player, RemoteDrill
 from tui.team.seat import role_name
+
+if TYPE_CHECKING:
+    from scoring.store.plan import PlanItem
 
 
 def holders(players: tuple[Player, ...] | list[Player], role_id: str) -> list[Player]:
@@ -85,10 +88,11 @@ class LobbyScreen(Screen[None]):
         Binding("q", "stop_hosting", "Stop hosting", id="lobby.stop"),
     ]
 
-    def __init__(self, port: RemoteDrill, *, join_line: str = "", bots: bool = False) -> None:
+    def __init__(self, port: RemoteDrill, *, join_line: str = "", bots: bool = False, team: str = "") -> None:
         super().__init__()
         self.port = port
         self.join_line = join_line
+        self.team = team  # the host's team: its open improvement items are shown to the facilitator
         self.bots = bots  # the host plays the roles nobody takes
         self._started = False
         self._without_role = False  # the player chose to go in without a role (they may only write)
@@ -110,6 +114,10 @@ class LobbyScreen(Screen[None]):
             yield OptionList(id="lobby-roles")
             yield Static(id="lobby-people")
             yield Static(id="lobby-hint", classes="hint")
+            if self.team and self.facilitating:  # filled in by a worker: reading the history never holds it up
+                label = Label(Content(f"Open improvement items · {self.team}"), classes="section", id="plan-title")
+                label.display = False
+                yield label
         yield Footer()
 
     def on_mount(self) -> None:
@@ -117,6 +125,27 @@ class LobbyScreen(Screen[None]):
         self.port.add_listener(self._changed)
         self.show()
         self.query_one("#lobby-roles", OptionList).focus()
+        if self.team and self.facilitating:
+            self._load_plan(self.team)
+
+    @work(thread=True, exclusive=True, group="lobby-plan")
+    def _load_plan(self, team: str) -> None:
+        from scoring.history import HistoryError
+        from tui.screens.briefing import open_items
+
+        try:
+            found = open_items(team)
+        except HistoryError:
+            return  # the history screen says why; the lobby never fails on it
+        if found:
+            self.app.call_from_thread(self._show_plan, found)
+
+    def _show_plan(self, found: list[PlanItem]) -> None:
+        from tui.screens.briefing import plan_table
+
+        title = self.query_one("#plan-title")
+        title.display = True
+        self.query_one("#lobby").mount(plan_table(found), after=title)
 
     def on_resize(self) -> None:
         self.show()
