@@ -241,6 +241,7 @@ async def test_a_seat_that_loses_the_host_rejoins_and_catches_up(host: Host) -> 
 
 async def test_the_consoles_lobby_lists_the_teams_open_improvement_items(tmp_path: Path) -> None:
     # Team blue played the tutorial badly before: the console's lobby shows the facilitator what it left open.
+    from textual.coordinate import Coordinate
     from textual.widgets import DataTable
 
     from scenarios import SCRIPTS
@@ -271,7 +272,7 @@ async def test_the_consoles_lobby_lists_the_teams_open_improvement_items(tmp_pat
             await until(pilot, lambda: bool(app.screen.query("#briefing-plan")), "the open items")
             table = app.screen.query_one("#briefing-plan", DataTable)
             failed = {c.title for c in card.criteria if c.evaluated and c.result == "fail"}
-            issues = {str(table.get_cell_at((row, 1))).split(":")[0] for row in range(table.row_count)}
+            issues = {str(table.get_cell_at(Coordinate(row, 1))).split(":")[0] for row in range(table.row_count)}
             assert failed <= issues and app.screen.query_one("#plan-title").display
     finally:
         host.stop()
