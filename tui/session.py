@@ -76,6 +76,9 @@ class Session:
     # Whether the debrief stores the drill in the history: a team drill is stored once, by its host, never by
     # each seat (with a shared database every seat would store it again).
     history: bool = True
+    # False for a seat of a team drill: its debrief offers no solo "try again" and no scenario picker, which
+    # would start a drill of one's own.
+    solo: bool = True
 
     @classmethod
     def of(cls, drill: DrillPort, *, trainee: str = "", journal: Path | None = None) -> Session:

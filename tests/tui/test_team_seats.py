@@ -207,6 +207,12 @@ async def test_the_console_ends_the_drill_and_every_seat_opens_its_debrief(drill
             assert player.screen.history_id is None  # type: ignore[attr-defined]
             with History(default_db()) as history:
                 assert len({r.drill_key for r in history.drills()}) == 1
+            # Neither seat offers a solo "try again" or the scenario picker: the drill was the team's.
+            await seat.press("t", "b", "escape")
+            assert isinstance(player.screen, DebriefScreen)
+            shown = player.screen.active_bindings.values()
+            assert not any(b.binding.action in ("play_again", "new") and b.enabled for b in shown)
+            assert not app.screen.check_action("play_again", ())
     finally:
         host.stop()
         await asyncio.wait_for(run, PATIENCE)

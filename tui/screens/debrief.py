@@ -199,6 +199,8 @@ class DebriefScreen(Screen[None]):
     # ------------------------------------------------------------------ keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("play_again", "new") and not self.session.solo:
+            return False  # a team drill's seat: the drill was the team's, and another is hosted, not retried
         if action == "show_tab":
             # Only the tabs there are: the help lists `1`..`N`, not keys that would do nothing.
             n = parameters[0] if parameters else 0
@@ -270,7 +272,7 @@ class DebriefScreen(Screen[None]):
         self.app.push_screen(ReviewScreen.of_record(self.record, self.session.scenario, self.session.playbook))
 
     def action_new(self) -> None:
-        if self._leaving:
+        if self._leaving or not self.session.solo:
             return
         self._leaving = True
         self._save_typed()

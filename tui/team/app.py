@@ -151,9 +151,9 @@ class TeamApp(WarroomApp):
         if self.engine is not None:
             # The host's console debriefs the drill itself: lessons learned go in the host's journal, and the
             # drill in the history.
-            session = dataclasses.replace(session, drill=self.engine)
+            session = dataclasses.replace(session, drill=self.engine, solo=False)
         else:
-            session = dataclasses.replace(session, history=False)  # the host stores the drill, once
+            session = dataclasses.replace(session, history=False, solo=False)  # the host stores it, once
         self.session = session
         return DebriefScreen(session)
 
