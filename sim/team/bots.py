@@ -33,19 +33,8 @@ class TeamBot(Bot):
         """One look at the drill, as `Bot.play` takes after each TICK."""
         drill = self.drill
         self.next_look = round(drill.now + TICK, 3)
-        if drill.detected_at is None or drill.finished:
-            return
-        for i, track in enumerate(self.tracks):
-            if track is None or drill.now < self.ready[i]:
-                continue
-            step = next(track, None)
-            if step is None:
-                self.tracks[i] = None
-                continue
-            wait, act = step
-            self.ready[i] = drill.now + wait
-            if act is not None:
-                self._try(*act)
+        if drill.detected_at is not None and not drill.finished:
+            self.step_tracks()
 
     def _try(self, action: str, params: dict[str, str]) -> None:
         drill = self.drill

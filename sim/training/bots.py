@@ -79,19 +79,23 @@ class Bot:
         drill = self.drill
         while not drill.finished:
             drill.advance(TICK)
-            if drill.detected_at is None:
+            if drill.detected_at is not None:
+                self.step_tracks()
+
+    def step_tracks(self) -> None:
+        """Take each track's next step that is due: an action (or none), then the wait before the next."""
+        drill = self.drill
+        for i, track in enumerate(self.tracks):
+            if track is None or drill.now < self.ready[i]:
                 continue
-            for i, track in enumerate(self.tracks):
-                if track is None or drill.now < self.ready[i]:
-                    continue
-                step = next(track, None)
-                if step is None:
-                    self.tracks[i] = None
-                    continue
-                wait, act = step
-                self.ready[i] = drill.now + wait
-                if act is not None:
-                    self._try(*act)
+            step = next(track, None)
+            if step is None:
+                self.tracks[i] = None
+                continue
+            wait, act = step
+            self.ready[i] = drill.now + wait
+            if act is not None:
+                self._try(*act)
 
     def _try(self, action: str, params: dict[str, str]) -> None:
         with suppress(ActionRefused):  # a bot, like a person, just moves on
